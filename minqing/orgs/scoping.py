@@ -1,0 +1,69 @@
+"""The one scoping helper every selector uses.
+
+A user with a role on unit U sees U's subtree and nothing else; a superuser sees everything;
+a user without any role sees nothing.
+"""
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from minqing.core.paths import any_prefix_q, minimal_prefixes
+from minqing.orgs.models import RoleAssignment, Unit
+
+M = TypeVar("M", bound=Model)
+
+_CACHE_ATTR = "_minqing_scope_cache"
+
+
+def actor_prefixes(actor: Any, roles: Iterable[str] | None = None) -> list[str] | None:
+    """The subtree paths the actor may see; ``None`` means no restriction (superuser)."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return []
+    if actor.is_superuser:
+        return None
+    key = tuple(sorted(roles)) if roles is not None else None
+    cache: dict[Any, list[str]] = actor.__dict__.setdefault(_CACHE_ATTR, {})
+    if key not in cache:
+        qs = RoleAssignment.objects.filter(user=actor)
+        if roles is not None:
+            qs = qs.filter(role__in=list(roles))
+        cache[key] = minimal_prefixes(qs.values_list("unit__path", flat=True))
+    return cache[key]
+
+
+def scope_q(actor: Any, field: str = "path", roles: Iterable[str] | None = None) -> Q:
+    prefixes = actor_prefixes(actor, roles)
+    if prefixes is None:
+        return Q()
+    return any_prefix_q(prefixes, field)
+
+
+def scoped(qs: QuerySet[M], actor: Any, field: str = "path", roles: Iterable[str] | None = None) -> QuerySet[M]:
+    """``qs`` restricted to the actor's subtrees (``field`` holds a unit path)."""
+    return qs.filter(scope_q(actor, field, roles))
+
+
+def can_access_path(actor: Any, path: str, roles: Iterable[str] | None = None) -> bool:
+    prefixes = actor_prefixes(actor, roles)
+    if prefixes is None:
+        return True
+    return any(path.startswith(p) for p in prefixes)
+
+
+def can_access_unit(actor: Any, unit: Unit, roles: Iterable[str] | None = None) -> bool:
+    return can_access_path(actor, unit.path, roles)
+
+
+def root_units(actor: Any) -> QuerySet[Unit]:
+    """The top units of the actor's scope: where their tree browser starts."""
+    prefixes = actor_prefixes(actor)
+    if prefixes is None:
+        return Unit.get_root_nodes()
+    return Unit.objects.filter(path__in=prefixes).order_by("path")
+
+
+def clear_cache(actor: Any) -> None:
+    if actor is not None:
+        actor.__dict__.pop(_CACHE_ATTR, None)
