@@ -29,10 +29,10 @@ class ErrorCode(Enum):
 class DomainError(Exception):
     """An error a user can act on; ``str()`` gives the message in the active language."""
 
-    def __init__(self, code: ErrorCode, **params: Any) -> None:
-        self.code = code
+    def __init__(self, error: ErrorCode, /, **params: Any) -> None:
+        self.code = error
         self.params = params
-        super().__init__(code.name)
+        super().__init__(error.name)
 
     @property
     def message(self) -> str:

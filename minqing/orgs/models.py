@@ -45,7 +45,9 @@ class Unit(MP_Node):
 
 
 class Household(models.Model):
-    grid = models.ForeignKey(Unit, verbose_name=_("网格"), on_delete=models.PROTECT, related_name="households")
+    grid = models.ForeignKey(
+        Unit, verbose_name=_("网格"), on_delete=models.PROTECT, related_name="households"
+    )
     path = models.CharField(max_length=255, editable=False)  # copy of grid.path
     number = models.CharField(_("户号"), max_length=32)
     head_name = models.CharField(_("户主"), max_length=50, blank=True)
@@ -65,7 +67,9 @@ class Household(models.Model):
 class Person(models.Model):
     number = models.CharField(_("人员编号"), max_length=32, unique=True)
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
-    unit = models.ForeignKey(Unit, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="people")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="people"
+    )
     path = models.CharField(max_length=255, editable=False)  # copy of unit.path
     rank = models.CharField(_("职级"), max_length=20, choices=Rank.choices, default=Rank.NONE)
     is_party_member = models.BooleanField(_("是否党员"), default=False)
@@ -98,10 +102,17 @@ class PersonIdentity(models.Model):
 class Assignment(models.Model):
     """A cadre assigned to a unit or grid (contact point, demonstration) or a household (pairing)."""
 
-    person = models.ForeignKey(Person, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="assignments")
+    person = models.ForeignKey(
+        Person, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="assignments"
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=AssignmentKind.choices)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("联系单位"), null=True, blank=True, on_delete=models.CASCADE, related_name="assignments"
+        Unit,
+        verbose_name=_("联系单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
     )
     household = models.ForeignKey(
         Household,
@@ -120,7 +131,10 @@ class Assignment(models.Model):
         verbose_name_plural = _("联系分工")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(unit__isnull=False, household__isnull=True) | Q(unit__isnull=True, household__isnull=False)),
+                condition=(
+                    Q(unit__isnull=False, household__isnull=True)
+                    | Q(unit__isnull=True, household__isnull=False)
+                ),
                 name="orgs_assignment_one_target",
             ),
             models.CheckConstraint(
@@ -144,7 +158,9 @@ class RoleAssignment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="unit_roles"
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="role_assignments")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
 
     class Meta:
         verbose_name = _("角色分配")

@@ -40,7 +40,9 @@ def scope_q(actor: Any, field: str = "path", roles: Iterable[str] | None = None)
     return any_prefix_q(prefixes, field)
 
 
-def scoped(qs: QuerySet[M], actor: Any, field: str = "path", roles: Iterable[str] | None = None) -> QuerySet[M]:
+def scoped(
+    qs: QuerySet[M], actor: Any, field: str = "path", roles: Iterable[str] | None = None
+) -> QuerySet[M]:
     """``qs`` restricted to the actor's subtrees (``field`` holds a unit path)."""
     return qs.filter(scope_q(actor, field, roles))
 
