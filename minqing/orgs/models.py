@@ -19,6 +19,8 @@ PATH_OPS = ["varchar_pattern_ops"]  # used on PostgreSQL; ignored by SQLite
 class Unit(MP_Node):
     steplen = 3  # 46,656 children per unit; depth is small (province .. grid = 6)
 
+    # unique: on PostgreSQL Django adds a varchar_pattern_ops twin index ("..._like"), which serves
+    # the LIKE 'prefix%' subtree filter; on SQLite the unique index serves the range filter.
     path = models.CharField(max_length=255, unique=True)
     code = models.CharField(_("单位代码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=100, db_index=True)
@@ -36,7 +38,6 @@ class Unit(MP_Node):
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         indexes = [
-            models.Index(fields=["path"], name="orgs_unit_path_prefix", opclasses=PATH_OPS),
             models.Index(fields=["kind", "path"], name="orgs_unit_kind_path"),
         ]
 
