@@ -23,14 +23,16 @@ def audit(
     object_id: str = "",
     detail: str = "",
     request: HttpRequest | None = None,
+    actor_name: str = "",
 ) -> AuditEvent:
+    """Append one audit row. ``actor_name`` names an unauthenticated actor (a failed login)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=user,
-        actor_name=getattr(user, "username", "") if user else "",
+        actor_name=(getattr(user, "username", "") if user else actor_name)[:150],
         action=action,
         object_type=object_type,
         object_id=object_id,

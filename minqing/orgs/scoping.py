@@ -62,7 +62,7 @@ def root_units(actor: Any) -> QuerySet[Unit]:
     """The top units of the actor's scope: where their tree browser starts."""
     prefixes = actor_prefixes(actor)
     if prefixes is None:
-        return Unit.get_root_nodes()
+        return Unit.objects.get_root_nodes()
     return Unit.objects.filter(path__in=prefixes).order_by("path")
 
 

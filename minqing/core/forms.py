@@ -1,0 +1,47 @@
+"""The login form: Django's, plus the failure lockout and the audit of every attempt."""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from minqing.core.audit import audit
+from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.lockout import LOCKED_DETAIL, is_locked
+from minqing.core.models import AuditEvent
+
+
+class LockoutAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("用户名或密码不正确。注意:连续多次输错后账号将被暂时锁定。"),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = (self.data.get("username") or "").strip()
+        if username and is_locked(username):
+            audit(
+                actor=None,
+                action=AuditEvent.Action.LOGIN_FAILED,
+                actor_name=username,
+                object_type="auth.user",
+                detail=LOCKED_DETAIL,
+                request=self.request,
+            )
+            error = DomainError(ErrorCode.LOGIN_LOCKED, minutes=settings.MINQING_LOGIN_LOCK_MINUTES)
+            raise forms.ValidationError(error.message, code="locked")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if username:
+                audit(
+                    actor=None,
+                    action=AuditEvent.Action.LOGIN_FAILED,
+                    actor_name=username,
+                    object_type="auth.user",
+                    detail="bad_credentials",
+                    request=self.request,
+                )
+            raise

@@ -1,0 +1,267 @@
+"""Reads of the organisation network.
+
+Every function takes the actor and goes through ``minqing.orgs.scoping``. An object outside
+the actor's scope raises ``Http404``, exactly as a missing one does, so a page never tells a
+user that something exists elsewhere. Subtree counts are prefix filters on the copied ``path``
+columns (``minqing.core.paths.prefix_q``), one indexed range per query, never joins through
+the tree.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from minqing.core.audit import audit
+from minqing.core.models import AuditEvent
+from minqing.core.paths import prefix_q
+from minqing.orgs.enums import Rank, Role, UnitKind, UnitSubkind
+from minqing.orgs.masking import mask_id_number, mask_phone
+from minqing.orgs.models import Assignment, Household, Person, PersonIdentity, Unit
+from minqing.orgs.scoping import can_access_path, can_access_unit, root_units, scoped
+
+PAGE_SIZE = 50
+SEARCH_LIMIT = 50
+REVEAL_ROLES = (Role.OFFICE, Role.UNIT_STAFF, Role.LEADER)
+
+KIND_LABELS = dict(UnitKind.choices)
+SUBKIND_LABELS = dict(UnitSubkind.choices)
+
+
+def paginate(qs: QuerySet[Any], page: Any) -> Page[Any]:
+    return Paginator(qs, PAGE_SIZE).get_page(page)
+
+
+def _require_unit(actor: Any, unit: Unit) -> None:
+    if not can_access_unit(actor, unit):
+        raise Http404
+
+
+def active_assignments(today: date | None = None) -> QuerySet[Assignment]:
+    today = today or timezone.localdate()
+    return Assignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today), start_date__lte=today)
+
+
+# --- units -------------------------------------------------------------------------------
+
+
+def unit_roots(actor: Any) -> list[Unit]:
+    """The top units of the actor's scope (the unit switcher and the tree's first level)."""
+    return list(root_units(actor))
+
+
+def unit_get(actor: Any, pk: int) -> Unit:
+    unit = scoped(Unit.objects.filter(pk=pk), actor).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def unit_children(actor: Any, unit: Unit) -> QuerySet[Unit]:
+    _require_unit(actor, unit)
+    qs = Unit.objects.filter(prefix_q(unit.path), depth=unit.depth + 1)
+    return scoped(qs, actor).order_by("path")
+
+
+def unit_ancestors(actor: Any, unit: Unit) -> list[tuple[Unit, bool]]:
+    """The breadcrumb: each ancestor with whether the actor may open it (only those become links)."""
+    _require_unit(actor, unit)
+    return [(a, can_access_unit(actor, a)) for a in Unit.objects.get_ancestors(unit)]
+
+
+def unit_search(actor: Any, q: str, limit: int = SEARCH_LIMIT) -> list[Unit]:
+    """Units in scope whose name contains ``q`` or whose code or division code starts with it."""
+    q = q.strip()
+    if not q:
+        return []
+    match = Q(name__contains=q) | Q(code__startswith=q) | Q(division_code__startswith=q)
+    return list(scoped(Unit.objects.filter(match), actor).order_by("path")[:limit])
+
+
+@dataclass
+class KindCount:
+    kind: str
+    label: str
+    subkind_label: str
+    count: int
+
+
+@dataclass
+class UnitCounts:
+    children: list[KindCount] = field(default_factory=list)
+    descendants: list[KindCount] = field(default_factory=list)
+    descendants_total: int = 0
+    households: int = 0
+    people: int = 0
+    assignments: int = 0
+
+    @property
+    def children_total(self) -> int:
+        return sum(c.count for c in self.children)
+
+
+def unit_counts(actor: Any, unit: Unit) -> UnitCounts:
+    _require_unit(actor, unit)
+    below = Unit.objects.filter(prefix_q(unit.path), depth__gt=unit.depth)
+    below = scoped(below, actor)
+    out = UnitCounts()
+    for row in below.filter(depth=unit.depth + 1).values("kind").annotate(n=Count("pk")).order_by("kind"):
+        out.children.append(KindCount(row["kind"], KIND_LABELS.get(row["kind"], row["kind"]), "", row["n"]))
+    rows = below.values("kind", "subkind").annotate(n=Count("pk")).order_by("kind", "subkind")
+    for row in rows:
+        out.descendants.append(
+            KindCount(
+                row["kind"],
+                KIND_LABELS.get(row["kind"], row["kind"]),
+                SUBKIND_LABELS.get(row["subkind"], row["subkind"]) if row["subkind"] else "",
+                row["n"],
+            )
+        )
+    out.descendants_total = sum(d.count for d in out.descendants)
+    out.households = scoped(Household.objects.filter(prefix_q(unit.path)), actor).count()
+    out.people = scoped(Person.objects.filter(prefix_q(unit.path)), actor).count()
+    out.assignments = scoped(active_assignments().filter(prefix_q(unit.path)), actor).count()
+    return out
+
+
+# --- people ------------------------------------------------------------------------------
+
+
+def unit_people(
+    actor: Any, unit: Unit, page: Any = 1, *, q: str = "", rank: str = "", party: str = ""
+) -> Page[Any]:
+    """People of the unit's subtree, optionally by name / number, rank, and party membership."""
+    _require_unit(actor, unit)
+    qs = scoped(Person.objects.filter(prefix_q(unit.path)), actor).select_related("unit")
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(number__startswith=q))
+    if rank in Rank.values:
+        qs = qs.filter(rank=rank)
+    if party in ("yes", "no"):
+        qs = qs.filter(is_party_member=party == "yes")
+    return paginate(qs.order_by("path", "id"), page)
+
+
+def person_get(actor: Any, pk: int) -> Person:
+    person = scoped(Person.objects.filter(pk=pk), actor).select_related("unit").first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def person_assignments(actor: Any, person: Person) -> QuerySet[Assignment]:
+    """The person's assignments whose target the actor may see."""
+    if not can_access_path(actor, person.path):
+        raise Http404
+    qs = Assignment.objects.filter(person=person).select_related("unit", "household")
+    return scoped(qs, actor).order_by("-start_date", "id")
+
+
+def can_reveal(actor: Any, person: Person) -> bool:
+    """Whether the actor may see the person's full phone and ID number."""
+    return can_access_path(actor, person.path, roles=REVEAL_ROLES)
+
+
+@dataclass(frozen=True)
+class IdentityView:
+    phone: str
+    id_number: str
+    revealed: bool
+    exists: bool
+
+
+def person_identity(
+    actor: Any, person: Person, request: HttpRequest | None = None, *, reveal: bool = False
+) -> IdentityView:
+    """Phone and ID number, masked; with ``reveal`` in full, which is audited (VIEW_PERSONAL).
+
+    Out of scope raises Http404; in scope without a revealing role raises PermissionDenied.
+    """
+    if not can_access_path(actor, person.path):
+        raise Http404
+    if reveal and not can_reveal(actor, person):
+        raise PermissionDenied
+    ident = PersonIdentity.objects.filter(person=person).first()
+    if ident is None:
+        return IdentityView("", "", revealed=reveal, exists=False)
+    if not reveal:
+        return IdentityView(
+            mask_phone(ident.phone), mask_id_number(ident.id_number), revealed=False, exists=True
+        )
+    audit(
+        actor=actor,
+        action=AuditEvent.Action.VIEW_PERSONAL,
+        obj=person,
+        detail="phone,id_number",
+        request=request,
+    )
+    return IdentityView(ident.phone, ident.id_number, revealed=True, exists=True)
+
+
+# --- households --------------------------------------------------------------------------
+
+
+def unit_households(actor: Any, unit: Unit, page: Any = 1, *, q: str = "") -> Page[Any]:
+    """Households of the unit's subtree, optionally by number (prefix) or head of household."""
+    _require_unit(actor, unit)
+    qs = scoped(Household.objects.filter(prefix_q(unit.path)), actor).select_related("grid")
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(number__startswith=q) | Q(head_name__contains=q))
+    return paginate(qs.order_by("path", "id"), page)
+
+
+def household_get(actor: Any, pk: int) -> Household:
+    household = scoped(Household.objects.filter(pk=pk), actor).select_related("grid").first()
+    if household is None:
+        raise Http404
+    return household
+
+
+def household_assignments(actor: Any, household: Household) -> QuerySet[Assignment]:
+    if not can_access_path(actor, household.path):
+        raise Http404
+    qs = Assignment.objects.filter(household=household).select_related("person")
+    return scoped(qs, actor).order_by("-start_date", "id")
+
+
+# --- the tree browser --------------------------------------------------------------------
+
+TREE_CHILDREN_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    unit: Unit
+    level: int
+    is_open: bool
+    more: int = 0  # children left out of an expanded level (see the unit's own page)
+
+
+def unit_tree_rows(actor: Any, open_unit: Unit | None = None) -> list[TreeRow]:
+    """The roots of the actor's scope, with the path down to ``open_unit`` expanded."""
+    expanded: set[str] = set()
+    if open_unit is not None:
+        _require_unit(actor, open_unit)
+        expanded = {a.path for a, ok in unit_ancestors(actor, open_unit) if ok} | {open_unit.path}
+    rows: list[TreeRow] = []
+
+    def walk(units: list[Unit], level: int) -> None:
+        for u in units:
+            is_open = u.path in expanded and u.numchild > 0
+            if not is_open:
+                rows.append(TreeRow(u, level, False))
+                continue
+            children = list(unit_children(actor, u)[: TREE_CHILDREN_LIMIT + 1])
+            more = max(0, u.numchild - TREE_CHILDREN_LIMIT) if len(children) > TREE_CHILDREN_LIMIT else 0
+            rows.append(TreeRow(u, level, True, more))
+            walk(children[:TREE_CHILDREN_LIMIT], level + 1)
+
+    walk(unit_roots(actor), 0)
+    return rows
