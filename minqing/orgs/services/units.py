@@ -193,7 +193,7 @@ def units_upsert(*, rows: Sequence[UnitRow], actor: Any = None, source: str = ""
         u.refresh_from_db()
         target = Unit.objects.get(code=parent_code)
         old = u.path
-        u.move(target, pos="last-child")
+        Unit.objects.move(u, target, pos="last-child")
         u.refresh_from_db()
         _repath_copies(old, u.path)
         result.moved += 1

@@ -1,0 +1,76 @@
+"""What every ``minqing import KIND FILE`` shares: the registry of importers, row issues, results.
+
+An importer is a function ``(path, *, actor=None, progress=False) -> ImportResult`` that reads
+the whole file, checks every row, and either writes everything in one transaction or raises
+``ImportFailed`` with every issue it found (and writes nothing). Later kinds (campaigns, people,
+activities, attendance, problems) add one line to ``IMPORTERS``.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from minqing.core.errors import DomainError, ErrorCode
+
+IMPORTERS: dict[str, str] = {
+    "units": "minqing.orgs.importers.units.import_units",
+}
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    """One problem in a file: spreadsheet row (header = 1; None for the whole file), column, value, reason."""
+
+    row: int | None
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return _("列“{column}”:{reason}").format(column=self.column, reason=self.reason)
+        return _("第 {row} 行,列“{column}”:{reason}").format(
+            row=self.row, column=self.column, reason=self.reason
+        )
+
+
+def issue(row: int | None, column: str, value: str, code: ErrorCode, **params: Any) -> ImportIssue:
+    """An issue whose reason is ``code``'s message, formatted with ``value`` and ``params``."""
+    return ImportIssue(row, column, value, DomainError(code, value=value, **params).message)
+
+
+class ImportFailed(Exception):
+    """The file was not imported; ``issues`` lists every reason, in row order."""
+
+    def __init__(self, issues: list[ImportIssue]) -> None:
+        self.issues = sorted(issues, key=lambda i: i.row or 0)
+        super().__init__("\n".join(str(i) for i in self.issues))
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    moved: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = _("导入完成:新增 {created} 条,更新 {updated} 条,未变 {unchanged} 条").format(
+            created=self.created, updated=self.updated, unchanged=self.unchanged
+        )
+        if self.moved:
+            text += _(",调整上级 {moved} 条").format(moved=self.moved)
+        return text
+
+
+class Importer(Protocol):
+    def __call__(self, path: Path, *, actor: Any = None, progress: bool = False) -> ImportResult: ...
+
+
+def get_importer(kind: str) -> Importer:
+    importer: Importer = import_string(IMPORTERS[kind])
+    return importer

@@ -1,0 +1,184 @@
+"""Read a spreadsheet the way an office exports it: .xlsx, or .csv in UTF-8 (with or without BOM) or GBK.
+
+The first row holds the headers; every cell is trimmed text; blank rows are skipped but keep
+their number, so a row number is the one Excel shows (header = row 1). Columns are matched by
+their Chinese header or an English alias, ignoring case, spaces and a trailing ``*``.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.importing import ImportFailed, ImportIssue, issue
+
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # the Chinese header written by exports
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass
+class Table:
+    name: str
+    headers: list[str]
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (row number, cells)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One row, cells by column key; absent columns read as empty."""
+
+    row: int
+    cells: dict[str, str]
+
+    def __getitem__(self, key: str) -> str:
+        return self.cells.get(key, "")
+
+
+@dataclass
+class ColumnMap:
+    index: dict[str, int]  # key -> position in the row
+    headers: dict[str, str]  # key -> header as written in the file (or the Chinese header if absent)
+
+    def has(self, key: str) -> bool:
+        return key in self.index
+
+    def records(self, table: Table) -> Iterator[Record]:
+        for number, cells in table.rows:
+            yield Record(number, {k: cells[i] if i < len(cells) else "" for k, i in self.index.items()})
+
+
+def normalize_header(header: str) -> str:
+    return re.sub(r"[\s*＊]+", "", header).lower()
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="minutes" if value.second == 0 else "seconds")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value).replace("\ufeff", "").strip()
+
+
+def _progress(
+    rows: Iterable[Sequence[Any]], total: int | None, name: str, show: bool
+) -> Iterator[Sequence[Any]]:
+    yield from tqdm(rows, total=total, desc=name, unit="行", disable=not show, leave=False)
+
+
+def _collect(name: str, raw: Iterable[Sequence[Any]], total: int | None, progress: bool) -> Table:
+    it = iter(_progress(raw, total, name, progress))
+    header_row = next(it, None)
+    if header_row is None:
+        raise ImportFailed([issue(1, "", "", ErrorCode.IMPORT_EMPTY_FILE)])
+    headers = [cell_text(h) for h in header_row]
+    while headers and not headers[-1]:
+        headers.pop()
+    if not headers:
+        raise ImportFailed([issue(1, "", "", ErrorCode.IMPORT_EMPTY_FILE)])
+    table = Table(name=name, headers=headers)
+    for number, row in enumerate(it, start=2):
+        cells = [cell_text(v) for v in row]
+        if any(cells):
+            table.rows.append((number, cells))
+    return table
+
+
+def _read_csv(path: Path, progress: bool) -> Table:
+    data = path.read_bytes()
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DomainError(
+            ErrorCode.IMPORT_FILE_UNREADABLE, path=path.name, reason=_("既不是 UTF-8 也不是 GBK 编码")
+        )
+    total = text.count("\n") + (0 if text.endswith("\n") else 1)
+    return _collect(path.name, csv.reader(io.StringIO(text, newline="")), total, progress)
+
+
+def _read_xlsx(path: Path, progress: bool) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or mislabelled file
+        raise DomainError(ErrorCode.IMPORT_FILE_UNREADABLE, path=path.name, reason=str(exc)) from exc
+    try:
+        ws = wb.worksheets[0]
+        return _collect(path.name, ws.iter_rows(values_only=True), ws.max_row, progress)
+    finally:
+        wb.close()
+
+
+def read_table(path: Path, *, progress: bool = False) -> Table:
+    """The whole first sheet of ``path``; ``progress`` shows a tqdm bar on stderr."""
+    if not path.is_file():
+        raise DomainError(ErrorCode.IMPORT_FILE_UNREADABLE, path=str(path), reason=_("文件不存在"))
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path, progress)
+    if suffix in XLSX_SUFFIXES:
+        return _read_xlsx(path, progress)
+    raise DomainError(ErrorCode.IMPORT_UNSUPPORTED_FILE, value=path.suffix or path.name)
+
+
+def map_columns(headers: Sequence[str], columns: Sequence[Column]) -> ColumnMap:
+    """Find each column by its header or an alias; raises ``ImportFailed`` for missing or repeated ones."""
+    wanted: dict[str, Column] = {}
+    for col in columns:
+        for name in (col.header, col.key, *col.aliases):
+            wanted[normalize_header(name)] = col
+    found = ColumnMap(index={}, headers={})
+    issues: list[ImportIssue] = []
+    for i, header in enumerate(headers):
+        match = wanted.get(normalize_header(header))
+        if match is None:
+            continue
+        if match.key in found.index:
+            first = found.index[match.key]
+            issues.append(
+                issue(
+                    1,
+                    header,
+                    header,
+                    ErrorCode.IMPORT_DUPLICATE_COLUMN,
+                    first=first + 1,
+                    other=headers[first],
+                )
+            )
+            continue
+        found.index[match.key] = i
+        found.headers[match.key] = header
+    for col in columns:
+        if col.key not in found.index:
+            found.headers[col.key] = col.header
+            if col.required:
+                issues.append(issue(None, col.header, "", ErrorCode.IMPORT_MISSING_COLUMN))
+    if issues:
+        raise ImportFailed(issues)
+    return found

@@ -1,0 +1,1 @@
+"""Importers of tabular files into the organisation network (see minqing.core.importing)."""

@@ -1,0 +1,51 @@
+"""``minqing import KIND FILE`` (``manage.py import_data KIND FILE``)."""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.importing import IMPORTERS, ImportFailed, get_importer
+
+HELP = gettext_lazy(
+    "导入 Excel(.xlsx)或 CSV(UTF-8 或 GBK)文件。第 1 行为表头,可用中文表头或英文别名。"
+    "先检查全部行:有任何错误时逐条列出(第几行、哪一列、原因)并不导入任何数据;"
+    "没有错误时在一个事务中写入,重复导入同一文件不会产生变化。"
+    "units:单位格式(单位代码, 名称, 类别, 上级单位代码, 可选 是否有党组织、党组织类别)"
+    "或统计局区划代码文件(code, name, level, parent_code)。"
+    "区划单位(省至村级)须用 12 位统计用区划代码,上级须为代码对应的上一级;"
+    "上级代码为 150000000000(内蒙古自治区)而文件和系统中都没有该单位时,自动建立该自治区为根单位,"
+    "其他找不到的上级单位报错。"
+)
+
+
+class Command(BaseCommand):
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked, not at import
+        return str(HELP)
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=sorted(IMPORTERS), help=_("导入的数据类型"))
+        parser.add_argument("file", help=_(".xlsx 或 .csv 文件"))
+        parser.add_argument("--no-progress", action="store_true", help=_("不显示进度条"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        importer = get_importer(options["kind"])
+        progress = not options["no_progress"] and self.stderr.isatty()
+        try:
+            result = importer(path, progress=progress)
+        except ImportFailed as exc:
+            for item in exc.issues:
+                self.stderr.write(str(item))
+            raise CommandError(
+                DomainError(ErrorCode.IMPORT_FAILED, name=path.name, count=len(exc.issues)).message
+            ) from exc
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        for note in result.notes:
+            self.stdout.write(note)
+        self.stdout.write(self.style.SUCCESS(result.summary()))
