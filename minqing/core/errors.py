@@ -5,6 +5,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 
 class ErrorCode(Enum):
@@ -61,6 +62,13 @@ class DomainError(Exception):
     @property
     def message(self) -> str:
         return str(self.code.template).format(**self.params)
+
+    def bilingual(self) -> str:
+        """The message in the active language (Chinese by default), then in English."""
+        text = self.message
+        with override("en"):
+            english = self.message
+        return text if english == text else f"{text} ({english})"
 
     def __str__(self) -> str:
         return self.message

@@ -10,10 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from django.utils.functional import Promise
 from django.utils.module_loading import import_string
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
-from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.errors import ErrorCode
 
 IMPORTERS: dict[str, str] = {
     "units": "minqing.orgs.importers.units.import_units",
@@ -27,7 +30,14 @@ class ImportIssue:
     row: int | None
     column: str
     value: str
-    reason: str
+    reason: str | Promise  # lazy: rendered in the language active when printed
+
+    def bilingual(self) -> str:
+        """The issue in the active language (Chinese by default), then in English."""
+        text = str(self)
+        with override("en"):
+            english = str(self)
+        return text if english == text else f"{text}  ({english})"
 
     def __str__(self) -> str:
         if self.row is None:
@@ -39,7 +49,7 @@ class ImportIssue:
 
 def issue(row: int | None, column: str, value: str, code: ErrorCode, **params: Any) -> ImportIssue:
     """An issue whose reason is ``code``'s message, formatted with ``value`` and ``params``."""
-    return ImportIssue(row, column, value, DomainError(code, value=value, **params).message)
+    return ImportIssue(row, column, value, format_lazy(code.template, value=value, **params))
 
 
 class ImportFailed(Exception):

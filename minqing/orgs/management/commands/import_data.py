@@ -40,12 +40,12 @@ class Command(BaseCommand):
             result = importer(path, progress=progress)
         except ImportFailed as exc:
             for item in exc.issues:
-                self.stderr.write(str(item))
+                self.stderr.write(item.bilingual())
             raise CommandError(
-                DomainError(ErrorCode.IMPORT_FAILED, name=path.name, count=len(exc.issues)).message
+                DomainError(ErrorCode.IMPORT_FAILED, name=path.name, count=len(exc.issues)).bilingual()
             ) from exc
         except DomainError as exc:
-            raise CommandError(exc.message) from exc
+            raise CommandError(exc.bilingual()) from exc
         for note in result.notes:
             self.stdout.write(note)
         self.stdout.write(self.style.SUCCESS(result.summary()))
