@@ -34,7 +34,7 @@ def test_steps_round_trip() -> None:
 def test_upsert_builds_a_valid_tree_and_is_idempotent() -> None:
     first = units_upsert(rows=rows())
     assert first.created == 5
-    assert Unit.find_problems() == ([], [], [], [], [])
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
     city = Unit.objects.get(code="150900000000")
     assert city.depth == 1
     assert sorted(c.code for c in Unit.objects.get_children(city)) == ["150902000000", "150921000000"]
@@ -53,7 +53,7 @@ def test_new_children_append_after_existing_ones() -> None:
     township = Unit.objects.get(code="150902001000")
     assert [c.code for c in Unit.objects.get_children(township)] == ["G-1", "G-2"]
     assert township.numchild == 2
-    assert Unit.find_problems() == ([], [], [], [], [])
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
 
 
 def test_rename_counts_as_update() -> None:
@@ -77,7 +77,7 @@ def test_move_rewrites_copied_paths() -> None:
     grid.refresh_from_db()
     assert Unit.objects.get_parent(grid).code == "150921000000"
     assert Household.objects.get(pk=household.pk).path == grid.path
-    assert Unit.find_problems() == ([], [], [], [], [])
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
 
 
 def test_unknown_parent_and_cycle_raise_and_write_nothing() -> None:
