@@ -1,0 +1,51 @@
+"""``minqing demo_logins``: the demo accounts, their password, role and unit."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from minqing.demo.stages.users import DEMO_PASSWORD, DEMO_USERS
+from minqing.orgs.enums import Role
+from minqing.orgs.models import RoleAssignment
+
+
+def _width(s: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+
+
+def _pad(s: str, w: int) -> str:
+    return s + " " * max(w - _width(s), 0)
+
+
+class Command(BaseCommand):
+    help = "列出演示账号 / List the demo logins."
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        users = {
+            u.username: u
+            for u in get_user_model().objects.filter(username__in=[d.username for d in DEMO_USERS])
+        }
+        if not users:
+            self.stdout.write(_("没有演示账号,请先运行 minqing demo。"))
+            return
+        roles: dict[str, list[str]] = {}
+        for ra in RoleAssignment.objects.filter(user__in=users.values()).select_related("user", "unit"):
+            roles.setdefault(ra.user.username, []).append(f"{Role(ra.role).label}@{ra.unit.name}")
+        head = [_("用户名"), _("密码"), _("角色"), _("单位"), _("说明")]
+        body = []
+        for d in DEMO_USERS:
+            if d.username not in users:
+                continue
+            u = users[d.username]
+            if u.is_superuser:
+                body.append([d.username, DEMO_PASSWORD, _("超级用户"), _("全部"), str(d.label)])
+                continue
+            for entry in roles.get(d.username, []):
+                role, unit = entry.split("@", 1)
+                body.append([d.username, DEMO_PASSWORD, role, unit, str(d.label)])
+        widths = [max(_width(str(r[i])) for r in [head, *body]) for i in range(len(head))]
+        self.stdout.write(_("演示账号(共用演示密码,仅供演示环境使用):"))
+        for r in [head, ["-" * w for w in widths], *body]:
+            self.stdout.write("  ".join(_pad(str(c), w) for c, w in zip(r, widths, strict=True)).rstrip())

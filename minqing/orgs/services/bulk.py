@@ -1,0 +1,87 @@
+"""Shared pieces of the bulk writers (people, households, assignments).
+
+Bulk rows carry a :class:`UnitRef` (id, code, path, kind) instead of a model instance, so a
+loader can stream millions of rows without building ``Unit`` objects; ``unit_refs`` fetches
+them by code in chunks.
+"""
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeVar
+
+from minqing.core.audit import audit
+from minqing.core.errors import PermissionDeniedError
+from minqing.core.models import AuditEvent
+from minqing.orgs.enums import Role
+from minqing.orgs.models import Unit
+from minqing.orgs.scoping import can_access_path, can_access_unit
+
+T = TypeVar("T")
+
+WRITE_ROLES = (Role.OFFICE, Role.UNIT_STAFF)
+
+
+class UnitRef(NamedTuple):
+    id: int
+    code: str
+    path: str
+    kind: str
+    subkind: str = ""
+
+
+@dataclass
+class BulkResult:
+    created: int = 0
+    skipped: int = 0
+
+
+def ref_of(unit: Unit) -> UnitRef:
+    return UnitRef(unit.pk, unit.code, unit.path, unit.kind, unit.subkind)
+
+
+def unit_refs(codes: Iterable[str] | None = None, chunk: int = 900) -> dict[str, UnitRef]:
+    """``code -> UnitRef`` for the given codes (all units when ``codes`` is None)."""
+    fields = ("id", "code", "path", "kind", "subkind")
+    if codes is None:
+        return {r[1]: UnitRef(*r) for r in Unit.objects.values_list(*fields).iterator(chunk_size=20000)}
+    code_list = list(dict.fromkeys(codes))
+    out: dict[str, UnitRef] = {}
+    for i in range(0, len(code_list), chunk):
+        for r in Unit.objects.filter(code__in=code_list[i : i + chunk]).values_list(*fields):
+            out[r[1]] = UnitRef(*r)
+    return out
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def check_unit_write(actor: Any, unit: Unit) -> None:
+    """A non-system actor needs the office or unit-staff role on ``unit`` or above it."""
+    if actor is not None and not can_access_unit(actor, unit, roles=WRITE_ROLES):
+        raise PermissionDeniedError()
+
+
+def check_paths_write(actor: Any, paths: Sequence[str]) -> None:
+    if actor is None:
+        return
+    for p in set(paths):
+        if not can_access_path(actor, p, roles=WRITE_ROLES):
+            raise PermissionDeniedError()
+
+
+def audit_bulk(*, actor: Any, object_type: str, result: BulkResult, source: str) -> None:
+    if actor is not None or source:
+        audit(
+            actor=actor,
+            action=AuditEvent.Action.IMPORT,
+            object_type=object_type,
+            detail=f"{source or 'bulk'}: created {result.created}, skipped {result.skipped}",
+        )
