@@ -39,7 +39,7 @@ def placeholders(text: str) -> list[str]:
     return sorted(found)
 
 
-def lookup(glossary: dict, entry: polib.POEntry):
+def lookup(glossary: dict[str, object], entry: polib.POEntry) -> object:
     if entry.msgctxt is not None:
         key = f"{entry.msgctxt}\x04{entry.msgid}"
         if key in glossary:

@@ -1,5 +1,7 @@
 """units_upsert: paths, treebeard invariants, idempotence, moves with copied paths."""
 
+from typing import cast
+
 import pytest
 
 from minqing.core.errors import DomainError, ErrorCode
@@ -70,7 +72,7 @@ def test_rename_counts_as_update() -> None:
 def test_move_rewrites_copied_paths() -> None:
     units_upsert(rows=rows())
     grid = Unit.objects.get(code="G-1")
-    household = HouseholdFactory(grid=grid)
+    household = cast(Household, HouseholdFactory(grid=grid))
     moved = [*rows()[:-1], UnitRow(code="G-1", name="网格一", kind=UnitKind.GRID, parent_code="150921000000")]
     result = units_upsert(rows=moved)
     assert result.moved == 1
