@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "treebeard",
     "minqing.core",
     "minqing.orgs",
@@ -58,6 +59,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "minqing" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["django.contrib.humanize.templatetags.humanize"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

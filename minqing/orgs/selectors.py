@@ -104,6 +104,18 @@ class UnitCounts:
     def children_total(self) -> int:
         return sum(c.count for c in self.children)
 
+    @property
+    def descendants_by_kind(self) -> list[tuple[str, int, list[KindCount]]]:
+        """(kind label, total, sub-kind rows) in tree order: county, township, village, grid, ..."""
+        order = {k: i for i, k in enumerate(UnitKind.values)}
+        groups: dict[str, list[KindCount]] = {}
+        for d in self.descendants:
+            groups.setdefault(d.kind, []).append(d)
+        return [
+            (rows[0].label, sum(r.count for r in rows), [r for r in rows if r.subkind_label])
+            for kind, rows in sorted(groups.items(), key=lambda kv: order.get(kv[0], len(order)))
+        ]
+
 
 def unit_counts(actor: Any, unit: Unit) -> UnitCounts:
     _require_unit(actor, unit)
