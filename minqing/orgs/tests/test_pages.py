@@ -217,3 +217,13 @@ def test_every_page_renders_in_english(client, world):
         assert r.status_code == 200, url
         assert '<html lang="en">' in r.content.decode()
     assert c.post(_reveal_url(world)).status_code == 200
+
+
+def test_not_found_page_is_the_sites_own_in_chinese(client, world, settings) -> None:
+    settings.DEBUG = False
+    client.force_login(world.users["a_staff"])
+    page = client.get(f"/units/{world.u['town_b'].pk}/")
+    assert page.status_code == 404
+    body = page.content.decode()
+    assert "页面不存在,或不在您的权限范围内" in body
+    assert world.u["town_b"].name not in body
