@@ -21,4 +21,6 @@ def test_placeholders_survive_translation() -> None:
     for e in polib.pofile(str(PO)):
         texts = [e.msgstr] if not e.msgid_plural else list(e.msgstr_plural.values())
         for text in texts:
-            assert sorted(pattern.findall(text)) == sorted(pattern.findall(e.msgid_plural or e.msgid)), e.msgid
+            assert sorted(pattern.findall(text)) == sorted(pattern.findall(e.msgid_plural or e.msgid)), (
+                e.msgid
+            )
