@@ -149,7 +149,8 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
         audit(actor=request.user, action=action, obj=obj, detail=f"admin: {obj}", request=request)
         clear_cache(obj.user)
 
-    def delete_model(self, request: HttpRequest, obj: RoleAssignment) -> None:
+    @staticmethod
+    def _audit_delete(request: HttpRequest, obj: RoleAssignment) -> None:
         audit(
             actor=request.user,
             action=AuditEvent.Action.DELETE,
@@ -157,16 +158,13 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
             detail=f"admin: {obj}",
             request=request,
         )
+
+    def delete_model(self, request: HttpRequest, obj: RoleAssignment) -> None:
+        self._audit_delete(request, obj)
         super().delete_model(request, obj)
         clear_cache(obj.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RoleAssignment]) -> None:
         for obj in queryset:
-            audit(
-                actor=request.user,
-                action=AuditEvent.Action.DELETE,
-                obj=obj,
-                detail=f"admin: {obj}",
-                request=request,
-            )
+            self._audit_delete(request, obj)
         super().delete_queryset(request, queryset)
