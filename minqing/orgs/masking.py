@@ -16,3 +16,8 @@ def mask_phone(phone: str) -> str:
 
 def mask_id_number(id_number: str) -> str:
     return mask(id_number, 6, 4)
+
+
+def mask_name(name: str) -> str:
+    """张三 -> 张*, 欧阳娜娜 -> 欧***: lists show the family name only."""
+    return mask(name, 1, 0)

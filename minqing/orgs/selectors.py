@@ -236,6 +236,19 @@ def household_get(actor: Any, pk: int) -> Household:
     return household
 
 
+def household_open(actor: Any, pk: int, request: HttpRequest | None = None) -> Household:
+    """The household for its own page (head's full name, address): an audited read of personal data."""
+    household = household_get(actor, pk)
+    audit(
+        actor=actor,
+        action=AuditEvent.Action.VIEW_PERSONAL,
+        obj=household,
+        detail="household page",
+        request=request,
+    )
+    return household
+
+
 def household_assignments(actor: Any, household: Household) -> QuerySet[Assignment]:
     if not can_access_path(actor, household.path):
         raise Http404

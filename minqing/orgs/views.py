@@ -106,7 +106,7 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    household = selectors.household_get(request.user, pk)
+    household = selectors.household_open(request.user, pk, request)
     grid = household.grid
     context = {
         "household": household,

@@ -227,3 +227,24 @@ def test_not_found_page_is_the_sites_own_in_chinese(client, world, settings) -> 
     body = page.content.decode()
     assert "页面不存在,或不在您的权限范围内" in body
     assert world.u["town_b"].name not in body
+
+
+def test_household_list_masks_head_names_and_the_page_is_audited(client, world):
+    c = _client(client, world.users["a_staff"])
+    household = world.households["a"][0]
+    listing = c.get(reverse("orgs:unit_households", args=[world.u["town_a"].pk])).content.decode()
+    assert household.head_name not in listing
+    assert household.head_name[0] + "*" in listing
+    before = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW_PERSONAL).count()
+    page = c.get(reverse("orgs:household", args=[household.pk]))
+    assert household.head_name in page.content.decode()
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW_PERSONAL)
+    assert events.count() == before + 1
+    assert events.values_list("object_id", flat=True).first() == str(household.pk)
+
+
+def test_denied_household_page_writes_no_audit(client, world):
+    c = _client(client, world.users["b_staff"])
+    before = AuditEvent.objects.count()
+    assert c.get(reverse("orgs:household", args=[world.households["a"][0].pk])).status_code == 404
+    assert AuditEvent.objects.count() == before
