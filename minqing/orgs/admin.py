@@ -4,14 +4,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import MoveNodeForm, movenodeform_factory
 
-from minqing.core.audit import audit
-from minqing.core.models import AuditEvent
+from minqing.core.admin_audit import AuditedAdminMixin
 from minqing.orgs.masking import mask_id_number, mask_phone
 from minqing.orgs.models import Assignment, Household, Person, PersonIdentity, RoleAssignment, Unit
 from minqing.orgs.scoping import clear_cache
@@ -37,7 +35,7 @@ class UnitMoveForm(MoveNodeForm):
 
 
 @admin.register(Unit)
-class UnitAdmin(TreeAdmin):
+class UnitAdmin(AuditedAdminMixin, TreeAdmin):
     form = movenodeform_factory(Unit, form=UnitMoveForm)
     list_display = ("name", "code", "kind", "subkind", "division_code", "numchild")
     list_filter = ("kind", "subkind", "has_party_org")
@@ -57,7 +55,7 @@ class UnitAdmin(TreeAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(AuditedAdminMixin):
     list_display = ("number", "head_name", "grid", "members")
     search_fields = ("^number",)
     raw_id_fields = ("grid",)
@@ -94,7 +92,7 @@ class PersonIdentityInline(admin.StackedInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdminMixin):
     list_display = ("number", "name", "unit", "rank", "is_party_member")
     list_filter = ("rank", "is_party_member")
     search_fields = ("number", "name")
@@ -122,7 +120,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(AuditedAdminMixin):
     list_display = ("person", "kind", "unit", "household", "start_date", "end_date")
     list_filter = ("kind",)
     search_fields = ("person__name", "person__number", "unit__name", "unit__code", "household__number")
@@ -136,7 +134,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(AuditedAdminMixin):
     list_display = ("user", "role", "unit")
     list_filter = ("role",)
     search_fields = ("user__username", "unit__name", "unit__code")
@@ -145,26 +143,8 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: RoleAssignment, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        action = AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE
-        audit(actor=request.user, action=action, obj=obj, detail=f"admin: {obj}", request=request)
         clear_cache(obj.user)
-
-    @staticmethod
-    def _audit_delete(request: HttpRequest, obj: RoleAssignment) -> None:
-        audit(
-            actor=request.user,
-            action=AuditEvent.Action.DELETE,
-            obj=obj,
-            detail=f"admin: {obj}",
-            request=request,
-        )
 
     def delete_model(self, request: HttpRequest, obj: RoleAssignment) -> None:
-        self._audit_delete(request, obj)
         super().delete_model(request, obj)
         clear_cache(obj.user)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RoleAssignment]) -> None:
-        for obj in queryset:
-            self._audit_delete(request, obj)
-        super().delete_queryset(request, queryset)

@@ -79,3 +79,28 @@ def test_admin_role_assignment_is_audited(client, world):
     assert r.status_code == 302
     ra = RoleAssignment.objects.get(user=world.users["nobody"])
     assert AuditEvent.objects.filter(action=AuditEvent.Action.CREATE, object_id=str(ra.pk)).exists()
+
+
+def test_admin_writes_are_audited(client, world):
+    client.force_login(world.users["root"])
+    household = world.households["a"][0]
+    url = reverse("admin:orgs_household_change", args=[household.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        "grid": world.u["grid_a"].pk,
+        "number": household.number,
+        "head_name": "新户主",
+        "address": household.address,
+        "members": 4,
+    }
+    assert client.post(url, data).status_code == 302
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE, object_type="orgs.household").first()
+    assert event is not None and event.object_id == str(household.pk)
+    assert (
+        client.post(reverse("admin:orgs_household_delete", args=[household.pk]), {"post": "yes"}).status_code
+        == 302
+    )
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.DELETE, object_type="orgs.household", object_id=str(household.pk)
+    ).exists()
