@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from django.utils.translation import gettext_lazy as _
 
+from minqing.core.batching import chunked
 from minqing.demo.context import DemoContext
 from minqing.demo.plan import GridPlan, grid_plan, tree_rows
 from minqing.demo.registry import register_stage
@@ -44,8 +45,8 @@ def load_links(ctx: DemoContext) -> dict[str, int]:
     )
     numbers = [c.number for cs in by_unit.values() for c in cs]
     person_id: dict[str, int] = {}
-    for i in range(0, len(numbers), 900):
-        person_id.update(Person.objects.filter(number__in=numbers[i : i + 900]).values_list("number", "id"))
+    for chunk in chunked(numbers):
+        person_id.update(Person.objects.filter(number__in=chunk).values_list("number", "id"))
 
     out: list[AssignmentRow] = []
 

@@ -3,9 +3,9 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from minqing.core.batching import chunked
 from minqing.orgs.models import Unit
 
-CHUNK = 900  # below SQLite's limit on query parameters
 STEPLEN = Unit.steplen
 
 
@@ -18,11 +18,6 @@ class DbUnit:
     party_category: str
 
 
-def _chunks(items: list[str]) -> Iterable[list[str]]:
-    for i in range(0, len(items), CHUNK):
-        yield items[i : i + CHUNK]
-
-
 class DbUnits:
     """Units by code for the given codes, plus their ancestors (to follow parents up the tree)."""
 
@@ -30,13 +25,13 @@ class DbUnits:
         self.by_code: dict[str, DbUnit] = {}
         self.code_by_path: dict[str, str] = {}
         fields = ("code", "path", "subkind", "has_party_org", "party_category")
-        for chunk in _chunks(sorted(set(codes))):
+        for chunk in chunked(sorted(set(codes))):
             for row in Unit.objects.filter(code__in=chunk).values_list(*fields):
                 self._add(DbUnit(*row))
         wanted = {
             u.path[:i] for u in self.by_code.values() for i in range(STEPLEN, len(u.path), STEPLEN)
         } - set(self.code_by_path)
-        for chunk in _chunks(sorted(wanted)):
+        for chunk in chunked(sorted(wanted)):
             for row in Unit.objects.filter(path__in=chunk).values_list(*fields):
                 self._add(DbUnit(*row))
 
@@ -59,7 +54,7 @@ class DbUnits:
 def division_codes_taken(codes: Iterable[str]) -> dict[str, str]:
     """division_code -> code of another unit that already holds it."""
     taken: dict[str, str] = {}
-    for chunk in _chunks(sorted(set(codes))):
+    for chunk in chunked(sorted(set(codes))):
         qs = Unit.objects.filter(division_code__in=chunk).values_list("division_code", "code")
         for division, code in qs:
             if division is not None and division != code:

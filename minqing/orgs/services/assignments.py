@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from minqing.core.audit import audit
+from minqing.core.batching import chunked
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
 from minqing.orgs.enums import AssignmentKind
@@ -18,7 +19,6 @@ from minqing.orgs.services.bulk import (
     audit_bulk,
     check_paths_write,
     check_unit_write,
-    chunked,
 )
 
 
@@ -87,9 +87,9 @@ def assignments_bulk_create(
         check_paths_write(actor, [r.path for r in batch])
         person_ids = sorted({r.person_id for r in batch})
         existing: set[tuple[int, str, int | None, int | None]] = set()
-        for i in range(0, len(person_ids), 900):
+        for chunk in chunked(person_ids):
             existing.update(
-                Assignment.objects.filter(person_id__in=person_ids[i : i + 900]).values_list(
+                Assignment.objects.filter(person_id__in=chunk).values_list(
                     "person_id", "kind", "unit_id", "household_id"
                 )
             )

@@ -5,11 +5,12 @@ loader can stream millions of rows without building ``Unit`` objects; ``unit_ref
 them by code in chunks.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
 from minqing.core.audit import audit
+from minqing.core.batching import chunked
 from minqing.core.errors import PermissionDeniedError
 from minqing.core.models import AuditEvent
 from minqing.orgs.enums import Role
@@ -39,28 +40,16 @@ def ref_of(unit: Unit) -> UnitRef:
     return UnitRef(unit.pk, unit.code, unit.path, unit.kind, unit.subkind)
 
 
-def unit_refs(codes: Iterable[str] | None = None, chunk: int = 900) -> dict[str, UnitRef]:
+def unit_refs(codes: Iterable[str] | None = None) -> dict[str, UnitRef]:
     """``code -> UnitRef`` for the given codes (all units when ``codes`` is None)."""
     fields = ("id", "code", "path", "kind", "subkind")
     if codes is None:
         return {r[1]: UnitRef(*r) for r in Unit.objects.values_list(*fields).iterator(chunk_size=20000)}
-    code_list = list(dict.fromkeys(codes))
     out: dict[str, UnitRef] = {}
-    for i in range(0, len(code_list), chunk):
-        for r in Unit.objects.filter(code__in=code_list[i : i + chunk]).values_list(*fields):
+    for chunk in chunked(dict.fromkeys(codes)):
+        for r in Unit.objects.filter(code__in=chunk).values_list(*fields):
             out[r[1]] = UnitRef(*r)
     return out
-
-
-def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def check_unit_write(actor: Any, unit: Unit) -> None:

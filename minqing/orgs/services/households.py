@@ -7,6 +7,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from minqing.core.audit import audit
+from minqing.core.batching import chunked
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
 from minqing.orgs.enums import UnitKind
@@ -17,7 +18,6 @@ from minqing.orgs.services.bulk import (
     audit_bulk,
     check_paths_write,
     check_unit_write,
-    chunked,
 )
 
 

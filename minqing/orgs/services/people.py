@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from minqing.core.audit import audit
+from minqing.core.batching import chunked
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
 from minqing.orgs.enums import Rank
@@ -17,7 +18,6 @@ from minqing.orgs.services.bulk import (
     audit_bulk,
     check_paths_write,
     check_unit_write,
-    chunked,
 )
 
 
@@ -75,10 +75,8 @@ def people_bulk_create(
         check_paths_write(actor, [r.unit.path for r in batch])
         numbers = [r.number for r in batch]
         taken: set[str] = set()
-        for i in range(0, len(numbers), 900):
-            taken.update(
-                Person.objects.filter(number__in=numbers[i : i + 900]).values_list("number", flat=True)
-            )
+        for chunk in chunked(numbers):
+            taken.update(Person.objects.filter(number__in=chunk).values_list("number", flat=True))
         new = [r for r in dict((r.number, r) for r in batch).values() if r.number not in taken]
         result.skipped += len(batch) - len(new)
         people = Person.objects.bulk_create(

@@ -17,6 +17,7 @@ from django.db.models import Max, Value
 from django.db.models.functions import Concat, Substr
 
 from minqing.core.audit import audit
+from minqing.core.batching import chunked
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
 from minqing.core.paths import prefix_q
@@ -112,9 +113,8 @@ def units_upsert(*, rows: Sequence[UnitRow], actor: Any = None, source: str = ""
     result = UpsertResult()
     codes = {r.code for r in rows} | {r.parent_code for r in rows if r.parent_code}
     existing: dict[str, Unit] = {}
-    code_list = list(codes)
-    for i in range(0, len(code_list), 900):
-        for u in Unit.objects.filter(code__in=code_list[i : i + 900]):
+    for chunk in chunked(codes):
+        for u in Unit.objects.filter(code__in=chunk):
             existing[u.code] = u
 
     # 1. updates and moves of existing units
