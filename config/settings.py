@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "treebeard",
     "minqing.core",
     "minqing.orgs",
+    "minqing.campaigns",
+    "minqing.ledger",
     "minqing.demo",
 ]
 

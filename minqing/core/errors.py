@@ -45,6 +45,16 @@ class ErrorCode(Enum):
     IMPORT_DIVISION_CODE_TAKEN = _("区划代码“{value}”已被系统中的单位 {other} 使用")
     IMPORT_WRITE_FAILED = _("写入数据库失败,未导入任何数据:{reason}")
     IMPORT_FAILED = _("{name} 中有 {count} 处错误,未导入任何数据")
+    TRANSITION_NOT_ALLOWED = _("问题当前状态为“{state}”,不能执行“{action}”")
+    TRANSITION_ROLE = _("您的角色不能对该问题执行“{action}”")
+    TRANSITION_STALE = _("该问题已被他人处理,请刷新后重试")
+    TRANSITION_MISSING = _("缺少必填项:{field}")
+    TRANSITION_BAD_VALUE = _("“{field}”的取值不正确:{value}")
+    MERGE_TARGET = _("不能合并到该问题:{reason}")
+    EXTENSION_TOO_LONG = _("延期不能超过 {limit} 个工作日(已延期 {used} 个工作日)")
+    EXTENSION_NONE_PENDING = _("没有待审批的延期申请")
+    TRACKING_CODE_UNKNOWN = _("查询码不存在")
+    RATE_LIMITED = _("提交过于频繁,请稍后再试")
 
     @property
     def template(self) -> Promise:

@@ -75,6 +75,14 @@ class Person(models.Model):
     rank = models.CharField(_("职级"), max_length=20, choices=Rank.choices, default=Rank.NONE)
     is_party_member = models.BooleanField(_("是否党员"), default=False)
     duties = models.CharField(_("职务"), max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
 
     class Meta:
         verbose_name = _("人员")

@@ -1,0 +1,302 @@
+"""The problem ledger: feedback on four channels, problems, their append-only events.
+
+A problem carries two copied paths: ``path`` (the unit it concerns, 所属单位) and
+``responsible_path`` (the unit that must handle it, 责任单位); a user sees it when either
+lies in their subtree. The identity of whoever reported it lives in ``FeedbackIdentity``,
+apart from the feedback, and is never shown to the unit the problem concerns.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from minqing.campaigns.models import Campaign
+from minqing.ledger.enums import Action, Channel, ResolutionKind, Satisfaction, Source, State, Urgency
+from minqing.orgs.models import PATH_OPS, Person, Unit
+
+
+class Category(models.Model):
+    """The configurable taxonomy (一级 / 二级 / 三级分类)."""
+
+    name = models.CharField(_("名称"), max_length=50)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    level = models.PositiveSmallIntegerField(_("级别"), default=1)
+    full_name = models.CharField(_("完整名称"), max_length=160, unique=True)  # 城乡建设/安全生产/事故处理
+
+    class Meta:
+        verbose_name = _("问题分类")
+        verbose_name_plural = _("问题分类")
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Problem(models.Model):
+    number = models.CharField(_("问题编号"), max_length=32, unique=True)
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("专题"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+    )
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices, blank=True, default="")
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    description = models.TextField(_("内容"), blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="problems"
+    )
+    path = models.CharField(max_length=255, editable=False)  # copy of unit.path
+    responsible_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems_responsible",
+    )
+    responsible_path = models.CharField(max_length=255, blank=True, default="", editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_problems",
+    )
+    claimed_by = models.ForeignKey(
+        Person,
+        verbose_name=_("认领领导"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claimed_problems",
+    )
+    must_solve = models.BooleanField(_("必解问题"), default=False)
+    prominent = models.BooleanField(_("突出问题"), default=False)
+    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    registered_at = models.DateTimeField(_("登记时间"), db_index=True)
+    accept_due = models.DateField(_("受理期限"), null=True, blank=True)
+    due_date = models.DateField(_("办理期限"), null=True, blank=True, db_index=True)
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.REGISTERED)
+    resolution_kind = models.CharField(
+        _("办结方式"), max_length=12, choices=ResolutionKind.choices, blank=True, default=""
+    )
+    measures = models.TextField(_("整改措施"), blank=True)
+    satisfaction = models.CharField(
+        _("满意度"), max_length=20, choices=Satisfaction.choices, blank=True, default=""
+    )
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("合并至"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+    )
+    overdue = models.BooleanField(_("已逾期"), default=False)
+    escalated_to = models.ForeignKey(
+        Unit, verbose_name=_("已上报至"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_public = models.BooleanField(_("公开晒出"), default=True)
+    public_note = models.CharField(_("公开说明"), max_length=500, blank=True)
+    version = models.PositiveIntegerField(default=0)  # optimistic lock for transitions
+
+    class Meta:
+        verbose_name = _("问题")
+        verbose_name_plural = _("问题")
+        indexes = [
+            models.Index(fields=["path"], name="ledger_problem_path", opclasses=PATH_OPS),
+            models.Index(fields=["responsible_path"], name="ledger_problem_resp_path", opclasses=PATH_OPS),
+            models.Index(fields=["state", "registered_at"], name="ledger_problem_state_reg"),
+            models.Index(fields=["is_public", "registered_at"], name="ledger_problem_public"),
+            models.Index(fields=["owner", "state"], name="ledger_problem_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class Feedback(models.Model):
+    """One submission on one channel; several may merge into one problem."""
+
+    problem = models.ForeignKey(
+        Problem,
+        verbose_name=_("问题"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
+    )
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    received_at = models.DateTimeField(_("收到时间"))
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("内容"))
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("反映对象单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    anonymous = models.BooleanField(_("匿名"), default=False)
+    tracking_code = models.CharField(_("查询码"), max_length=16, unique=True)
+    letter_date = models.DateField(_("来信日期"), null=True, blank=True)
+    visitors = models.PositiveSmallIntegerField(_("来访人数"), null=True, blank=True)
+    group_visit = models.BooleanField(_("集体访"), default=False)
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("群众反映")
+        verbose_name_plural = _("群众反映")
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} {self.title}"
+
+
+class FeedbackIdentity(models.Model):
+    """Who reported: stored apart, shown only to those allowed, every read audited."""
+
+    feedback = models.OneToOneField(
+        Feedback, on_delete=models.CASCADE, primary_key=True, related_name="identity"
+    )
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)  # the caller number for calls
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    address = models.CharField(_("来信地址"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("反映人信息")
+        verbose_name_plural = _("反映人信息")
+
+    def __str__(self) -> str:
+        return f"identity of feedback #{self.pk}"
+
+
+class ProblemEvent(models.Model):
+    """Append-only: who did what, when, from which state to which."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
+    action = models.CharField(_("动作"), max_length=20, choices=Action.choices)
+    from_state = models.CharField(_("原状态"), max_length=12, choices=State.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=12, choices=State.choices, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    public = models.BooleanField(_("公开"), default=False)  # shown on the public tracking page
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["problem", "at"], name="ledger_event_problem_at")]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} {self.action} {self.from_state}->{self.to_state}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("problem events are append-only")
+        super().save(*args, **kwargs)
+
+
+class ExtensionState(models.TextChoices):
+    REQUESTED = "requested", _("待审批")
+    GRANTED = "granted", _("已批准")
+    DENIED = "denied", _("未批准")
+
+
+class Extension(models.Model):
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="extensions")
+    requested_at = models.DateTimeField(_("申请时间"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    days = models.PositiveSmallIntegerField(_("延期工作日"))
+    reason = models.CharField(_("理由"), max_length=500)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=ExtensionState.choices, default=ExtensionState.REQUESTED
+    )
+    old_due = models.DateField(_("原期限"), null=True, blank=True)
+    new_due = models.DateField(_("新期限"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} +{self.days} {self.state}"
+
+
+class DeadlineRule(models.Model):
+    """Deadlines by source, channel and urgency; the most specific matching rule wins."""
+
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices, blank=True, default="")
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices, blank=True, default="")
+    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, blank=True, default="")
+    accept_days = models.PositiveSmallIntegerField(_("受理期限(工作日)"))
+    handle_days = models.PositiveSmallIntegerField(_("办理期限(工作日)"))
+    max_extension_days = models.PositiveSmallIntegerField(_("最多延期(工作日)"), default=0)
+    warning_days = models.PositiveSmallIntegerField(_("提前预警(工作日)"), default=3)
+
+    class Meta:
+        verbose_name = _("期限规则")
+        verbose_name_plural = _("期限规则")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "channel", "urgency"], name="ledger_deadline_rule_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source or '*'}/{self.channel or '*'}/{self.urgency or '*'}"
+
+
+class Notification(models.Model):
+    """The in-app notification list."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    problem = models.ForeignKey(Problem, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    text = models.CharField(_("内容"), max_length=300)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="ledger_notification_unread")]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,205 @@
+"""Intake: feedback on the four channels and problems from every source enter the ledger here."""
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from minqing.campaigns.models import Campaign
+from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
+from minqing.core.workdays import WorkCalendar
+from minqing.ledger import deadlines
+from minqing.ledger.enums import Action, Channel, Source, State, Urgency
+from minqing.ledger.models import Category, Feedback, FeedbackIdentity, Problem
+from minqing.ledger.services.workflow import record_event
+from minqing.orgs.enums import Role
+from minqing.orgs.models import Unit
+from minqing.orgs.scoping import can_access_unit
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
+INTAKE_ROLES = (Role.INTAKE, Role.OFFICE, Role.UNIT_STAFF)
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+
+
+@dataclass
+class Reporter:
+    name: str = ""
+    phone: str = ""
+    id_number: str = ""
+    address: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.name or self.phone or self.id_number or self.address)
+
+
+@dataclass
+class ChannelDetails:
+    letter_date: dt.date | None = None
+    visitors: int | None = None
+    group_visit: bool = False
+
+
+@dataclass
+class ProblemFacts:
+    """What a new problem starts with, whatever its source."""
+
+    title: str
+    description: str
+    unit: Unit
+    source: str = Source.PUBLIC
+    channel: str = ""
+    category: Category | None = None
+    campaign: Campaign | None = None
+    urgency: str = Urgency.NORMAL
+    prominent: bool = False
+    registered_at: dt.datetime | None = None
+    number: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _check_intake(actor: Any, unit: Unit) -> None:
+    if actor is not None and not can_access_unit(actor, unit, INTAKE_ROLES):
+        raise PermissionDeniedError()
+
+
+def _problem_number(registered_at: dt.datetime) -> str:
+    day = timezone.localtime(registered_at).strftime("%Y%m%d")
+    return f"WT{day}{secrets.randbelow(10**6):06d}"
+
+
+def problem_register(
+    *, actor: Any, facts: ProblemFacts, calendar: WorkCalendar | None = None, check: bool = True
+) -> Problem:
+    """A new problem in state 已登记 with its deadlines and a 登记 event."""
+    if check:
+        _check_intake(actor, facts.unit)
+    if facts.source not in Source.values:
+        raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="source", value=facts.source)
+    if facts.channel and facts.channel not in Channel.values:
+        raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="channel", value=facts.channel)
+    cal = calendar or WorkCalendar()
+    at = facts.registered_at or timezone.now()
+    with transaction.atomic():
+        p = Problem(
+            number=facts.number or _problem_number(at),
+            campaign=facts.campaign,
+            source=facts.source,
+            channel=facts.channel,
+            category=facts.category,
+            title=facts.title[:200],
+            description=facts.description,
+            unit=facts.unit,
+            path=facts.unit.path,
+            urgency=facts.urgency,
+            prominent=facts.prominent,
+            registered_at=at,
+            state=State.REGISTERED,
+        )
+        rule = deadlines.rule_for(p)
+        p.accept_due = deadlines.accept_due(p, cal, rule)
+        p.due_date = deadlines.handle_due(timezone.localtime(at).date(), cal, rule)
+        for attempt in range(5):
+            try:
+                with transaction.atomic():
+                    p.save()
+                break
+            except IntegrityError:
+                if facts.number or attempt == 4:
+                    raise
+                p.number = _problem_number(at)
+        record_event(
+            problem=p,
+            actor=actor,
+            action=Action.REGISTER,
+            from_state="",
+            to_state=State.REGISTERED,
+            public=True,
+            data={"source": p.source, "channel": p.channel, **facts.extra},
+            at=at,
+        )
+    return p
+
+
+def feedback_submit(
+    *,
+    actor: Any,
+    channel: str,
+    title: str,
+    content: str,
+    unit: Unit,
+    received_at: dt.datetime | None = None,
+    reporter: Reporter | None = None,
+    anonymous: bool = False,
+    details: ChannelDetails | None = None,
+    place: str = "",
+    campaign: Campaign | None = None,
+    category: Category | None = None,
+    urgency: str = Urgency.NORMAL,
+    merge_into: Problem | None = None,
+    idempotency_key: str | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Feedback:
+    """One submission: a Feedback row, the reporter apart, and a new problem (or an existing one).
+
+    ``actor=None`` is the public online form; a clerk (intake, office, unit staff) records letters,
+    visits and calls. A repeated ``idempotency_key`` returns the first submission unchanged.
+    """
+    if channel not in Channel.values:
+        raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="channel", value=channel)
+    if not title.strip() or not content.strip():
+        raise DomainError(ErrorCode.TRANSITION_MISSING, field="title/content")
+    _check_intake(actor, unit)
+    if idempotency_key:
+        earlier = Feedback.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
+    details = details or ChannelDetails()
+    at = received_at or timezone.now()
+    with transaction.atomic():
+        if merge_into is None:
+            facts = ProblemFacts(
+                title=title,
+                description=content,
+                unit=unit,
+                source=Source.PUBLIC,
+                channel=channel,
+                category=category,
+                campaign=campaign,
+                urgency=urgency,
+                registered_at=at,
+            )
+            problem = problem_register(actor=actor, facts=facts, calendar=calendar, check=False)
+        else:
+            problem = merge_into
+        fb = Feedback(
+            problem=problem,
+            channel=channel,
+            received_at=at,
+            title=title[:200],
+            content=content,
+            unit=unit,
+            place=place,
+            anonymous=anonymous,
+            tracking_code=new_tracking_code(),
+            letter_date=details.letter_date if channel == Channel.LETTER else None,
+            visitors=details.visitors if channel == Channel.VISIT else None,
+            group_visit=details.group_visit if channel == Channel.VISIT else False,
+            idempotency_key=idempotency_key or None,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        fb.save()
+        if reporter is not None and not anonymous and not reporter.is_empty():
+            FeedbackIdentity.objects.create(
+                feedback=fb,
+                name=reporter.name,
+                phone=reporter.phone,
+                id_number=reporter.id_number,
+                address=reporter.address,
+            )
+    return fb

@@ -1,0 +1,324 @@
+"""The problem workflow: one transition table behind one service, ``problem_transition``.
+
+Every action checks the problem's state, the actor's role and subtree, takes a row lock
+(``select_for_update``) and bumps ``version`` with a compare-and-set, so two concurrent
+transitions on one problem cannot both win; each appends a ``ProblemEvent``.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
+from minqing.core.workdays import WorkCalendar
+from minqing.ledger import deadlines
+from minqing.ledger.access import can_see_problem
+from minqing.ledger.enums import OPEN_STATES, Action, ResolutionKind, Satisfaction, State
+from minqing.ledger.models import Extension, ExtensionState, Feedback, Problem, ProblemEvent
+from minqing.orgs.enums import Role
+from minqing.orgs.models import Person, Unit
+from minqing.orgs.scoping import can_access_path
+
+ANY_STATE = frozenset(State)
+STAFF = frozenset({Role.UNIT_STAFF, Role.OFFICE})
+DISPATCH = frozenset({Role.OFFICE, Role.INTAKE})
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str | None  # None: the state does not change
+    roles: frozenset[str]
+    scope: str  # "problem": path or responsible_path; "responsible": responsible_path only
+
+
+TRANSITIONS: dict[str, Transition] = {
+    Action.ASSIGN: Transition(
+        frozenset({State.REGISTERED, State.RETURNED}), State.ASSIGNED, DISPATCH, "problem"
+    ),
+    Action.ACCEPT: Transition(frozenset({State.ASSIGNED}), State.ACCEPTED, STAFF, "responsible"),
+    Action.RETURN: Transition(frozenset({State.ASSIGNED}), State.RETURNED, STAFF, "responsible"),
+    Action.CLAIM: Transition(
+        frozenset({State.ASSIGNED, State.ACCEPTED, State.RECTIFYING}),
+        None,
+        frozenset({Role.LEADER}),
+        "problem",
+    ),
+    Action.START: Transition(frozenset({State.ACCEPTED}), State.RECTIFYING, STAFF, "responsible"),
+    Action.REQUEST_EXTENSION: Transition(
+        frozenset({State.ACCEPTED, State.RECTIFYING}), None, STAFF, "responsible"
+    ),
+    Action.GRANT_EXTENSION: Transition(
+        frozenset({State.ACCEPTED, State.RECTIFYING}), None, frozenset({Role.OFFICE, Role.LEADER}), "problem"
+    ),
+    Action.DENY_EXTENSION: Transition(
+        frozenset({State.ACCEPTED, State.RECTIFYING}), None, frozenset({Role.OFFICE, Role.LEADER}), "problem"
+    ),
+    Action.RESOLVE: Transition(
+        frozenset({State.ASSIGNED, State.ACCEPTED, State.RECTIFYING}), State.RESOLVED, STAFF, "responsible"
+    ),
+    Action.CLOSE: Transition(frozenset({State.RESOLVED}), State.CLOSED, frozenset({Role.OFFICE}), "problem"),
+    # callback: satisfied closes, unsatisfied reopens (target decided by the handler)
+    Action.CALLBACK: Transition(frozenset({State.RESOLVED, State.CLOSED}), State.CLOSED, DISPATCH, "problem"),
+    Action.MERGE: Transition(frozenset(OPEN_STATES), State.MERGED, DISPATCH, "problem"),
+    Action.NOTE: Transition(ANY_STATE, None, frozenset(Role), "problem"),
+}
+
+SYSTEM_ONLY = frozenset({Action.REGISTER, Action.OVERDUE, Action.ESCALATE, Action.REOPEN})
+
+
+@dataclass
+class Change:
+    """What a handler decides: field updates, the state reached, the event's note and data."""
+
+    fields: dict[str, Any]
+    to_state: str
+    note: str = ""
+    public: bool = False
+    data: dict[str, Any] | None = None
+
+
+Handler = Callable[[Any, Problem, dict[str, Any], WorkCalendar], Change]
+
+
+def _required(params: dict[str, Any], name: str) -> Any:
+    value = params.get(name)
+    if value in (None, ""):
+        raise DomainError(ErrorCode.TRANSITION_MISSING, field=name)
+    return value
+
+
+def _assign(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+    unit: Unit = _required(params, "responsible_unit")
+    if actor is not None and not can_access_path(actor, unit.path, DISPATCH):
+        raise PermissionDeniedError()
+    rule = deadlines.rule_for(p)
+    today = timezone.localdate()
+    due = params.get("due_date") or deadlines.handle_due(today, cal, rule)
+    fields = {"responsible_unit": unit, "responsible_path": unit.path, "due_date": due, "overdue": False}
+    if params.get("owner") is not None:
+        fields["owner"] = params["owner"]
+    return Change(fields, State.ASSIGNED, params.get("note", ""), True, {"unit": unit.code, "due": str(due)})
+
+
+def _return(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+    note = _required(params, "note")
+    data = {"unit": p.responsible_unit.code if p.responsible_unit else ""}
+    return Change(
+        {"responsible_unit": None, "responsible_path": "", "owner": None}, State.RETURNED, note, False, data
+    )
+
+
+def _claim(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+    leader: Person | None = params.get("leader") or Person.objects.filter(user=actor).first()
+    if leader is None:
+        raise DomainError(ErrorCode.TRANSITION_MISSING, field="leader")
+    must = bool(params.get("must_solve", True))
+    return Change(
+        {"claimed_by": leader, "must_solve": must},
+        p.state,
+        params.get("note", ""),
+        True,
+        {"leader": leader.number},
+    )
+
+
+def _request_extension(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+    days = int(_required(params, "days"))
+    reason = _required(params, "reason")
+    rule = deadlines.rule_for(p)
+    used = sum(e.days for e in p.extensions.filter(state=ExtensionState.GRANTED))
+    if days <= 0 or used + days > rule.max_extension_days:
+        raise DomainError(ErrorCode.EXTENSION_TOO_LONG, limit=rule.max_extension_days, used=used)
+    Extension.objects.create(
+        problem=p,
+        requested_at=timezone.now(),
+        requested_by=actor,
+        days=days,
+        reason=reason,
+        old_due=p.due_date,
+    )
+    return Change({}, p.state, reason, False, {"days": days})
+
+
+def _decide_extension(grant: bool) -> Handler:
+    def handler(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+        ext = p.extensions.filter(state=ExtensionState.REQUESTED).order_by("requested_at").first()
+        if ext is None:
+            raise DomainError(ErrorCode.EXTENSION_NONE_PENDING)
+        ext.decided_by, ext.decided_at = actor, timezone.now()
+        fields: dict[str, Any] = {}
+        if grant:
+            base = p.due_date or timezone.localdate()
+            ext.new_due = cal.add_workdays(base, ext.days)
+            ext.state = ExtensionState.GRANTED
+            fields = {"due_date": ext.new_due, "overdue": False}
+        else:
+            ext.state = ExtensionState.DENIED
+        ext.save()
+        data = {"days": ext.days, "new_due": str(ext.new_due) if ext.new_due else ""}
+        return Change(fields, p.state, params.get("note", ""), grant, data)
+
+    return handler
+
+
+def _resolve(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+    kind = _required(params, "resolution_kind")
+    if kind not in ResolutionKind.values:
+        raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="resolution_kind", value=kind)
+    fields = {"resolution_kind": kind, "measures": params.get("measures", ""), "resolved_at": params["at"]}
+    return Change(fields, State.RESOLVED, params.get("note", ""), True, {"resolution_kind": kind})
+
+
+def _close(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+    return Change({"closed_at": params["at"]}, State.CLOSED, params.get("note", ""), True)
+
+
+def _callback(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+    value = _required(params, "satisfaction")
+    if value not in Satisfaction.values:
+        raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="satisfaction", value=value)
+    if value == Satisfaction.UNSATISFIED:  # reopened: back to rectification
+        fields = {"satisfaction": value, "resolution_kind": "", "resolved_at": None, "closed_at": None}
+        return Change(fields, State.RECTIFYING, params.get("note", ""), True, {"satisfaction": value})
+    fields = {"satisfaction": value, "closed_at": p.closed_at or params["at"]}
+    return Change(fields, State.CLOSED, params.get("note", ""), True, {"satisfaction": value})
+
+
+def _merge(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+    target: Problem = _required(params, "into")
+    if target.pk == p.pk:
+        raise DomainError(ErrorCode.MERGE_TARGET, reason="same problem")
+    if target.state == State.MERGED:
+        raise DomainError(ErrorCode.MERGE_TARGET, reason=str(State(target.state).label))
+    if actor is not None and not can_see_problem(actor, target, DISPATCH):
+        raise PermissionDeniedError()
+    Feedback.objects.filter(problem=p).update(problem=target)
+    return Change(
+        {"merged_into": target}, State.MERGED, params.get("note", ""), True, {"into": target.number}
+    )
+
+
+def _same(to: str | None = None) -> Handler:
+    def handler(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+        return Change({}, to or p.state, params.get("note", ""), bool(params.get("public", False)))
+
+    return handler
+
+
+def _accept(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+    fields: dict[str, Any] = {}
+    if actor is not None and p.owner_id is None:
+        fields["owner"] = actor
+    return Change(fields, State.ACCEPTED, params.get("note", ""), True)
+
+
+HANDLERS: dict[str, Handler] = {
+    Action.ASSIGN: _assign,
+    Action.ACCEPT: _accept,
+    Action.RETURN: _return,
+    Action.CLAIM: _claim,
+    Action.START: _same(State.RECTIFYING),
+    Action.REQUEST_EXTENSION: _request_extension,
+    Action.GRANT_EXTENSION: _decide_extension(True),
+    Action.DENY_EXTENSION: _decide_extension(False),
+    Action.RESOLVE: _resolve,
+    Action.CLOSE: _close,
+    Action.CALLBACK: _callback,
+    Action.MERGE: _merge,
+    Action.NOTE: _same(),
+}
+
+
+def allowed_actions(actor: Any, problem: Problem) -> list[str]:
+    """The actions the actor may try on the problem now (for the buttons on its page)."""
+    return [a for a, t in TRANSITIONS.items() if problem.state in t.sources and _permitted(actor, problem, t)]
+
+
+def _permitted(actor: Any, p: Problem, t: Transition) -> bool:
+    if actor is None:
+        return True  # the system (imports, jobs, the demo)
+    if t.scope == "responsible":
+        return bool(p.responsible_path) and can_access_path(actor, p.responsible_path, t.roles)
+    return can_see_problem(actor, p, t.roles)
+
+
+def problem_transition(
+    *,
+    actor: Any,
+    problem: Problem,
+    action: str,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+    calendar: WorkCalendar | None = None,
+    **params: Any,
+) -> Problem:
+    """Apply ``action`` to ``problem`` as ``actor`` (None = the system); returns the fresh problem."""
+    if action not in TRANSITIONS:
+        raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="action", value=action)
+    t = TRANSITIONS[Action(action)]
+    cal = calendar or WorkCalendar()
+    with transaction.atomic():
+        p = Problem.objects.select_for_update().select_related("responsible_unit").get(pk=problem.pk)
+        if actor is not None and not can_see_problem(actor, p):
+            raise PermissionDeniedError()
+        if expected_version is not None and p.version != expected_version:
+            raise DomainError(ErrorCode.TRANSITION_STALE)
+        if p.state not in t.sources:
+            raise DomainError(
+                ErrorCode.TRANSITION_NOT_ALLOWED, state=State(p.state).label, action=Action(action).label
+            )
+        if not _permitted(actor, p, t):
+            raise DomainError(ErrorCode.TRANSITION_ROLE, action=Action(action).label)
+        params["at"] = at or timezone.now()
+        change = HANDLERS[action](actor, p, params, cal)
+        updated = Problem.objects.filter(pk=p.pk, version=p.version).update(
+            state=change.to_state, version=p.version + 1, **change.fields
+        )
+        if updated != 1:
+            raise DomainError(ErrorCode.TRANSITION_STALE)
+        record_event(
+            problem=p,
+            actor=actor,
+            action=Action.REOPEN
+            if change.to_state == State.RECTIFYING and action == Action.CALLBACK
+            else action,
+            from_state=p.state,
+            to_state=change.to_state,
+            note=change.note,
+            public=change.public,
+            data=change.data or {},
+            at=params["at"],
+        )
+    return Problem.objects.get(pk=p.pk)
+
+
+def record_event(
+    *,
+    problem: Problem,
+    actor: Any,
+    action: str,
+    from_state: str,
+    to_state: str,
+    note: str = "",
+    public: bool = False,
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> ProblemEvent:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return ProblemEvent.objects.create(
+        problem=problem,
+        at=at or timezone.now(),
+        actor=user,
+        actor_name=user.get_username() if user else "",
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        public=public,
+        data=data or {},
+    )
