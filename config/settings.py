@@ -7,6 +7,8 @@ from pathlib import Path
 
 import environ
 
+from config.huey import huey_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env(
     DEBUG=(bool, False),
@@ -33,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "treebeard",
+    "huey.contrib.djhuey",
     "minqing.core",
     "minqing.orgs",
     "minqing.campaigns",
@@ -129,9 +132,17 @@ CSRF_COOKIE_HTTPONLY = False
 MINQING_LOGIN_MAX_FAILURES = env.int("MINQING_LOGIN_MAX_FAILURES", default=5)
 MINQING_LOGIN_LOCK_MINUTES = env.int("MINQING_LOGIN_LOCK_MINUTES", default=15)
 
+# huey: the deadline job's queue (SQLite at var/huey.sqlite3, Redis with MINQING_HUEY_REDIS_URL).
+HUEY = huey_settings(env, VAR_DIR)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Public endpoints (the online form): at most this many submissions per client IP in the
+# window (seconds), shared by all workers through the database; 0 disables the limit.
+MINQING_PUBLIC_RATE_LIMIT = env.int("MINQING_PUBLIC_RATE_LIMIT", default=10)
+MINQING_PUBLIC_RATE_WINDOW = env.int("MINQING_PUBLIC_RATE_WINDOW", default=3600)

@@ -5,5 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("minqing.core.urls")),
+    path("ledger/", include("minqing.ledger.urls")),
+    path("public/", include("minqing.ledger.public_urls")),
     path("", include("minqing.orgs.urls")),
 ]

@@ -13,3 +13,12 @@ def _chinese_by_default() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _huey_immediate() -> Iterator[None]:
+    """huey runs tasks in-process, on in-memory storage: no consumer, no var/huey.sqlite3."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield

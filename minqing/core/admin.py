@@ -3,7 +3,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from minqing.core.models import AuditEvent
+from minqing.core.admin_audit import AuditedAdminMixin
+from minqing.core.models import AuditEvent, WorkdayOverride
 
 
 @admin.register(AuditEvent)
@@ -24,3 +25,15 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(AuditedAdminMixin):
+    """Holidays and make-up working days the office enters ahead of the chinese-calendar package
+    (a new year's State Council schedule); they win over the package in every deadline."""
+
+    list_display = ("date", "is_workday", "note")
+    list_filter = ("is_workday",)
+    search_fields = ("note",)
+    date_hierarchy = "date"
+    ordering = ("-date",)

@@ -45,6 +45,18 @@ class ErrorCode(Enum):
     IMPORT_DIVISION_CODE_TAKEN = _("区划代码“{value}”已被系统中的单位 {other} 使用")
     IMPORT_WRITE_FAILED = _("写入数据库失败,未导入任何数据:{reason}")
     IMPORT_FAILED = _("{name} 中有 {count} 处错误,未导入任何数据")
+    IMPORT_UNKNOWN_UNIT = _("找不到单位代码“{value}”")
+    IMPORT_UNKNOWN_CAMPAIGN = _("专题“{value}”不存在")
+    IMPORT_UNKNOWN_PERSON = _("人员编号“{value}”不存在")
+    IMPORT_BAD_DATETIME = _("“{value}”不是有效的日期或时间(可写 2019-09-01、2019/9/1 或 2019-09-01 10:30)")
+    IMPORT_RESOLVED_BEFORE_REGISTERED = _("办结时间“{value}”早于登记时间 {registered}")
+    IMPORT_REQUIRED_FOR_STATE = _("状态为“{state}”时必须填写")
+    IMPORT_NOT_FOR_STATE = _("状态为“{state}”时不应填写“{value}”")
+    IMPORT_CHANNEL_REQUIRED = _("来源为“{source}”时必须填写渠道(来信、来访、来电或网络)")
+    IMPORT_DUPLICATE_NUMBER = _("问题编号“{value}”在文件中重复(第 {first} 行已出现)")
+    IMPORT_NUMBER_EXISTS_DIFFERENT = _(
+        "问题编号“{value}”已存在且内容不同(不同的列:{columns});导入不修改已有问题"
+    )
     TRANSITION_NOT_ALLOWED = _("问题当前状态为“{state}”,不能执行“{action}”")
     TRANSITION_ROLE = _("您的角色不能对该问题执行“{action}”")
     TRANSITION_STALE = _("该问题已被他人处理,请刷新后重试")

@@ -20,6 +20,7 @@ from minqing.core.errors import ErrorCode
 
 IMPORTERS: dict[str, str] = {
     "units": "minqing.orgs.importers.units.import_units",
+    "problems": "minqing.ledger.importers.problems.import_problems",
 }
 
 

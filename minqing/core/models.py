@@ -12,6 +12,7 @@ class AuditEvent(models.Model):
         UPDATE = "update", _("修改")
         DELETE = "delete", _("删除")
         IMPORT = "import", _("导入")
+        EXPORT = "export", _("导出")
         LOGIN = "login", _("登录")
         LOGIN_FAILED = "login_failed", _("登录失败")
 
@@ -49,3 +50,18 @@ class WorkdayOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'workday' if self.is_workday else 'holiday'}"
+
+
+class RateLimitHit(models.Model):
+    """One counted request of a rate-limited public endpoint (a sliding-window log, shared by all workers)."""
+
+    key = models.CharField(max_length=100)  # "<scope>:<client ip>"
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("限流记录")
+        verbose_name_plural = _("限流记录")
+        indexes = [models.Index(fields=["key", "at"], name="core_ratelimit_key_at")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -30,6 +30,7 @@ class WorkCalendar:
 
     def __init__(self, overrides: dict[dt.date, bool] | None = None) -> None:
         self.overrides = _overrides() if overrides is None else overrides
+        self._added: dict[tuple[dt.date, int], dt.date] = {}  # memo: bulk loads ask the same sums
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.overrides:
@@ -40,11 +41,15 @@ class WorkCalendar:
         """The date ``days`` working days after ``start`` (``start`` itself not counted)."""
         if days < 0:
             raise ValueError("days must be >= 0")
+        key = (start, days)
+        if key in self._added:
+            return self._added[key]
         day = start
         while days:
             day += dt.timedelta(days=1)
             if self.is_workday(day):
                 days -= 1
+        self._added[key] = day
         return day
 
     def workdays_between(self, start: dt.date, end: dt.date) -> int:

@@ -118,6 +118,8 @@ class Problem(models.Model):
     escalated_to = models.ForeignKey(
         Unit, verbose_name=_("已上报至"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # the deadline a warning was sent for: one warning per deadline (a granted extension warns again)
+    warned_due = models.DateField(_("已预警的期限"), null=True, blank=True, editable=False)
     is_public = models.BooleanField(_("公开晒出"), default=True)
     public_note = models.CharField(_("公开说明"), max_length=500, blank=True)
     version = models.PositiveIntegerField(default=0)  # optimistic lock for transitions
@@ -283,9 +285,19 @@ class DeadlineRule(models.Model):
         return f"{self.source or '*'}/{self.channel or '*'}/{self.urgency or '*'}"
 
 
+class NotificationKind(models.TextChoices):
+    INFO = "info", _("消息")
+    WARNING = "warning", _("即将到期")
+    OVERDUE = "overdue", _("已逾期")
+    ESCALATED = "escalated", _("逾期上报")
+
+
 class Notification(models.Model):
     """The in-app notification list."""
 
+    kind = models.CharField(
+        _("类型"), max_length=10, choices=NotificationKind.choices, default=NotificationKind.INFO
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     problem = models.ForeignKey(Problem, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)

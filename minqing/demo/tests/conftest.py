@@ -6,9 +6,10 @@ import pytest
 from minqing.demo.runner import run_demo
 from minqing.demo.tiers import MINI
 
-# Ulanhot's real tree (17 township-level, 130 village-level units) with 20 grids and 200 households.
+# Ulanhot's real tree (17 township-level, 130 village-level units) with 20 grids and 200 households,
+# no problems (the ledger's own tests load mini's problems).
 TINY = dataclasses.replace(
-    MINI, grids=20, households=200, village_contact_gap=0.2, grid_demonstration_gap=0.2
+    MINI, grids=20, households=200, village_contact_gap=0.2, grid_demonstration_gap=0.2, targets={}
 )
 
 

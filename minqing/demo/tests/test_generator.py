@@ -145,12 +145,12 @@ def test_missing_and_registered_extension_stages():
 
     try:
         tier = dataclasses.replace(
-            TINY, name="tiny_ext", expected_stages=("test_extra", "problems"), targets={"extra": 3}
+            TINY, name="tiny_ext", expected_stages=("test_extra", "seed_campaigns"), targets={"extra": 3}
         )
         report, out = load(tier)
     finally:
         registry._STAGES.pop("test_extra", None)
     assert calls == [3]
-    assert report.missing == ["problems"]
-    assert "问题(problems)" in out
+    assert report.missing == ["seed_campaigns"]
+    assert "两个种子专题的记录(seed_campaigns)" in out
     assert "tree" not in [s[0] for s in report.stages]  # tiny_ext registers only the extra stage

@@ -97,7 +97,7 @@ def _assign(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -
     if actor is not None and not can_access_path(actor, unit.path, DISPATCH):
         raise PermissionDeniedError()
     rule = deadlines.rule_for(p)
-    today = timezone.localdate()
+    today = timezone.localdate(params["at"])  # the assignment date (back-dated imports too)
     due = params.get("due_date") or deadlines.handle_due(today, cal, rule)
     fields = {"responsible_unit": unit, "responsible_path": unit.path, "due_date": due, "overdue": False}
     if params.get("owner") is not None:
@@ -131,7 +131,9 @@ def _request_extension(actor: Any, p: Problem, params: dict[str, Any], cal: Work
     days = int(_required(params, "days"))
     reason = _required(params, "reason")
     rule = deadlines.rule_for(p)
-    used = sum(e.days for e in p.extensions.filter(state=ExtensionState.GRANTED))
+    # pending requests count too: two pending requests must not add up past the limit once granted
+    taken = (ExtensionState.GRANTED, ExtensionState.REQUESTED)
+    used = sum(e.days for e in p.extensions.filter(state__in=taken))
     if days <= 0 or used + days > rule.max_extension_days:
         raise DomainError(ErrorCode.EXTENSION_TOO_LONG, limit=rule.max_extension_days, used=used)
     Extension.objects.create(
@@ -153,6 +155,10 @@ def _decide_extension(grant: bool) -> Handler:
         ext.decided_by, ext.decided_at = actor, timezone.now()
         fields: dict[str, Any] = {}
         if grant:
+            limit = deadlines.rule_for(p).max_extension_days  # the rule may have changed since the request
+            used = sum(e.days for e in p.extensions.filter(state=ExtensionState.GRANTED))
+            if used + ext.days > limit:
+                raise DomainError(ErrorCode.EXTENSION_TOO_LONG, limit=limit, used=used)
             base = p.due_date or timezone.localdate()
             ext.new_due = cal.add_workdays(base, ext.days)
             ext.state = ExtensionState.GRANTED
@@ -263,7 +269,12 @@ def problem_transition(
     t = TRANSITIONS[Action(action)]
     cal = calendar or WorkCalendar()
     with transaction.atomic():
-        p = Problem.objects.select_for_update().select_related("responsible_unit").get(pk=problem.pk)
+        # of=self: PostgreSQL cannot lock the nullable side of the outer join to responsible_unit
+        p = (
+            Problem.objects.select_for_update(of=("self",))
+            .select_related("responsible_unit")
+            .get(pk=problem.pk)
+        )
         if actor is not None and not can_see_problem(actor, p):
             raise PermissionDeniedError()
         if expected_version is not None and p.version != expected_version:

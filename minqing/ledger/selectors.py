@@ -1,0 +1,407 @@
+"""Reads of the problem ledger.
+
+Every staff read takes the actor and goes through ``minqing.ledger.access``: a problem the actor
+may not see raises ``Http404`` exactly as a missing one does. The two list reads that must stay
+fast on a 200,000-problem ledger (``problem_queue`` and ``public_problem_list``) filter on
+indexed columns of the problem table only, order by ``-registered_at, -id`` (served by the
+``registered_at`` index), take their counts from one GROUP BY / COUNT on that table without
+joins, and ``select_related`` exactly what a row shows.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from minqing.core.audit import audit
+from minqing.core.models import AuditEvent
+from minqing.core.paths import prefix_q
+from minqing.ledger.access import can_see_problem, can_see_reporter, problem_scope_q, scoped_problems
+from minqing.ledger.enums import OPEN_STATES, Action, Channel, Source, State
+from minqing.ledger.models import Extension, ExtensionState, Feedback, FeedbackIdentity, Problem, ProblemEvent
+from minqing.ledger.services.intake import INTAKE_ROLES
+from minqing.orgs.enums import TERRITORIAL_KINDS, UnitKind
+from minqing.orgs.models import Person, Unit
+from minqing.orgs.scoping import actor_prefixes, can_access_unit, scoped
+
+PAGE_SIZE = 50
+TIME_SCAN_MIN = 2000  # above this many rows in the tab, page through the registered_at index
+UNIT_CHOICES_LIMIT = 500
+SEARCH_LIMIT = 50
+
+
+class CountedPaginator(Paginator):
+    """A paginator whose total is already known (from the per-state GROUP BY): no second COUNT."""
+
+    def __init__(self, object_list: Any, per_page: int, total: int) -> None:
+        super().__init__(object_list, per_page)
+        self._total = total
+
+    @property
+    def count(self) -> int:
+        return self._total
+
+
+class QueuePage(Page):
+    """A page of the staff queue, with the counts per state of the whole (filtered) tab."""
+
+    state_counts: dict[str, int]
+
+    @property
+    def state_rows(self) -> list[tuple[str, str, int]]:
+        return [(s.value, str(s.label), self.state_counts.get(s.value, 0)) for s in State]
+
+
+class QueueTab:
+    MINE = "mine"
+    UNIT = "unit"
+    OVERDUE = "overdue"
+    CLAIMED = "claimed"
+    CHOICES = (
+        (MINE, _("我的")),
+        (UNIT, _("本单位")),
+        (OVERDUE, _("已逾期")),
+        (CLAIMED, _("我认领的")),
+    )
+    VALUES = (MINE, UNIT, OVERDUE, CLAIMED)
+
+
+def _choice(value: Any, allowed: list[str]) -> str:
+    value = str(value or "").strip()
+    return value if value in allowed else ""
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    state: str = ""
+    source: str = ""
+    channel: str = ""
+    unit: str = ""  # unit code: problems of its subtree (所属单位 or 责任单位)
+    q: str = ""  # title contains / number starts with
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> "QueueFilters":
+        return cls(
+            state=_choice(data.get("state"), State.values),
+            source=_choice(data.get("source"), Source.values),
+            channel=_choice(data.get("channel"), Channel.values),
+            unit=str(data.get("unit") or "").strip()[:32],
+            q=str(data.get("q") or "").strip()[:100],
+        )
+
+    def as_query(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+
+
+@dataclass(frozen=True)
+class PublicFilters:
+    state: str = ""
+    source: str = ""
+    unit: str = ""  # unit code: problems of its subtree
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> "PublicFilters":
+        return cls(
+            state=_choice(data.get("state"), [s for s in State.values if s != State.MERGED]),
+            source=_choice(data.get("source"), Source.values),
+            unit=str(data.get("unit") or "").strip()[:32],
+        )
+
+
+def _as_filters(filters: Any, cls: Any) -> Any:
+    if filters is None:
+        return cls()
+    if isinstance(filters, cls):
+        return filters
+    return cls.from_mapping(filters)
+
+
+def _nothing() -> Q:
+    return Q(pk__in=[])
+
+
+def _person_id(actor: Any) -> int | None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    return Person.objects.filter(user=actor).values_list("pk", flat=True).first()
+
+
+def unit_by_code(actor: Any, code: str, roles: Iterable[str] | None = None) -> Unit | None:
+    """The unit with this code if the actor may see it (with one of ``roles``); else None."""
+    code = code.strip()
+    if not code:
+        return None
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None or not can_access_unit(actor, unit, roles):
+        return None
+    return unit
+
+
+def _scan_prefix_q(prefixes: list[str], field: str) -> Q:
+    q = _nothing()
+    for p in prefixes:
+        q |= Q(**{f"{field}__startswith": p})
+    return q
+
+
+def _scope_q(actor: Any, time_scan: bool) -> Q:
+    if not time_scan:
+        return problem_scope_q(actor)
+    prefixes = actor_prefixes(actor)
+    if prefixes is None:
+        return Q()
+    return _scan_prefix_q(prefixes, "path") | _scan_prefix_q(prefixes, "responsible_path")
+
+
+def _tab_q(actor: Any, tab: str, time_scan: bool = False) -> Q:
+    scope = _scope_q(actor, time_scan)
+    if tab == QueueTab.MINE:
+        if not getattr(actor, "is_authenticated", False):
+            return _nothing()
+        return scope & Q(owner=actor)
+    if tab == QueueTab.OVERDUE:
+        late = Q(overdue=True) | Q(due_date__lt=timezone.localdate())
+        return scope & late & Q(state__in=list(OPEN_STATES))
+    if tab == QueueTab.CLAIMED:
+        pid = _person_id(actor)
+        return scope & Q(claimed_by_id=pid) if pid is not None else _nothing()
+    return scope
+
+
+def _filters_q(actor: Any, f: QueueFilters, time_scan: bool = False) -> Q:
+    q = Q()
+    if f.source:
+        q &= Q(source=f.source)
+    if f.channel:
+        q &= Q(channel=f.channel)
+    if f.unit:
+        unit = unit_by_code(actor, f.unit)
+        if unit is None:
+            return _nothing()
+        if time_scan:
+            q &= _scan_prefix_q([unit.path], "path") | _scan_prefix_q([unit.path], "responsible_path")
+        else:
+            q &= prefix_q(unit.path, "path") | prefix_q(unit.path, "responsible_path")
+    if f.q:
+        q &= Q(title__contains=f.q) | Q(number__startswith=f.q)
+    return q
+
+
+def problem_queue(actor: Any, *, tab: str = QueueTab.UNIT, filters: Any = None, page: Any = 1) -> QueuePage:
+    """The staff queue: one tab (mine / my unit / overdue / claimed by me), filtered, 50 a page.
+
+    ``filters`` is a ``QueueFilters`` or a mapping such as ``request.GET``. The page carries
+    ``state_counts`` (the tab and filters without the state filter, by state).
+    """
+    f: QueueFilters = _as_filters(filters, QueueFilters)
+    tab = tab if tab in QueueTab.VALUES else QueueTab.UNIT
+    # mine / claimed: few rows, found through the owner / claimed_by index; the scope is only checked
+    sqlite = connection.vendor == "sqlite"
+    by_person = sqlite and tab in (QueueTab.MINE, QueueTab.CLAIMED)
+    base = Problem.objects.filter(_tab_q(actor, tab, by_person) & _filters_q(actor, f, by_person))
+    rows = base.values_list("state").annotate(n=Count("id")).order_by()
+    counts = {state: n for state, n in rows}
+    if f.state:
+        base = base.filter(state=f.state)
+        total = counts.get(f.state, 0)
+    else:
+        total = sum(counts.values())
+    if total > TIME_SCAN_MIN and sqlite and not by_person:
+        # Many rows: walk the registered_at index newest first and test each row, stopping after
+        # a page, instead of collecting every row in scope through the path indexes and sorting.
+        # SQLite's LIKE (``startswith``) cannot use those BINARY indexes, which forces that plan;
+        # PostgreSQL's planner chooses between the two plans itself.
+        base = Problem.objects.filter(
+            _tab_q(actor, tab, time_scan=True) & _filters_q(actor, f, time_scan=True)
+        )
+        if f.state:
+            base = base.filter(state=f.state)
+    qs = base.select_related("unit", "responsible_unit", "claimed_by", "owner").order_by(
+        "-registered_at", "-id"
+    )
+    paginator = CountedPaginator(qs, PAGE_SIZE, total)
+    result = paginator.get_page(page)
+    out = QueuePage(result.object_list, result.number, paginator)
+    out.state_counts = counts
+    return out
+
+
+def public_problem_list(filters: Any = None, page: Any = 1) -> Page[Problem]:
+    """The published list (晒出来): public problems that are not merged duplicates; no personal data.
+
+    Only the title, the unit's name, state, resolution kind and registration time are loaded.
+    """
+    f: PublicFilters = _as_filters(filters, PublicFilters)
+    qs = Problem.objects.filter(is_public=True).exclude(state=State.MERGED)
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    unit = public_unit_lookup(f.unit) if f.unit else None
+    if f.unit and unit is None:
+        qs = qs.none()
+    total = qs.filter(prefix_q(unit.path, "path")).count() if unit is not None else qs.count()
+    if unit is not None:
+        many = total > TIME_SCAN_MIN and connection.vendor == "sqlite"  # see problem_queue
+        qs = qs.filter(_scan_prefix_q([unit.path], "path") if many else prefix_q(unit.path, "path"))
+    qs = (
+        qs.select_related("unit")
+        .only("title", "state", "resolution_kind", "registered_at", "source", "unit__name")
+        .order_by("-registered_at", "-id")
+    )
+    return CountedPaginator(qs, PAGE_SIZE, total).get_page(page)
+
+
+# --- one problem --------------------------------------------------------------------------
+
+
+def problem_get(actor: Any, number: str) -> Problem:
+    qs = Problem.objects.filter(number=number).select_related(
+        "unit",
+        "responsible_unit",
+        "owner",
+        "claimed_by",
+        "category",
+        "campaign",
+        "merged_into",
+        "escalated_to",
+    )
+    problem = scoped_problems(qs, actor).first()
+    if problem is None:
+        raise Http404
+    return problem
+
+
+def problem_events(actor: Any, problem: Problem) -> list[ProblemEvent]:
+    if not can_see_problem(actor, problem):
+        raise Http404
+    return list(ProblemEvent.objects.filter(problem=problem).order_by("at", "id"))
+
+
+def problem_feedback(actor: Any, problem: Problem) -> list[Feedback]:
+    """The feedback items merged into the problem; never their reporters (see ``problem_reporters``)."""
+    if not can_see_problem(actor, problem):
+        raise Http404
+    return list(Feedback.objects.filter(problem=problem).order_by("received_at", "id"))
+
+
+def problem_extensions(actor: Any, problem: Problem) -> list[Extension]:
+    if not can_see_problem(actor, problem):
+        raise Http404
+    return list(Extension.objects.filter(problem=problem).order_by("requested_at", "id"))
+
+
+def has_pending_extension(problem: Problem) -> bool:
+    return Extension.objects.filter(problem=problem, state=ExtensionState.REQUESTED).exists()
+
+
+@dataclass(frozen=True)
+class ReporterRow:
+    feedback: Feedback
+    identity: FeedbackIdentity | None
+
+
+def problem_reporters(actor: Any, problem: Problem, request: HttpRequest | None = None) -> list[ReporterRow]:
+    """Who reported the problem, for those allowed (``can_see_reporter``); each identity read is audited.
+
+    Anyone else, above all the unit the problem concerns, gets ``Http404`` and nothing is written.
+    """
+    if not can_see_problem(actor, problem) or not can_see_reporter(actor, problem):
+        raise Http404
+    items = Feedback.objects.filter(problem=problem).select_related("identity").order_by("received_at", "id")
+    rows = []
+    for fb in items:
+        identity = getattr(fb, "identity", None)
+        rows.append(ReporterRow(fb, identity))
+        if identity is not None:
+            audit(
+                actor=actor,
+                action=AuditEvent.Action.VIEW_PERSONAL,
+                obj=identity,
+                detail=f"reporter of problem {problem.number}",
+                request=request,
+            )
+    return rows
+
+
+def problem_for_merge(actor: Any, number: str) -> Problem | None:
+    """A problem the actor may see, by number, that can still take feedback (not itself merged)."""
+    number = number.strip()
+    if not number:
+        return None
+    qs = scoped_problems(Problem.objects.filter(number=number), actor).exclude(state=State.MERGED)
+    return qs.first()
+
+
+def intake_units(actor: Any) -> list[Unit]:
+    """Units for the intake form's select: the actor's intake scope without grids, in tree order (capped)."""
+    qs = scoped(Unit.objects.exclude(kind=UnitKind.GRID), actor, roles=INTAKE_ROLES).order_by("path")
+    return list(qs.only("pk", "code", "name", "depth")[:UNIT_CHOICES_LIMIT])
+
+
+# --- public -------------------------------------------------------------------------------
+
+
+def public_unit_search(q: str, limit: int = SEARCH_LIMIT) -> list[Unit]:
+    """Territorial units (province .. village) whose name contains ``q`` or whose code starts with it."""
+    q = q.strip()
+    if not q:
+        return []
+    match = Q(name__contains=q) | Q(code__startswith=q)
+    qs = Unit.objects.filter(match, kind__in=list(TERRITORIAL_KINDS)).order_by("path")
+    return list(qs.only("pk", "code", "name", "depth")[:limit])
+
+
+def public_unit_lookup(code: str) -> Unit | None:
+    """Any unit by code, for the published list's filter (its subtree)."""
+    code = code.strip()
+    return Unit.objects.filter(code=code).only("path", "name").first() if code else None
+
+
+def public_unit(code: str) -> Unit | None:
+    """A territorial unit by code: what the online form accepts."""
+    code = code.strip()
+    if not code:
+        return None
+    return Unit.objects.filter(code=code, kind__in=list(TERRITORIAL_KINDS)).first()
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    at: Any
+    label: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Tracking:
+    state_label: str
+    registered_at: Any
+    events: list[PublicEvent]
+
+
+def public_tracking(code: str) -> Tracking | None:
+    """What the public may know about a submission: state, registration time, public notes only."""
+    code = code.strip().upper()
+    if not code or len(code) > 16:
+        return None
+    fb = Feedback.objects.filter(tracking_code=code).only("problem_id").first()
+    if fb is None or fb.problem_id is None:
+        return None
+    problem = Problem.objects.only("state", "registered_at").get(pk=fb.problem_id)
+    events = ProblemEvent.objects.filter(problem_id=problem.pk, public=True).order_by("at", "id")
+    labels = dict(Action.choices)
+    return Tracking(
+        state_label=str(State(problem.state).label),
+        registered_at=problem.registered_at,
+        events=[
+            PublicEvent(e.at, str(labels.get(e.action, e.action)), e.note)
+            for e in events.only("at", "action", "note")
+        ],
+    )

@@ -1,0 +1,63 @@
+"""The in-app notification list: who is told about a problem, and reading one's own list."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from minqing.core.errors import PermissionDeniedError
+from minqing.ledger.models import Notification, NotificationKind, Problem
+from minqing.orgs.enums import Role
+from minqing.orgs.models import RoleAssignment, Unit
+
+# The roles on a unit that hear about its problems' deadlines.
+DEADLINE_ROLES: tuple[str, ...] = (Role.OFFICE, Role.UNIT_STAFF, Role.LEADER)
+
+
+def unit_user_ids(unit_ids: Iterable[int], roles: Iterable[str] = DEADLINE_ROLES) -> dict[int, list[int]]:
+    """``unit id -> user ids`` holding one of ``roles`` on exactly that unit (not above it)."""
+    out: dict[int, list[int]] = {}
+    qs = RoleAssignment.objects.filter(unit_id__in=list(set(unit_ids)), role__in=list(roles))
+    for unit_id, user_id in qs.values_list("unit_id", "user_id").order_by("unit_id", "user_id"):
+        users = out.setdefault(unit_id, [])
+        if user_id not in users:
+            users.append(user_id)
+    return out
+
+
+def notify_unit_users(
+    *,
+    unit: Unit,
+    problem: Problem | None,
+    text: str,
+    roles: Iterable[str] = DEADLINE_ROLES,
+    kind: str = NotificationKind.INFO,
+) -> list[Notification]:
+    """One notification for every user holding one of ``roles`` on ``unit``."""
+    user_ids = unit_user_ids([unit.pk], roles).get(unit.pk, [])
+    rows = [Notification(user_id=u, problem=problem, text=text[:300], kind=kind) for u in user_ids]
+    with transaction.atomic():
+        return Notification.objects.bulk_create(rows)
+
+
+def notifications_for(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's own notifications, newest first (nobody else's, whatever their role)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    qs = Notification.objects.filter(user=user)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.select_related("problem").order_by("-created_at", "-id")
+
+
+def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
+    """Only the notification's owner may mark it read; marking twice keeps the first time."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or notification.user_id != actor.pk:
+        raise PermissionDeniedError()
+    if notification.read_at is None:
+        now = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.read_at = now
+    return notification

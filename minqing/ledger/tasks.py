@@ -1,0 +1,14 @@
+"""huey tasks of the ledger (the consumer: ``minqing run_huey``; see config/huey.py)."""
+
+from typing import Any
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from minqing.ledger.jobs import run_deadlines
+
+
+@db_periodic_task(crontab(minute="*/30"))
+def deadlines_every_half_hour() -> dict[str, Any]:
+    """Mark overdue, escalate, warn and notify: ``run_deadlines`` every 30 minutes."""
+    return run_deadlines().as_dict()

@@ -1,0 +1,123 @@
+"""Public pages (no login): the online form, tracking by code, the published list (晒出来).
+
+Nothing here shows personal data: no reporter, no staff names, no internal notes.
+The online form is rate-limited per client IP (``MINQING_PUBLIC_RATE_LIMIT`` submissions per
+``MINQING_PUBLIC_RATE_WINDOW`` seconds, counted in the database so every worker shares it) and
+idempotent: a repeated ``Idempotency-Key`` header, or the same form page posted twice,
+returns the first submission's tracking code and creates nothing.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from minqing.core.audit import client_ip
+from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.ratelimit import rate_exceeded, rate_record
+from minqing.ledger import selectors
+from minqing.ledger.enums import Channel, Source, State
+from minqing.ledger.forms import PublicSubmitForm, new_token
+from minqing.ledger.models import Feedback
+from minqing.ledger.selectors import PublicFilters
+from minqing.ledger.services.intake import feedback_submit
+from minqing.orgs.models import Unit
+
+RATE_SCOPE = "public_submit"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def idempotency_key(request: HttpRequest, token: str) -> str | None:
+    """The header's key (bound to the client, so strangers' keys never collide), else the form's token."""
+    header = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+    if header:
+        digest = hashlib.sha256(f"{client_ip(request) or ''}|{header[:200]}".encode()).hexdigest()
+        return f"h:{digest[:60]}"
+    return f"f:{token}" if token else None
+
+
+def _submit_page(
+    request: HttpRequest, form: PublicSubmitForm, q: str, units: list[Unit], status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "q": q, "units": units, "nav": "submit"}
+    return render(request, "public/submit.html", context, status=status)
+
+
+def _done(request: HttpRequest, fb: Feedback) -> HttpResponse:
+    return render(request, "public/submitted.html", {"code": fb.tracking_code, "nav": "submit"})
+
+
+@never_cache
+def submit(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:50]
+    units = selectors.public_unit_search(q)
+    if request.method != "POST":
+        return _submit_page(request, PublicSubmitForm(initial={"token": new_token()}, units=units), q, units)
+    form = PublicSubmitForm(request.POST, units=units)
+    token = request.POST.get("token", "")
+    key = idempotency_key(request, token if form.fields["token"].clean(token) else "")
+    if key:
+        earlier = Feedback.objects.filter(idempotency_key=key).first()
+        if earlier is not None:  # a replay: the same answer, nothing new, not counted
+            return _done(request, earlier)
+    ip = client_ip(request) or "unknown"
+    limit, window = settings.MINQING_PUBLIC_RATE_LIMIT, settings.MINQING_PUBLIC_RATE_WINDOW
+    if rate_exceeded(scope=RATE_SCOPE, client=ip, limit=limit, window=window):
+        form.is_valid()
+        form.add_error(None, DomainError(ErrorCode.RATE_LIMITED).message)
+        return _submit_page(request, form, q, units, status=429)
+    if not form.is_valid():
+        return _submit_page(request, form, q, units)
+    d = form.cleaned_data
+    try:
+        fb = feedback_submit(
+            actor=None,
+            channel=Channel.ONLINE,
+            title=d["title"],
+            content=d["content"],
+            unit=d["unit_obj"],
+            reporter=form.reporter(),
+            anonymous=bool(d.get("anonymous")),
+            idempotency_key=key,
+        )
+    except DomainError as err:
+        form.add_error(None, err.message)
+        return _submit_page(request, form, q, units)
+    except IntegrityError:  # the same key posted twice at once: the other request won
+        return _done(request, Feedback.objects.get(idempotency_key=key))
+    rate_record(scope=RATE_SCOPE, client=ip, limit=limit, window=window)
+    return _done(request, fb)
+
+
+def track_form(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("code", "").strip().upper()
+    if code:
+        return redirect("public:track", code=code[:16])
+    return render(request, "public/track.html", {"code": "", "nav": "track"})
+
+
+@never_cache
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    tracking = selectors.public_tracking(code)
+    if tracking is None:
+        error = DomainError(ErrorCode.TRACKING_CODE_UNKNOWN).message
+        context = {"code": code[:16], "error": error, "nav": "track"}
+        return render(request, "public/track.html", context, status=404)
+    return render(request, "public/track.html", {"code": code.upper(), "tracking": tracking, "nav": "track"})
+
+
+def problem_list(request: HttpRequest) -> HttpResponse:
+    filters = PublicFilters.from_mapping(request.GET)
+    page = selectors.public_problem_list(filters, request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "page_obj": page,
+        "unit_error": bool(filters.unit) and selectors.public_unit_lookup(filters.unit) is None,
+        "states": [(v, label) for v, label in State.choices if v != State.MERGED],
+        "sources": Source.choices,
+        "nav": "problems",
+    }
+    return render(request, "public/problems.html", context)

@@ -1,0 +1,217 @@
+"""Staff pages of the problem ledger: thin views over ``selectors``, ``forms`` and the services.
+
+A problem the user may not see is a 404, exactly like a missing one. Writes go only through
+``feedback_submit`` and ``problem_transition``.
+"""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from minqing.core.errors import DomainError, ErrorCode
+from minqing.ledger import selectors
+from minqing.ledger.access import can_see_problem, can_see_reporter
+from minqing.ledger.enums import Action, Channel, Source, State
+from minqing.ledger.forms import ACTION_FORMS, ActionForm, IntakeForm, new_token
+from minqing.ledger.models import Feedback, Problem
+from minqing.ledger.selectors import QueueFilters, QueueTab, ReporterRow
+from minqing.ledger.services.intake import INTAKE_ROLES, feedback_submit
+from minqing.ledger.services.workflow import allowed_actions, problem_transition
+from minqing.orgs.scoping import actor_prefixes
+
+INTAKE_CHANNELS = (Channel.LETTER, Channel.VISIT, Channel.CALL)
+EXTENSION_DECISIONS = (Action.GRANT_EXTENSION, Action.DENY_EXTENSION)
+DENIED_CODES = (ErrorCode.PERMISSION_DENIED, ErrorCode.TRANSITION_ROLE)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    tab = request.GET.get("tab", "")
+    tab = tab if tab in QueueTab.VALUES else QueueTab.UNIT
+    filters = QueueFilters.from_mapping(request.GET)
+    page = selectors.problem_queue(request.user, tab=tab, filters=filters, page=request.GET.get("page"))
+    unit_error = bool(filters.unit) and selectors.unit_by_code(request.user, filters.unit) is None
+    context = {
+        "tab": tab,
+        "tabs": QueueTab.CHOICES,
+        "filters": filters,
+        "page_obj": page,
+        "unit_error": unit_error,
+        "states": State.choices,
+        "sources": Source.choices,
+        "channels": Channel.choices,
+        "export_query": urlencode({"tab": tab, **filters.as_query()}),
+    }
+    return render(request, "ledger/queue.html", context)
+
+
+@never_cache
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """A clerk records a letter, a visit or a call; afterwards the problem's page shows its tracking code."""
+    if actor_prefixes(request.user, INTAKE_ROLES) == []:
+        raise PermissionDenied
+    channel = request.GET.get("channel", Channel.LETTER)
+    if channel not in INTAKE_CHANNELS:
+        channel = Channel.LETTER
+    if request.method != "POST":
+        form = IntakeForm(actor=request.user, channel=channel, initial={"token": new_token()})
+        return _intake_page(request, form, channel)
+    form = IntakeForm(request.POST, actor=request.user, channel=channel)
+    if not form.is_valid():
+        return _intake_page(request, form, channel)
+    d = form.cleaned_data
+    key = f"i:{d['token']}" if d.get("token") else None
+    try:
+        fb = feedback_submit(
+            actor=request.user,
+            channel=channel,
+            title=d["title"],
+            content=d["content"],
+            unit=d["unit_obj"],
+            reporter=form.reporter(),
+            anonymous=bool(d.get("anonymous")),
+            details=form.details(),
+            place=d.get("place", ""),
+            category=d.get("category"),
+            urgency=d["urgency"],
+            merge_into=d.get("merge_into"),
+            idempotency_key=key,
+        )
+    except DomainError as err:
+        form.add_error(None, err.message)
+        return _intake_page(request, form, channel)
+    except IntegrityError:  # the same form posted twice at once: the other request won
+        fb = Feedback.objects.get(idempotency_key=key)
+    problem = fb.problem
+    assert problem is not None
+    messages.success(
+        request,
+        _("已登记:问题编号 {number},查询码 {code}(请告知反映人,用于查询办理进度)").format(
+            number=problem.number, code=fb.tracking_code
+        ),
+    )
+    return redirect("ledger:detail", number=problem.number)
+
+
+def _intake_page(request: HttpRequest, form: IntakeForm, channel: str) -> HttpResponse:
+    context = {
+        "form": form,
+        "channel": channel,
+        "channel_label": Channel(channel).label,
+        "channels": [(c, Channel(c).label) for c in INTAKE_CHANNELS],
+    }
+    return render(request, "ledger/intake.html", context)
+
+
+def _action_forms(request: HttpRequest, problem: Problem, bound: ActionForm | None) -> list[dict[str, Any]]:
+    actions = allowed_actions(request.user, problem)
+    pending = selectors.has_pending_extension(problem)
+    out = []
+    for action in actions:
+        if action in EXTENSION_DECISIONS and not pending:
+            continue  # nothing to decide yet
+        if bound is not None and bound.action == action:
+            form = bound
+        else:
+            form = ACTION_FORMS[action](actor=request.user, problem=problem)
+        out.append({"action": action, "label": Action(action).label, "form": form})
+    return out
+
+
+def _detail(
+    request: HttpRequest,
+    problem: Problem,
+    *,
+    reporters: list[ReporterRow] | None = None,
+    bound: ActionForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    context = {
+        "problem": problem,
+        "events": selectors.problem_events(user, problem),
+        "feedback": selectors.problem_feedback(user, problem),
+        "extensions": selectors.problem_extensions(user, problem),
+        "can_see_reporter": can_see_reporter(user, problem),
+        "reporters": reporters,
+        "action_forms": _action_forms(request, problem, bound),
+        "action_error": error,
+    }
+    return render(request, "ledger/detail.html", context, status=status)
+
+
+@login_required
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    return _detail(request, selectors.problem_get(request.user, number))
+
+
+@never_cache
+@require_POST
+@login_required
+def reveal(request: HttpRequest, number: str) -> HttpResponse:
+    """Show who reported the problem; audited. The accused unit (and anyone else not allowed) gets 404."""
+    problem = selectors.problem_get(request.user, number)
+    reporters = selectors.problem_reporters(request.user, problem, request)
+    return _detail(request, problem, reporters=reporters)
+
+
+@require_POST
+@login_required
+def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    problem = selectors.problem_get(request.user, number)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST, actor=request.user, problem=problem)
+    if not form.is_valid():
+        return _detail(request, problem, bound=form)
+    label = Action(action).label
+    try:
+        problem = problem_transition(
+            actor=request.user,
+            problem=problem,
+            action=action,
+            expected_version=form.cleaned_data["expected_version"],
+            **form.params(),
+        )
+    except DomainError as err:
+        status = 409 if err.code is ErrorCode.TRANSITION_STALE else 403 if err.code in DENIED_CODES else 200
+        fresh = selectors.problem_get(request.user, number)
+        return _detail(request, fresh, error=f"{label}:{err.message}", status=status)
+    messages.success(request, _("已完成:{action}").format(action=label))
+    if not can_see_problem(request.user, problem):  # e.g. returned: no longer this unit's problem
+        return redirect("ledger:queue")
+    return redirect("ledger:detail", number=problem.number)
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    from minqing.ledger.services.notifications import notifications_for
+
+    qs = notifications_for(request.user)
+    page = Paginator(qs, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "ledger/notifications.html", {"page_obj": page})
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    from minqing.ledger.services.notifications import notification_mark_read, notifications_for
+
+    notification = notifications_for(request.user).filter(pk=pk).first()
+    if notification is None:
+        raise Http404
+    notification_mark_read(actor=request.user, notification=notification)
+    return redirect("ledger:notifications")
