@@ -128,8 +128,14 @@ class Problem(models.Model):
         verbose_name = _("问题")
         verbose_name_plural = _("问题")
         indexes = [
-            models.Index(fields=["path"], name="ledger_problem_path", opclasses=PATH_OPS),
-            models.Index(fields=["responsible_path"], name="ledger_problem_resp_path", opclasses=PATH_OPS),
+            # (path, state) and (responsible_path, path, state): the subtree filters, and covering
+            # indexes for the queue's counts by state (see selectors.problem_state_counts)
+            models.Index(fields=["path", "state"], name="ledger_problem_path", opclasses=PATH_OPS * 2),
+            models.Index(
+                fields=["responsible_path", "path", "state"],
+                name="ledger_problem_resp_path",
+                opclasses=PATH_OPS * 3,
+            ),
             models.Index(fields=["state", "registered_at"], name="ledger_problem_state_reg"),
             models.Index(fields=["is_public", "registered_at"], name="ledger_problem_public"),
             models.Index(fields=["owner", "state"], name="ledger_problem_owner"),
