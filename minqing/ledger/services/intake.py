@@ -12,6 +12,7 @@ from minqing.campaigns.models import Campaign
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.workdays import WorkCalendar
 from minqing.ledger import deadlines
+from minqing.ledger.access import can_see_problem
 from minqing.ledger.enums import Action, Channel, Source, State, Urgency
 from minqing.ledger.models import Category, Feedback, FeedbackIdentity, Problem
 from minqing.ledger.services.workflow import record_event
@@ -155,12 +156,59 @@ def feedback_submit(
     if not title.strip() or not content.strip():
         raise DomainError(ErrorCode.TRANSITION_MISSING, field="title/content")
     _check_intake(actor, unit)
+    if merge_into is not None and actor is not None and not can_see_problem(actor, merge_into, INTAKE_ROLES):
+        raise PermissionDeniedError()
     if idempotency_key:
         earlier = Feedback.objects.filter(idempotency_key=idempotency_key).first()
         if earlier is not None:
             return earlier
     details = details or ChannelDetails()
     at = received_at or timezone.now()
+    try:
+        return _record_feedback(
+            actor=actor,
+            channel=channel,
+            title=title,
+            content=content,
+            unit=unit,
+            at=at,
+            reporter=reporter,
+            anonymous=anonymous,
+            details=details,
+            place=place,
+            campaign=campaign,
+            category=category,
+            urgency=urgency,
+            merge_into=merge_into,
+            idempotency_key=idempotency_key,
+            calendar=calendar,
+        )
+    except IntegrityError:
+        # the same idempotency key posted twice at once: the other request won; answer with it
+        if not idempotency_key:
+            raise
+        return Feedback.objects.get(idempotency_key=idempotency_key)
+
+
+def _record_feedback(
+    *,
+    actor: Any,
+    channel: str,
+    title: str,
+    content: str,
+    unit: Unit,
+    at: dt.datetime,
+    reporter: Reporter | None,
+    anonymous: bool,
+    details: ChannelDetails,
+    place: str,
+    campaign: Campaign | None,
+    category: Category | None,
+    urgency: str,
+    merge_into: Problem | None,
+    idempotency_key: str | None,
+    calendar: WorkCalendar | None,
+) -> Feedback:
     with transaction.atomic():
         if merge_into is None:
             facts = ProblemFacts(

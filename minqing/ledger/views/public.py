@@ -10,7 +10,6 @@ returns the first submission's tracking code and creates nothing.
 import hashlib
 
 from django.conf import settings
-from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -86,8 +85,6 @@ def submit(request: HttpRequest) -> HttpResponse:
     except DomainError as err:
         form.add_error(None, err.message)
         return _submit_page(request, form, q, units)
-    except IntegrityError:  # the same key posted twice at once: the other request won
-        return _done(request, Feedback.objects.get(idempotency_key=key))
     rate_record(scope=RATE_SCOPE, client=ip, limit=limit, window=window)
     return _done(request, fb)
 

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from minqing.ledger import selectors
 from minqing.ledger.access import can_see_problem, can_see_reporter
 from minqing.ledger.enums import Action, Channel, Source, State
 from minqing.ledger.forms import ACTION_FORMS, ActionForm, IntakeForm, new_token
-from minqing.ledger.models import Feedback, Problem
+from minqing.ledger.models import Problem
 from minqing.ledger.selectors import QueueFilters, QueueTab, ReporterRow
 from minqing.ledger.services.intake import INTAKE_ROLES, feedback_submit
 from minqing.ledger.services.workflow import allowed_actions, problem_transition
@@ -91,8 +90,6 @@ def intake(request: HttpRequest) -> HttpResponse:
     except DomainError as err:
         form.add_error(None, err.message)
         return _intake_page(request, form, channel)
-    except IntegrityError:  # the same form posted twice at once: the other request won
-        fb = Feedback.objects.get(idempotency_key=key)
     problem = fb.problem
     assert problem is not None
     messages.success(
