@@ -8,10 +8,12 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from minqing.demo import names
 from minqing.demo.context import DemoContext
 from minqing.demo.registry import register_stage
-from minqing.orgs.enums import Role
-from minqing.orgs.models import Unit
+from minqing.orgs.enums import Rank, Role
+from minqing.orgs.models import Person, Unit
+from minqing.orgs.services.people import person_create
 from minqing.orgs.services.roles import role_grant
 
 DEMO_PASSWORD = "minqing-demo-1509"
@@ -30,6 +32,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("wlcb_office", _("乌兰察布市领导小组办公室"), Role.OFFICE, "150900000000"),
     DemoUser("wlht_office", _("乌兰浩特市领导小组办公室"), Role.OFFICE, "152201000000"),
     DemoUser("wlcb_leader", _("乌兰察布市领导"), Role.LEADER, "150900000000"),
+    DemoUser("wlht_leader", _("乌兰浩特市领导"), Role.LEADER, "152201000000"),
     DemoUser("xam_viewer", _("兴安盟只读用户"), Role.VIEWER, "152200000000"),
     DemoUser("wlht_intake", _("乌兰浩特市受理登记员"), Role.INTAKE, "152201000000"),
     DemoUser("tgwl_staff", _("土贵乌拉镇工作人员"), Role.UNIT_STAFF, "150926105000"),
@@ -60,4 +63,19 @@ def load_users(ctx: DemoContext) -> dict[str, int]:
             created += 1
         if d.role:
             role_grant(actor=None, user=user, role=d.role, unit=units[d.unit_code])
+        if d.role == Role.LEADER and not Person.objects.filter(user=user).exists():
+            # a leader claims must-solve problems as a person of the organisation
+            rng = ctx.rng("leader", d.username)
+            person_create(
+                actor=None,
+                number=f"{d.unit_code}-{d.username}",
+                name=str(d.label),
+                unit=units[d.unit_code],
+                rank=Rank.DIVISION,
+                is_party_member=True,
+                duties=str(_("领导干部")),
+                phone=names.phone(rng),
+                id_number=names.id_number(rng, d.unit_code[:6], 1970, male=True),
+                user=user,
+            )
     return {"users": created}

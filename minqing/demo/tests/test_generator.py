@@ -118,6 +118,10 @@ def test_demo_users_and_logins():
     staff = RoleAssignment.objects.filter(role="unit_staff").values_list("unit__name", flat=True)
     assert {"和平街道", "乌兰哈达镇"} <= set(staff)
     assert not users.filter(username="wlcb_office").exists()  # Ulanqab is not in this tier
+    leader = users.get(username="wlht_leader")
+    assert leader.person.unit.code == "152201000000"  # a leader claims problems as a person
+    load()
+    assert Person.objects.filter(user=leader).count() == 1  # re-running does not add another
     out = io.StringIO()
     call_command("demo_logins", stdout=out)
     text = out.getvalue()

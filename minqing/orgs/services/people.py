@@ -33,8 +33,12 @@ def person_create(
     duties: str = "",
     phone: str = "",
     id_number: str = "",
+    user: Any = None,
 ) -> Person:
-    """Create one person on ``unit``; phone and ID number go to :class:`PersonIdentity`."""
+    """Create one person on ``unit``; phone and ID number go to :class:`PersonIdentity`.
+
+    ``user``: the person's login, if they have one (a leader claims problems as their person).
+    """
     check_unit_write(actor, unit)
     if Person.objects.filter(number=number).exists():
         raise DomainError(ErrorCode.PERSON_NUMBER_TAKEN, value=number)
@@ -46,6 +50,7 @@ def person_create(
         rank=Rank(rank),
         is_party_member=is_party_member,
         duties=duties,
+        user=user,
     )
     if phone or id_number:
         PersonIdentity.objects.create(person=person, phone=phone, id_number=id_number)
