@@ -25,20 +25,24 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.orgs_bench import MINQING, PG_DEFAULT, ROOT, machine, recreate_pg, run, vacuum_pg
+from benchmarks.common import (
+    MINQING,
+    PG_DEFAULT,
+    env_for,
+    header,
+    machine,
+    measured_demo,
+    ok,
+    recreate_pg,
+    run,
+    vacuum_pg,
+    write_results,
+)
 
-RESULTS = ROOT / "benchmarks" / "results"
+BENCH_ENV = {"MINQING_PUBLIC_RATE_LIMIT": "0", "DEBUG": "0", "LOG_LEVEL": "ERROR"}
 TARGET_MS = 200
 COUNTY = "150926000000"  # 察哈尔右翼前旗 (Ulanqab)
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
-
-
-def env_for(url, var_dir):
-    env = dict(
-        os.environ, DATABASE_URL=url, MINQING_VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="config.settings"
-    )
-    env.update(PYTHONPATH=str(ROOT), MINQING_PUBLIC_RATE_LIMIT="0", DEBUG="0", LOG_LEVEL="ERROR")
-    return env
 
 
 def stats(samples_s):
@@ -189,21 +193,9 @@ def _page(client, url, label):
 def fresh(engine, url, tmp):
     if engine == "postgresql":
         recreate_pg(url)
-    env = env_for(url, tmp)
+    env = env_for(url, tmp, **BENCH_ENV)
     run([*MINQING, "migrate", "--noinput", "-v0"], env)
     return env
-
-
-def load(env, scale):
-    cmd = [sys.executable, "-m", "benchmarks.measure", *MINQING, "demo", "--scale", scale, "--no-progress"]
-    res = json.loads(run(cmd, env).stdout)
-    if res["rc"] != 0:
-        raise SystemExit(f"demo failed:\n{res['err']}")
-    return {
-        "seconds": round(res["seconds"], 1),
-        "peak_rss_mb": round(res["maxrss_kb"] / 1024, 1),
-        "output": res["out"],
-    }
 
 
 def in_child(env, mode, arg=""):
@@ -253,35 +245,19 @@ def main(argv=None):
                 (tmp / "bench.sqlite3").unlink(missing_ok=True)
                 env = fresh(engine, url, tmp)
                 print(f"[{engine}] loading the city tier ...", flush=True)
-                result["load"][engine] = load(env, "city")
+                result["load"][engine] = measured_demo(env, "city")
                 print(f"[{engine}] city load {result['load'][engine]['seconds']} s", flush=True)
                 if engine == "postgresql":
                     vacuum_pg(url)
                 result["queries"][engine] = in_child(env, "queries")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "ledger.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
-    (RESULTS / "ledger.md").write_text(render(result))
-    print((RESULTS / "ledger.md").read_text())
+    write_results("ledger", result, render)
     return result
 
 
-def ok(flag):
-    return "✅" if flag else "❌"
-
-
 def render(r):
-    m = r["machine"]
-    out = [
-        "# Problem ledger: public intake, staff queue and public list",
-        "",
-        f"Command: `{r['command']}`  ",
-        f"Date: {r['date']}  ",
-        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; {m['platform']}; "
-        f"Python {m['python']}, Django {m['django']}",
-        "",
-    ]
+    out = header("Problem ledger: public intake, staff queue and public list", r)
     if r["intake"]:
         out += [
             "## (a) Submissions through the public intake",

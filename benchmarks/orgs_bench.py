@@ -17,97 +17,42 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
-MINQING = [sys.executable, "-m", "minqing.cli"]
-PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/minqing_bench"
+from benchmarks.common import (
+    MINQING,
+    PG_DEFAULT,
+    env_for,
+    header,
+    machine,
+    measured_demo,
+    ok,
+    recreate_pg,
+    run,
+    vacuum_pg,
+    write_results,
+)
+
 LOAD_TARGET_S = 120
 RSS_TARGET_MB = 2048
 QUERY_TARGET_MS = 100
 
 
-def run(cmd, env, capture=True):
-    return subprocess.run(cmd, env=env, cwd=ROOT, check=True, text=True, capture_output=capture)
-
-
-def env_for(url, var_dir):
-    env = dict(
-        os.environ, DATABASE_URL=url, MINQING_VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="config.settings"
-    )
-    env["PYTHONPATH"] = str(ROOT)
-    return env
-
-
 def timed_load(env, scale):
-    """Migrate (untimed), then time ``minqing demo`` in a child; peak RSS via a wrapper process."""
+    """Migrate (untimed), then time ``minqing demo`` in a child with its own peak RSS."""
     run([*MINQING, "migrate", "--noinput", "-v0"], env)
-    # benchmarks.measure runs the demo as its only child, so RUSAGE_CHILDREN is the demo's alone.
-    cmd = [sys.executable, "-m", "benchmarks.measure", *MINQING, "demo", "--scale", scale, "--no-progress"]
-    res = json.loads(run(cmd, env).stdout)
-    if res["rc"] != 0:
-        raise SystemExit(f"demo failed:\n{res['err']}")
+    res = measured_demo(env, scale)
     own = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # cross-check: max over all children
-    return {
-        "seconds": round(res["seconds"], 1),
-        "peak_rss_mb": round(res["maxrss_kb"] / 1024, 1),
-        "max_child_rss_mb_incl_migrate": round(own / 1024, 1),
-        "output": res["out"],
-    }
+    res["max_child_rss_mb_incl_migrate"] = round(own / 1024, 1)
+    return res
 
 
 def queries(env):
     return json.loads(run([sys.executable, "-m", "benchmarks.orgs_queries"], env).stdout)
-
-
-def recreate_pg(url):
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def vacuum_pg(url):
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")
-
-
-def machine():
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f"{kb / 1024 / 1024:.1f} GiB"
-    except (OSError, ValueError, IndexError):
-        pass
-    import django
-
-    return {
-        "platform": platform.platform(),
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "memory": mem,
-        "python": platform.python_version(),
-        "django": django.get_version(),
-    }
 
 
 def main(argv=None):
@@ -150,27 +95,13 @@ def main(argv=None):
         else:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "orgs.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
-    (RESULTS / "orgs.md").write_text(render(result))
-    print((RESULTS / "orgs.md").read_text())
+    write_results("orgs", result, render)
     return result
 
 
-def ok(flag):
-    return "✅" if flag else "❌"
-
-
 def render(r):
-    m = r["machine"]
     out = [
-        "# Organisation network: load and subtree counts",
-        "",
-        f"Command: `{r['command']}`  ",
-        f"Date: {r['date']}  ",
-        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; {m['platform']}; "
-        f"Python {m['python']}, Django {m['django']}",
-        "",
+        *header("Organisation network: load and subtree counts", r),
         f"## Load (`minqing demo --scale {r['scale']}` into a fresh database)",
         "",
         "| engine | wall time | target | peak RSS | target |",
