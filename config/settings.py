@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "minqing.orgs",
     "minqing.campaigns",
     "minqing.ledger",
+    "minqing.activities",
     "minqing.demo",
 ]
 

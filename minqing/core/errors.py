@@ -66,6 +66,9 @@ class ErrorCode(Enum):
     EXTENSION_TOO_LONG = _("延期不能超过 {limit} 个工作日(已延期 {used} 个工作日)")
     EXTENSION_NONE_PENDING = _("没有待审批的延期申请")
     TRACKING_CODE_UNKNOWN = _("查询码不存在")
+    ACTIVITY_HEADCOUNT_ONLY = _("该活动按参加人数登记,没有签到名单")
+    ACTIVITY_CODE_UNKNOWN = _("签到码不存在")
+    PERSON_NUMBER_UNKNOWN = _("人员编号不存在")
     RATE_LIMITED = _("提交过于频繁,请稍后再试")
 
     @property
