@@ -1,7 +1,8 @@
-"""``python -m benchmarks.run``: every benchmark of the project (organisation network, ledger)."""
+"""``python -m benchmarks.run``: every benchmark of the project (organisation network, ledger, activities)."""
 
-from benchmarks import ledger_bench, orgs_bench
+from benchmarks import activities_bench, ledger_bench, orgs_bench
 
 if __name__ == "__main__":
     orgs_bench.main()
     ledger_bench.main([])
+    activities_bench.main([])

@@ -147,3 +147,6 @@ LOGGING = {
 # window (seconds), shared by all workers through the database; 0 disables the limit.
 MINQING_PUBLIC_RATE_LIMIT = env.int("MINQING_PUBLIC_RATE_LIMIT", default=10)
 MINQING_PUBLIC_RATE_WINDOW = env.int("MINQING_PUBLIC_RATE_WINDOW", default=3600)
+# the phone check-in (/a/<code>/): attempts per client IP; a meeting hall may share one address
+MINQING_CHECKIN_RATE_LIMIT = env.int("MINQING_CHECKIN_RATE_LIMIT", default=300)
+MINQING_CHECKIN_RATE_WINDOW = env.int("MINQING_CHECKIN_RATE_WINDOW", default=3600)

@@ -7,5 +7,8 @@ urlpatterns = [
     path("accounts/", include("minqing.core.urls")),
     path("ledger/", include("minqing.ledger.urls")),
     path("public/", include("minqing.ledger.public_urls")),
+    path("activities/", include("minqing.activities.urls")),
+    path("a/", include("minqing.activities.checkin_urls")),
+    path("outreach/", include("minqing.activities.outreach_urls")),
     path("", include("minqing.orgs.urls")),
 ]

@@ -70,6 +70,11 @@ class ErrorCode(Enum):
     ACTIVITY_CODE_UNKNOWN = _("签到码不存在")
     PERSON_NUMBER_UNKNOWN = _("人员编号不存在")
     RATE_LIMITED = _("提交过于频繁,请稍后再试")
+    VISIT_ONE_TARGET = _("走访必须且只能指定一个户或一个联系点")
+    VISIT_FUTURE_DATE = _("走访日期“{value}”晚于今天")
+    WORKPLAN_STATE = _("工作方案当前状态为“{state}”,不能{action}")
+    WORKPLAN_OPEN_EXISTS = _("该单位已报送本专题的工作方案(状态:{state}),退回后才能重新报送")
+    WORKPLAN_COMMENTS_REQUIRED = _("退回修改时必须填写审核意见")
 
     @property
     def template(self) -> Promise:

@@ -21,6 +21,10 @@ from minqing.core.errors import ErrorCode
 IMPORTERS: dict[str, str] = {
     "units": "minqing.orgs.importers.units.import_units",
     "problems": "minqing.ledger.importers.problems.import_problems",
+    "campaigns": "minqing.activities.importers.campaigns.import_campaigns",
+    "people": "minqing.activities.importers.people.import_people",
+    "activities": "minqing.activities.importers.activities.import_activities",
+    "attendance": "minqing.activities.importers.attendance.import_attendance",
 }
 
 

@@ -98,7 +98,7 @@ MINI = TierSpec(
     households=500,
     org_sets=(ULANHOT_AGENCIES, ULANHOT_NON_PUBLIC),
     expected_stages=(),
-    targets={"problems": 2_000},
+    targets={"problems": 2_000, "activities": 500, "attendance": 5_000},
 )
 
 TIERS: dict[str, TierSpec] = {t.name: t for t in (SEED, CITY, REGION, MINI)}

@@ -129,7 +129,8 @@ def test_unit_page_shows_counts_and_coverage(client, world):
     counts = r.context["counts"]
     assert (counts.households, counts.people, counts.assignments) == (4, 4, 3)
     body = r.content.decode()
-    assert "没有联系干部的村(社区)" in body and "走访记录启用后显示" in body
+    assert "没有联系干部的村(社区)" in body and "从未走访的户" in body
+    assert "走访记录启用后显示" not in body  # the activities app registers the real check
 
 
 def test_people_list_filters(client, world):

@@ -1,0 +1,156 @@
+"""Forms of the activity pages; they validate and hand the services their arguments, never write."""
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from minqing.activities import selectors
+from minqing.activities.models import ActivityType
+from minqing.activities.services.activities import ORGANISER_ROLES
+from minqing.campaigns.models import Campaign, CampaignKind
+from minqing.campaigns.services import CAMPAIGN_ROLES
+
+NUMBERS_SPLIT = re.compile(r"[\s,,、;;]+")
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+UNIT_NOT_FOUND = _("找不到该单位代码,或该单位不在您的管辖范围内")
+
+
+def _campaign_choices(actor: Any) -> list[tuple[str, Any]]:
+    return [("", _("(不属于专题)")), *((str(c.pk), c.name) for c in selectors.visible_campaigns(actor))]
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label=_("专题名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("类型"), choices=CampaignKind.choices, initial=CampaignKind.THEMED)
+    unit_code = forms.CharField(
+        label=_("范围单位代码"), max_length=32, help_text=_("专题覆盖该单位及其全部下级单位")
+    )
+    start_date = forms.DateField(label=_("开始日期"), widget=DATE)
+    end_date = forms.DateField(label=_("结束日期"), required=False, widget=DATE)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data.get("name", "").strip()
+        if Campaign.objects.filter(name=name).exists():
+            raise forms.ValidationError(_("已有同名专题"))
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        code = data.get("unit_code") or ""
+        data["scope"] = selectors.unit_by_code(self.actor, code, CAMPAIGN_ROLES)
+        if code and data["scope"] is None:
+            self.add_error("unit_code", UNIT_NOT_FOUND)
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("结束日期不能早于开始日期"))
+        return data
+
+
+class ActivityForm(forms.Form):
+    type = forms.ModelChoiceField(
+        label=_("活动类型"), queryset=ActivityType.objects.all(), empty_label=_("(请选择)")
+    )
+    unit_code = forms.CharField(
+        label=_("组织单位代码"), max_length=32, help_text=_("本单位或管辖范围内的下级单位")
+    )
+    campaign = forms.ChoiceField(label=_("专题"), required=False)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    start = forms.DateTimeField(label=_("开始时间"), widget=DATETIME, input_formats=DATETIME_FORMATS)
+    end = forms.DateTimeField(
+        label=_("结束时间"), required=False, widget=DATETIME, input_formats=DATETIME_FORMATS
+    )
+    place = forms.CharField(label=_("地点"), max_length=200, required=False)
+    lecturers = forms.CharField(
+        label=_("主讲人人员编号"),
+        max_length=500,
+        required=False,
+        help_text=_("多个编号用空格或逗号分隔"),
+    )
+    headcount = forms.IntegerField(
+        label=_("参加人数"),
+        min_value=0,
+        max_value=1_000_000,
+        required=False,
+        help_text=_(
+            "只在没有签到名单时填写(如群众性活动只统计人数)。填写后本活动不能再签到,"
+            "人次按此人数统计;需要签到的活动请留空。"
+        ),
+    )
+    script_ref = forms.CharField(
+        label=_("讲稿"), max_length=300, required=False, help_text=_("文件编号或存放位置")
+    )
+    minutes_ref = forms.CharField(label=_("会议记录"), max_length=300, required=False)
+    media_ref = forms.CharField(label=_("音视频资料"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        campaign = self.fields["campaign"]
+        assert isinstance(campaign, forms.ChoiceField)
+        campaign.choices = _campaign_choices(actor)
+
+    def clean_lecturers(self) -> list[Any]:
+        raw = self.cleaned_data.get("lecturers", "")
+        numbers = [n for n in NUMBERS_SPLIT.split(raw.strip()) if n]
+        found = selectors.people_by_numbers(numbers)
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("人员编号不存在:%(numbers)s"), params={"numbers": "、".join(missing)}
+            )
+        return [found[n] for n in dict.fromkeys(numbers)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        code = data.get("unit_code") or ""
+        data["organiser"] = selectors.unit_by_code(self.actor, code, ORGANISER_ROLES)
+        if code and data["organiser"] is None:
+            self.add_error("unit_code", UNIT_NOT_FOUND)
+        data["campaign_obj"] = None
+        if data.get("campaign"):
+            data["campaign_obj"] = selectors.campaign_by_id(self.actor, data["campaign"])
+            if data["campaign_obj"] is None:
+                self.add_error("campaign", _("找不到该专题"))
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("结束时间不能早于开始时间"))
+        return data
+
+
+class PhoneCheckInForm(forms.Form):
+    number = forms.CharField(
+        label=_("人员编号"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    name = forms.CharField(
+        label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+
+
+def names_match(typed: str, actual: str) -> bool:
+    """The typed name is the person's name, ignoring spaces, the middle dot's variants and case."""
+
+    def norm(s: str) -> str:
+        return re.sub(r"\s+", "", s).replace("•", "·").replace("・", "·").casefold()
+
+    return bool(typed.strip()) and norm(typed) == norm(actual)
+
+
+def period_from(data: Any) -> tuple[dt.date, dt.date]:
+    """The counts page's period (both ends inclusive); default: this year."""
+    today = timezone.localdate()
+    start = selectors.parse_date(data.get("start")) or dt.date(today.year, 1, 1)
+    end = selectors.parse_date(data.get("end")) or dt.date(today.year, 12, 31)
+    return start, end

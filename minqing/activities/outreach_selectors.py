@@ -1,0 +1,153 @@
+"""Reads of research, visits and work plans; every function takes the actor and is scoped.
+
+A record outside the actor's scope raises ``Http404``, exactly as a missing one does.
+"""
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Sum
+from django.http import Http404
+
+from minqing.activities.coverage_rules import Period
+from minqing.activities.models import Interview, ResearchReport, ResearchTopic, Visit, WorkPlan
+from minqing.campaigns.models import Campaign
+from minqing.core.paths import prefix_q
+from minqing.orgs.models import Household, Person, Unit
+from minqing.orgs.scoping import can_access_unit, root_units, scoped
+
+PAGE_SIZE = 50
+
+
+def paginate(qs: QuerySet[Any], page: Any) -> Page[Any]:
+    return Paginator(qs, PAGE_SIZE).get_page(page)
+
+
+def _require(actor: Any, unit: Unit) -> None:
+    if not can_access_unit(actor, unit):
+        raise Http404
+
+
+# --- units, campaigns, people --------------------------------------------------------------
+
+
+def default_unit(actor: Any) -> Unit | None:
+    """The first top unit of the actor's scope: where the pages start without ``?unit=``."""
+    return root_units(actor).first()
+
+
+def unit_by_code(actor: Any, code: str) -> Unit | None:
+    code = code.strip()
+    if not code:
+        return None
+    return scoped(Unit.objects.filter(code=code), actor).first()
+
+
+def campaigns(actor: Any) -> QuerySet[Campaign]:
+    """All campaigns: names and periods are public within the platform (a county works in the
+    province's campaign)."""
+    return Campaign.objects.select_related("scope").order_by("-start_date", "name")
+
+
+def campaign_get(pk: Any) -> Campaign | None:
+    if not str(pk or "").isdigit():
+        return None
+    return Campaign.objects.filter(pk=int(pk)).first()
+
+
+def person_by_number(actor: Any, number: str) -> Person | None:
+    number = number.strip()
+    if not number:
+        return None
+    return scoped(Person.objects.filter(number=number), actor).select_related("unit").first()
+
+
+def households_by_number(actor: Any, number: str, grid_code: str = "") -> list[Household]:
+    """Households in the actor's scope with this number (numbers are unique within a grid)."""
+    number = number.strip()
+    if not number:
+        return []
+    qs = scoped(Household.objects.filter(number=number), actor).select_related("grid")
+    if grid_code.strip():
+        qs = qs.filter(grid__code=grid_code.strip())
+    return list(qs.order_by("path")[:5])
+
+
+# --- research --------------------------------------------------------------------------------
+
+
+def research_topics(actor: Any, unit: Unit, *, campaign: Campaign | None = None, page: Any = 1) -> Page[Any]:
+    """Topics of the subtree with their interview person-times and report count."""
+    _require(actor, unit)
+    qs = scoped(ResearchTopic.objects.filter(prefix_q(unit.path)), actor)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    qs = qs.select_related("leader", "unit", "campaign").annotate(
+        n_reports=Count("reports", distinct=True),
+    )
+    return paginate(qs.order_by("-created_at", "-id"), page)
+
+
+def topic_get(actor: Any, pk: int) -> ResearchTopic:
+    topic = (
+        scoped(ResearchTopic.objects.filter(pk=pk), actor)
+        .select_related("leader", "unit", "campaign")
+        .first()
+    )
+    if topic is None:
+        raise Http404
+    return topic
+
+
+def topic_interviews(actor: Any, topic: ResearchTopic) -> QuerySet[Interview]:
+    return Interview.objects.filter(topic=topic).order_by("-date", "-id")
+
+
+def topic_reports(actor: Any, topic: ResearchTopic) -> QuerySet[ResearchReport]:
+    qs = ResearchReport.objects.filter(topic=topic).select_related("author")
+    return qs.order_by("-submitted_on", "-id")
+
+
+def interview_person_times(actor: Any, unit: Unit, *, campaign: Campaign | None = None) -> tuple[int, int]:
+    """(interviews, person-times) on the subtree's topics."""
+    _require(actor, unit)
+    topics = scoped(ResearchTopic.objects.filter(prefix_q(unit.path)), actor)
+    if campaign is not None:
+        topics = topics.filter(campaign=campaign)
+    agg = Interview.objects.filter(topic__in=topics).aggregate(n=Count("id"), pt=Sum("person_times"))
+    return agg["n"] or 0, agg["pt"] or 0
+
+
+# --- visits ----------------------------------------------------------------------------------
+
+
+def visits(actor: Any, unit: Unit, *, period: Period | None = None, page: Any = 1) -> Page[Any]:
+    _require(actor, unit)
+    qs = scoped(Visit.objects.filter(prefix_q(unit.path)), actor)
+    if period is not None:
+        qs = qs.filter(date__gte=period.start, date__lte=period.end)
+    qs = qs.select_related("cadre", "household", "household__grid", "unit", "problem")
+    return paginate(qs.order_by("-date", "-id"), page)
+
+
+# --- work plans ------------------------------------------------------------------------------
+
+
+def workplans(
+    actor: Any, unit: Unit, *, campaign: Campaign | None = None, state: str = "", page: Any = 1
+) -> Page[Any]:
+    _require(actor, unit)
+    qs = scoped(WorkPlan.objects.filter(prefix_q(unit.path)), actor)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if state:
+        qs = qs.filter(state=state)
+    qs = qs.select_related("unit", "campaign", "reviewed_by")
+    return paginate(qs.order_by("-filed_at", "-id"), page)
+
+
+def workplan_get(actor: Any, pk: int) -> WorkPlan:
+    plan = scoped(WorkPlan.objects.filter(pk=pk), actor).select_related("unit", "campaign").first()
+    if plan is None:
+        raise Http404
+    return plan

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from minqing.activities.views import staff
+
+app_name = "activities"
+urlpatterns = [
+    path("", staff.activity_list, name="list"),
+    path("new/", staff.activity_new, name="new"),
+    path("counts/", staff.counts, name="counts"),
+    path("campaigns/", staff.campaigns, name="campaigns"),
+    path("<str:number>/", staff.activity_detail, name="detail"),
+    path("<str:number>/check-in/", staff.activity_check_in, name="check_in"),
+]
