@@ -23,12 +23,19 @@ HELP = gettext_lazy(
     "是否突出问题, 认领人员编号, 是否必解问题, 状态, 办结时间, 办结方式, 整改措施, 满意度);"
     "每行按登记时间、办结时间生成办理记录;问题编号已存在且内容相同的行不变,内容不同的行报错。"
 )
+HELP_STUDY = gettext_lazy(
+    "campaigns:专题名称, 类型, 范围单位代码, 开始日期, 结束日期。"
+    "people:人员编号, 姓名, 所属单位代码, 职级, 是否党员, 职务。"
+    "activities:活动编号, 专题名称, 活动类型, 组织单位代码, 开始时间, 结束时间, 标题, "
+    "参加人数(仅限没有签到名单的活动)。"
+    "attendance:活动编号, 人员编号, 签到时间。格式详见 docs/import-formats.md。"
+)
 
 
 class Command(BaseCommand):
     @property
     def help(self) -> str:  # type: ignore[override]  # translated when asked, not at import
-        return str(HELP)
+        return f"{HELP} {HELP_STUDY}"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(IMPORTERS), help=_("导入的数据类型"))
