@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "minqing.campaigns",
     "minqing.ledger",
     "minqing.activities",
+    "minqing.supervision",
+    "minqing.programmes",
+    "minqing.catalogues",
     "minqing.demo",
 ]
 

@@ -10,5 +10,8 @@ urlpatterns = [
     path("activities/", include("minqing.activities.urls")),
     path("a/", include("minqing.activities.checkin_urls")),
     path("outreach/", include("minqing.activities.outreach_urls")),
+    path("supervision/", include("minqing.supervision.urls")),
+    path("programmes/", include("minqing.programmes.urls")),
+    path("catalogues/", include("minqing.catalogues.urls")),
     path("", include("minqing.orgs.urls")),
 ]
