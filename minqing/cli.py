@@ -8,7 +8,11 @@ import os
 import sys
 
 # Sub-commands whose user-facing name is not a valid Django command module name.
-ALIASES = {"import": "import_data", "run-deadlines": "run_deadlines"}
+ALIASES = {
+    "import": "import_data",
+    "run-deadlines": "run_deadlines",
+    "rollup-activities": "rollup_activities",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

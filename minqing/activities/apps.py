@@ -11,3 +11,15 @@ class ActivitiesConfig(AppConfig):
         from minqing.activities.coverage_rules import register_checks
 
         register_checks()
+
+        from minqing.activities.services.rollups import rebuild_after_move
+        from minqing.orgs.pathcopies import register_path_copies, register_repath_hook
+
+        register_path_copies(
+            "activities.Activity",
+            "activities.Attendance",
+            "activities.ResearchTopic",
+            "activities.Visit",
+            "activities.WorkPlan",
+        )
+        register_repath_hook(rebuild_after_move)

@@ -31,6 +31,7 @@ from minqing.activities.services.bulk import (
     attendance_bulk_create,
     code_for,
 )
+from minqing.activities.services.rollups import rollups_refresh
 from minqing.campaigns.models import Campaign, CampaignKind
 from minqing.demo.context import DemoContext
 from minqing.demo.registry import register_stage
@@ -224,3 +225,11 @@ def load_attendance(ctx: DemoContext) -> dict[str, int]:
             created += res.created
             bar.update(res.created)
     return {"attendance": created}
+
+
+@register_stage(
+    "activity_rollups", label=_("活动统计汇总"), tiers=("mini", "seed", "city", "region"), order=320
+)
+def build_rollups(ctx: DemoContext) -> dict[str, int]:
+    """Fold the demo's activities and attendance into the counting rollups."""
+    return {"activity_rollups": rollups_refresh().rows_written}

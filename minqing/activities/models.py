@@ -86,7 +86,8 @@ class Attendance(models.Model):
     that sessions, person-times and distinct people are counted from one covering index."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendance")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="attendance")
+    # PROTECT: a person who attended cannot vanish from the counts (and their rollups)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendance")
     path = models.CharField(max_length=255, editable=False)  # copy of activity.path
     start = models.DateTimeField(editable=False)  # copy of activity.start
     type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, related_name="+", editable=False)
@@ -235,3 +236,51 @@ class WorkPlan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RollupLevel(models.TextChoices):
+    DAY = "d", _("日")
+    MONTH = "m", _("月")
+
+
+class ActivityRollup(models.Model):
+    """Counts of one activity type under one unit (``path``, the whole subtree) for one local day
+    or month and one campaign (``campaign_key`` 0 = none): derived from activities and attendance
+    by ``services.rollups`` and never edited by hand. ``people`` is a serialized roaring bitmap of
+    the person ids on the rosters, so distinct people over several buckets is a bitmap union."""
+
+    level = models.CharField(max_length=1, choices=RollupLevel.choices)
+    path = models.CharField(max_length=255)
+    type = models.ForeignKey(ActivityType, on_delete=models.CASCADE, related_name="+")
+    campaign_key = models.BigIntegerField(default=0)
+    bucket = models.DateField()  # the day, or the first day of the month
+    sessions = models.IntegerField(default=0)
+    headcount = models.IntegerField(default=0)  # sum of headcounts of activities without a roster
+    headcount_only = models.IntegerField(default=0)  # how many activities were counted by headcount
+    roster_rows = models.IntegerField(default=0)  # attendance rows (person-times on rosters)
+    people = models.BinaryField(default=b"")
+
+    class Meta:
+        verbose_name = _("活动统计汇总")
+        verbose_name_plural = _("活动统计汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["path", "level", "bucket", "type", "campaign_key"], name="act_rollup_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.level} {self.bucket} {self.type_id}/{self.campaign_key}"
+
+
+class RollupState(models.Model):
+    """How far the rollups have read: every activity and attendance row with an id up to the
+    marks is folded in; rows above them are counted from the tables directly."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    activity_mark = models.BigIntegerField(default=0)
+    attendance_mark = models.BigIntegerField(default=0)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.activity_mark}/{self.attendance_mark}"

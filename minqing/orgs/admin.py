@@ -12,8 +12,8 @@ from treebeard.forms import MoveNodeForm, movenodeform_factory
 from minqing.core.admin_audit import AuditedAdminMixin
 from minqing.orgs.masking import mask_id_number, mask_phone
 from minqing.orgs.models import Assignment, Household, Person, PersonIdentity, RoleAssignment, Unit
+from minqing.orgs.pathcopies import repath_copies
 from minqing.orgs.scoping import clear_cache
-from minqing.orgs.services.units import _repath_copies
 
 
 class UnitMoveForm(MoveNodeForm):
@@ -30,7 +30,7 @@ class UnitMoveForm(MoveNodeForm):
         old_path = self.instance.path if self.instance.pk else None
         instance = super().save(commit=commit)
         if old_path and instance.path != old_path:
-            _repath_copies(old_path, instance.path)
+            repath_copies(old_path, instance.path)
         return instance
 
 
@@ -50,7 +50,7 @@ class UnitAdmin(AuditedAdminMixin, TreeAdmin):
         if node is not None and old_path and response.status_code == 200:
             node.refresh_from_db()
             if node.path != old_path:
-                _repath_copies(old_path, node.path)
+                repath_copies(old_path, node.path)
         return response
 
 

@@ -25,6 +25,7 @@ from minqing.activities.importers.common import (
 from minqing.activities.models import Activity, ActivityType, Attendance
 from minqing.activities.services.activities import ORGANISER_ROLES
 from minqing.activities.services.bulk import ActivityRow, activities_bulk_create
+from minqing.activities.services.rollups import rollups_refresh
 from minqing.campaigns.models import Campaign
 from minqing.core.batching import chunked
 from minqing.core.errors import ErrorCode
@@ -182,4 +183,5 @@ def import_activities(path: Path, *, actor: Any = None, progress: bool = False) 
         created=len(new),
         unchanged=unchanged,
     )
+    rollups_refresh()  # fold the new rows into the counting rollups at once
     return ImportResult(created=len(new), unchanged=unchanged)

@@ -25,6 +25,7 @@ from minqing.activities.importers.common import (
 from minqing.activities.models import Activity, Attendance, CheckInMethod
 from minqing.activities.services.activities import ORGANISER_ROLES
 from minqing.activities.services.bulk import AttendanceRow, attendance_bulk_create
+from minqing.activities.services.rollups import rollups_refresh
 from minqing.core.batching import chunked
 from minqing.core.errors import ErrorCode
 from minqing.core.importing import ImportResult
@@ -118,4 +119,5 @@ def import_attendance(path: Path, *, actor: Any = None, progress: bool = False) 
         created=len(rows),
         unchanged=check.unchanged,
     )
+    rollups_refresh()  # fold the new rows into the counting rollups at once
     return ImportResult(created=len(rows), unchanged=check.unchanged)

@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import Max
 
 from minqing.core.audit import audit
 from minqing.core.batching import chunked
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
 from minqing.core.paths import prefix_q
-from minqing.orgs.models import Assignment, Household, Person, Unit
+from minqing.orgs.models import Unit
+from minqing.orgs.pathcopies import repath_copies
 
 ALPHABET = Unit.alphabet
 STEPLEN = Unit.steplen
@@ -99,12 +99,6 @@ def _order_new(rows: Sequence[UnitRow], existing: dict[str, Unit]) -> list[UnitR
             state[r.code] = 2
             ordered.append(r)
     return ordered
-
-
-def _repath_copies(old: str, new: str) -> None:
-    """Rewrite the copied paths of households, people and assignments after a move."""
-    for model in (Household, Person, Assignment):
-        model.objects.filter(prefix_q(old)).update(path=Concat(Value(new), Substr("path", len(old) + 1)))
 
 
 @transaction.atomic
@@ -195,7 +189,7 @@ def units_upsert(*, rows: Sequence[UnitRow], actor: Any = None, source: str = ""
         old = u.path
         Unit.objects.move(u, target, pos="last-child")
         u.refresh_from_db()
-        _repath_copies(old, u.path)
+        repath_copies(old, u.path)
         result.moved += 1
 
     if actor is not None or source:
