@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "minqing.supervision",
     "minqing.programmes",
     "minqing.catalogues",
+    "minqing.reports",
     "minqing.demo",
 ]
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("supervision/", include("minqing.supervision.urls")),
     path("programmes/", include("minqing.programmes.urls")),
     path("catalogues/", include("minqing.catalogues.urls")),
+    path("reports/", include("minqing.reports.urls")),
     path("", include("minqing.orgs.urls")),
 ]

@@ -1,0 +1,16 @@
+"""The metrics registry: every figure a bulletin prints, counted from the records.
+
+A metric module registers functions with ``@metric(...)``; ``compute`` evaluates the requested
+metrics for one unit subtree, campaign and as-of date. Nothing is stored as a total.
+"""
+
+from minqing.reports.metrics.registry import (
+    METRICS,
+    Metric,
+    MetricContext,
+    MetricValue,
+    compute,
+    metric,
+)
+
+__all__ = ["METRICS", "Metric", "MetricContext", "MetricValue", "compute", "metric"]
