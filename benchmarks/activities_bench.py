@@ -11,6 +11,11 @@ period, with and without the campaign filter; ``households_not_visited`` for the
 same period (count and first page), as the city office; and an import of 4,000 activities then
 100,000 attendance rows from CSV files. Target p95 < 500 ms for the counts, < 1 s for the
 households. Results: benchmarks/results/activities.md and activities.json.
+
+``activity_counts`` reads the rollups; each of its cases is also run as ``direct_counts`` (the
+same counts from the tables alone) in the same process, checked equal, and reported as a ratio.
+The rollups' full rebuild is timed, and the counts are timed again with the worst tail they allow
+(just under ``INLINE_REFRESH_ROWS`` attendance rows not yet folded in).
 """
 
 import argparse
@@ -41,6 +46,7 @@ COUNTY = "150926000000"  # 察哈尔右翼前旗 (Ulanqab)
 CITY = "150900000000"
 COUNT_TARGET_MS, HOUSEHOLD_TARGET_MS = 500, 1000
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
+BASE_REPEAT = 5  # the direct (table-only) baseline: slower, fewer runs
 
 
 def timeit(fn, repeat=REPEAT):
@@ -74,9 +80,10 @@ def queries():
     from django.db.models import Count, Q, Sum
     from django.utils import timezone
 
-    from minqing.activities.counting import activity_counts
+    from minqing.activities.counting import activity_counts, direct_counts
     from minqing.activities.coverage_rules import Period, households_not_visited
-    from minqing.activities.models import Activity, Attendance
+    from minqing.activities.models import Activity, ActivityRollup, Attendance
+    from minqing.activities.services.rollups import rollups_refresh
     from minqing.campaigns.models import Campaign
     from minqing.core.paths import prefix_q
     from minqing.orgs.models import Unit
@@ -97,23 +104,32 @@ def queries():
         "cases": {},
         "plans": {},
     }
+    t0 = time.perf_counter()
+    rebuilt = rollups_refresh(rebuild=True)
+    out["rollup_rebuild"] = {
+        "seconds": round(time.perf_counter() - t0, 2),
+        "rows": ActivityRollup.objects.count(),
+        "activities": rebuilt.activities,
+        "attendance": rebuilt.attendance,
+    }
     for key, unit in units.items():
         for with_campaign in (False, True):
 
-            def q(unit=unit, with_campaign=with_campaign):
-                return activity_counts(None, unit, start, end, campaign=camp if with_campaign else None)
+            def q(unit=unit, with_campaign=with_campaign, fn=activity_counts):
+                return fn(None, unit, start, end, campaign=camp if with_campaign else None)
 
             res = q()
-            value = {
-                "sessions": sum(c.sessions for c in res),
-                "person_times": sum(c.person_times for c in res),
-                "people_sum_over_types": sum(c.people for c in res),
-            }
+            value = totals(res)
+            assert per_type(res) == per_type(q(fn=direct_counts)), "rollups differ from the tables"
+            base = timeit(lambda q=q: q(fn=direct_counts), repeat=BASE_REPEAT)
             label = f"activity_counts {unit.name}, 2019 period" + (
                 ", campaign filter" if with_campaign else ""
             )
             name = f"counts_{key}" + ("_campaign" if with_campaign else "")
-            out["cases"][name] = {"label": label, "value": value, "target_ms": COUNT_TARGET_MS, **timeit(q)}
+            case = {"label": label, "value": value, "target_ms": COUNT_TARGET_MS, **timeit(q)}
+            case["baseline_median_ms"] = base["median_ms"]
+            case["ratio"] = round(case["median_ms"] / base["median_ms"], 3)
+            out["cases"][name] = case
         acts = Activity.objects.filter(prefix_q(unit.path), start__gte=start, start__lt=end)
         rows = Attendance.objects.filter(prefix_q(unit.path), start__gte=start, start__lt=end)
         out["plans"][f"{key}_activities"] = explain(
@@ -140,6 +156,67 @@ def queries():
         **timeit(hv),
     }
     return out
+
+
+def totals(res):
+    return {
+        "sessions": sum(c.sessions for c in res),
+        "person_times": sum(c.person_times for c in res),
+        "people_sum_over_types": sum(c.people for c in res),
+    }
+
+
+def per_type(res):
+    return {c.type.code: (c.sessions, c.person_times, c.people) for c in res}
+
+
+def with_tail():
+    """Counts for the root with just under INLINE_REFRESH_ROWS attendance rows not folded in."""
+    from django.utils import timezone
+
+    from minqing.activities.counting import activity_counts, direct_counts
+    from minqing.activities.models import Activity, Attendance
+    from minqing.activities.services.bulk import AttendanceRow, attendance_bulk_create
+    from minqing.activities.services.rollups import INLINE_REFRESH_ROWS, pending_rows
+    from minqing.orgs.models import Person, Unit
+
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime(2019, 6, 1, tzinfo=tz)
+    end = datetime.datetime(2019, 12, 1, tzinfo=tz)
+    root = Unit.objects.filter(depth=1).order_by("path").first()
+    acts = list(
+        Activity.objects.filter(start__gte=start, start__lt=end, headcount__isnull=True).values_list(
+            "id", flat=True
+        )[:200]
+    )
+    people = list(Person.objects.values_list("id", flat=True)[:5000])
+    have = set(Attendance.objects.filter(activity_id__in=acts).values_list("activity_id", "person_id"))
+    n = INLINE_REFRESH_ROWS - 1 - pending_rows()
+    rows: list = []
+    for a in acts:
+        for p in people:
+            if len(rows) >= n:
+                break
+            if (a, p) not in have:
+                rows.append(AttendanceRow(a, p, timezone.now()))
+    attendance_bulk_create(rows)
+    pending = pending_rows()
+
+    def q(fn=activity_counts):
+        return fn(None, root, start, end)
+
+    assert per_type(q()) == per_type(q(fn=direct_counts)), "rollups + tail differ from the tables"
+    base = timeit(lambda: q(fn=direct_counts), repeat=BASE_REPEAT)
+    case = {
+        "label": f"activity_counts {root.name}, 2019 period, {pending:,} rows not yet folded in",
+        "value": totals(q()),
+        "target_ms": COUNT_TARGET_MS,
+        **timeit(q),
+    }
+    assert pending_rows() == pending  # still not folded in: the tail was read every time
+    case["baseline_median_ms"] = base["median_ms"]
+    case["ratio"] = round(case["median_ms"] / base["median_ms"], 3)
+    return case
 
 
 def imports(tmp):
@@ -200,7 +277,12 @@ def child(mode, arg):
     import django
 
     django.setup()
-    print(json.dumps(queries() if mode == "queries" else imports(arg), ensure_ascii=False))
+    if mode == "queries":
+        res = queries()
+        res["cases"]["counts_root_tail"] = with_tail()
+    else:
+        res = imports(arg)
+    print(json.dumps(res, ensure_ascii=False))
 
 
 def in_child(env, mode, arg=""):
@@ -263,18 +345,29 @@ def render(r):
         "(the 2019 campaign). `households_not_visited` runs as wlcb_office; the demo has no visits, "
         "so every household of the county is listed (the worst case for NOT EXISTS).",
         "",
-        "| engine | read | result | median ms | p95 ms | target |",
-        "|---|---|---|---|---|---|",
+        "Each `activity_counts` case is checked equal to `direct_counts` (the same counts from the "
+        f"tables alone, median of {BASE_REPEAT} runs) and given as a ratio to it.",
+        "",
+        "| engine | read | result | median ms | p95 ms | direct ms | ratio | target |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for eng, q in r["queries"].items():
         out.append(f"| {q['server']} | rows in the database | {q['activities']:,} activities, "
-                   f"{q['attendance']:,} attendance | | | |")  # fmt: skip
+                   f"{q['attendance']:,} attendance | | | | | |")  # fmt: skip
         for c in q["cases"].values():
             val = ", ".join(f"{k} {v:,}" for k, v in c["value"].items())
             out.append(
                 f"| {eng} | {c['label']} | {val} | {c['median_ms']} | {c['p95_ms']} "
+                f"| {c.get('baseline_median_ms', '')} | {c.get('ratio', '')} "
                 f"| {ok(c['p95_ms'] < c['target_ms'])} < {c['target_ms']} ms |"
             )
+    out += ["", "## Rollups (`minqing rollup-activities --rebuild`)", ""]
+    out += ["| engine | seconds | rollup rows | activities | attendance |", "|---|---|---|---|---|"]
+    for eng, q in r["queries"].items():
+        rb = q["rollup_rebuild"]
+        out.append(
+            f"| {eng} | {rb['seconds']} | {rb['rows']:,} | {rb['activities']:,} | {rb['attendance']:,} |"
+        )
     out += ["", "## Imports (`import_activities`, then `import_attendance`, CSV; then each file again)", "",
             "| engine | file | rows | seconds | re-import unchanged | re-import seconds |",
             "|---|---|---|---|---|---|"]  # fmt: skip
@@ -284,7 +377,7 @@ def render(r):
                 f"| {eng} | {key} | {x['rows']:,} | {x['seconds']} | {x['reimport_unchanged']:,} "
                 f"| {x['reimport_seconds']} |"
             )
-    out += ["", "## Query plans (the two grouped queries of `activity_counts`, no campaign filter)", ""]
+    out += ["", "## Query plans (the two grouped queries of `direct_counts`, no campaign filter)", ""]
     for eng, q in r["queries"].items():
         for key, plan in q["plans"].items():
             out += [f"### {eng}: {key}", "", "```", plan, "```", ""]

@@ -164,11 +164,22 @@ def activity_counts(
 
     # attendance added since the last refresh, then that of the partial days' activities
     extra: dict[int, list[int]] = {}
-    tail = Attendance.objects.filter(id__gt=st.attendance_mark).values_list(
-        "path", "start", "type_id", "activity__campaign_id", "person_id"
-    )
-    for path, at, type_id, camp, person_id in tail:
-        if keep(path, at, camp):
+    tail = [
+        row
+        for row in Attendance.objects.filter(id__gt=st.attendance_mark).values_list(
+            "path", "start", "type_id", "activity_id", "person_id"
+        )
+        if keep(row[0], row[1], campaign_id)  # the campaign is checked next, without a join
+    ]
+    in_campaign: set[int] | None = None
+    if campaign is not None:
+        in_campaign = set()
+        for part in chunked(sorted({row[3] for row in tail})):
+            in_campaign.update(
+                Activity.objects.filter(id__in=part, campaign=campaign).values_list("id", flat=True)
+            )
+    for _path, _at, type_id, activity_id, person_id in tail:
+        if in_campaign is None or activity_id in in_campaign:
             extra.setdefault(type_id, []).append(person_id)
     for part in chunked(edge_ids):
         for type_id, person_id in Attendance.objects.filter(

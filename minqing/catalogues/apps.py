@@ -6,3 +6,13 @@ class CataloguesConfig(AppConfig):
     name = "minqing.catalogues"
     label = "catalogues"
     verbose_name = _("清单")
+
+    def ready(self) -> None:
+        from minqing.orgs.pathcopies import register_path_copies
+
+        register_path_copies(
+            "catalogues.PowerItem",
+            "catalogues.ReformMeasure",
+            "catalogues.ReformResult",
+            "catalogues.Commendation",
+        )

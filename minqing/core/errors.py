@@ -75,6 +75,62 @@ class ErrorCode(Enum):
     WORKPLAN_STATE = _("工作方案当前状态为“{state}”,不能{action}")
     WORKPLAN_OPEN_EXISTS = _("该单位已报送本专题的工作方案(状态:{state}),退回后才能重新报送")
     WORKPLAN_COMMENTS_REQUIRED = _("退回修改时必须填写审核意见")
+    # catalogues
+    CATALOGUE_POWER_EXISTS = _("{unit} 已有“{category}”类权力事项“{name}”")
+    CATALOGUE_REFORM_EXISTS = _("{unit} 已有改革举措“{title}”")
+    CATALOGUE_RESULT_EXISTS = _("该改革举措在 {date} 已记录相同的改革成果")
+    CATALOGUE_COMMENDATION_EXISTS = _("{unit} 的 {name} 已于 {date} 获“{title}”表彰")
+    CATALOGUE_PERSON_NAME_MISMATCH = _("姓名“{value}”与人员编号 {number} 的姓名“{name}”不一致")
+    CATALOGUE_ROWS_DISAGREE = _("同一改革举措的各行应一致:“{value}”与第 {first} 行的“{other}”不同")
+    CATALOGUE_RESULT_INCOMPLETE = _("成果日期和成果内容须同时填写")
+    CATALOGUE_UPLOAD_TOO_LARGE = _("上传的文件超过 {max} MB")
+    # supervision
+    SUPERVISION_OUTSIDE_GROUP = _("单位 {code} 不在指导组“{group}”的联系范围内")
+    SUPERVISION_ASSIGNED_OUTSIDE = _("联系单位 {code} 不在派出单位“{unit}”及其下级单位之中")
+    SUPERVISION_CAMPAIGN_SCOPE = _("派出单位“{unit}”与专题“{campaign}”的范围无关")
+    SUPERVISION_BAD_ROUND = _("轮次应为 1 到 {max} 之间的整数(轮次不能跳号)")
+    SUPERVISION_FUTURE_DATE = _("督导日期“{value}”晚于今天")
+    SUPERVISION_RECORDS_REQUIRED = _("调阅时请至少选择一类资料:会议记录、讲稿或音视频资料")
+    SUPERVISION_RECORDS_NOT_CHECK = _("只有督导方式为“调阅”时才能选择调阅的资料")
+    SUPERVISION_FINDING_EMPTY = _("第 {n} 条督导发现的问题没有内容")
+    SUPERVISION_GROUP_NAME_TAKEN = _("专题“{campaign}”中已有名为“{name}”的指导组")
+    SUPERVISION_ONE_LEADER = _("一个指导组只能有一名组长")
+    SUPERVISION_MEMBER_TWICE = _("“{name}”在指导组成员中重复出现")
+    SUPERVISION_BAD_KIND = _("无法识别的督导方式“{value}”")
+    # programmes
+    PROGRAMME_NAME_TAKEN = _("已有名为“{value}”的项目")
+    PROGRAMME_UNKNOWN = _("项目“{value}”不存在")
+    PROGRAMME_OTHER = _("项目名称“{value}”与正在上传的项目“{programme}”不符")
+    PROGRAMME_TARGET_KEY_TAKEN = _("项目中已有指标代码“{value}”")
+    PROGRAMME_TARGET_NAME_TAKEN = _("项目中已有名为“{value}”的指标")
+    PROGRAMME_BAD_TARGET_KEY = _("指标代码“{value}”只能由小写字母、数字和下划线组成,并以字母开头")
+    PROGRAMME_UNKNOWN_TARGET = _("项目中没有代码或名称为“{value}”的指标")
+    PROGRAMME_MODE_REQUIRED = _("指标“{target}”按方式填报,须填写方式({modes})")
+    PROGRAMME_UNKNOWN_MODE = _("方式“{value}”不是指标“{target}”的方式(可填:{modes})")
+    PROGRAMME_NO_MODES = _("指标“{target}”不分方式,方式应留空(填了“{value}”)")
+    PROGRAMME_MODE_IN_USE = _("方式“{value}”已有分解计划或进度报告,不能删除")
+    PROGRAMME_BAD_NUMBER = _("“{value}”应为不小于 0 的数,最多 {places} 位小数")
+    PROGRAMME_FUTURE_DATE = _("进度日期“{value}”晚于今天")
+    PROGRAMME_BEFORE_START = _("进度日期“{value}”早于项目开始日期 {start}")
+    PROGRAMME_UNIT_OUTSIDE = _("单位“{value}”不在项目单位“{owner}”及其下级单位之中")
+    PROGRAMME_PLAN_OVER = _("{unit}{mode}的下级计划数之和 {children} 超过其计划数 {plan}")
+    PROGRAMME_DUPLICATE_ROW = _("与第 {first} 行的单位、指标、方式和日期相同")
+    PROGRAMME_MODE_PLANS_OVER = _("{unit}各方式的计划数之和 {moded} 超过其计划数 {plan}")
+    PROGRAMME_MODES_AFTER_REPORTS = _("该指标已有不分方式的进度报告,不能再改为按方式填报")
+    # reports (bulletins)
+    BULLETIN_UNKNOWN_METRIC = _(
+        "占位符“{{{name}}}”不是已登记的统计指标(可用 {{unit}}、{{as_of}}、{{campaign}} 或统计指标编号)"
+    )
+    BULLETIN_BAD_PLACEHOLDER = _(
+        "占位符“{{{name}}}”格式不正确:应为统计指标编号(小写字母、数字、下划线和点),可加“:万”"
+    )
+    BULLETIN_UNBALANCED_BRACE = _(
+        "第 {line} 行第 {column} 个字符的花括号“{brace}”没有配对;字面的花括号请写成 {{{{ 或 }}}}"
+    )
+    BULLETIN_BAD_DATE = _("日期“{value}”不正确,应写成 YYYY-MM-DD,如 2019-12-20")
+    BULLETIN_NO_CAMPAIGN = _("{date} 没有覆盖单位“{unit}”的正在开展的专题,请指定专题")
+    BULLETIN_NO_TEMPLATE = _("“{kind}”类专题还没有简报模板,请先新建模板")
+    BULLETIN_FUTURE_DATE = _("截止日期 {value} 晚于今天,不能发布简报")
 
     @property
     def template(self) -> Promise:

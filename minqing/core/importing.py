@@ -25,6 +25,10 @@ IMPORTERS: dict[str, str] = {
     "people": "minqing.activities.importers.people.import_people",
     "activities": "minqing.activities.importers.activities.import_activities",
     "attendance": "minqing.activities.importers.attendance.import_attendance",
+    "progress": "minqing.programmes.services.upload.import_progress",
+    "powers": "minqing.catalogues.importers.powers.import_powers",
+    "reforms": "minqing.catalogues.importers.reforms.import_reforms",
+    "commendations": "minqing.catalogues.importers.commendations.import_commendations",
 }
 
 

@@ -35,6 +35,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("wlht_leader", _("乌兰浩特市领导"), Role.LEADER, "152201000000"),
     DemoUser("xam_viewer", _("兴安盟只读用户"), Role.VIEWER, "152200000000"),
     DemoUser("wlht_intake", _("乌兰浩特市受理登记员"), Role.INTAKE, "152201000000"),
+    DemoUser("wlcb_inspector", _("乌兰察布市指导组成员"), Role.INSPECTOR, "150900000000"),
     DemoUser("tgwl_staff", _("土贵乌拉镇工作人员"), Role.UNIT_STAFF, "150926105000"),
     DemoUser("pdq_staff", _("平地泉镇工作人员"), Role.UNIT_STAFF, "150926106000"),
     DemoUser("heping_staff", _("和平街道工作人员"), Role.UNIT_STAFF, "152201002000"),

@@ -32,10 +32,18 @@ HELP_STUDY = gettext_lazy(
 )
 
 
+HELP_MORE = gettext_lazy(
+    "progress:项目名称, 单位代码, 指标, 方式, 日期, 在建, 完工, 投入资金(万元)(累计数)。"
+    "powers:部门代码, 权力类别, 事项名称, 设定依据;"
+    "reforms:部门代码, 举措名称, 是否重点, 状态, 成果日期, 成果内容;"
+    "commendations:单位代码, 姓名, 荣誉称号, 表彰日期(清单类键相同的行更新已有记录)。"
+)
+
+
 class Command(BaseCommand):
     @property
     def help(self) -> str:  # type: ignore[override]  # translated when asked, not at import
-        return f"{HELP} {HELP_STUDY}"
+        return f"{HELP} {HELP_STUDY} {HELP_MORE}"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(IMPORTERS), help=_("导入的数据类型"))

@@ -1,0 +1,256 @@
+"""Reads of the catalogues; every function takes the actor and is scoped to their subtree.
+
+A record or unit outside the actor's scope raises ``Http404``, exactly as a missing one does.
+Filters come from the query string (``*Filters.from_mapping``); an unknown value is ignored.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.http import Http404
+
+from minqing.campaigns.models import Campaign
+from minqing.catalogues.models import (
+    Commendation,
+    PowerCategory,
+    PowerItem,
+    ReformMeasure,
+    ReformStatus,
+    category_order,
+)
+from minqing.core.paths import prefix_q
+from minqing.orgs.models import Person, Unit
+from minqing.orgs.scoping import scoped
+
+PAGE_SIZE = 50
+Q_MAX = 100
+
+
+def paginate(qs: QuerySet[Any], page: Any) -> Page[Any]:
+    return Paginator(qs, PAGE_SIZE).get_page(page)
+
+
+def _text(data: Mapping[str, Any], name: str, limit: int = Q_MAX) -> str:
+    return str(data.get(name) or "").strip()[:limit]
+
+
+def _pick(data: Mapping[str, Any], name: str, allowed: list[str]) -> str:
+    value = _text(data, name)
+    return value if value in allowed else ""
+
+
+def _int(data: Mapping[str, Any], name: str) -> int | None:
+    value = _text(data, name, 10)
+    return int(value) if value.isdigit() else None
+
+
+# --- units, campaigns, people --------------------------------------------------------------
+
+
+def unit_by_code(actor: Any, code: str) -> Unit | None:
+    code = code.strip()
+    if not code:
+        return None
+    return scoped(Unit.objects.filter(code=code), actor).first()
+
+
+def filter_unit(actor: Any, code: str) -> Unit | None:
+    """The ``?unit=`` filter: ``None`` when blank; a unit outside the actor's scope is a 404."""
+    if not code.strip():
+        return None
+    unit = unit_by_code(actor, code)
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def person_by_number(actor: Any, number: str) -> Person | None:
+    number = number.strip()
+    if not number:
+        return None
+    return scoped(Person.objects.filter(number=number), actor).first()
+
+
+def campaigns() -> QuerySet[Campaign]:
+    """All campaigns: names and periods are public within the platform."""
+    return Campaign.objects.order_by("-start_date", "name")
+
+
+def _campaign(data: Mapping[str, Any]) -> Campaign | None:
+    pk = _int(data, "campaign")
+    return Campaign.objects.filter(pk=pk).first() if pk is not None else None
+
+
+def _in_unit(qs: QuerySet[Any], unit: Unit | None) -> QuerySet[Any]:
+    return qs.filter(prefix_q(unit.path)) if unit is not None else qs
+
+
+# --- power list ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PowerFilters:
+    unit: Unit | None = None
+    category: str = ""
+    active: str = ""  # "" all, "yes", "no"
+    q: str = ""
+
+    @classmethod
+    def from_mapping(cls, actor: Any, data: Mapping[str, Any]) -> "PowerFilters":
+        return cls(
+            unit=filter_unit(actor, _text(data, "unit", 32)),
+            category=_pick(data, "category", PowerCategory.values),
+            active=_pick(data, "active", ["yes", "no"]),
+            q=_text(data, "q"),
+        )
+
+
+def power_items(actor: Any, f: PowerFilters | None = None) -> QuerySet[PowerItem]:
+    f = f or PowerFilters()
+    qs = _in_unit(scoped(PowerItem.objects.all(), actor), f.unit)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.active:
+        qs = qs.filter(is_active=f.active == "yes")
+    if f.q:
+        qs = qs.filter(Q(name__contains=f.q) | Q(code__startswith=f.q) | Q(legal_basis__contains=f.q))
+    return qs
+
+
+def power_page(actor: Any, f: PowerFilters, page: Any) -> Page[Any]:
+    qs = power_items(actor, f).select_related("unit").order_by("unit__code", category_order(), "name", "pk")
+    return paginate(qs, page)
+
+
+def power_get(actor: Any, pk: int) -> PowerItem:
+    item = scoped(PowerItem.objects.filter(pk=pk), actor).select_related("unit").first()
+    if item is None:
+        raise Http404
+    return item
+
+
+# --- reforms -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReformFilters:
+    unit: Unit | None = None
+    status: str = ""
+    key: str = ""  # "" all, "yes", "no"
+    campaign: Campaign | None = None
+    q: str = ""
+
+    @classmethod
+    def from_mapping(cls, actor: Any, data: Mapping[str, Any]) -> "ReformFilters":
+        return cls(
+            unit=filter_unit(actor, _text(data, "unit", 32)),
+            status=_pick(data, "status", ReformStatus.values),
+            key=_pick(data, "key", ["yes", "no"]),
+            campaign=_campaign(data),
+            q=_text(data, "q"),
+        )
+
+
+def reforms(actor: Any, f: ReformFilters | None = None) -> QuerySet[ReformMeasure]:
+    f = f or ReformFilters()
+    qs = _in_unit(scoped(ReformMeasure.objects.all(), actor), f.unit)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.key:
+        qs = qs.filter(is_key=f.key == "yes")
+    if f.campaign is not None:
+        qs = qs.filter(campaign=f.campaign)
+    if f.q:
+        qs = qs.filter(title__contains=f.q)
+    return qs
+
+
+def reform_page(actor: Any, f: ReformFilters, page: Any) -> Page[Any]:
+    qs = (
+        reforms(actor, f)
+        .select_related("unit", "campaign")
+        .annotate(n_results=Count("results"))
+        .order_by("-is_key", "unit__code", "title", "pk")
+    )
+    return paginate(qs, page)
+
+
+def reform_get(actor: Any, pk: int) -> ReformMeasure:
+    measure = scoped(ReformMeasure.objects.filter(pk=pk), actor).select_related("unit", "campaign").first()
+    if measure is None:
+        raise Http404
+    return measure
+
+
+def reform_results(actor: Any, measure: ReformMeasure) -> QuerySet[Any]:
+    """The measure's results, newest first (the measure was fetched through ``reform_get``)."""
+    return measure.results.select_related("created_by").order_by("-date", "-pk")
+
+
+# --- commendations -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommendationFilters:
+    unit: Unit | None = None
+    title: str = ""
+    year: int | None = None
+    campaign: Campaign | None = None
+    q: str = ""
+
+    @classmethod
+    def from_mapping(cls, actor: Any, data: Mapping[str, Any]) -> "CommendationFilters":
+        year = _int(data, "year")
+        return cls(
+            unit=filter_unit(actor, _text(data, "unit", 32)),
+            title=_text(data, "title"),
+            year=year if year is not None and 1900 <= year <= 2999 else None,
+            campaign=_campaign(data),
+            q=_text(data, "q"),
+        )
+
+
+def commendations(actor: Any, f: CommendationFilters | None = None) -> QuerySet[Commendation]:
+    f = f or CommendationFilters()
+    qs = _in_unit(scoped(Commendation.objects.all(), actor), f.unit)
+    if f.title:
+        qs = qs.filter(title=f.title)
+    if f.year is not None:
+        qs = qs.filter(date__year=f.year)
+    if f.campaign is not None:
+        qs = qs.filter(campaign=f.campaign)
+    if f.q:
+        qs = qs.filter(Q(name__contains=f.q) | Q(title__contains=f.q))
+    return qs
+
+
+def commendation_page(actor: Any, f: CommendationFilters, page: Any) -> Page[Any]:
+    qs = (
+        commendations(actor, f)
+        .select_related("unit", "campaign")
+        .order_by("-date", "unit__code", "title", "name", "pk")
+    )
+    return paginate(qs, page)
+
+
+def commendation_get(actor: Any, pk: int) -> Commendation:
+    row = (
+        scoped(Commendation.objects.filter(pk=pk), actor).select_related("unit", "person", "campaign").first()
+    )
+    if row is None:
+        raise Http404
+    return row
+
+
+def commendation_choices(actor: Any) -> tuple[list[str], list[int]]:
+    """The titles and years present in the actor's scope: the options of the list's filters."""
+    qs = scoped(Commendation.objects.all(), actor).order_by()
+    titles = list(qs.values_list("title", flat=True).distinct().order_by("title")[:200])
+    years = list(
+        qs.annotate(y=ExtractYear("date")).values_list("y", flat=True).distinct().order_by("-y")[:50]
+    )
+    return titles, years

@@ -1,0 +1,51 @@
+"""Helpers shared by the supervision views: the unit and campaign filters, errors, export links."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+
+from minqing.activities.selectors import campaign_by_id, default_unit, unit_by_code, visible_campaigns
+from minqing.campaigns.models import Campaign
+from minqing.core.errors import DomainError, PermissionDeniedError
+from minqing.orgs.enums import Role
+from minqing.orgs.models import Unit
+from minqing.orgs.scoping import actor_prefixes
+
+MANAGE_ROLES = (Role.OFFICE,)
+RECORD_ROLES = (Role.OFFICE, Role.INSPECTOR)
+
+
+def has_role(actor: Any, roles: tuple[str, ...]) -> bool:
+    """The actor holds one of ``roles`` somewhere (a superuser everywhere)."""
+    return actor_prefixes(actor, roles) != []
+
+
+def current_unit(request: HttpRequest) -> Unit:
+    """``?unit=<code>`` in the actor's scope (else 404); without it the top of their scope."""
+    code = request.GET.get("unit", "").strip()
+    unit = unit_by_code(request.user, code) if code else default_unit(request.user)
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def current_campaign(request: HttpRequest) -> Campaign | None:
+    return campaign_by_id(request.user, request.GET.get("campaign"))
+
+
+def campaigns(request: HttpRequest) -> Any:
+    return visible_campaigns(request.user).order_by("-start_date", "name")
+
+
+def fail(form: Any, err: DomainError) -> int:
+    """Show a service's error on the form; a permission error answers 403."""
+    form.add_error(None, err.message)
+    return 403 if isinstance(err, PermissionDeniedError) else 200
+
+
+def export_query(request: HttpRequest) -> str:
+    """The page's filters without ``page`` and ``format``, for the export links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return query.urlencode()
