@@ -13,7 +13,23 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Front-end assets from the npm registry (package-lock.json): Apache ECharts for the dashboard,
+# served as a static file (minqing/reports/dashboard/assets.py). Without npm, make still
+# succeeds and the dashboard shows its tables without charts.
+ECHARTS := node_modules/echarts/dist/echarts.min.js
+
+$(ECHARTS): package.json package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "警告:未找到 npm,未安装 ECharts:数据看板只显示表格,不画图表。安装 Node.js 与 npm 后重新运行 make。"; \
+	  echo "Warning: npm not found, so ECharts is not installed: the dashboard shows its tables without charts. Install Node.js and npm, then run make again."; \
+	elif npm ci --no-audit --no-fund --loglevel=error; then \
+	  touch $@; \
+	else \
+	  echo "警告:npm ci 失败,未安装 ECharts:数据看板只显示表格,不画图表。"; \
+	  echo "Warning: npm ci failed, so ECharts is not installed: the dashboard shows its tables without charts."; \
+	fi
+
+install: $(STAMP) $(ECHARTS)
 	$(BIN)/python -m minqing.core.i18n
 
 run: install

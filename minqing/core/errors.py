@@ -131,6 +131,9 @@ class ErrorCode(Enum):
     BULLETIN_NO_CAMPAIGN = _("{date} 没有覆盖单位“{unit}”的正在开展的专题,请指定专题")
     BULLETIN_NO_TEMPLATE = _("“{kind}”类专题还没有简报模板,请先新建模板")
     BULLETIN_FUTURE_DATE = _("截止日期 {value} 晚于今天,不能发布简报")
+    BULLETIN_PDF_UNAVAILABLE = _(
+        "无法生成 PDF:本机缺少 WeasyPrint 所需的系统库(如 pango),请安装后重试,或下载 DOCX。原因:{reason}"
+    )
 
     @property
     def template(self) -> Promise:

@@ -41,11 +41,16 @@ ULANQAB_DEPARTMENTS = OrgSet("ulanqab_departments", "150900000000", "乌兰察�
 # Stages other apps will register (minqing.demo.registry); until then listed as not available.
 EXPECTED_LABELS = {
     "seed_campaigns": _("两个种子专题的记录"),
+    "seed_ulanqab2015": _("乌兰察布市专题教育回放"),
+    "seed_ulanhot2019": _("乌兰浩特市主题教育回放"),
     "problems": _("问题"),
     "activities": _("活动"),
     "attendance": _("签到"),
 }
-LATER_STAGES = ("seed_campaigns",)  # the two seed campaigns' records (a later issue)
+LATER_STAGES = (
+    "seed_ulanqab2015",
+    "seed_ulanhot2019",
+)  # the two seed campaigns' records (minqing.demo.replay)
 CITY_STAGES = ("problems", "activities", "attendance")
 
 

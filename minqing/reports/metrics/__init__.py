@@ -6,11 +6,28 @@ metrics for one unit subtree, campaign and as-of date. Nothing is stored as a to
 
 from minqing.reports.metrics.registry import (
     METRICS,
+    MODULES,
+    PERIOD_NOTE,
     Metric,
     MetricContext,
     MetricValue,
     compute,
+    compute_all,
+    default_campaign,
+    load_all,
     metric,
 )
 
-__all__ = ["METRICS", "Metric", "MetricContext", "MetricValue", "compute", "metric"]
+__all__ = [
+    "METRICS",
+    "MODULES",
+    "PERIOD_NOTE",
+    "Metric",
+    "MetricContext",
+    "MetricValue",
+    "compute",
+    "compute_all",
+    "default_campaign",
+    "load_all",
+    "metric",
+]

@@ -9,6 +9,21 @@ Each metric has an id (the key of ``minqing bulletin --format json``, e.g.
 (records dated up to the end of that local day count; a problem's state as of the date comes
 from its event log) and a per-evaluation cache so that metrics sharing a query (e.g. all the
 ``study.*`` figures from one ``activity_counts`` call) run it once.
+
+Which records count, for every metric (each definition says it in Chinese):
+
+- the subtree: the record's copied unit ``path`` starts with the unit's path;
+- the period: from the campaign's first day (without a campaign, from 1 January of the as-of
+  year) to the end of the as-of date; a record counts by its own date (an activity's start, a
+  problem's registration, a topic's creation, an interview's or a visit's date ...);
+- with a campaign: activities, problems, research topics, work plans and guidance groups count
+  only when they carry it; programmes, reform measures and commendations when they carry it or
+  none; visits and assignments carry none and count by their dates;
+- except: a problem's state and resolution kind are those of its event log at the end of the
+  as-of date; the power list and the reform measures are counted as they stand at the as-of
+  date (not only what was added in the period); programme progress is the latest cumulative
+  report of each unit by the as-of date; a demonstration assignment counts when it was in force
+  at some time in the period.
 """
 
 import datetime as dt
@@ -17,13 +32,43 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from minqing.campaigns.models import Campaign
+from minqing.core.paths import prefix_q
 from minqing.orgs.models import Unit
+from minqing.orgs.scoping import can_access_unit
 
 Number = int | float | Decimal
+KINDS = ("count", "share", "amount")
+
+# what every definition's 统计期 (period) and 本单位 (subtree) mean, for the bulletin's notes
+PERIOD_NOTE = _(
+    "统计范围为本单位及其全部下级单位;统计期自专题开始之日(未指定专题时自截止日期当年1月1日)"
+    "至截止日期当天结束,各记录按其自身日期计入。指定专题时,活动、问题、调研课题、工作方案、"
+    "指导组只统计该专题的记录,项目、改革举措、表彰统计该专题的和不属于任何专题的记录。"
+    "问题的状态和办结方式取截止日期当天结束时办理记录所示的状态。"
+)
+
+
+class SystemReader:
+    """The system reading for a bulletin (CLI, published bulletins): selectors that take an actor
+    see everything with it; the metrics themselves narrow every query to the unit's subtree."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    pk = None
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = SystemReader()
 
 
 @dataclass
@@ -40,15 +85,42 @@ class MetricContext:
         return timezone.make_aware(dt.datetime.combine(self.as_of + dt.timedelta(days=1), dt.time()))
 
     @property
+    def first_day(self) -> dt.date:
+        """The period's first day: the campaign's, or 1 January of the as-of year."""
+        return self.campaign.start_date if self.campaign is not None else self.as_of.replace(month=1, day=1)
+
+    @property
     def start(self) -> dt.datetime:
         """The campaign's first day (local midnight), or the beginning of the as-of year."""
-        day = self.campaign.start_date if self.campaign is not None else self.as_of.replace(month=1, day=1)
-        return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+        return timezone.make_aware(dt.datetime.combine(self.first_day, dt.time()))
+
+    @property
+    def reader(self) -> Any:
+        """The actor to hand to selectors that require one: the user, or the system."""
+        return self.actor if self.actor is not None else SYSTEM
 
     def cached(self, key: str, fn: Callable[[], Any]) -> Any:
         if key not in self.cache:
             self.cache[key] = fn()
         return self.cache[key]
+
+    # filters every metric module shares
+
+    def in_period(self, field: str, *, dated: bool = False) -> Q:
+        """``field`` (a datetime, or a date with ``dated``) falls in the period."""
+        if dated:
+            return Q(**{f"{field}__gte": self.first_day, f"{field}__lte": self.as_of})
+        return Q(**{f"{field}__gte": self.start, f"{field}__lt": self.end})
+
+    def of_campaign(self, field: str = "campaign") -> Q:
+        """Records of the campaign (everything without one)."""
+        return Q(**{field: self.campaign}) if self.campaign is not None else Q()
+
+    def of_campaign_or_none(self, field: str = "campaign") -> Q:
+        """Records of the campaign or of no campaign (standing registers, programmes)."""
+        if self.campaign is None:
+            return Q()
+        return Q(**{field: self.campaign}) | Q(**{f"{field}__isnull": True})
 
 
 @dataclass(frozen=True)
@@ -84,6 +156,8 @@ def metric(
     kind: str = "count",
 ) -> Callable[[Callable[[MetricContext], Number]], Callable[[MetricContext], Number]]:
     """Register ``func`` as metric ``id``."""
+    if kind not in KINDS:
+        raise ValueError(f"metric {id}: unknown kind {kind}")
 
     def deco(func: Callable[[MetricContext], Number]) -> Callable[[MetricContext], Number]:
         if id in METRICS:
@@ -95,14 +169,60 @@ def metric(
 
 
 def compute(ctx: MetricContext, ids: Iterable[str] | None = None) -> dict[str, MetricValue]:
-    """Evaluate ``ids`` (all registered metrics by default) in ``ctx``, in registry order."""
+    """Evaluate ``ids`` (all registered metrics by default) in ``ctx``, in registry order.
+
+    An actor who may not see the unit gets ``Http404``, as for any other read of a unit."""
     load_all()
+    if ctx.actor is not None and not can_access_unit(ctx.actor, ctx.unit):
+        raise Http404
     wanted = list(METRICS) if ids is None else list(ids)
+    unknown = [i for i in wanted if i not in METRICS]
+    if unknown:
+        raise KeyError(f"unknown metrics: {', '.join(unknown)}")
     return {i: MetricValue(METRICS[i], METRICS[i].func(ctx)) for i in wanted}
 
 
+def compute_all(
+    unit: Unit, as_of: dt.date, campaign: Campaign | None = None, *, actor: Any = None
+) -> dict[str, MetricValue]:
+    """Every registered metric for ``unit``'s subtree, ``campaign`` (None: no filter) and ``as_of``."""
+    return compute(MetricContext(unit=unit, as_of=as_of, campaign=campaign, actor=actor))
+
+
+def default_campaign(unit: Unit, as_of: dt.date) -> Campaign | None:
+    """The campaign running at ``as_of`` (started by then, not yet ended or open-ended) whose scope
+    contains the unit or lies inside it; the most specific one: the unit's own, else the deepest
+    scope above the unit, else the shallowest scope below it; then the latest start; then name."""
+    step = Unit.steplen
+    above = [unit.path[:k] for k in range(step, len(unit.path) + 1, step)]
+    candidates = Campaign.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=as_of),
+        Q(path__in=above) | prefix_q(unit.path),
+        start_date__lte=as_of,
+    )
+
+    def rank(c: Campaign) -> tuple[int, int, int, str]:
+        above = unit.path.startswith(c.path)  # the scope is the unit or above it
+        depth = len(c.path) if above else -len(c.path)
+        return (0 if above else 1, -depth, -c.start_date.toordinal(), c.name)
+
+    return min(candidates, key=rank, default=None)
+
+
 # the modules of ``minqing/reports/metrics/`` that define metrics, one per domain, in print order
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = (
+    "research",
+    "problems",
+    "supervision",
+    "orgs",
+    "study",
+    "plans",
+    "lectures",
+    "programmes",
+    "demonstration",
+    "visits",
+    "catalogues",
+)
 
 
 def load_all() -> None:

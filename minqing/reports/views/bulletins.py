@@ -1,10 +1,275 @@
-"""Pages of bulletins (scaffold: filled in as the app grows)."""
+"""Bulletin pages: generate (sentences, figures, downloads), publish, the published list with its
+checks, and the office's templates. Thin views over ``minqing.reports.bulletins``.
 
+A unit or a published bulletin the user may not see is a 404, exactly like a missing one;
+publishing needs the office role on the unit, editing templates the office of a county-level or
+higher unit. Checks of published bulletins run on demand (a button per bulletin, or one for the
+page) and their result is kept on the bulletin, so the list shows the warning until the next check.
+"""
+
+import csv
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from minqing.campaigns.models import CampaignKind
+from minqing.core.audit import audit
+from minqing.core.errors import DomainError
+from minqing.core.models import AuditEvent
+from minqing.reports.bulletins import permissions, selectors
+from minqing.reports.bulletins.document import BulletinDoc
+from minqing.reports.bulletins.errors import bilingual
+from minqing.reports.bulletins.forms import TemplateForm
+from minqing.reports.bulletins.query import read_query
+from minqing.reports.bulletins.renderers import FORMATS, filename
+from minqing.reports.bulletins.renderers import render as render_format
+from minqing.reports.bulletins.services import (
+    bulletin_check_record,
+    bulletin_generate,
+    bulletin_publish,
+    published_doc,
+    registered_ids,
+    template_save,
+)
+from minqing.reports.metrics.registry import METRICS
+from minqing.reports.models import BulletinTemplate
+
+CHECK_ALL_LIMIT = 100
+
+
+def _download(request: HttpRequest, doc: BulletinDoc, fmt: str, detail: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404
+    try:
+        data = render_format(doc, fmt)
+    except DomainError as err:
+        return HttpResponse(bilingual(err), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=FORMATS[fmt].content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename(doc, fmt)) or ""
+    audit(actor=request.user, action=AuditEvent.Action.EXPORT, object_type="reports.bulletin", detail=detail)
+    return response
+
+
+# --- generate -------------------------------------------------------------------------------
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/bulletins.html", {})
+    """The bulletin of a unit (in the user's scope) as of a date: sentences, figures, downloads."""
+    query = read_query(request.user, request.GET)
+    doc: BulletinDoc | None = None
+    errors = list(query.errors)
+    if query.ok:
+        assert query.unit is not None and query.as_of is not None and query.campaign is not None
+        try:
+            doc = bulletin_generate(
+                unit=query.unit, as_of=query.as_of, campaign=query.campaign, actor=request.user
+            )
+        except DomainError as err:
+            errors.append(bilingual(err))
+    context: dict[str, Any] = {
+        "query": query,
+        "doc": doc,
+        "errors": errors,
+        "units": selectors.picker_units(request.user),
+        "campaigns": selectors.visible_campaigns(request.user),
+        "formats": list(FORMATS),
+        "qs": urlencode(query.params()),
+        "can_publish": doc is not None
+        and query.unit is not None
+        and permissions.can_publish(request.user, query.unit),
+    }
+    return render(request, "reports/bulletins.html", context)
+
+
+@login_required
+def download(request: HttpRequest, fmt: str) -> HttpResponse:
+    query = read_query(request.user, request.GET, defaults=False)
+    if fmt not in FORMATS or query.unit is None:
+        raise Http404
+    if not query.ok:
+        return HttpResponse("\n".join(query.errors), status=400, content_type="text/plain; charset=utf-8")
+    assert query.as_of is not None and query.campaign is not None
+    try:
+        doc = bulletin_generate(
+            unit=query.unit, as_of=query.as_of, campaign=query.campaign, actor=request.user
+        )
+    except DomainError as err:
+        return HttpResponse(bilingual(err), status=400, content_type="text/plain; charset=utf-8")
+    return _download(request, doc, fmt, f"bulletin {fmt} {query.unit.code} {query.as_of.isoformat()}")
+
+
+@never_cache
+@require_POST
+@login_required
+def publish(request: HttpRequest) -> HttpResponse:
+    query = read_query(request.user, request.POST, defaults=False)
+    if query.unit is None:
+        raise Http404
+    if not permissions.can_publish(request.user, query.unit):
+        raise PermissionDenied
+    back = reverse("reports:index") + "?" + urlencode(query.params())
+    if not query.ok:
+        for e in query.errors:
+            messages.error(request, e)
+        return redirect(back)
+    assert query.as_of is not None and query.campaign is not None
+    try:
+        bulletin = bulletin_publish(
+            actor=request.user, unit=query.unit, as_of=query.as_of, campaign=query.campaign
+        )
+    except DomainError as err:
+        messages.error(request, bilingual(err))
+        return redirect(back)
+    messages.success(request, _("已发布第 {n} 期简报").format(n=bulletin.number))
+    return redirect("reports:published_detail", pk=bulletin.pk)
+
+
+# --- published ------------------------------------------------------------------------------
+
+
+@login_required
+def published(request: HttpRequest) -> HttpResponse:
+    filters = selectors.PublishedFilters.from_mapping(request.GET)
+    page = selectors.published_list(request.user, filters, request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "page_obj": page,
+        "campaigns": selectors.visible_campaigns(request.user),
+        "unit_error": bool(filters.unit) and selectors.unit_by_code(request.user, filters.unit) is None,
+    }
+    return render(request, "reports/published.html", context)
+
+
+@login_required
+def published_export(request: HttpRequest) -> HttpResponse:
+    filters = selectors.PublishedFilters.from_mapping(request.GET)
+    qs = selectors.published_queryset(request.user, filters)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, "已发布简报.csv") or ""
+    response.write("\ufeff")  # Excel opens UTF-8 CSV with a BOM correctly
+    w = csv.writer(response)
+    w.writerow(
+        [_("编号"), _("单位代码"), _("单位"), _("专题"), _("期号"), _("截止日期"), _("标题"), _("发布时间"),
+         _("发布人"), _("核对时间"), _("变化的数据")]
+    )  # fmt: skip
+    for b in qs.iterator():
+        w.writerow(
+            [
+                b.pk,
+                b.unit.code,
+                b.unit.name,
+                b.campaign.name,
+                b.number,
+                b.as_of.isoformat(),
+                b.title,
+                b.published_at.isoformat(timespec="minutes"),
+                b.published_by.get_username() if b.published_by else "",
+                b.checked_at.isoformat(timespec="minutes") if b.checked_at else "",
+                ";".join(c["id"] for c in b.changes or []),
+            ]
+        )
+    audit(
+        actor=request.user, action=AuditEvent.Action.EXPORT, object_type="reports.bulletin", detail="list csv"
+    )
+    return response
+
+
+@login_required
+def published_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = selectors.published_get(request.user, pk)
+    doc = published_doc(bulletin)
+    context = {"bulletin": bulletin, "doc": doc, "formats": list(FORMATS), "printed": set(doc.printed)}
+    return render(request, "reports/published_detail.html", context)
+
+
+@login_required
+def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    bulletin = selectors.published_get(request.user, pk)
+    return _download(request, published_doc(bulletin), fmt, f"published bulletin {bulletin.pk} {fmt}")
+
+
+@require_POST
+@login_required
+def published_check(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = selectors.published_get(request.user, pk)
+    bulletin = bulletin_check_record(actor=request.user, bulletin=bulletin)
+    if bulletin.changes:
+        messages.warning(request, _("核对发现 {n} 项数据与发布时不同").format(n=len(bulletin.changes)))
+    else:
+        messages.success(request, _("核对完成:数据与发布时一致"))
+    nxt = request.POST.get("next", "")
+    if nxt == "list":
+        return redirect("reports:published")
+    return redirect("reports:published_detail", pk=bulletin.pk)
+
+
+@require_POST
+@login_required
+def published_check_all(request: HttpRequest) -> HttpResponse:
+    filters = selectors.PublishedFilters.from_mapping(request.POST)
+    changed = checked = 0
+    for b in selectors.published_queryset(request.user, filters)[:CHECK_ALL_LIMIT]:
+        b = bulletin_check_record(actor=request.user, bulletin=b)
+        checked += 1
+        changed += int(bool(b.changes))
+    messages.info(request, _("已核对 {n} 期简报,其中 {m} 期数据有变化").format(n=checked, m=changed))
+    return redirect(reverse("reports:published") + "?" + urlencode(filters.as_query()))
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+@login_required
+def templates(request: HttpRequest) -> HttpResponse:
+    existing = {t.kind: t for t in selectors.templates()}
+    rows = [(kind, label, existing.get(kind)) for kind, label in CampaignKind.choices]
+    context = {"rows": rows, "can_edit": permissions.can_edit_templates(request.user), "count": len(existing)}
+    return render(request, "reports/templates.html", context)
+
+
+@never_cache
+@login_required
+def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in CampaignKind.values:
+        raise Http404
+    if not permissions.can_edit_templates(request.user):
+        raise PermissionDenied
+    template = BulletinTemplate.objects.filter(kind=kind).first()
+    if request.method == "POST":
+        form = TemplateForm(request.POST)
+        if form.is_valid():
+            try:
+                template_save(
+                    actor=request.user,
+                    kind=kind,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                )
+            except DomainError as err:
+                form.add_error(None, bilingual(err))
+            else:
+                messages.success(request, _("已保存“{kind}”简报模板").format(kind=CampaignKind(kind).label))
+                return redirect("reports:templates")
+    else:
+        initial = {"title": template.title, "body": template.body} if template else {}
+        form = TemplateForm(initial=initial)
+    ids = registered_ids()
+    context = {
+        "form": form,
+        "kind": kind,
+        "kind_label": CampaignKind(kind).label,
+        "template": template,
+        "metrics": [METRICS[i] for i in ids],
+    }
+    return render(request, "reports/template_edit.html", context)

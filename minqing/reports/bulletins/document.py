@@ -1,0 +1,84 @@
+"""A bulletin as the renderers see it: generated now, or published and frozen."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from minqing.reports.bulletins.formatting import format_date, format_value, json_number
+from minqing.reports.metrics.registry import MetricContext
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    id: str
+    label: str
+    word: str
+    kind: str
+    value: int | float
+    definition: str = ""
+
+    @property
+    def group(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    @property
+    def text(self) -> str:
+        """The value as the bulletin prints it, with its counting word (79.6%, 59282 人次)."""
+        shown = format_value(self.value, self.kind, word=self.word)
+        return shown if self.kind == "share" or not self.word else f"{shown} {self.word}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "label": self.label,
+            "word": self.word,
+            "kind": self.kind,
+            "definition": self.definition,
+        }
+
+    @classmethod
+    def from_json(cls, id: str, data: dict[str, Any]) -> "FigureRow":
+        return cls(
+            id=id,
+            label=str(data.get("label", "")),
+            word=str(data.get("word", "")),
+            kind=str(data.get("kind", "count")),
+            value=json_number(data.get("value", 0), str(data.get("kind", "count"))),
+            definition=str(data.get("definition", "")),
+        )
+
+
+@dataclass
+class BulletinDoc:
+    unit_name: str
+    unit_code: str
+    as_of: dt.date
+    campaign_name: str
+    campaign_kind: str
+    title: str
+    paragraphs: list[str]
+    figures: list[FigureRow]  # every metric computed, in registry order
+    printed: list[str] = field(default_factory=list)  # the metric ids the text prints
+    number: int | None = None  # the issue number once published
+    published_at: dt.datetime | None = None
+    context: MetricContext | None = None  # set when generated now (the xlsx tables need it)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.paragraphs)
+
+    @property
+    def as_of_text(self) -> str:
+        return format_date(self.as_of)
+
+    def figure(self, id: str) -> FigureRow | None:
+        return next((f for f in self.figures if f.id == id), None)
+
+    def figures_json(self) -> dict[str, dict[str, Any]]:
+        return {f.id: f.as_json() for f in self.figures}
+
+    def groups(self) -> dict[str, list[FigureRow]]:
+        out: dict[str, list[FigureRow]] = {}
+        for f in self.figures:
+            out.setdefault(f.group, []).append(f)
+        return out

@@ -1,0 +1,78 @@
+"""How a bulletin prints a figure and a date: the one place with these rules.
+
+- count: a plain integer without thousands separators (the articles write 59282); a count that
+  is not whole (a length in 公里) keeps at most two decimals, trailing zeros dropped;
+- share: a fraction printed as a percentage with one decimal, a trailing ".0" dropped
+  (0.796 → 79.6%, 0.84 → 84%);
+- amount: money (亿元, 万元, 元) with two decimals (17.75 亿元); any other amount (a quantity in
+  户, 间, 公里 …) like a count: whole numbers plain, else at most two decimals;
+- the ``万`` modifier (``{demonstration.households:万}``): in ten thousands, one decimal, a
+  trailing ".0" dropped (560000 → 56);
+- a date: 2019年12月20日.
+
+Rounding is half-up on the decimal value, so 0.7955 prints 79.6%, never a binary artefact.
+"""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+Number = int | float | Decimal
+
+KINDS = ("count", "share", "amount")
+MODIFIERS = {"万": 10_000}
+MONEY_WORDS = ("亿元", "万元", "元")
+
+
+def as_decimal(value: Number) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        return Decimal(int(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(repr(float(value)))
+
+
+def _fixed(value: Decimal, places: int, trim: bool) -> str:
+    q = Decimal(1).scaleb(-places)
+    text = f"{value.quantize(q, rounding=ROUND_HALF_UP):f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text
+
+
+def format_value(value: Number, kind: str = "count", modifier: str = "", word: str = "") -> str:
+    """``value`` as the bulletin prints it (see the module's rules)."""
+    d = as_decimal(value)
+    if modifier:
+        return _fixed(d / MODIFIERS[modifier], 1, trim=True)
+    if kind == "share":
+        return _fixed(d * 100, 1, trim=True) + "%"
+    if kind == "amount" and word in MONEY_WORDS:
+        return _fixed(d, 2, trim=False)
+    return _fixed(d, 2, trim=True)
+
+
+def format_date(day: dt.date) -> str:
+    """2019年12月20日 (no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def json_number(value: Number, kind: str = "count") -> int | float:
+    """The value for JSON: a share as a float fraction; anything else an int when whole, else a float."""
+    if kind == "share":
+        return float(value)
+    d = as_decimal(value)
+    if d == d.to_integral_value():
+        return int(d)
+    return float(d)
+
+
+def same_value(a: Number | None, b: Number | None) -> bool:
+    """Equal as numbers (a share recomputed as a float equals its stored float)."""
+    if a is None or b is None:
+        return a is b
+    da, db = as_decimal(a), as_decimal(b)
+    return abs(da - db) <= Decimal("1e-9") * max(Decimal(1), abs(da))

@@ -1,0 +1,57 @@
+"""Forms of the bulletin pages."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from minqing.reports.bulletins.errors import bilingual
+from minqing.reports.bulletins.services import template_errors
+from minqing.reports.models import BulletinTemplate
+
+
+def _check_placeholders(form: forms.BaseForm, data: dict[str, Any]) -> None:
+    """Every placeholder must name a registered metric (or a fact); each error says which, bilingually."""
+    for field in ("title", "body"):
+        value = data.get(field)
+        if value is not None:
+            texts = (value, "") if field == "title" else ("", value)
+            for err in template_errors(*texts):
+                form.add_error(field, bilingual(err))
+
+
+class TemplateForm(forms.Form):
+    """The office's edit form."""
+
+    title = forms.CharField(
+        label=_("标题"),
+        max_length=200,
+        help_text=_("可用占位符:{unit} 单位名称、{as_of} 截止日期、{campaign} 专题名称"),
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+    body = forms.CharField(
+        label=_("正文"),
+        help_text=_(
+            "每行一段。数字一律写成统计指标的占位符,如 {study.reading_class.sessions};"
+            "{demonstration.households:万} 以万为单位;字面的花括号写成 {{ 或 }}。"
+        ),
+        widget=forms.Textarea(attrs={"rows": 18, "cols": 90}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_placeholders(self, data)
+        return data
+
+
+class BulletinTemplateAdminForm(forms.ModelForm):
+    """The same validation in the Django admin."""
+
+    class Meta:
+        model = BulletinTemplate
+        fields = ["kind", "title", "body"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_placeholders(self, data)
+        return data

@@ -1,0 +1,85 @@
+"""What the bulletin page asks for: unit, as-of date and campaign, read from a request's data.
+
+A unit out of the actor's scope reads exactly like a missing one. The campaign defaults to the
+one running at the date in the unit's scope (``campaigns.default_campaign``) when the actor may
+see it.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minqing.campaigns.models import Campaign
+from minqing.core.errors import DomainError, ErrorCode
+from minqing.orgs.models import Unit
+from minqing.reports.bulletins import selectors
+from minqing.reports.bulletins.campaigns import default_campaign
+from minqing.reports.bulletins.errors import bilingual
+
+
+@dataclass
+class BulletinQuery:
+    unit_code: str = ""
+    as_of_text: str = ""
+    campaign_id: str = ""
+    unit: Unit | None = None
+    as_of: dt.date | None = None
+    campaign: Campaign | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return (
+            not self.errors and self.unit is not None and self.as_of is not None and self.campaign is not None
+        )
+
+    def params(self) -> dict[str, str]:
+        """The query string of this bulletin (for the download links)."""
+        out = {}
+        if self.unit is not None:
+            out["unit"] = self.unit.code
+        if self.as_of is not None:
+            out["as_of"] = self.as_of.isoformat()
+        if self.campaign is not None:
+            out["campaign"] = str(self.campaign.pk)
+        return out
+
+
+def read_query(actor: Any, data: Mapping[str, Any], *, defaults: bool = True) -> BulletinQuery:
+    """Read ``unit`` (a code), ``as_of`` (YYYY-MM-DD) and ``campaign`` (a pk) from ``data``."""
+    q = BulletinQuery(
+        unit_code=str(data.get("code") or data.get("unit") or "").strip()[:32],
+        as_of_text=str(data.get("as_of") or "").strip()[:10],
+        campaign_id=str(data.get("campaign") or "").strip()[:12],
+    )
+    if q.unit_code:
+        q.unit = selectors.unit_by_code(actor, q.unit_code)
+        if q.unit is None:
+            q.errors.append(_("找不到该单位代码,或该单位不在您的管辖范围内"))
+    elif defaults:
+        q.unit = selectors.default_unit(actor)
+        if q.unit is None:
+            q.errors.append(_("您没有可访问的单位"))
+    if q.as_of_text:
+        try:
+            q.as_of = selectors.parse_date(q.as_of_text)
+        except DomainError as err:
+            q.errors.append(bilingual(err))
+    elif defaults:
+        q.as_of = timezone.localdate()
+    if q.campaign_id:
+        q.campaign = selectors.campaign_by_id(actor, q.campaign_id)
+        if q.campaign is None:
+            q.errors.append(bilingual(DomainError(ErrorCode.IMPORT_UNKNOWN_CAMPAIGN, value=q.campaign_id)))
+    elif q.unit is not None and q.as_of is not None:
+        found = default_campaign(q.unit, q.as_of)
+        if found is not None and selectors.campaign_by_id(actor, found.pk) is not None:
+            q.campaign = found
+        else:
+            missing = DomainError(ErrorCode.BULLETIN_NO_CAMPAIGN, date=q.as_of.isoformat(), unit=q.unit.name)
+            q.errors.append(bilingual(missing))
+    return q

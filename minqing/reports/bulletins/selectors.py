@@ -1,0 +1,124 @@
+"""Reads for the bulletin pages, scoped to the actor: out of scope and missing are both 404."""
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404
+
+from minqing.activities import selectors as activity_selectors
+from minqing.campaigns.models import Campaign
+from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.paths import prefix_q
+from minqing.orgs.enums import UnitKind
+from minqing.orgs.models import Unit
+from minqing.orgs.scoping import can_access_unit, root_units, scoped
+from minqing.orgs.services.units import resolve_unit
+from minqing.reports.models import Bulletin, BulletinTemplate
+
+PAGE_SIZE = 50
+PICKER_KINDS = (UnitKind.PROVINCE, UnitKind.PREFECTURE, UnitKind.COUNTY)
+PICKER_LIMIT = 300
+
+
+def parse_date(value: Any) -> dt.date:
+    text = str(value or "").strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise DomainError(ErrorCode.BULLETIN_BAD_DATE, value=text) from None
+
+
+def unit_by_code(actor: Any, code: str) -> Unit | None:
+    """A unit of the actor's scope by its own code or division code (short forms allowed)."""
+    code = (code or "").strip()[:32]
+    if not code:
+        return None
+    try:
+        unit = resolve_unit(code)
+    except DomainError:
+        return None
+    return unit if can_access_unit(actor, unit) else None
+
+
+def picker_units(actor: Any) -> list[Unit]:
+    """The actor's top units and the county-level or higher units under them, and the townships
+    too when the whole list stays short (other units are reached by typing their code)."""
+    units = {u.pk: u for u in root_units(actor)[:PICKER_LIMIT]}
+    kinds = list(PICKER_KINDS)
+    in_scope = scoped(Unit.objects.all(), actor)
+    if in_scope.filter(kind__in=[*kinds, UnitKind.TOWNSHIP]).count() <= PICKER_LIMIT:
+        kinds.append(UnitKind.TOWNSHIP)
+    for u in in_scope.filter(kind__in=kinds).order_by("path")[:PICKER_LIMIT]:
+        units.setdefault(u.pk, u)
+    return sorted(units.values(), key=lambda u: u.path)
+
+
+def default_unit(actor: Any) -> Unit | None:
+    return root_units(actor).first()
+
+
+def visible_campaigns(actor: Any) -> QuerySet[Campaign]:
+    """Campaigns over a unit of the actor's scope or over a unit above it."""
+    return activity_selectors.visible_campaigns(actor)
+
+
+def campaign_by_id(actor: Any, value: Any) -> Campaign | None:
+    return activity_selectors.campaign_by_id(actor, value)
+
+
+@dataclass(frozen=True)
+class PublishedFilters:
+    unit: str = ""  # unit code: bulletins of its subtree
+    campaign: str = ""  # campaign pk
+    changed: str = ""  # "yes": only those whose last check found differences
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> "PublishedFilters":
+        def text(name: str, n: int) -> str:
+            return str(data.get(name) or "").strip()[:n]
+
+        changed = text("changed", 3)
+        return cls(
+            unit=text("unit", 32), campaign=text("campaign", 12), changed="yes" if changed == "yes" else ""
+        )
+
+    def as_query(self) -> dict[str, str]:
+        return {
+            k: v
+            for k, v in (("unit", self.unit), ("campaign", self.campaign), ("changed", self.changed))
+            if v
+        }
+
+
+def published_queryset(actor: Any, filters: PublishedFilters | None = None) -> QuerySet[Bulletin]:
+    qs = scoped(Bulletin.objects.select_related("unit", "campaign", "published_by"), actor)
+    f = filters or PublishedFilters()
+    if f.unit:
+        unit = unit_by_code(actor, f.unit)
+        if unit is None:
+            return qs.none()
+        qs = qs.filter(prefix_q(unit.path))
+    if f.campaign.isdigit():
+        qs = qs.filter(campaign_id=int(f.campaign))
+    if f.changed:
+        qs = qs.exclude(changes=[])
+    return qs
+
+
+def published_list(actor: Any, filters: PublishedFilters, page: Any = 1) -> Page[Bulletin]:
+    return Paginator(published_queryset(actor, filters), PAGE_SIZE).get_page(page)
+
+
+def published_get(actor: Any, pk: int) -> Bulletin:
+    b = published_queryset(actor).filter(pk=pk).first()
+    if b is None:
+        raise Http404
+    return b
+
+
+def templates() -> list[BulletinTemplate]:
+    return list(BulletinTemplate.objects.select_related("updated_by"))

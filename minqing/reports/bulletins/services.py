@@ -1,0 +1,271 @@
+"""Bulletins: generate from the records, publish (freeze), check a published one, edit templates.
+
+Every figure comes from the metrics registry (``compute``) for the unit's subtree, the campaign
+and the as-of date; the template only says where each goes. The metrics are always evaluated as
+the system (``actor=None``) once the actor's right to the unit is checked, so the page, the
+command line and the frozen copy print the same numbers.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import override
+
+from minqing.campaigns.models import Campaign, CampaignKind
+from minqing.core.audit import audit
+from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
+from minqing.core.models import AuditEvent
+from minqing.orgs.models import Unit
+from minqing.reports.bulletins import permissions
+from minqing.reports.bulletins.document import BulletinDoc, FigureRow
+from minqing.reports.bulletins.formatting import format_date, json_number, same_value
+from minqing.reports.bulletins.templating import Figure, metric_ids, render, validate
+from minqing.reports.metrics.registry import METRICS, MetricContext, compute, load_all
+from minqing.reports.models import Bulletin, BulletinTemplate
+
+
+def registered_ids() -> list[str]:
+    load_all()
+    return list(METRICS)
+
+
+def template_for(kind: str) -> BulletinTemplate:
+    template = BulletinTemplate.objects.filter(kind=kind).first()
+    if template is None:
+        label = CampaignKind(kind).label if kind in CampaignKind.values else kind
+        raise DomainError(ErrorCode.BULLETIN_NO_TEMPLATE, kind=str(label))
+    return template
+
+
+def template_errors(title: str, body: str) -> list[DomainError]:
+    """Every problem of a template: syntax, then placeholders naming no registered metric."""
+    known = registered_ids()
+    return validate(title, known) + validate(body, known)
+
+
+def _figure_rows(values: dict[str, Any]) -> list[FigureRow]:
+    rows = []
+    with override("zh-hans"):
+        for mid, mv in values.items():
+            m = mv.metric
+            rows.append(
+                FigureRow(
+                    id=mid,
+                    label=str(m.label),
+                    word=str(m.word),
+                    kind=m.kind,
+                    value=json_number(mv.value, m.kind),
+                    definition=str(m.definition),
+                )
+            )
+    return rows
+
+
+def _render_doc(
+    *,
+    unit: Unit,
+    as_of: dt.date,
+    campaign: Campaign,
+    title: str,
+    body: str,
+    figures: list[FigureRow],
+) -> tuple[str, list[str]]:
+    facts = {"unit": unit.name, "as_of": format_date(as_of), "campaign": campaign.name}
+    by_id = {f.id: Figure(f.value, f.kind, f.word) for f in figures}
+    rendered_title = render(title, by_id, facts).strip()
+    paragraphs = [line.strip() for line in render(body, by_id, facts).splitlines() if line.strip()]
+    return rendered_title, paragraphs
+
+
+def bulletin_generate(
+    *,
+    unit: Unit,
+    as_of: dt.date,
+    campaign: Campaign,
+    template: BulletinTemplate | None = None,
+    actor: Any = None,
+) -> BulletinDoc:
+    """The bulletin of ``unit``'s subtree for ``campaign`` as of ``as_of``, from the records.
+
+    ``figures`` holds every registered metric (the json format lists them all); the text prints
+    those its template names. ``actor=None`` is the system (the command line)."""
+    if not permissions.can_generate(actor, unit):
+        raise PermissionDeniedError()
+    template = template or template_for(campaign.kind)
+    known = registered_ids()
+    for err in template_errors(template.title, template.body):
+        raise err
+    printed = metric_ids([template.title, template.body])
+    ctx = MetricContext(unit=unit, as_of=as_of, campaign=campaign)
+    figures = _figure_rows(compute(ctx, known))
+    title, paragraphs = _render_doc(
+        unit=unit, as_of=as_of, campaign=campaign, title=template.title, body=template.body, figures=figures
+    )
+    return BulletinDoc(
+        unit_name=unit.name,
+        unit_code=unit.code,
+        as_of=as_of,
+        campaign_name=campaign.name,
+        campaign_kind=campaign.kind,
+        title=title,
+        paragraphs=paragraphs,
+        figures=figures,
+        printed=printed,
+        context=ctx,
+    )
+
+
+@transaction.atomic
+def bulletin_publish(
+    *,
+    actor: Any,
+    unit: Unit,
+    as_of: dt.date,
+    campaign: Campaign,
+    template: BulletinTemplate | None = None,
+    at: dt.datetime | None = None,
+) -> Bulletin:
+    """Generate and freeze: the text, every figure, the as-of date and the template's words."""
+    if not permissions.can_publish(actor, unit):
+        raise PermissionDeniedError()
+    at = at or timezone.now()
+    if as_of > timezone.localdate(at):
+        raise DomainError(ErrorCode.BULLETIN_FUTURE_DATE, value=as_of.isoformat())
+    template = template or template_for(campaign.kind)
+    doc = bulletin_generate(unit=unit, as_of=as_of, campaign=campaign, template=template, actor=actor)
+    # one publisher at a time per campaign, so issue numbers run 1, 2, 3 ... without a gap
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    last = Bulletin.objects.filter(unit=unit, campaign=campaign).aggregate(n=Max("number"))["n"]
+    figures = doc.figures_json()
+    for mid in doc.printed:
+        figures[mid]["printed"] = True
+    bulletin = Bulletin.objects.create(
+        unit=unit,
+        path=unit.path,
+        campaign=campaign,
+        number=(last or 0) + 1,
+        as_of=as_of,
+        template=template,
+        template_title=template.title,
+        template_body=template.body,
+        title=doc.title[:300],
+        text=doc.text,
+        figures=figures,
+        published_at=at,
+        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=bulletin,
+        detail=f"publish {unit.code} {campaign.name} as of {as_of.isoformat()} #{bulletin.number}",
+    )
+    return bulletin
+
+
+def published_doc(bulletin: Bulletin) -> BulletinDoc:
+    """A published bulletin as it was frozen (nothing recomputed)."""
+    figures = [FigureRow.from_json(mid, data) for mid, data in (bulletin.figures or {}).items()]
+    return BulletinDoc(
+        unit_name=bulletin.unit.name,
+        unit_code=bulletin.unit.code,
+        as_of=bulletin.as_of,
+        campaign_name=bulletin.campaign.name,
+        campaign_kind=bulletin.campaign.kind,
+        title=bulletin.title,
+        paragraphs=[p for p in bulletin.text.splitlines() if p.strip()],
+        figures=figures,
+        printed=[mid for mid, data in (bulletin.figures or {}).items() if data.get("printed")],
+        number=bulletin.number,
+        published_at=bulletin.published_at,
+    )
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    id: str
+    label: str
+    published: int | float | None
+    now: int | float | None  # None: the metric is no longer defined
+    printed: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "published": self.published,
+            "now": self.now,
+            "printed": self.printed,
+        }
+
+
+def bulletin_check(bulletin: Bulletin) -> list[FigureChange]:
+    """Recount every figure of a published bulletin; the ones whose value differs now.
+
+    A record dated after the as-of date changes nothing; a back-dated one (an activity entered
+    late, a problem imported with an old registration date) shows up here."""
+    stored: dict[str, dict[str, Any]] = bulletin.figures or {}
+    known = set(registered_ids())
+    ids = [mid for mid in stored if mid in known]
+    ctx = MetricContext(unit=bulletin.unit, as_of=bulletin.as_of, campaign=bulletin.campaign)
+    now = {r.id: r for r in _figure_rows(compute(ctx, ids))}
+    changes = []
+    for mid, data in stored.items():
+        old = data.get("value")
+        row = now.get(mid)
+        new = row.value if row is not None else None
+        if row is None or not same_value(old, new):
+            changes.append(
+                FigureChange(
+                    id=mid,
+                    label=str(data.get("label", "")),
+                    published=old,
+                    now=new,
+                    printed=bool(data.get("printed")),
+                )
+            )
+    return changes
+
+
+@transaction.atomic
+def bulletin_check_record(*, actor: Any, bulletin: Bulletin, at: dt.datetime | None = None) -> Bulletin:
+    """Run ``bulletin_check`` and keep its result on the bulletin (the list shows the warning)."""
+    if not permissions.can_see_path(actor, bulletin.path):
+        raise PermissionDeniedError()
+    changes = bulletin_check(bulletin)
+    bulletin.checked_at = at or timezone.now()
+    bulletin.changes = [c.as_json() for c in changes]
+    bulletin.save(update_fields=["checked_at", "changes"])
+    audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=bulletin, detail=f"check: {len(changes)} changed")
+    return bulletin
+
+
+@transaction.atomic
+def template_save(*, actor: Any, kind: str, title: str, body: str) -> BulletinTemplate:
+    """Create or change the template of campaign kind ``kind``; every placeholder must be valid."""
+    if not permissions.can_edit_templates(actor):
+        raise PermissionDeniedError()
+    if kind not in CampaignKind.values:
+        raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="kind", value=kind)
+    title, body = title.strip(), body.strip()
+    if not title:
+        raise DomainError(ErrorCode.TRANSITION_MISSING, field="title")
+    if not body:
+        raise DomainError(ErrorCode.TRANSITION_MISSING, field="body")
+    for err in template_errors(title, body):
+        raise err
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    template, created = BulletinTemplate.objects.update_or_create(
+        kind=kind, defaults={"title": title[:200], "body": body, "updated_by": user}
+    )
+    audit(
+        actor=actor,
+        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        obj=template,
+        detail=f"bulletin template {kind}",
+    )
+    return template

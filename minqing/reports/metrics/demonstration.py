@@ -1,0 +1,87 @@
+"""Demonstration (四级示范抓引领): units and households covered by a demonstration contact, and cadres.
+
+The assignments counted are cadres' 示范联系 assignments (``AssignmentKind.DEMONSTRATION``) whose
+target (unit, grid or household) lies in the subtree and that were in force at some time in the
+period (started by the as-of date, not ended before the period's first day). A unit is covered
+when such an assignment names it; a household when one names it or its grid.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from minqing.core.paths import prefix_q
+from minqing.orgs.enums import AssignmentKind, UnitKind
+from minqing.orgs.models import Assignment, Household
+from minqing.reports.metrics.registry import MetricContext, metric
+
+KINDS: dict[str, tuple[str, Promise, Promise]] = {  # metric name -> (unit kind, label, word)
+    "county": (UnitKind.COUNTY, _("示范覆盖的旗县市区"), _("个")),
+    "township": (UnitKind.TOWNSHIP, _("示范覆盖的苏木乡镇(街道)"), _("个")),
+    "agency": (UnitKind.AGENCY, _("示范覆盖的机关事业单位"), _("个")),
+    "enterprise": (UnitKind.ENTERPRISE, _("示范覆盖的企业(园区)"), _("个")),
+    "village": (UnitKind.VILLAGE, _("示范覆盖的嘎查村(社区)"), _("个")),
+    "grid": (UnitKind.GRID, _("示范覆盖的村民小组(社区网格)"), _("个")),
+}
+
+
+def assignments(ctx: MetricContext) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(
+        prefix_q(ctx.unit.path),
+        Q(end_date__isnull=True) | Q(end_date__gte=ctx.first_day),
+        kind=AssignmentKind.DEMONSTRATION,
+        start_date__lte=ctx.as_of,
+    )
+
+
+def covered_units(ctx: MetricContext) -> dict[str, int]:
+    """Distinct covered units by unit kind."""
+
+    def run() -> dict[str, int]:
+        rows = assignments(ctx).filter(unit__isnull=False).values("unit__kind")
+        return {r["unit__kind"]: r["n"] for r in rows.annotate(n=Count("unit", distinct=True)).order_by()}
+
+    out: dict[str, int] = ctx.cached("demonstration.units", run)
+    return out
+
+
+def _covered(kind: str) -> Callable[[MetricContext], int]:
+    return lambda ctx: covered_units(ctx).get(kind, 0)
+
+
+for _name, (_kind, _label, _word) in KINDS.items():
+    metric(
+        f"demonstration.covered.{_name}",
+        label=_label,
+        word=_word,
+        definition=format_lazy(
+            _("本单位及下级单位中类别为“{kind}”、统计期内有干部示范联系(联系分工类型为示范联系)的单位个数。"),
+            kind=UnitKind(_kind).label,
+        ),
+    )(_covered(_kind))
+
+
+@metric(
+    "demonstration.households",
+    label=_("示范覆盖户数"),
+    word=_("户"),
+    definition=_("本单位及下级单位的户中,统计期内本户或所在网格(村民小组、社区网格)有干部示范联系的户数。"),
+)
+def households(ctx: MetricContext) -> int:
+    grids = assignments(ctx).filter(unit__kind=UnitKind.GRID).values("unit_id")
+    in_grids = Household.objects.filter(grid_id__in=grids).count()
+    direct = assignments(ctx).filter(household__isnull=False).exclude(household__grid_id__in=grids)
+    return in_grids + direct.values("household_id").distinct().count()
+
+
+@metric(
+    "demonstration.cadres",
+    label=_("参与示范引领的干部"),
+    word=_("人"),
+    definition=_("统计期内在本单位及下级单位的单位、网格或户有示范联系的不同干部人数。"),
+)
+def cadres(ctx: MetricContext) -> int:
+    return assignments(ctx).values("person_id").distinct().count()

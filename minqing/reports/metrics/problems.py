@@ -1,0 +1,145 @@
+"""Problems: counted from the ledger, with state and resolution kind as of the date.
+
+Problems of the subtree (所属单位 in it) registered in the period (with a campaign: of the
+campaign); a problem merged into another (已合并 as of the date) is counted once, as the problem
+it was merged into. The state and the resolution kind are those of the event log at the end of
+the as-of date (``minqing.ledger.asof``): a problem resolved the day after is not resolved yet.
+One grouped query per context serves every figure.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from minqing.core.paths import prefix_q
+from minqing.ledger.asof import RESOLUTION, STATE, state_counts_as_of
+from minqing.ledger.enums import DONE_STATES, ResolutionKind, Source, State
+from minqing.ledger.models import Problem
+from minqing.reports.metrics.registry import MetricContext, metric
+
+PUBLIC = (Source.PUBLIC,)
+PUBLIC_SELF = (Source.PUBLIC, Source.SELF_INSPECTION)
+
+
+def rows(ctx: MetricContext) -> list[dict[str, Any]]:
+    """The period's problems counted by source, prominent flag, state and resolution kind as of the date."""
+
+    def run() -> list[dict[str, Any]]:
+        qs = Problem.objects.filter(
+            prefix_q(ctx.unit.path), ctx.in_period("registered_at"), ctx.of_campaign()
+        )
+        return state_counts_as_of(qs, ctx.end, by=("source", "prominent"))
+
+    out: list[dict[str, Any]] = ctx.cached("problems.rows", run)
+    return out
+
+
+def count(ctx: MetricContext, keep: Callable[[dict[str, Any]], bool]) -> int:
+    """Problems (not merged away) whose row passes ``keep``."""
+    return sum(r["n"] for r in rows(ctx) if r[STATE] not in ("", State.MERGED) and keep(r))
+
+
+def _sources(sources: Iterable[str]) -> Callable[[dict[str, Any]], bool]:
+    wanted = set(sources)
+    return lambda r: r["source"] in wanted
+
+
+def _done(r: dict[str, Any]) -> bool:
+    return r[STATE] in DONE_STATES
+
+
+def _on_the_spot(r: dict[str, Any]) -> bool:
+    return _done(r) and r[RESOLUTION] == ResolutionKind.ON_THE_SPOT
+
+
+@metric(
+    "problems.public_self.count",
+    label=_("收到群众反映及自我检视发现问题"),
+    word=_("条"),
+    definition=_(
+        "来源为群众反映(来信、来访、来电、网络任一渠道)或自我检视的问题条数;"
+        "所属单位为本单位或下级单位、在统计期内登记(有专题时为该专题)的问题,合并到其他问题的不重复计算。"
+    ),
+)
+def public_self_count(ctx: MetricContext) -> int:
+    return count(ctx, _sources(PUBLIC_SELF))
+
+
+@metric(
+    "problems.public_self.on_the_spot",
+    label=_("群众反映及自我检视问题中已立行立改"),
+    word=_("条"),
+    definition=_(
+        "上述群众反映及自我检视问题中,截止日期当天结束时已办结或已销号、办结方式为立行立改的条数"
+        "(取截止日期时的办理记录,之后才办结的不计)。"
+    ),
+)
+def public_self_on_the_spot(ctx: MetricContext) -> int:
+    keep = _sources(PUBLIC_SELF)
+    return count(ctx, lambda r: keep(r) and _on_the_spot(r))
+
+
+@metric(
+    "problems.petition_backlog.resolved",
+    label=_("化解信访积案"),
+    word=_("个"),
+    definition=_(
+        "来源为信访积案、截止日期当天结束时已办结或已销号(任一办结方式)的问题个数;"
+        "积案须在统计期内登记入台账(有专题时为该专题),专题开始前的积案在专题中接办时登记。"
+    ),
+)
+def petition_backlog_resolved(ctx: MetricContext) -> int:
+    keep = _sources((Source.PETITION_BACKLOG,))
+    return count(ctx, lambda r: keep(r) and _done(r))
+
+
+@metric(
+    "problems.prominent.resolved",
+    label=_("解决突出问题"),
+    word=_("个"),
+    definition=_(
+        "标记为突出问题(任一来源)、截止日期当天结束时已办结或已销号的问题个数;"
+        "所属单位为本单位或下级单位、在统计期内登记(有专题时为该专题)的问题。"
+    ),
+)
+def prominent_resolved(ctx: MetricContext) -> int:
+    return count(ctx, lambda r: bool(r["prominent"]) and _done(r))
+
+
+@metric(
+    "problems.public.count",
+    label=_("收到群众反映问题"),
+    word=_("条"),
+    definition=_(
+        "来源为群众反映(来信、来访、来电、网络)的问题条数;"
+        "所属单位为本单位或下级单位、在统计期内登记(有专题时为该专题)的问题,合并到其他问题的不重复计算。"
+    ),
+)
+def public_count(ctx: MetricContext) -> int:
+    return count(ctx, _sources(PUBLIC))
+
+
+@metric(
+    "problems.public.on_the_spot",
+    label=_("群众反映问题中已立行立改"),
+    word=_("条"),
+    definition=_("上述群众反映问题中,截止日期当天结束时已办结或已销号、办结方式为立行立改的条数。"),
+)
+def public_on_the_spot(ctx: MetricContext) -> int:
+    keep = _sources(PUBLIC)
+    return count(ctx, lambda r: keep(r) and _on_the_spot(r))
+
+
+@metric(
+    "problems.public.rectifying",
+    label=_("群众反映问题中正在整改"),
+    word=_("条"),
+    definition=_(
+        "上述群众反映问题中,截止日期当天结束时状态为“整改中”的条数"
+        "(已登记、已交办、已受理、已退回的尚未开始整改,不计入)。"
+    ),
+)
+def public_rectifying(ctx: MetricContext) -> int:
+    keep = _sources(PUBLIC)
+    return count(ctx, lambda r: keep(r) and r[STATE] == State.RECTIFYING)

@@ -1,0 +1,100 @@
+"""Bulletins (简报): the office's templates, one per campaign kind, and the published bulletins.
+
+A template is a title pattern and a body whose placeholders name metrics of the registry
+(``{study.reading_class.sessions}``) or the bulletin's own facts (``{unit}``, ``{as_of}``,
+``{campaign}``); no figure is ever typed into it. A published bulletin is frozen: its text, the
+figures it printed (value, label, word, kind), the as-of date and the template it came from are
+stored as they were, and a later check recomputes the figures and records every difference.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from minqing.campaigns.models import Campaign, CampaignKind
+from minqing.orgs.models import PATH_OPS, Unit
+
+
+class BulletinTemplate(models.Model):
+    kind = models.CharField(_("专题类型"), max_length=20, choices=CampaignKind.choices, unique=True)
+    title = models.CharField(
+        _("标题"), max_length=200, help_text=_("可用占位符:{unit} 单位、{as_of} 截止日期、{campaign} 专题")
+    )
+    body = models.TextField(
+        _("正文"),
+        help_text=_(
+            "每行一段。数字一律写成统计指标的占位符,如 {study.reading_class.sessions};"
+            "{id:万} 以万为单位;字面的花括号写成 {{ 或 }}。"
+        ),
+    )
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("简报模板")
+        verbose_name_plural = _("简报模板")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+
+class Bulletin(models.Model):
+    """A published bulletin, frozen as it was printed."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="bulletins")
+    path = models.CharField(max_length=255, editable=False)  # copy of unit.path
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("专题"), on_delete=models.PROTECT, related_name="bulletins"
+    )
+    number = models.PositiveIntegerField(_("期号"))  # 1, 2, ... per unit and campaign
+    as_of = models.DateField(_("截止日期"))
+    template = models.ForeignKey(
+        BulletinTemplate,
+        verbose_name=_("模板"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bulletins",
+    )
+    template_title = models.CharField(_("模板标题"), max_length=200)  # snapshot
+    template_body = models.TextField(_("模板正文"))  # snapshot
+    title = models.CharField(_("标题"), max_length=300)
+    text = models.TextField(_("正文"))
+    # {metric id: {"value": number, "label": str, "word": str, "kind": str}}, in print order
+    figures = models.JSONField(_("数据"), default=dict)
+    published_at = models.DateTimeField(_("发布时间"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # the last check: when, and every figure whose recomputed value differs (empty: none)
+    checked_at = models.DateTimeField(_("核对时间"), null=True, blank=True)
+    changes = models.JSONField(_("核对差异"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("已发布简报")
+        verbose_name_plural = _("已发布简报")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "campaign", "number"], name="reports_bulletin_number")
+        ]
+        indexes = [models.Index(fields=["path"], name="reports_bulletin_path", opclasses=PATH_OPS)]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.as_of:%Y-%m-%d})"
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
