@@ -125,11 +125,12 @@ def secretaries_without_party_lecture(
     _require(actor, unit)
     lecture_types = list(ActivityType.objects.filter(is_party_lecture=True).values_list("pk", flat=True))
     given = _activities(campaign, period).filter(type_id__in=lecture_types)
-    through = Activity.lecturers.through.objects.filter(
-        person_id=OuterRef("pk"), activity_id__in=given.values("pk")
+    # an uncorrelated NOT IN: the lecturers are found once, not once per secretary
+    lecturers = Activity.lecturers.through.objects.filter(activity_id__in=given.values("pk")).values(
+        "person_id"
     )
     qs = Person.objects.filter(prefix_q(unit.path), duties__contains=SECRETARY, unit__has_party_org=True)
-    qs = scoped(qs, actor).filter(~Exists(through))
+    qs = scoped(qs, actor).exclude(pk__in=lecturers)
     return _page(qs.select_related("unit").order_by("path", "id"), page)
 
 
