@@ -10,9 +10,12 @@ tests hold the two equal and the benchmark measures one against the other.
 """
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from pyroaring import BitMap
@@ -106,6 +109,31 @@ def activity_counts(
     if actor is not None and not can_access_unit(actor, unit):
         return []
     refresh_if_behind()
+    with read_snapshot():
+        return _counts(unit, start, end, campaign, types)
+
+
+@contextmanager
+def read_snapshot() -> Iterator[None]:
+    """The marks, the rollups and the tail read in one snapshot, so that a refresh committed in
+    between cannot make a row count twice (in the rollups and in the tail) or not at all."""
+    if connection.in_atomic_block:  # already in a transaction (a request or a test)
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def _counts(
+    unit: Unit,
+    start: dt.datetime,
+    end: dt.datetime,
+    campaign: Campaign | None,
+    types: list[ActivityType] | None,
+) -> list[TypeCount]:
     st = state()
     acc: dict[int, _Acc] = {}
 

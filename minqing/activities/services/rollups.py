@@ -80,16 +80,24 @@ def state() -> RollupState:
         return RollupState.objects.get(name=STATE)
 
 
-def pending_rows() -> int:
-    """Activity and attendance rows not folded into the rollups yet (ids above the marks)."""
+def pending_rows(limit: int | None = None) -> int:
+    """Activity and attendance rows not folded into the rollups yet (ids above the marks).
+
+    Rows are counted, not ids subtracted: ids need not be dense (PostgreSQL sequences skip).
+    With ``limit``, each table is counted only up to ``limit + 1`` rows, which is cheap."""
     st = state()
-    top_a = Activity.objects.aggregate(m=Max("id"))["m"] or 0
-    top_t = Attendance.objects.aggregate(m=Max("id"))["m"] or 0
-    return max(0, top_a - st.activity_mark) + max(0, top_t - st.attendance_mark)
+    n = 0
+    for qs in (
+        Activity.objects.filter(id__gt=st.activity_mark),
+        Attendance.objects.filter(id__gt=st.attendance_mark),
+    ):
+        ids = qs.order_by("id").values("id")
+        n += ids.count() if limit is None else ids[: limit + 1].count()
+    return n
 
 
 def refresh_if_behind(limit: int = INLINE_REFRESH_ROWS) -> RefreshResult | None:
-    if pending_rows() > limit:
+    if pending_rows(limit) > limit:
         return rollups_refresh()
     return None
 

@@ -94,8 +94,10 @@ def _rollup_rows(paths: list[str], period: Period, campaign: Campaign | None, by
 
 
 def _tail(period: Period, campaign: Campaign | None) -> tuple[list[tuple[str, dt.datetime, int | None]], Any]:
-    """Activities (path, start, headcount) and attendance (path, start) not in the rollups yet."""
-    refresh_if_behind()
+    """Activities (path, start, headcount) and attendance (path, start) not in the rollups yet.
+
+    The caller has run ``refresh_if_behind`` before reading the rollups: a refresh between the
+    rollup read and this one would lose the rows it folds in."""
     st = state()
     lo, hi = period.start_at, period.end_at
     acts = Activity.objects.filter(id__gt=st.activity_mark, start__gte=lo, start__lt=hi)
@@ -114,6 +116,7 @@ def activity_totals_by_unit(
     out = {u.pk: ActivityTotals() for u in units}
     if not units or not period.valid:
         return out
+    refresh_if_behind()  # before the rollups are read (see _tail)
     by_path = {u.path: out[u.pk] for u in units}
     for path, sessions, headcount, headcount_only, roster in _rollup_rows(
         list(by_path), period, campaign, "path"
@@ -159,6 +162,7 @@ def activity_series(
         return str(day.year) if yearly else f"{day.year}-{day.month:02d}"
 
     acc = {b[0]: ActivityTotals() for b in buckets}
+    refresh_if_behind()  # before the rollups are read (see _tail)
     for bucket, sessions, headcount, _ho, roster in _rollup_rows([unit.path], period, campaign, "bucket"):
         t = acc[label(bucket)]
         t.sessions += sessions or 0

@@ -259,3 +259,23 @@ def test_no_map_where_no_county_of_the_maps_is_the_units(w: DashWorld) -> None:
     assert map_for(agency) is None
     assert map_for(w.u["prefecture"]) is not None and map_for(w.u["village_a"]) is not None
     assert map_for(w.u["province"]) is not None
+
+
+def test_batched_figures_survive_a_refresh_made_while_reading(w: DashWorld, monkeypatch) -> None:
+    """A refresh triggered by the read itself must run before the rollups are read, else the rows
+    it folds in would be in neither the rollups read nor the tail (a regression)."""
+    from minqing.activities.counting import activity_counts
+    from minqing.activities.services import rollups
+    from minqing.reports.dashboard import activities as dash
+    from minqing.reports.dashboard.activities import activity_totals_by_unit, totals
+
+    monkeypatch.setattr(dash, "refresh_if_behind", lambda: rollups.refresh_if_behind(limit=0))
+    assert rollups.pending_rows() > 0
+    actor = w.users["city_office"]
+    units = [w.u["town_a"], w.u["town_b"], w.u["county_z"]]
+    batched = activity_totals_by_unit(actor, units, YEAR_2019)
+    assert rollups.pending_rows() == 0  # the read did refresh
+    for u in units:
+        one = totals(activity_counts(actor, u, YEAR_2019.start_at, YEAR_2019.end_at))
+        assert (batched[u.pk].sessions, batched[u.pk].person_times) == (one.sessions, one.person_times)
+    assert any(batched[u.pk].sessions for u in units)
