@@ -68,6 +68,20 @@ def _next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+def rollup_buckets_q(d0: dt.date, d1: dt.date) -> Q:
+    """The rollup rows covering the local days [d0, d1): whole months by month, the rest by day."""
+    m0 = d0 if d0.day == 1 else _next_month(d0)
+    m1 = first_of_month(d1)
+    if m0 >= m1:
+        return Q(level=RollupLevel.DAY, bucket__gte=d0, bucket__lt=d1)
+    q = Q(level=RollupLevel.MONTH, bucket__gte=m0, bucket__lt=m1)
+    if d0 < m0:
+        q |= Q(level=RollupLevel.DAY, bucket__gte=d0, bucket__lt=m0)
+    if m1 < d1:
+        q |= Q(level=RollupLevel.DAY, bucket__gte=m1, bucket__lt=d1)
+    return q
+
+
 def _split(start: dt.datetime, end: dt.datetime) -> tuple[Q | None, list[tuple[dt.datetime, dt.datetime]]]:
     """The rollup buckets wholly inside [start, end), and the partial-day edges left over."""
     ls = timezone.localtime(start)
@@ -80,17 +94,7 @@ def _split(start: dt.datetime, end: dt.datetime) -> tuple[Q | None, list[tuple[d
         edges.append((start, _midnight(d0)))
     if end > _midnight(d1):
         edges.append((_midnight(d1), end))
-    m0 = d0 if d0.day == 1 else _next_month(d0)
-    m1 = first_of_month(d1)
-    if m0 < m1:
-        q = Q(level=RollupLevel.MONTH, bucket__gte=m0, bucket__lt=m1)
-        if d0 < m0:
-            q |= Q(level=RollupLevel.DAY, bucket__gte=d0, bucket__lt=m0)
-        if m1 < d1:
-            q |= Q(level=RollupLevel.DAY, bucket__gte=m1, bucket__lt=d1)
-    else:
-        q = Q(level=RollupLevel.DAY, bucket__gte=d0, bucket__lt=d1)
-    return q, edges
+    return rollup_buckets_q(d0, d1), edges
 
 
 def activity_counts(

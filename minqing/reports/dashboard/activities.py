@@ -17,11 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
-from minqing.activities.counting import TypeCount, activity_counts
-from minqing.activities.models import Activity, ActivityRollup, Attendance, RollupLevel
+from minqing.activities.counting import TypeCount, activity_counts, rollup_buckets_q
+from minqing.activities.models import Activity, ActivityRollup, Attendance
 from minqing.activities.services.rollups import refresh_if_behind, state
 from minqing.campaigns.models import Campaign
 from minqing.orgs.models import Unit
@@ -63,27 +63,9 @@ def activities_by_type(
 # --- batched reads of the rollups -------------------------------------------------------------
 
 
-def _next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def _buckets_q(d0: dt.date, d1: dt.date) -> Q:
-    """The rollup rows of the local days [d0, d1): whole months by month, the other days by day."""
-    m0 = d0 if d0.day == 1 else _next_month(d0)
-    m1 = d1.replace(day=1)
-    if m0 >= m1:
-        return Q(level=RollupLevel.DAY, bucket__gte=d0, bucket__lt=d1)
-    q = Q(level=RollupLevel.MONTH, bucket__gte=m0, bucket__lt=m1)
-    if d0 < m0:
-        q |= Q(level=RollupLevel.DAY, bucket__gte=d0, bucket__lt=m0)
-    if m1 < d1:
-        q |= Q(level=RollupLevel.DAY, bucket__gte=m1, bucket__lt=d1)
-    return q
-
-
 def _rollup_rows(paths: list[str], period: Period, campaign: Campaign | None, by: str) -> Any:
     d0, d1 = period.start, period.end + dt.timedelta(days=1)
-    qs = ActivityRollup.objects.filter(_buckets_q(d0, d1), path__in=paths)
+    qs = ActivityRollup.objects.filter(rollup_buckets_q(d0, d1), path__in=paths)
     if campaign is not None:
         qs = qs.filter(campaign_key=campaign.pk)
     return (
