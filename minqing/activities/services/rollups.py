@@ -235,8 +235,10 @@ def rollups_refresh(*, rebuild: bool = False) -> RefreshResult:
                     f"LOCK TABLE {Activity._meta.db_table}, {Attendance._meta.db_table} IN SHARE MODE"
                 )
         if rebuild:
-            ActivityRollup.objects.all().delete()
             st.activity_mark = st.attendance_mark = 0
+        fresh = st.activity_mark == 0 and st.attendance_mark == 0
+        if fresh:  # nothing folded in yet: start from an empty table
+            ActivityRollup.objects.all().delete()
         top_a = Activity.objects.aggregate(m=Max("id"))["m"] or 0
         top_t = Attendance.objects.aggregate(m=Max("id"))["m"] or 0
         acts = Activity.objects.filter(id__gt=st.activity_mark, id__lte=top_a).values_list(
@@ -248,9 +250,6 @@ def rollups_refresh(*, rebuild: bool = False) -> RefreshResult:
             .iterator(chunk_size=20_000)
         )
         leaf, n_act, n_att = _leaf_cells(acts.iterator(chunk_size=20_000), rows, {})
-        fresh = rebuild or (st.activity_mark == 0 and st.attendance_mark == 0)
-        if fresh and not rebuild:
-            ActivityRollup.objects.all().delete()
         written = _write(_expand(leaf), fresh=fresh)
         st.activity_mark, st.attendance_mark = max(top_a, st.activity_mark), max(top_t, st.attendance_mark)
         st.refreshed_at = timezone.now()
