@@ -120,7 +120,7 @@ def _report_target(
     return n
 
 
-@register_stage("programmes", label=_("十个全覆盖"), tiers=("seed", "city"), order=400)
+@register_stage("programmes", label=_("十个全覆盖"), tiers=("seed", "city", "region"), order=400)
 @transaction.atomic
 def load_programmes(ctx: DemoContext) -> dict[str, int]:
     city = Unit.objects.filter(code=CITY).first()

@@ -176,7 +176,7 @@ def _load_group(
     return inspections, findings
 
 
-@register_stage("supervision", label=_("指导组和督导"), tiers=("seed", "city"), order=400)
+@register_stage("supervision", label=_("指导组和督导"), tiers=("seed", "city", "region"), order=400)
 def load_supervision(ctx: DemoContext) -> dict[str, int]:
     city = Unit.objects.filter(code=CITY).first()
     campaign = _campaign() if city is not None else None
