@@ -10,7 +10,9 @@ queryset for a unit path and a date, for the bulletin generator:
 - ``reforms.measures / results / key / key_with_staged_result``: measures started by the date
   (a measure without a 启动日期 from when it was recorded), optionally since a date; their
   results dated by then; key measures; key measures with at least one result by then;
-- ``commendations.count``: commendations dated in the period, optionally of one title.
+- ``commendations.count``: commendations counted in the period, optionally of one title: a
+  commendation counts on its decision date (表彰决定日期) when it has one, else on its 表彰日期
+  (the ceremony), since the decision is what makes the commendation (``counted_on``).
 
 A measure's status (未启动 / 推进中 / 已完成) is its current one: the catalogue keeps no history
 of status changes, so ``completed`` is "as now", not "as of the date".
@@ -20,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 
 from minqing.catalogues.models import (
     Commendation,
@@ -169,15 +171,24 @@ def commendation_summary(qs: QuerySet[Commendation]) -> CommendationSummary:
     return CommendationSummary(total, people, by_title, by_year)
 
 
+COUNTED_ON = "counted_on"
+
+
+def with_counted_on(qs: QuerySet[Commendation]) -> QuerySet[Commendation]:
+    """``qs`` annotated with ``counted_on``: the decision date when given, else the 表彰日期."""
+    return qs.annotate(**{COUNTED_ON: Coalesce("decided_on", "date")})
+
+
 def commendation_counts(
     path: str, start: dt.date | None = None, end: dt.date | None = None, title: str = ""
 ) -> int:
-    """Commendations under ``path`` dated in [start, end] (either open), optionally of one title."""
-    qs = Commendation.objects.filter(prefix_q(path))
+    """Commendations under ``path`` counted in [start, end] (either open), optionally of one title:
+    on their decision date when they have one, else on their 表彰日期."""
+    qs = with_counted_on(Commendation.objects.filter(prefix_q(path)))
     if start is not None:
-        qs = qs.filter(date__gte=start)
+        qs = qs.filter(**{f"{COUNTED_ON}__gte": start})
     if end is not None:
-        qs = qs.filter(date__lte=end)
+        qs = qs.filter(**{f"{COUNTED_ON}__lte": end})
     if title:
         qs = qs.filter(title=title)
     return qs.count()

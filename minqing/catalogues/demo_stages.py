@@ -5,8 +5,10 @@ The departments are the Ulanqab agencies (kind ``agency``, codes starting with 1
 demo's 150900-D001 …) whose names end with one of the words below; a department the tree does
 not have is skipped. The power list is published on 2015-06-30 as in the seed article; the
 commendations are the 2015-07-01 “优秀基层党组织带头人” of village party secretaries (a sample,
-not the article's 103: the figures are counted from whatever is recorded). Deterministic (fixed
-lists and ``ctx.rng("catalogues")``); a second run changes nothing.
+not the article's 103: the figures are counted from whatever is recorded), decided on
+2015-06-29 (``DECIDED``: the article gives no decision date; the Ulanqab replay, which writes
+the same rows, assumes two days before the ceremony). Deterministic (fixed lists and
+``ctx.rng("catalogues")``); a second run changes nothing.
 """
 
 import datetime as dt
@@ -107,6 +109,7 @@ REFORMS: list[tuple[str, str, bool, str, dt.date, list[tuple[dt.date, str]]]] = 
 ]  # fmt: skip
 
 COMMENDATION = ("优秀基层党组织带头人", dt.date(2015, 7, 1), "中共乌兰察布市委组织部")
+DECIDED = dt.date(2015, 6, 29)  # the 表彰决定 of COMMENDATION: assumed, two days before the ceremony
 COMMENDED = 15
 OTHERS = (("优秀共产党员", dt.date(2016, 7, 1)), ("优秀党务工作者", dt.date(2016, 7, 1)))
 
@@ -164,7 +167,7 @@ def _commendation_rows(ctx: DemoContext, city: Unit, campaign: Campaign | None) 
             name=p.name,
             title=title,
             date=date,
-            values={"person": p, "awarded_by": body, "campaign": campaign},
+            values={"person": p, "awarded_by": body, "campaign": campaign, "decided_on": DECIDED},
         )
         for p in chosen
     ]
@@ -175,7 +178,9 @@ def _commendation_rows(ctx: DemoContext, city: Unit, campaign: Campaign | None) 
     return rows
 
 
-@register_stage("catalogues", label=_("权力清单、改革举措和表彰"), tiers=("seed", "city"), order=400)
+@register_stage(
+    "catalogues", label=_("权力清单、改革举措和表彰"), tiers=("seed", "city", "region"), order=400
+)
 @transaction.atomic
 def load_catalogues(ctx: DemoContext) -> dict[str, int]:
     city = Unit.objects.filter(code=CITY_CODE).first()

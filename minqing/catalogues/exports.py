@@ -79,6 +79,7 @@ def commendation_rows(qs: QuerySet[Commendation]) -> Iterator[dict[str, str]]:
             "unit_name": c.unit.name,
             "title": c.title,
             "date": date_text(c.date),
+            "decided_on": date_text(c.decided_on),
             "awarded_by": c.awarded_by,
             "campaign": c.campaign.name if c.campaign else "",
         }

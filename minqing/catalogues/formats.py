@@ -86,10 +86,11 @@ COMMENDATIONS = FileFormat(
         Column("unit_name", "单位名称", ("unit_name", "所在单位")),
         Column("title", "荣誉称号", ("title", "honour", "honor", "称号", "表彰名称"), required=True),
         Column("date", "表彰日期", ("date", "awarded_on", "日期"), required=True),
+        Column("decided_on", "表彰决定日期", ("decided_on", "decision_date", "决定日期")),
         Column("awarded_by", "授予机关", ("awarded_by", "awarding_body", "表彰机关", "授予单位")),
         Column("campaign", "专题名称", ("campaign", "专题")),
     ),
-    date_keys=frozenset({"date"}),
+    date_keys=frozenset({"date", "decided_on"}),
 )
 
 

@@ -8,12 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minqing.catalogues import selectors as sel
-from minqing.catalogues.models import PowerCategory, ReformStatus
+from minqing.catalogues.models import Commendation, PowerCategory, ReformStatus
 from minqing.catalogues.services.commendations import AWARDED_BY_MAX, NAME_MAX, TITLE_MAX
 from minqing.catalogues.services.powers import CODE_MAX
 from minqing.catalogues.services.powers import NAME_MAX as ITEM_MAX
 from minqing.catalogues.services.reforms import RESULT_MAX
 from minqing.catalogues.services.reforms import TITLE_MAX as MEASURE_MAX
+from minqing.core.errors import DomainError, ErrorCode
 from minqing.orgs.models import Person, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -104,6 +105,12 @@ class CommendationForm(ActorForm):
         widget=forms.TextInput(attrs={"list": "common-titles"}),
     )
     date = forms.DateField(label=_("表彰日期"), widget=DATE)
+    decided_on = forms.DateField(
+        label=_("表彰决定日期"),
+        widget=DATE,
+        required=False,
+        help_text=Commendation._meta.get_field("decided_on").help_text,
+    )
     awarded_by = forms.CharField(label=_("授予机关"), max_length=AWARDED_BY_MAX, required=False)
     campaign = _campaign_field()
 
@@ -129,6 +136,12 @@ class CommendationForm(ActorForm):
         missing = not data.get("person_number") and not (data.get("name") or "").strip()
         if missing and "name" not in self.errors and "person_number" not in self.errors:
             self.add_error("name", _("请填写姓名或人员编号"))
+        decided_on, date = data.get("decided_on"), data.get("date")
+        if decided_on is not None and date is not None and decided_on > date:
+            err = DomainError(
+                ErrorCode.CATALOGUE_DECIDED_AFTER_DATE, value=decided_on.isoformat(), date=date.isoformat()
+            )
+            self.add_error("decided_on", err.message)
         return data
 
 

@@ -137,7 +137,9 @@ class Commendation(models.Model):
     """A commendation of a person (or a named honouree not in the system) of a unit.
 
     Key: (unit, name, title, date). ``name`` is always filled (copied from ``person`` when given),
-    so the public honour reads the same even if the person row goes away.
+    so the public honour reads the same even if the person row goes away. ``decided_on`` is the
+    date of the commendation decision (表彰决定), which precedes the ceremony (``date``) and is
+    the date the figures count it on; without one, ``date`` counts.
     """
 
     person = models.ForeignKey(
@@ -148,6 +150,12 @@ class Commendation(models.Model):
     path = models.CharField(max_length=255, editable=False)  # copy of unit.path
     title = models.CharField(_("荣誉称号"), max_length=100)
     date = models.DateField(_("表彰日期"))
+    decided_on = models.DateField(
+        _("表彰决定日期"),
+        null=True,
+        blank=True,
+        help_text=_("作出表彰决定的日期,统计时按此日期计入;留空时按表彰日期计入。"),
+    )
     awarded_by = models.CharField(_("授予机关"), max_length=100, blank=True)
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("专题"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

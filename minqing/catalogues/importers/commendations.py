@@ -1,9 +1,11 @@
 """``minqing import commendations FILE``: the 表彰 format (docs/import-formats.md).
 
-姓名, 人员编号, 单位代码, 单位名称 (ignored), 荣誉称号, 表彰日期, 授予机关, 专题名称.
+姓名, 人员编号, 单位代码, 单位名称 (ignored), 荣誉称号, 表彰日期, 表彰决定日期, 授予机关, 专题名称.
 Key: 单位代码 + 姓名 + 荣誉称号 + 表彰日期. 人员编号 is for people in the system (the name is
 then theirs: a blank 姓名 takes it, a different one is an error); someone not in the system is
-only named. Phone and ID numbers are never part of the format.
+only named. 表彰决定日期 is optional (a file without the column keeps what the records say; a
+blank cell clears it) and may not be after the 表彰日期. Phone and ID numbers are never part of
+the format.
 """
 
 from pathlib import Path
@@ -48,6 +50,17 @@ def read(check: CatalogueCheck, rec: Record) -> KeyedRow | None:
     title = check.text(rec, "title", TITLE_MAX, required=True)
     date = check.date(rec, "date", required=True)
     values: dict[str, Any] = {}
+    if check.cmap.has("decided_on"):
+        decided_on = check.date(rec, "decided_on")
+        if decided_on is not None and date is not None and decided_on > date:
+            check.add(
+                rec.row,
+                "decided_on",
+                decided_on.isoformat(),
+                ErrorCode.CATALOGUE_DECIDED_AFTER_DATE,
+                date=date.isoformat(),
+            )
+        values["decided_on"] = decided_on
     if check.cmap.has("person_number"):
         values["person"] = person
     if check.cmap.has("awarded_by"):

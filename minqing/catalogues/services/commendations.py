@@ -1,4 +1,7 @@
-"""Writes for commendations (表彰): a person (in the system or only named) of a unit, a title, a date."""
+"""Writes for commendations (表彰): a person (in the system or only named) of a unit, a title, a date.
+
+The optional decision date (表彰决定日期, ``decided_on``) may not be after the 表彰日期.
+"""
 
 import datetime as dt
 from collections.abc import Sequence
@@ -33,6 +36,15 @@ def resolve_name(actor: Any, name: str, person: Person | None) -> str:
     return person.name[:NAME_MAX]
 
 
+def check_decided_on(decided_on: dt.date | None, date: dt.date) -> dt.date | None:
+    """The decision date, which may not be after the commendation's date."""
+    if decided_on is not None and decided_on > date:
+        raise DomainError(
+            ErrorCode.CATALOGUE_DECIDED_AFTER_DATE, value=decided_on.isoformat(), date=date.isoformat()
+        )
+    return decided_on
+
+
 def _exists_error(unit: Unit, name: str, title: str, date: dt.date) -> DomainError:
     return DomainError(
         ErrorCode.CATALOGUE_COMMENDATION_EXISTS, unit=unit.name, name=name, title=title, date=date.isoformat()
@@ -57,11 +69,13 @@ def commendation_create(
     person: Person | None = None,
     awarded_by: str = "",
     campaign: Campaign | None = None,
+    decided_on: dt.date | None = None,
 ) -> Commendation:
     """A commendation of ``person`` (or of ``name``, someone not in the system) of ``unit``."""
     check_write(actor, unit.path)
     name = resolve_name(actor, name, person)
     title = required(title, "title", TITLE_MAX)
+    check_decided_on(decided_on, date)
     if _taken(unit, name, title, date):
         raise _exists_error(unit, name, title, date)
     row = Commendation.objects.create(
@@ -71,6 +85,7 @@ def commendation_create(
         path=unit.path,
         title=title,
         date=date,
+        decided_on=decided_on,
         awarded_by=awarded_by.strip()[:AWARDED_BY_MAX],
         campaign=campaign,
     )
@@ -89,15 +104,17 @@ def commendation_update(
     person: Person | None = None,
     awarded_by: str = "",
     campaign: Campaign | None = None,
+    decided_on: dt.date | None = None,
 ) -> Commendation:
-    """Change a commendation (its unit stays)."""
+    """Change a commendation (its unit stays); a blank ``decided_on`` clears the decision date."""
     check_write(actor, commendation.path)
     row = Commendation.objects.select_for_update().select_related("unit").get(pk=commendation.pk)
     name = resolve_name(actor, name, person)
     title = required(title, "title", TITLE_MAX)
+    check_decided_on(decided_on, date)
     if _taken(row.unit, name, title, date, exclude=row.pk):
         raise _exists_error(row.unit, name, title, date)
-    row.person, row.name, row.title, row.date = person, name, title, date
+    row.person, row.name, row.title, row.date, row.decided_on = person, name, title, date, decided_on
     row.awarded_by, row.campaign = awarded_by.strip()[:AWARDED_BY_MAX], campaign
     row.save()
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=row, detail=f"{row.unit.code} {title}")
@@ -107,7 +124,8 @@ def commendation_update(
 def commendation_row(
     *, unit: Unit, name: str, title: str, date: dt.date, values: dict[str, Any] | None = None
 ) -> KeyedRow:
-    """A row for :func:`commendations_upsert`; ``values`` ⊆ person, awarded_by, campaign."""
+    """A row for :func:`commendations_upsert`; ``values`` ⊆ person, awarded_by, campaign, decided_on
+    (a key left out keeps what the existing record says)."""
     return KeyedRow(unit, (("name", name), ("title", title), ("date", date)), dict(values or {}))
 
 
@@ -115,6 +133,7 @@ def _clean(row: KeyedRow) -> dict[str, Any]:
     key = dict(row.key)
     required(key["name"], "name", NAME_MAX)
     required(key["title"], "title", TITLE_MAX)
+    check_decided_on(row.values.get("decided_on"), key["date"])
     return row.values
 
 

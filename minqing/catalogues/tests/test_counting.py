@@ -17,6 +17,7 @@ from minqing.catalogues.models import PowerCategory, ReformStatus
 from minqing.catalogues.services.commendations import commendation_create
 from minqing.catalogues.services.powers import power_item_create
 from minqing.catalogues.services.reforms import reform_create, reform_result_add
+from minqing.reports.metrics import MetricContext, compute
 
 pytestmark = pytest.mark.django_db
 C = PowerCategory
@@ -110,6 +111,64 @@ def test_commendation_counts_by_title_and_year(cw) -> None:
     assert [(b.label, b.count) for b in s.by_year] == [("2016", 1), ("2015", 2)]
     f = sel.CommendationFilters.from_mapping(cw.users["county_office"], {"year": "2015", "q": "王"})
     assert [c.name for c in sel.commendations(cw.users["county_office"], f)] == ["王五"]
+
+
+def _decided_and_not(cw) -> None:
+    """张三 decided 2015-06-29, conferred 2015-07-01; 王五 without a decision date, 2015-07-01."""
+    commendation_create(
+        actor=None,
+        unit=cw.u["village_a"],
+        name="张三",
+        title="优秀基层党组织带头人",
+        date=dt.date(2015, 7, 1),
+        decided_on=dt.date(2015, 6, 29),
+        campaign=cw.campaign,
+    )
+    commendation_create(
+        actor=None,
+        unit=cw.u["village_b"],
+        name="王五",
+        title="优秀基层党组织带头人",
+        date=dt.date(2015, 7, 1),
+        campaign=cw.campaign,
+    )
+
+
+def test_commendation_counts_on_the_decision_date_else_the_date(cw) -> None:
+    _decided_and_not(cw)
+    path = cw.u["prefecture"].path
+    assert commendation_counts(path, end=dt.date(2015, 6, 28)) == 0
+    assert commendation_counts(path, end=dt.date(2015, 6, 29)) == 1  # 张三, on his decision date
+    assert commendation_counts(path, end=dt.date(2015, 6, 30)) == 1
+    assert commendation_counts(path, end=dt.date(2015, 7, 1)) == 2  # 王五, on his 表彰日期
+    assert commendation_counts(path, dt.date(2015, 6, 30), dt.date(2015, 7, 1)) == 1  # only 王五
+    assert commendation_counts(path, dt.date(2015, 7, 1), dt.date(2015, 7, 1), title="优秀共产党员") == 0
+
+
+def test_commendations_metric_counts_the_decision_date_over_the_date(cw) -> None:
+    _decided_and_not(cw)
+    city = cw.u["prefecture"]
+
+    def count(as_of: dt.date, campaign=cw.campaign) -> object:
+        ctx = MetricContext(unit=city, as_of=as_of, campaign=campaign)
+        return compute(ctx, ["commendations.count"])["commendations.count"].value
+
+    assert count(dt.date(2015, 6, 28)) == 0
+    assert count(dt.date(2015, 6, 29)) == 1
+    assert count(dt.date(2015, 6, 30)) == 1  # 王五 has no decision date: he counts from 07-01
+    assert count(dt.date(2015, 7, 1)) == 2
+    assert count(dt.date(2015, 6, 30), campaign=None) == 1  # the period from 1 January
+    # a decision in the previous year is outside a period starting on 1 January
+    commendation_create(
+        actor=None,
+        unit=cw.u["village_a"],
+        name="赵六",
+        title="优秀共产党员",
+        date=dt.date(2016, 1, 5),
+        decided_on=dt.date(2015, 12, 30),
+    )
+    assert count(dt.date(2016, 1, 31), campaign=None) == 0
+    assert count(dt.date(2015, 12, 31), campaign=None) == 3
 
 
 def test_selectors_are_scoped(cw) -> None:

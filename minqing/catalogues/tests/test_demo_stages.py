@@ -1,12 +1,13 @@
 """The catalogues' demo stage: written through the services, deterministic, a re-run changes nothing."""
 
 import dataclasses
+import datetime as dt
 import time
 
 import pytest
 
 from minqing.catalogues.counting import power_counts, reform_counts
-from minqing.catalogues.demo_stages import load_catalogues
+from minqing.catalogues.demo_stages import COMMENDATION, DECIDED, load_catalogues
 from minqing.catalogues.models import Commendation, PowerItem, ReformMeasure, ReformResult
 from minqing.demo.context import DemoContext
 from minqing.demo.orgnames import agency_names
@@ -41,7 +42,11 @@ def _snapshot() -> tuple[list, ...]:
         ),
         sorted(ReformMeasure.objects.values_list("unit__code", "title", "is_key", "status", "started_on")),
         sorted(ReformResult.objects.values_list("measure__title", "date", "text")),
-        sorted(Commendation.objects.values_list("unit__code", "name", "person__number", "title", "date")),
+        sorted(
+            Commendation.objects.values_list(
+                "unit__code", "name", "person__number", "title", "date", "decided_on"
+            )
+        ),
     )
 
 
@@ -67,6 +72,14 @@ def test_catalogues_stage_counts_deterministic_and_idempotent() -> None:
     r = reform_counts(path)
     assert (r.key, r.key_with_result) == (4, 3)
     assert Commendation.objects.filter(person__isnull=False).count() == 19
+    # the 15 leaders: decided two days before the ceremony, as in the Ulanqab replay
+    title, date, _body = COMMENDATION
+    assert dt.date(2015, 6, 29) == DECIDED
+    assert set(Commendation.objects.filter(title=title).values_list("date", "decided_on")) == {
+        (date, DECIDED)
+    }
+    assert Commendation.objects.filter(title=title).count() == 15
+    assert not Commendation.objects.exclude(title=title).filter(decided_on__isnull=False).exists()
     first = _snapshot()
     assert load_catalogues(ctx) == {"power_items": 0, "reforms": 0, "commendations": 0}
     assert _snapshot() == first

@@ -73,6 +73,18 @@ CROWS = [
     ],
     ["赵六", "", "150902101201", "", "优秀基层党组织带头人", "2015-07-01", "市委组织部", ""],
 ]
+# the format as exported now: with the optional 表彰决定日期 after the 表彰日期
+CH2 = [
+    "姓名",
+    "人员编号",
+    "单位代码",
+    "单位名称",
+    "荣誉称号",
+    "表彰日期",
+    "表彰决定日期",
+    "授予机关",
+    "专题名称",
+]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
@@ -238,6 +250,73 @@ def test_commendations_import(cw, tmp_path) -> None:
     assert Commendation.objects.count() == 2
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_commendations_decision_date_column(cw, tmp_path, suffix) -> None:
+    rows = [
+        [
+            "",
+            "PA001",
+            "150902001001",
+            "",
+            "优秀基层党组织带头人",
+            "2015-07-01",
+            "2015-06-29",
+            "市委组织部",
+            "",
+        ],
+        ["赵六", "", "150902101201", "", "优秀基层党组织带头人", "2015-07-01", "", "市委组织部", ""],
+    ]
+    path = write(tmp_path / f"c{suffix}", CH2, rows)
+    res = run("commendations", path, actor=cw.users["county_office"])
+    assert res.created == 2
+    assert Commendation.objects.get(name="张三").decided_on == dt.date(2015, 6, 29)
+    assert Commendation.objects.get(name="赵六").decided_on is None
+    res = run("commendations", path, actor=cw.users["county_office"])
+    assert (res.created, res.updated, res.unchanged) == (0, 0, 2)
+    # English header; a changed decision date updates the record
+    headers = ["unit_code", "name", "title", "date", "decided_on"]
+    res = run(
+        "commendations",
+        write(
+            tmp_path / f"d{suffix}",
+            headers,
+            [["150902101201", "赵六", "优秀基层党组织带头人", "2015-07-01", "2015-06-20"]],
+        ),
+    )
+    assert res.updated == 1 and Commendation.objects.get(name="赵六").decided_on == dt.date(2015, 6, 20)
+    # a decision after the 表彰日期, or not a date: the row is named and nothing is imported
+    bad = [
+        ["钱七", "", "150902101201", "", "优秀", "2015-07-01", "2015-07-02", "", ""],
+        ["孙八", "", "150902101201", "", "优秀", "2015-07-01", "六月", "", ""],
+        ["周九", "", "150902101201", "", "优秀", "2015-07-01", "2015-07-01", "", ""],
+    ]
+    issues = fails(
+        "commendations", write(tmp_path / f"bad{suffix}", CH2, bad), actor=cw.users["county_office"]
+    )
+    assert where(issues) == [(2, "表彰决定日期"), (3, "表彰决定日期")]
+    assert "晚于表彰日期 2015-07-01" in str(issues[0]) and "2015-07-02" in str(issues[0])
+    assert Commendation.objects.count() == 2
+
+
+def test_commendations_old_file_without_the_decision_date_column(cw, tmp_path) -> None:
+    """A file of the format before 表彰决定日期 imports; the decision dates recorded are kept."""
+    commendation_create(
+        actor=None,
+        unit=cw.u["village_b"],
+        name="赵六",
+        title="优秀基层党组织带头人",
+        date=dt.date(2015, 7, 1),
+        decided_on=dt.date(2015, 6, 29),
+        awarded_by="市委组织部",
+    )
+    path = write(tmp_path / "old.xlsx", CH, CROWS)
+    res = run("commendations", path, actor=cw.users["county_office"])
+    assert (res.created, res.updated, res.unchanged) == (1, 0, 1)
+    assert Commendation.objects.get(name="张三").decided_on is None
+    assert Commendation.objects.get(name="赵六").decided_on == dt.date(2015, 6, 29)
+    assert (run("commendations", path).created, run("commendations", path).unchanged) == (0, 2)
+
+
 def test_command_line(cw, tmp_path, capsys) -> None:
     call_command("import_data", "powers", str(write(tmp_path / "p.csv", PH, PROWS)), "--no-progress")
     assert "新增 3 条" in capsys.readouterr().out
@@ -266,7 +345,12 @@ def _catalogues(cw) -> None:
     reform_result_add(actor=None, measure=m, date=dt.date(2015, 3, 4), text="成果二")
     reform_create(actor=None, unit=civil, title="无成果", started_on=dt.date(2014, 1, 1))
     commendation_create(
-        actor=None, unit=cw.u["village_a"], person=cw.people["zhang"], title="优秀", date=dt.date(2015, 7, 1)
+        actor=None,
+        unit=cw.u["village_a"],
+        person=cw.people["zhang"],
+        title="优秀",
+        date=dt.date(2015, 7, 1),
+        decided_on=dt.date(2015, 6, 29),
     )
     commendation_create(
         actor=None,
@@ -307,7 +391,9 @@ def test_round_trip_export_reimports_unchanged(cw, tmp_path, kind) -> None:
     assert {name: export(root, "csv") for name, export, _m in EXPORTS} == first
     assert [len(x) for x in snapshot()[:2]] == [len(x) for x in before[:2]]
     assert snapshot()[2] == before[2] == 2
-    assert Commendation.objects.get(name="张三").person == cw.people["zhang"]
+    zhang = Commendation.objects.get(name="张三")
+    assert (zhang.person, zhang.decided_on) == (cw.people["zhang"], dt.date(2015, 6, 29))
+    assert Commendation.objects.get(name="赵六").decided_on is None
 
 
 def test_export_is_scoped_and_never_holds_identity(cw) -> None:
@@ -316,5 +402,7 @@ def test_export_is_scoped_and_never_holds_identity(cw) -> None:
     assert text.splitlines()[0] == ",".join(PH)
     assert "处罚" in text and "许可" not in text
     text = export_commendations(sel.commendations(cw.users["root"]), "csv").decode("utf-8-sig")
+    assert text.splitlines()[0] == ",".join(CH2)
     assert "张三" in text and "PA001" in text
+    assert "2015-07-01,2015-06-29," in text and "2016-07-01,," in text
     assert "13912345678" not in text and "150902199001011234" not in text

@@ -215,6 +215,37 @@ def test_commendation_create_and_edit(client, cw) -> None:
     assert snapshot() == before
 
 
+def test_commendation_decision_date_shown_and_edited(client, cw) -> None:
+    c = login(client, cw.users["county_office"])
+    data = {
+        "name": "赵六",
+        "unit_code": "150902001001",
+        "title": "优秀基层党组织带头人",
+        "date": "2015-07-01",
+        "decided_on": "2015-06-29",
+    }
+    html = c.get(reverse("catalogues:commendation_new")).content.decode()
+    assert 'name="decided_on"' in html and "表彰决定日期" in html
+    resp = c.post(reverse("catalogues:commendation_new"), data)
+    row = Commendation.objects.get()
+    assert resp.status_code == 302 and row.decided_on == dt.date(2015, 6, 29)
+    html = c.get(reverse("catalogues:commendation", args=[row.pk])).content.decode()
+    assert "2015-06-29" in html and 'value="2015-06-29"' in html  # the facts and the edit form
+    assert "2015-06-29" in c.get(reverse("catalogues:commendations")).content.decode()
+    # a decision after the 表彰日期: the form says so on the field, nothing changes
+    before = snapshot()
+    resp = c.post(reverse("catalogues:commendation", args=[row.pk]), {**data, "decided_on": "2015-07-02"})
+    assert resp.status_code == 200 and "晚于表彰日期 2015-07-01" in resp.content.decode()
+    assert resp.context["form"].errors["decided_on"]
+    late = {**data, "name": "钱七", "decided_on": "2015-07-02"}
+    resp = c.post(reverse("catalogues:commendation_new"), late)
+    assert resp.status_code == 200 and snapshot() == before
+    # cleared on edit
+    resp = c.post(reverse("catalogues:commendation", args=[row.pk]), {**data, "decided_on": ""})
+    row.refresh_from_db()
+    assert resp.status_code == 302 and row.decided_on is None
+
+
 def _upload(c, name, path):
     with path.open("rb") as f:
         return c.post(reverse(f"catalogues:{name}"), {"file": SimpleUploadedFile(path.name, f.read())})

@@ -198,6 +198,75 @@ def test_commendation_person_or_name(cw) -> None:
     assert (c.title, c.date, c.awarded_by) == ("优秀共产党员", D, "")
 
 
+def test_commendation_decision_date(cw) -> None:
+    unit, office = cw.u["village_a"], cw.users["county_office"]
+    c = commendation_create(
+        actor=office,
+        unit=unit,
+        name="赵六",
+        title="优秀基层党组织带头人",
+        date=dt.date(2015, 7, 1),
+        decided_on=dt.date(2015, 6, 29),
+    )
+    c.refresh_from_db()
+    assert (c.date, c.decided_on) == (dt.date(2015, 7, 1), dt.date(2015, 6, 29))
+    same_day = commendation_create(
+        actor=office, unit=unit, name="钱七", title="优秀", date=D, decided_on=D
+    )  # the decision may be made on the day itself
+    assert same_day.decided_on == D
+    assert commendation_create(actor=office, unit=unit, name="孙八", title="优秀", date=D).decided_on is None
+    before = snapshot()
+    with pytest.raises(DomainError) as exc:  # a decision after the commendation: refused
+        commendation_create(
+            actor=office, unit=unit, name="周九", title="优秀", date=D, decided_on=D + dt.timedelta(days=1)
+        )
+    assert exc.value.code == ErrorCode.CATALOGUE_DECIDED_AFTER_DATE
+    assert "表彰决定日期" in exc.value.message and D.isoformat() in exc.value.message
+    with pytest.raises(DomainError) as exc:  # an update moving the date before the decision
+        commendation_update(
+            actor=office,
+            commendation=c,
+            name="赵六",
+            title="优秀基层党组织带头人",
+            date=dt.date(2015, 6, 28),
+            decided_on=dt.date(2015, 6, 29),
+        )
+    assert exc.value.code == ErrorCode.CATALOGUE_DECIDED_AFTER_DATE
+    bad = commendation_row(
+        unit=unit, name="吴十", title="优秀", date=D, values={"decided_on": D + dt.timedelta(days=3)}
+    )
+    with pytest.raises(DomainError) as exc:
+        commendations_upsert(actor=office, rows=[bad])
+    assert exc.value.code == ErrorCode.CATALOGUE_DECIDED_AFTER_DATE
+    assert snapshot() == before
+    c.refresh_from_db()
+    assert c.decided_on == dt.date(2015, 6, 29)
+    commendation_update(
+        actor=office, commendation=c, name="赵六", title="优秀基层党组织带头人", date=dt.date(2015, 7, 1)
+    )
+    c.refresh_from_db()
+    assert c.decided_on is None  # the form left it blank: cleared
+
+
+def test_commendation_upsert_sets_keeps_and_clears_the_decision_date(cw) -> None:
+    unit, date = cw.u["village_a"], dt.date(2015, 7, 1)
+
+    def row(**values: object):
+        return commendation_row(unit=unit, name="赵六", title="优秀", date=date, values=values)
+
+    decided = dt.date(2015, 6, 29)
+    assert commendations_upsert(actor=None, rows=[row(decided_on=decided)]).created == 1
+    assert commendations_upsert(actor=None, rows=[row(decided_on=decided)]).unchanged == 1
+    # a row without the decision date (a file without the column) keeps it
+    res = commendations_upsert(actor=None, rows=[row(awarded_by="市委")])
+    assert res.updated == 1 and Commendation.objects.get().decided_on == decided
+    assert commendations_upsert(actor=None, rows=[row()]).unchanged == 1
+    assert Commendation.objects.get().decided_on == decided
+    # a blank decision date clears it
+    assert commendations_upsert(actor=None, rows=[row(decided_on=None)]).updated == 1
+    assert Commendation.objects.get().decided_on is None
+
+
 def test_power_upsert_creates_updates_and_leaves_unchanged(cw) -> None:
     rows = [
         power_row(unit=cw.u["city_police"], category="licensing", name="甲", values={"legal_basis": "一"}),

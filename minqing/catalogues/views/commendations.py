@@ -62,6 +62,7 @@ def commendation_new(request: HttpRequest) -> HttpResponse:
                 name=d["name"],
                 title=d["title"],
                 date=d["date"],
+                decided_on=d["decided_on"],
                 awarded_by=d["awarded_by"],
                 campaign=d.get("campaign"),
             )
@@ -80,6 +81,7 @@ def _initial(c: Commendation) -> dict[str, object]:
         "name": c.name,
         "title": c.title,
         "date": c.date,
+        "decided_on": c.decided_on,
         "awarded_by": c.awarded_by,
         "campaign": c.campaign_id,
     }
@@ -105,6 +107,7 @@ def commendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     name=d["name"],
                     title=d["title"],
                     date=d["date"],
+                    decided_on=d["decided_on"],
                     awarded_by=d["awarded_by"],
                     campaign=d.get("campaign"),
                 )

@@ -3,9 +3,9 @@
 ``differences(code)`` computes every figure of the article for the seed unit (``152201`` or
 ``150900``) as of the article's date, in the campaign running then, and lists the figures whose
 value is not the article's, each with its reason. Shares are compared at the article's precision
-(three decimals). The known reasons: the real 2023 tree has other units than the articles counted
-(the replay covers those that exist), and the Ulanqab commendations are dated after the article's
-as-of date. A figure that differs for a reason not listed here is a defect of the replay.
+(three decimals). The known reason: the real 2023 tree has other units than the articles counted
+(the replay covers those that exist). A figure that differs for a reason not listed here is a
+defect of the replay.
 """
 
 import datetime as dt
@@ -36,9 +36,6 @@ REASONS = {
     "demonstration.covered.village": f"{TREE}:全部村级单位有示范联系",
     "demonstration.covered.grid": "演示规模的网格数与原文不同,回放覆盖全部网格",
     "demonstration.households": "演示规模的户数与原文不同,回放覆盖全部网格的户",
-    "commendations.count": (
-        "原文的表彰在 2015-07-01,晚于截止日期 2015-06-30,按表彰日期不计入;截至 2015-07-01 计入"
-    ),
 }
 
 

@@ -2,18 +2,20 @@
 
 The power list and the reforms are standing registers, counted as they stand at the as-of date
 (``minqing.catalogues.counting``), not only what was added in the period; commendations are
-those dated in the period. With a campaign, reforms and commendations of another campaign are
-left out (those of no campaign count).
+those whose decision date (表彰决定日期; without one, the 表彰日期) falls in the period. With a
+campaign, reforms and commendations of another campaign are left out (those of no campaign count).
 """
 
 from django.utils.translation import gettext_lazy as _
 
 from minqing.catalogues.counting import (
+    COUNTED_ON,
     PowerSummary,
     ReformSummary,
     power_counts,
     reform_summary,
     reforms_as_of,
+    with_counted_on,
 )
 from minqing.catalogues.models import Commendation
 from minqing.core.paths import prefix_q
@@ -112,11 +114,10 @@ def reform_key_with_result(ctx: MetricContext) -> int:
     label=_("表彰"),
     word=_("名"),
     definition=_(
-        "单位为本单位或下级单位、表彰日期在统计期内的表彰人次(任一荣誉称号;有专题时不含其他专题的表彰)。"
+        "单位为本单位或下级单位、表彰决定日期(没有表彰决定日期的按表彰日期)在统计期内的表彰人次"
+        "(任一荣誉称号;有专题时不含其他专题的表彰)。"
     ),
 )
 def commendations(ctx: MetricContext) -> int:
-    qs = Commendation.objects.filter(
-        prefix_q(ctx.unit.path), ctx.in_period("date", dated=True), ctx.of_campaign_or_none()
-    )
-    return qs.count()
+    qs = with_counted_on(Commendation.objects.filter(prefix_q(ctx.unit.path), ctx.of_campaign_or_none()))
+    return qs.filter(ctx.in_period(COUNTED_ON, dated=True)).count()

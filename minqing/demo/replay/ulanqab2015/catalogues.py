@@ -9,9 +9,12 @@ grassroots party organisations.
   2015-06-30; a few more published in October. It includes the catalogues stage's sample items.
 - Reforms: started between January 2014 and June 2015, results dated by 2015-06-30; a few
   measures and results later. It includes the catalogues stage's sample measures and results.
-- Commendations: 103 on 2015-07-01, the day the article gives: after 2015-06-30, so a bulletin
-  as of that date does not count them (the stage's notes say so). The catalogues stage's 15 are
-  among them.
+- Commendations: 103 with the 表彰日期 2015-07-01, the day of the ceremony the article gives,
+  and the 表彰决定日期 2015-06-29: the article gives no decision date; the replay assumes the
+  decision was made two days before the ceremony (``DECIDED``), as a commendation is decided
+  before it is conferred. Commendations count on their decision date, so a bulletin as of
+  2015-06-30 counts the 103, as the article does (the stage's notes state the assumption). The
+  catalogues stage's 15 are among them, with the same dates.
 
 Written with the catalogue services' upserts (keyed, so a second run changes nothing).
 """
@@ -21,7 +24,7 @@ import random
 from collections import defaultdict
 
 from minqing.campaigns.models import Campaign
-from minqing.catalogues.demo_stages import COMMENDATION, COMMENDED, POWERS, REFORMS
+from minqing.catalogues.demo_stages import COMMENDATION, COMMENDED, DECIDED, POWERS, REFORMS
 from minqing.catalogues.models import ReformStatus
 from minqing.catalogues.services._common import KeyedRow
 from minqing.catalogues.services.commendations import commendation_row, commendations_upsert
@@ -204,9 +207,9 @@ def reform_rows(ctx: DemoContext, deps: dict[str, Unit]) -> tuple[list[KeyedRow]
 
 
 def commendation_rows(ctx: DemoContext, world: World, campaign: Campaign) -> list[KeyedRow]:
-    """103 leaders of grassroots party organisations, commended on 2015-07-01: the catalogues
-    stage's 15 village secretaries (the same draw) and 88 more from villages, communities and
-    enterprises."""
+    """103 leaders of grassroots party organisations, decided on 2015-06-29 (assumed) and
+    commended on 2015-07-01: the catalogues stage's 15 village secretaries (the same draw, the
+    same dates) and 88 more from villages, communities and enterprises."""
     title, date, body = COMMENDATION
     secretaries = list(
         Person.objects.filter(prefix_q(world.city.path), unit__kind=UnitKind.VILLAGE, duties__contains="书记")
@@ -235,7 +238,7 @@ def commendation_rows(ctx: DemoContext, world: World, campaign: Campaign) -> lis
             name=p.name,
             title=title,
             date=date,
-            values={"person": p, "awarded_by": body, "campaign": campaign},
+            values={"person": p, "awarded_by": body, "campaign": campaign, "decided_on": DECIDED},
         )
         for p in first + sorted(more, key=lambda p: p.number)
     ]
@@ -254,8 +257,8 @@ def load(ctx: DemoContext, world: World, campaign: Campaign, notes: Notes) -> di
     _, date, _ = COMMENDATION
     notes.add(
         f"表彰:原文的 {FIG['commendations.count']} 名优秀基层党组织带头人于 {date:%Y年%m月%d日} 表彰,"
-        f"在截止日期 {AS_OF:%Y年%m月%d日} 之后;按表彰日期统计,截至 {AS_OF} 的简报计 0 名,截至 {date} 计 "
-        f"{FIG['commendations.count']} 名"
+        f"原文未给出表彰决定日期,回放假定为表彰前两天的 {DECIDED:%Y年%m月%d日};"
+        f"表彰按表彰决定日期统计,因此截至 {AS_OF:%Y年%m月%d日} 的简报计入这 {FIG['commendations.count']} 名"
     )
     return {
         "power_items": powers.created,
