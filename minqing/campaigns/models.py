@@ -23,6 +23,11 @@ class Campaign(models.Model):
     path = models.CharField(max_length=255, editable=False)  # copy of scope.path
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    bulletin_notes = models.TextField(
+        _("简报说明"),
+        blank=True,
+        help_text=_("每行一条,印在本专题每期简报正文之后,例如统计口径或与往期、原文数字不同的原因。"),
+    )
 
     class Meta:
         verbose_name = _("专题")

@@ -25,6 +25,7 @@ def campaign_create(
     start_date: dt.date,
     end_date: dt.date | None = None,
     kind: str = CampaignKind.THEMED,
+    bulletin_notes: str = "",
 ) -> Campaign:
     """A new campaign over ``scope``'s subtree; ``actor=None`` is the system (imports, demo)."""
     if actor is not None and not can_access_unit(actor, scope, CAMPAIGN_ROLES):
@@ -43,6 +44,7 @@ def campaign_create(
         path=scope.path,
         start_date=start_date,
         end_date=end_date,
+        bulletin_notes=clean_notes(bulletin_notes),
     )
     try:
         with transaction.atomic():
@@ -51,3 +53,32 @@ def campaign_create(
         raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="name", value=name) from err
     audit(actor=actor, action=AuditEvent.Action.CREATE, obj=campaign, detail=campaign.name)
     return campaign
+
+
+NOTES_MAX = 4000
+
+
+def clean_notes(text: str) -> str:
+    """One note per line, blank lines and surrounding spaces dropped."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def note_lines(campaign: Campaign) -> list[str]:
+    return [line for line in campaign.bulletin_notes.splitlines() if line.strip()]
+
+
+@transaction.atomic
+def campaign_set_bulletin_notes(*, actor: Any, campaign: Campaign, notes: str) -> Campaign:
+    """Replace the notes printed after every bulletin of ``campaign`` (office of its scope unit)."""
+    if actor is not None and not can_access_unit(actor, campaign.scope, CAMPAIGN_ROLES):
+        raise PermissionDeniedError()
+    text = clean_notes(notes)
+    if len(text) > NOTES_MAX:
+        raise DomainError(ErrorCode.BULLETIN_NOTES_TOO_LONG, length=len(text), max=NOTES_MAX)
+    row = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if row.bulletin_notes == text:
+        return row
+    row.bulletin_notes = text
+    row.save(update_fields=["bulletin_notes"])
+    audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=row, detail=f"bulletin notes: {len(text)} chars")
+    return row

@@ -80,6 +80,7 @@ class ErrorCode(Enum):
     CATALOGUE_REFORM_EXISTS = _("{unit} 已有改革举措“{title}”")
     CATALOGUE_RESULT_EXISTS = _("该改革举措在 {date} 已记录相同的改革成果")
     CATALOGUE_COMMENDATION_EXISTS = _("{unit} 的 {name} 已于 {date} 获“{title}”表彰")
+    CATALOGUE_DECIDED_AFTER_DATE = _("表彰决定日期“{value}”晚于表彰日期 {date}")
     CATALOGUE_PERSON_NAME_MISMATCH = _("姓名“{value}”与人员编号 {number} 的姓名“{name}”不一致")
     CATALOGUE_ROWS_DISAGREE = _("同一改革举措的各行应一致:“{value}”与第 {first} 行的“{other}”不同")
     CATALOGUE_RESULT_INCOMPLETE = _("成果日期和成果内容须同时填写")
@@ -122,7 +123,8 @@ class ErrorCode(Enum):
         "占位符“{{{name}}}”不是已登记的统计指标(可用 {{unit}}、{{as_of}}、{{campaign}} 或统计指标编号)"
     )
     BULLETIN_BAD_PLACEHOLDER = _(
-        "占位符“{{{name}}}”格式不正确:应为统计指标编号(小写字母、数字、下划线和点),可加“:万”"
+        "占位符“{{{name}}}”格式不正确:应为统计指标编号(小写字母、数字、下划线和点),"
+        "可加“:万”,或加“|值为0时的文字|其他时的文字”"
     )
     BULLETIN_UNBALANCED_BRACE = _(
         "第 {line} 行第 {column} 个字符的花括号“{brace}”没有配对;字面的花括号请写成 {{{{ 或 }}}}"
@@ -131,6 +133,7 @@ class ErrorCode(Enum):
     BULLETIN_NO_CAMPAIGN = _("{date} 没有覆盖单位“{unit}”的正在开展的专题,请指定专题")
     BULLETIN_NO_TEMPLATE = _("“{kind}”类专题还没有简报模板,请先新建模板")
     BULLETIN_FUTURE_DATE = _("截止日期 {value} 晚于今天,不能发布简报")
+    BULLETIN_NOTES_TOO_LONG = _("简报说明共 {length} 个字符,超过上限 {max} 个字符")
     BULLETIN_PDF_UNAVAILABLE = _(
         "无法生成 PDF:本机缺少 WeasyPrint 所需的系统库(如 pango),请安装后重试,或下载 DOCX。原因:{reason}"
     )

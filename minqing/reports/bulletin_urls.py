@@ -8,6 +8,7 @@ urlpatterns = [
     path("", bulletins.index, name="index"),
     path("download/<str:fmt>/", bulletins.download, name="download"),
     path("publish/", bulletins.publish, name="publish"),
+    path("notes/", bulletins.notes, name="notes"),
     path("published/", bulletins.published, name="published"),
     path("published/export/", bulletins.published_export, name="published_export"),
     path("published/check/", bulletins.published_check_all, name="published_check_all"),

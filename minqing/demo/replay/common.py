@@ -26,7 +26,7 @@ from minqing.activities.services.bulk import (
     insert_rows,
 )
 from minqing.campaigns.models import Campaign
-from minqing.campaigns.services import campaign_create
+from minqing.campaigns.services import campaign_create, campaign_set_bulletin_notes, note_lines
 from minqing.core.batching import chunked
 from minqing.core.paths import prefix_q
 from minqing.core.workdays import WorkCalendar
@@ -65,9 +65,12 @@ class Notes:
 
     title: str
     lines: list[str] = field(default_factory=list)
+    demo_only: set[str] = field(default_factory=set)  # about the run itself, not the figures
 
-    def add(self, line: str) -> None:
+    def add(self, line: str, *, bulletin: bool = True) -> None:
         self.lines.append(line)
+        if not bulletin:
+            self.demo_only.add(line)
 
     def write(self, ctx: DemoContext) -> None:
         if not self.lines:
@@ -76,6 +79,14 @@ class Notes:
         for line in self.lines:
             ctx.out.write(f"    - {line}\n")
         ctx.cache.setdefault("notes", []).extend(f"{self.title}:{line}" for line in self.lines)
+
+    def print_in_bulletins(self, campaign: Campaign) -> None:
+        """Add the notes on figures to the campaign's bulletin notes, so each bulletin states
+        where and why it differs from the article; notes already there are kept, none repeated."""
+        have = note_lines(campaign)
+        new = [line for line in self.lines if line not in have and line not in self.demo_only]
+        if new:
+            campaign_set_bulletin_notes(actor=None, campaign=campaign, notes="\n".join(have + new))
 
 
 # --- the campaign ------------------------------------------------------------------------
@@ -91,7 +102,8 @@ def campaign_get_or_create(
     if (found.scope_id, found.start_date, found.end_date, found.kind) != (scope.pk, start, end, kind):
         notes.add(
             f"专题“{name}”已存在(范围{found.scope.name},{found.start_date}至{found.end_date or '—'}),"
-            f"沿用该专题;本次回放的记录均在{start}之后"
+            f"沿用该专题;本次回放的记录均在{start}之后",
+            bulletin=False,
         )
     return found
 

@@ -4,7 +4,8 @@ The seed demo (the real trees, 10,107 grids, 560,000 households, the cadres, and
 loaded once for this module inside a transaction that is rolled back at the end; each test runs
 in a savepoint of it. Figures are read through ``compute`` and through ``minqing bulletin
 --format json``; the figures that count units of the real tree are the tree's (and differ from
-the article, as the notes say); the Ulanqab commendations are dated after the article's date.
+the article, as the notes say); the Ulanqab commendations, conferred after the article's date,
+count on their (assumed) decision date before it.
 """
 
 import datetime as dt
@@ -19,7 +20,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from minqing.activities.models import Activity, Attendance, Interview, Visit, WorkPlan
-from minqing.catalogues.models import PowerItem
+from minqing.catalogues.models import Commendation, PowerItem
 from minqing.core.paths import prefix_q
 from minqing.demo.context import DemoContext
 from minqing.demo.registry import stages_for
@@ -94,8 +95,10 @@ def _tree_ulanqab() -> dict[str, int]:
 def _expected(code: str) -> dict[str, Any]:
     if code == ULANHOT_CODE:
         return {**ARTICLE_ULANHOT, **_tree_ulanhot()}
-    # the 103 commendations are dated 2015-07-01, after the article's date (see test_commendations)
-    return {**ARTICLE_ULANQAB, **_tree_ulanqab(), "commendations.count": 0}
+    # the 103 commendations (conferred 2015-07-01) count on their decision date, 2015-06-29
+    expected = {**ARTICLE_ULANQAB, **_tree_ulanqab()}
+    assert expected["commendations.count"] == 103
+    return expected
 
 
 def _check(values: dict[str, Any], expected: dict[str, Any]) -> None:
@@ -120,16 +123,32 @@ def test_every_seed_figure_from_the_bulletin_json(seed_demo: Any, code: str, as_
     _check(values, expected)
 
 
-def test_the_differences_are_the_tree_and_the_commendation_date(seed_demo: Any) -> None:
+def test_the_bulletins_state_the_differences_in_the_articles_words(seed_demo: Any) -> None:
+    def text(code: str, as_of: str) -> str:
+        out = io.StringIO()
+        call_command("bulletin", "--unit", code, "--as-of", as_of, stdout=out)
+        return out.getvalue()
+
+    ulanhot = text("152201", "2019-12-20")
+    assert "14个镇和街道、121个嘎查村和社区" in ulanhot
+    assert "每名处级领导干部均形成了调研报告。" in ulanhot
+    notes = ulanhot.strip().splitlines()[-1]
+    assert notes.startswith("（说明：") and "原文 111 个" in notes and "121 个嘎查村和社区" in notes
+    ulanqab = text("150900", "2015-06-30")
+    assert "党委(党组)书记讲专题党课全部结束," in ulanqab
+    assert "110个苏木乡镇(街道办事处)" in ulanqab and "1517个嘎查村(社区)" in ulanqab
+    assert "103名优秀基层党组织带头人" in ulanqab
+    notes = ulanqab.strip().splitlines()[-1]
+    assert notes.startswith("（说明：") and "原文 107" in notes and "原文 1,550" in notes
+    assert "回放假定为表彰前两天的 2015年06月29日" in notes
+
+
+def test_the_differences_are_the_tree(seed_demo: Any) -> None:
     ulanhot = {d.metric: d for d in differences(ULANHOT_CODE)}
     assert set(ulanhot) == {"orgs.following.village"}
     assert (ulanhot["orgs.following.village"].article, ulanhot["orgs.following.village"].value) == (111, 121)
     ulanqab = {d.metric: d for d in differences(ULANQAB_CODE)}
-    assert set(ulanqab) == {
-        "demonstration.covered.township",
-        "demonstration.covered.village",
-        "commendations.count",
-    }
+    assert set(ulanqab) == {"demonstration.covered.township", "demonstration.covered.village"}
     assert all(d.reason != "未说明" for d in [*ulanhot.values(), *ulanqab.values()])
 
 
@@ -138,14 +157,25 @@ def test_the_notes_say_what_differs(seed_demo: Any) -> None:
     assert report.missing == []
     assert "原文 111 个" in out and "121 个嘎查村和社区" in out
     assert "原文 107" in out and "原文 1,550" in out and "1,517" in out
-    assert "2015年07月01日" in out
+    assert "2015年07月01日" in out and "回放假定为表彰前两天的 2015年06月29日" in out
 
 
-def test_commendations_count_from_their_date(seed_demo: Any) -> None:
+def test_commendations_count_from_their_decision_date(seed_demo: Any) -> None:
     ctx = seed_context(ULANQAB_CODE)
-    day_after = MetricContext(unit=ctx.unit, as_of=dt.date(2015, 7, 1), campaign=ctx.campaign)
-    assert compute(ctx, ["commendations.count"])["commendations.count"].value == 0
-    assert compute(day_after, ["commendations.count"])["commendations.count"].value == 103
+    city = Commendation.objects.filter(prefix_q(ctx.unit.path), title="优秀基层党组织带头人")
+    assert city.count() == 103
+    assert set(city.values_list("date", "decided_on")) == {(dt.date(2015, 7, 1), dt.date(2015, 6, 29))}
+
+    def count(as_of: dt.date) -> Any:
+        at = MetricContext(unit=ctx.unit, as_of=as_of, campaign=ctx.campaign)
+        return compute(at, ["commendations.count"])["commendations.count"].value
+
+    assert count(dt.date(2015, 6, 28)) == 0
+    assert count(dt.date(2015, 6, 29)) == 103
+    assert count(dt.date(2015, 6, 30)) == 103
+    out = io.StringIO()
+    call_command("bulletin", "--unit", "150900", "--as-of", "2015-06-28", "--format", "json", stdout=out)
+    assert json.loads(out.getvalue())["commendations.count"] == 0
 
 
 def test_records_after_the_articles_dates_are_left_out(seed_demo: Any) -> None:

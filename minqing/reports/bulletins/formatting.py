@@ -4,8 +4,9 @@
   is not whole (a length in 公里) keeps at most two decimals, trailing zeros dropped;
 - share: a fraction printed as a percentage with one decimal, a trailing ".0" dropped
   (0.796 → 79.6%, 0.84 → 84%);
-- amount: money (亿元, 万元, 元) with two decimals (17.75 亿元); any other amount (a quantity in
-  户, 间, 公里 …) like a count: whole numbers plain, else at most two decimals;
+- amount: money (亿元, 万元, 元, or their English words) with two decimals (17.75 亿元); any
+  other amount (a quantity in 户, 间, 公里 …) like a count: whole numbers plain, else at most two
+  decimals;
 - the ``万`` modifier (``{demonstration.households:万}``): in ten thousands, one decimal, a
   trailing ".0" dropped (560000 → 56);
 - a date: 2019年12月20日.
@@ -15,12 +16,24 @@ Rounding is half-up on the decimal value, so 0.7955 prints 79.6%, never a binary
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+from django.utils.translation import gettext, override
 
 Number = int | float | Decimal
 
 KINDS = ("count", "share", "amount")
 MODIFIERS = {"万": 10_000}
 MONEY_WORDS = ("亿元", "万元", "元")
+
+
+@cache
+def money_words() -> frozenset[str]:
+    """The money words in Chinese and as the English catalogue translates them (a figure's word
+    is frozen in Chinese, but a caller may hold the word in the active language)."""
+    with override("en"):
+        english = {gettext(w) for w in MONEY_WORDS}
+    return frozenset(MONEY_WORDS) | english
 
 
 def as_decimal(value: Number) -> Decimal:
@@ -50,7 +63,7 @@ def format_value(value: Number, kind: str = "count", modifier: str = "", word: s
         return _fixed(d / MODIFIERS[modifier], 1, trim=True)
     if kind == "share":
         return _fixed(d * 100, 1, trim=True) + "%"
-    if kind == "amount" and word in MONEY_WORDS:
+    if kind == "amount" and word in money_words():
         return _fixed(d, 2, trim=False)
     return _fixed(d, 2, trim=True)
 

@@ -33,7 +33,9 @@ class TemplateForm(forms.Form):
         label=_("正文"),
         help_text=_(
             "每行一段。数字一律写成统计指标的占位符,如 {study.reading_class.sessions};"
-            "{demonstration.households:万} 以万为单位;字面的花括号写成 {{ 或 }}。"
+            "{demonstration.households:万} 以万为单位;"
+            "{lectures.secretaries_without_lecture|全部结束|尚未讲的#人} 在值为 0 时印第一段文字,"
+            "否则印第二段文字(# 代表数值);字面的花括号写成 {{ 或 }}。"
         ),
         widget=forms.Textarea(attrs={"rows": 18, "cols": 90}),
     )

@@ -2,6 +2,7 @@
 
 - generate (see the bulletin page, download): anyone with a role on the unit or above it;
 - publish: the office (领导小组办公室) of the unit or of a unit above it;
+- edit a campaign's bulletin notes: the office of the campaign's scope unit or above;
 - check a published bulletin: anyone who may see it (the check only records a recount);
 - edit the templates, which every unit shares: the office of a county-level or higher
   territorial unit (province, prefecture, county), or a superuser.
@@ -9,6 +10,8 @@
 
 from typing import Any
 
+from minqing.campaigns.models import Campaign
+from minqing.campaigns.services import CAMPAIGN_ROLES
 from minqing.orgs.enums import Role, UnitKind
 from minqing.orgs.models import RoleAssignment, Unit
 from minqing.orgs.scoping import actor_prefixes, can_access_path, can_access_unit
@@ -28,6 +31,11 @@ def can_publish(actor: Any, unit: Unit) -> bool:
 
 def can_publish_anywhere(actor: Any) -> bool:
     return actor_prefixes(actor, PUBLISH_ROLES) != []
+
+
+def can_edit_notes(actor: Any, campaign: Campaign) -> bool:
+    """The campaign's bulletin notes: the office of its scope unit or above (as it creates it)."""
+    return actor is None or can_access_unit(actor, campaign.scope, CAMPAIGN_ROLES)
 
 
 def can_see_path(actor: Any, path: str) -> bool:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from minqing.campaigns.models import Campaign, CampaignKind
+from minqing.campaigns.services import note_lines
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
@@ -65,6 +66,17 @@ def _figure_rows(values: dict[str, Any]) -> list[FigureRow]:
     return rows
 
 
+def notes_paragraph(lines: list[str]) -> str | None:
+    """The campaign's bulletin notes as one closing paragraph in the 附注 form of GB/T 9704
+    (in full-width parentheses): ``（说明：…）``, numbered when there are several."""
+    items = [line.strip().rstrip("。;；") for line in lines if line.strip()]
+    if not items:
+        return None
+    if len(items) == 1:
+        return f"（说明：{items[0]}。）"
+    return "（说明：" + "；".join(f"{i}.{item}" for i, item in enumerate(items, 1)) + "。）"
+
+
 def _render_doc(
     *,
     unit: Unit,
@@ -78,7 +90,8 @@ def _render_doc(
     by_id = {f.id: Figure(f.value, f.kind, f.word) for f in figures}
     rendered_title = render(title, by_id, facts).strip()
     paragraphs = [line.strip() for line in render(body, by_id, facts).splitlines() if line.strip()]
-    return rendered_title, paragraphs
+    notes = notes_paragraph(note_lines(campaign))
+    return rendered_title, paragraphs + ([notes] if notes else [])
 
 
 def bulletin_generate(

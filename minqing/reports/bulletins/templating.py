@@ -4,6 +4,10 @@ A placeholder is ``{name}`` or ``{name:万}``: ``name`` is a metric id of the re
 (``study.reading_class.sessions``) or one of the bulletin's facts ``unit`` (the unit's name),
 ``as_of`` (printed 2019年12月20日) and ``campaign`` (the campaign's name). ``{{`` and ``}}`` print
 a literal brace. A template never holds a typed figure: every number comes from a placeholder.
+
+A metric placeholder may choose its words by the value: ``{name|when zero|otherwise}`` prints the
+first text when the value is 0 and the second otherwise, with ``#`` in it replaced by the value
+(``{lectures.secretaries_without_lecture|全部结束|尚未讲的#人}``). Either text may be empty.
 """
 
 import re
@@ -23,6 +27,8 @@ class Placeholder:
     modifier: str = ""
     line: int = 0
     column: int = 0
+    zero: str | None = None  # ``{name|zero|other}``: the words when the value is 0
+    other: str | None = None  # ... and otherwise, ``#`` standing for the value
 
     @property
     def is_fact(self) -> bool:
@@ -71,15 +77,21 @@ def parse(text: str) -> tuple[list[Segment], list[DomainError]]:
             i += 1
             continue
         inner = text[i + 1 : close].strip()
-        m = _NAME.match(inner)
+        head, *alternatives = inner.split("|")
+        m = _NAME.match(head.strip())
         line, column = _position(text, i)
-        if m is None or (m.group(2) and (m.group(2) not in MODIFIERS or m.group(1) in FACTS)):
+        if (
+            m is None
+            or (m.group(2) and (m.group(2) not in MODIFIERS or m.group(1) in FACTS))
+            or (alternatives and (len(alternatives) != 2 or m.group(1) in FACTS))
+        ):
             errors.append(DomainError(ErrorCode.BULLETIN_BAD_PLACEHOLDER, name=inner))
         else:
             if buf:
                 segments.append("".join(buf))
                 buf = []
-            segments.append(Placeholder(m.group(1), m.group(2) or "", line, column))
+            zero, other = alternatives if alternatives else (None, None)
+            segments.append(Placeholder(m.group(1), m.group(2) or "", line, column, zero, other))
         i = close + 1
     if buf:
         segments.append("".join(buf))
@@ -132,7 +144,11 @@ def render(text: str, figures: Mapping[str, Figure], facts: Mapping[str, str]) -
             out.append(facts[s.name])
         elif s.name in figures:
             f = figures[s.name]
-            out.append(format_value(f.value, f.kind, s.modifier, f.word))
+            shown = format_value(f.value, f.kind, s.modifier, f.word)
+            if s.zero is None or s.other is None:
+                out.append(shown)
+            else:
+                out.append(s.zero if f.value == 0 else s.other.replace("#", shown))
         else:
             raise DomainError(ErrorCode.BULLETIN_UNKNOWN_METRIC, name=s.name)
     return "".join(out)

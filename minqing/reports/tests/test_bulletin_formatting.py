@@ -38,6 +38,9 @@ def test_format_value(value, kind, expected):
         (Decimal("17.755"), "亿元", "17.76"),
         (3, "亿元", "3.00"),  # money: always two decimals
         (17.75, "万元", "17.75"),
+        (3, "100 million yuan", "3.00"),  # the English words are money too
+        (Decimal("0.5"), "10,000 yuan", "0.50"),
+        (Decimal("0.5"), "households", "0.5"),
         (Decimal("41350.00"), "户", "41350"),  # a quantity: like a count
         (Decimal("2082.40"), "公里", "2082.4"),
     ],
@@ -91,6 +94,10 @@ def test_parse_placeholders_facts_modifiers_and_escapes():
         ("读书班{读书班}次", ErrorCode.BULLETIN_BAD_PLACEHOLDER, "{读书班}"),
         ("读书班{a.b:千}次", ErrorCode.BULLETIN_BAD_PLACEHOLDER, "{a.b:千}"),
         ("读书班{unit:万}次", ErrorCode.BULLETIN_BAD_PLACEHOLDER, "{unit:万}"),
+        ("{a.b|全部结束}", ErrorCode.BULLETIN_BAD_PLACEHOLDER, "{a.b|全部结束}"),
+        ("{a.b|甲|乙|丙}", ErrorCode.BULLETIN_BAD_PLACEHOLDER, "{a.b|甲|乙|丙}"),
+        ("{unit|甲|乙}", ErrorCode.BULLETIN_BAD_PLACEHOLDER, "{unit|甲|乙}"),
+        ("{study.nope|甲|#人}", ErrorCode.BULLETIN_UNKNOWN_METRIC, "{study.nope}"),
         ("读书班{a.b次", ErrorCode.BULLETIN_UNBALANCED_BRACE, "第 1 行第 4 个字符"),
         ("第一段\n读书班}次", ErrorCode.BULLETIN_UNBALANCED_BRACE, "第 2 行第 4 个字符"),
     ],
@@ -122,3 +129,15 @@ def test_render():
         "截至{as_of},{unit}读书班{a.b}次,占{s.p},资金{f.m}亿元,{h.h:万}万户{{注}},{q.q}户", figures, facts
     )
     assert text == "截至2019年12月20日,乌兰浩特市读书班329次,占79.6%,资金17.75亿元,56万户{注},41350户"
+
+
+def test_render_words_chosen_by_the_value():
+    facts = {"unit": "乌兰察布市", "as_of": "2015年6月30日", "campaign": "专题教育"}
+    text = "书记讲党课{a.b|全部结束|尚未讲完,还有#人未讲};{h.h:万|无|#万户}"
+    assert validate(text, known={"a.b", "h.h"}) == []
+    assert metric_ids([text]) == ["a.b", "h.h"]
+    zero = render(text, {"a.b": Figure(0), "h.h": Figure(0)}, facts)
+    assert zero == "书记讲党课全部结束;无"
+    some = render(text, {"a.b": Figure(3), "h.h": Figure(560000)}, facts)
+    assert some == "书记讲党课尚未讲完,还有3人未讲;56万户"
+    assert render("{a.b||#}", {"a.b": Figure(0)}, facts) == ""  # either text may be empty

@@ -108,6 +108,9 @@ def test_seeded_templates_copy_the_articles_sentences():
         in (ulanqab)
     )
     assert "联系城乡居民{demonstration.households:万}万户" in ulanqab
+    # the articles' words when nobody is left (migration 0002)
+    assert "书记讲专题党课{lectures.secretaries_without_lecture|全部结束|尚未讲完,还有#人未讲}," in ulanqab
+    assert "{research.leaders_without_report|每名处级领导干部均形成了调研报告|" in ulanhot
 
 
 @pytest.mark.parametrize("kind", [CampaignKind.THEMED, CampaignKind.SPECIAL])

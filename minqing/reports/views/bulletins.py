@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from minqing.campaigns.models import CampaignKind
+from minqing.campaigns.services import campaign_set_bulletin_notes
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError
 from minqing.core.models import AuditEvent
@@ -88,6 +89,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "can_publish": doc is not None
         and query.unit is not None
         and permissions.can_publish(request.user, query.unit),
+        "can_edit_notes": doc is not None
+        and query.campaign is not None
+        and permissions.can_edit_notes(request.user, query.campaign),
     }
     return render(request, "reports/bulletins.html", context)
 
@@ -133,6 +137,28 @@ def publish(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     messages.success(request, _("已发布第 {n} 期简报").format(n=bulletin.number))
     return redirect("reports:published_detail", pk=bulletin.pk)
+
+
+@never_cache
+@require_POST
+@login_required
+def notes(request: HttpRequest) -> HttpResponse:
+    """Save the campaign's bulletin notes, then show the bulletin the form was on."""
+    query = read_query(request.user, request.POST, defaults=False)
+    if query.campaign is None:
+        raise Http404
+    if not permissions.can_edit_notes(request.user, query.campaign):
+        raise PermissionDenied
+    back = reverse("reports:index") + "?" + urlencode(query.params())
+    try:
+        campaign_set_bulletin_notes(
+            actor=request.user, campaign=query.campaign, notes=request.POST.get("bulletin_notes", "")
+        )
+    except DomainError as err:
+        messages.error(request, bilingual(err))
+    else:
+        messages.success(request, _("已保存“{name}”的简报说明").format(name=query.campaign.name))
+    return redirect(back)
 
 
 # --- published ------------------------------------------------------------------------------

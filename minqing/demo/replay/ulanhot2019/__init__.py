@@ -59,6 +59,7 @@ def load_ulanhot2019(ctx: DemoContext) -> dict[str, int]:
     counts = work.load(ctx, world, campaign)
     notes_for(world, notes)
     notes.write(ctx)
+    notes.print_in_bulletins(campaign)
     return {"people": people, "activities": activities, "attendance": attendance, **counts}
 
 

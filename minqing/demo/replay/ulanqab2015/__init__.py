@@ -51,4 +51,5 @@ def load_ulanqab2015(ctx: DemoContext) -> dict[str, int]:
     counts |= {"activities": activities, "attendance": attendance}
     counts |= catalogues.load(ctx, world, campaign, notes)
     notes.write(ctx)
+    notes.print_in_bulletins(campaign)
     return counts
