@@ -1,9 +1,10 @@
 """Forms of the catalogue pages: they validate input and resolve codes and numbers in the actor's
 scope into the services' arguments. They never write."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,13 +43,45 @@ class ActorForm(forms.Form):
         return unit
 
 
+class RecordForm(ActorForm):
+    """The form of a catalogue record: ``unit_code`` picks the unit of a new record (an edit keeps
+    the unit); every other field, but those in ``OWN_FIELDS``, is the record's field and the
+    services' argument of the same name."""
+
+    OWN_FIELDS: ClassVar[tuple[str, ...]] = ("unit_code",)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:  # the unit of a record does not change
+            del self.fields["unit_code"]
+
+    def clean_unit_code(self) -> Unit:
+        return self._unit("unit_code")
+
+    @classmethod
+    def record_fields(cls) -> list[str]:
+        return [name for name in cls.base_fields if name not in cls.OWN_FIELDS]
+
+    @classmethod
+    def initial_for(cls, record: Model) -> dict[str, object]:
+        """The edit form's values from ``record`` (a foreign key as its id)."""
+        return {name: record.serializable_value(name) for name in cls.record_fields()}
+
+    def arguments(self) -> dict[str, Any]:
+        """The cleaned data as the services' keyword arguments (with the ``unit`` of a new record)."""
+        args = {name: self.cleaned_data[name] for name in self.record_fields()}
+        if "unit_code" in self.fields:
+            args["unit"] = self.cleaned_data["unit_code"]
+        return args
+
+
 def _campaign_field() -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         label=_("专题"), queryset=sel.campaigns(), required=False, empty_label=_("(不选)")
     )
 
 
-class PowerItemForm(ActorForm):
+class PowerItemForm(RecordForm):
     unit_code = forms.CharField(label=_("部门代码"), max_length=32)
     category = forms.ChoiceField(label=_("权力类别"), choices=PowerCategory.choices)
     name = forms.CharField(label=_("事项名称"), max_length=ITEM_MAX)
@@ -59,30 +92,14 @@ class PowerItemForm(ActorForm):
     published_on = forms.DateField(label=_("公布日期"), widget=DATE, required=False)
     is_active = forms.BooleanField(label=_("有效"), required=False, initial=True)
 
-    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if editing:  # the department of an item does not change
-            del self.fields["unit_code"]
 
-    def clean_unit_code(self) -> Unit:
-        return self._unit("unit_code")
-
-
-class ReformForm(ActorForm):
+class ReformForm(RecordForm):
     unit_code = forms.CharField(label=_("牵头部门代码"), max_length=32)
     title = forms.CharField(label=_("举措名称"), max_length=MEASURE_MAX)
     is_key = forms.BooleanField(label=_("重点改革"), required=False)
     status = forms.ChoiceField(label=_("状态"), choices=ReformStatus.choices)
     campaign = _campaign_field()
     started_on = forms.DateField(label=_("启动日期"), widget=DATE, required=False)
-
-    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if editing:
-            del self.fields["unit_code"]
-
-    def clean_unit_code(self) -> Unit:
-        return self._unit("unit_code")
 
 
 class ReformResultForm(forms.Form):
@@ -93,7 +110,9 @@ class ReformResultForm(forms.Form):
     )
 
 
-class CommendationForm(ActorForm):
+class CommendationForm(RecordForm):
+    OWN_FIELDS = ("unit_code", "person_number")  # the person: ``person``, shown by number
+
     person_number = forms.CharField(
         label=_("人员编号"), max_length=32, required=False, help_text=_("系统中的人员填写编号;否则只填姓名")
     )
@@ -114,13 +133,13 @@ class CommendationForm(ActorForm):
     awarded_by = forms.CharField(label=_("授予机关"), max_length=AWARDED_BY_MAX, required=False)
     campaign = _campaign_field()
 
-    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if editing:
-            del self.fields["unit_code"]
+    @classmethod
+    def initial_for(cls, record: Model) -> dict[str, object]:
+        assert isinstance(record, Commendation)
+        return {"person_number": record.person.number if record.person else "", **super().initial_for(record)}
 
-    def clean_unit_code(self) -> Unit:
-        return self._unit("unit_code")
+    def arguments(self) -> dict[str, Any]:
+        return {"person": self.cleaned_data["person_number"], **super().arguments()}
 
     def clean_person_number(self) -> Person | None:
         number = self.cleaned_data.get("person_number", "").strip()
