@@ -47,6 +47,7 @@ class ErrorCode(Enum):
     IMPORT_FAILED = _("{name} 中有 {count} 处错误,未导入任何数据")
     IMPORT_UNKNOWN_UNIT = _("找不到单位代码“{value}”")
     IMPORT_UNKNOWN_CAMPAIGN = _("专题“{value}”不存在")
+    IMPORT_UNKNOWN_USER = _("用户“{value}”不存在或已停用")
     IMPORT_UNKNOWN_PERSON = _("人员编号“{value}”不存在")
     IMPORT_BAD_DATETIME = _("“{value}”不是有效的日期或时间(可写 2019-09-01、2019/9/1 或 2019-09-01 10:30)")
     IMPORT_RESOLVED_BEFORE_REGISTERED = _("办结时间“{value}”早于登记时间 {registered}")

@@ -327,6 +327,29 @@ def test_command_line(cw, tmp_path, capsys) -> None:
     assert PowerItem.objects.count() == 3
 
 
+def test_command_line_as_a_user(cw, tmp_path, capsys) -> None:
+    from minqing.core.models import AuditEvent
+
+    path = str(write(tmp_path / "p.csv", PH, PROWS))
+    # the county's office may not write the city's departments: every row refused, nothing written
+    with pytest.raises(CommandError):
+        call_command("import_data", "powers", path, "--no-progress", "--user", "county_office")
+    assert "第 2 行,列“部门代码”" in capsys.readouterr().err
+    assert PowerItem.objects.count() == 0
+    with pytest.raises(CommandError, match="用户“ghost”不存在或已停用"):
+        call_command("import_data", "powers", path, "--no-progress", "--user", "ghost")
+    cw.users["nobody"].is_active = False
+    cw.users["nobody"].save()
+    with pytest.raises(CommandError, match="不存在或已停用"):
+        call_command("import_data", "powers", path, "--no-progress", "--user", "nobody")
+    assert PowerItem.objects.count() == 0
+    # the city's office may; the audit record names it
+    call_command("import_data", "powers", path, "--no-progress", "--user", "city_office")
+    assert PowerItem.objects.count() == 3
+    last = AuditEvent.objects.filter(object_type="catalogues.poweritem").latest("id")
+    assert last.actor == cw.users["city_office"]
+
+
 def _catalogues(cw) -> None:
     police, civil = cw.u["city_police"], cw.u["city_civil"]
     power_item_create(
