@@ -113,6 +113,11 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
     return _download(request, doc, fmt, f"bulletin {fmt} {query.unit.code} {query.as_of.isoformat()}")
 
 
+def _bulletin_url(query: Any) -> str:
+    """The bulletin page of a query (where a form posted from it goes back to)."""
+    return reverse("reports:index") + "?" + urlencode(query.params())
+
+
 @never_cache
 @require_POST
 @login_required
@@ -122,7 +127,7 @@ def publish(request: HttpRequest) -> HttpResponse:
         raise Http404
     if not permissions.can_publish(request.user, query.unit):
         raise PermissionDenied
-    back = reverse("reports:index") + "?" + urlencode(query.params())
+    back = _bulletin_url(query)
     if not query.ok:
         for e in query.errors:
             messages.error(request, e)
@@ -149,7 +154,7 @@ def notes(request: HttpRequest) -> HttpResponse:
         raise Http404
     if not permissions.can_edit_notes(request.user, query.campaign):
         raise PermissionDenied
-    back = reverse("reports:index") + "?" + urlencode(query.params())
+    back = _bulletin_url(query)
     try:
         campaign_set_bulletin_notes(
             actor=request.user, campaign=query.campaign, notes=request.POST.get("bulletin_notes", "")
