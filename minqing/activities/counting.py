@@ -10,17 +10,23 @@ tests hold the two equal and the benchmark measures one against the other.
 """
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from pyroaring import BitMap
 
-from minqing.activities.models import Activity, ActivityRollup, ActivityType, Attendance, RollupLevel
+from minqing.activities.models import (
+    Activity,
+    ActivityRollup,
+    ActivityType,
+    Attendance,
+    RollupLevel,
+    RollupState,
+)
 from minqing.activities.services.rollups import first_of_month, refresh_if_behind, state
 from minqing.campaigns.models import Campaign
 from minqing.core.batching import chunked
@@ -113,22 +119,33 @@ def activity_counts(
     if actor is not None and not can_access_unit(actor, unit):
         return []
     refresh_if_behind()
-    with read_snapshot():
-        return _counts(unit, start, end, campaign, types)
+    return consistent_read(lambda st: _counts(unit, start, end, campaign, types, st))
 
 
-@contextmanager
-def read_snapshot() -> Iterator[None]:
-    """The marks, the rollups and the tail read in one snapshot, so that a refresh committed in
-    between cannot make a row count twice (in the rollups and in the tail) or not at all."""
-    if connection.in_atomic_block:  # already in a transaction (a request or a test)
-        yield
-        return
+READ_TRIES = 3
+T = TypeVar("T")
+
+
+def _marks(st: RollupState) -> tuple[int, int]:
+    return st.activity_mark, st.attendance_mark
+
+
+def consistent_read(read: Callable[[RollupState], T]) -> T:
+    """``read(st)`` (the rollups, then the rows above the marks ``st``) as of one refresh.
+
+    A refresh commits its rollups and its new marks together, and marks only grow. If the marks
+    are the same after the read as before it, no refresh committed in between, so no row was
+    counted twice (in the rollups and in the tail) or not at all. This holds on either database,
+    inside a transaction or not, and takes no lock. If refreshes keep committing, the last try
+    holds the state row, which a refresh locks first, so none can commit during it."""
+    for _ in range(READ_TRIES - 1):
+        st = state()
+        out = read(st)
+        if _marks(state()) == _marks(st):
+            return out
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        yield
+        st = RollupState.objects.select_for_update().get(pk=state().pk)
+        return read(st)
 
 
 def _counts(
@@ -137,8 +154,8 @@ def _counts(
     end: dt.datetime,
     campaign: Campaign | None,
     types: list[ActivityType] | None,
+    st: RollupState,
 ) -> list[TypeCount]:
-    st = state()
     acc: dict[int, _Acc] = {}
 
     def get(type_id: int) -> _Acc:

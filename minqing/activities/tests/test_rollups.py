@@ -4,7 +4,7 @@ mix of folded and not-yet-folded rows; a rebuild equals the incremental refreshe
 
 import datetime as dt
 import random
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from django.db.models import ProtectedError
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from minqing.activities import counting
 from minqing.activities.counting import activity_counts, direct_counts
-from minqing.activities.models import ActivityRollup, ActivityType, RollupLevel
+from minqing.activities.models import ActivityRollup, ActivityType, RollupLevel, RollupState
 from minqing.activities.services import rollups
 from minqing.activities.services.activities import activity_create, attendance_check_in
 from minqing.activities.services.bulk import AttendanceRow, attendance_bulk_create
@@ -247,3 +247,43 @@ def test_rollup_command_folds_and_rebuilds() -> None:
     call_command("rollup_activities", "--rebuild", stdout=out)
     assert out.getvalue().count("计入活动 8 个") == 2
     w.check()
+
+
+def test_a_refresh_committed_during_a_count_is_caught_and_the_count_read_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A refresh between reading the marks and reading the rows would count the folded rows twice
+    (in the rollups and above the old marks); ``consistent_read`` sees the marks move and reads
+    again, so the count still equals the tables."""
+    w = World(7)
+    w.add(20)
+    lo, hi = aware(dt.date(2019, 1, 1)), aware(dt.date(2020, 1, 1))
+    unit = w.u["province"]
+    want = key(direct_counts(None, unit, lo, hi))
+    real = counting._counts
+    calls: list[Any] = []
+
+    def counts_with_a_refresh_in_between(*args: Any) -> list[counting.TypeCount]:
+        calls.append(args[-1])
+        if len(calls) == 1:  # marks read; a refresh commits before the rows are read
+            rollups.rollups_refresh()
+        return real(*args)
+
+    monkeypatch.setattr(counting, "_counts", counts_with_a_refresh_in_between)
+    assert key(activity_counts(None, unit, lo, hi)) == want
+    assert len(calls) == 2 and calls[0].activity_mark == 0 and calls[1].activity_mark > 0
+
+
+def test_refreshes_that_keep_committing_end_in_a_locked_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    w = World(8)
+    reads: list[int] = []
+
+    def read(st: RollupState) -> int:
+        reads.append(st.activity_mark)
+        if len(reads) < counting.READ_TRIES:
+            w.add(1)
+            rollups.rollups_refresh()
+        return st.activity_mark
+
+    assert counting.consistent_read(read) == rollups.state().activity_mark == w.n
+    assert len(reads) == counting.READ_TRIES

@@ -8,8 +8,9 @@ GROUP BY for all the months of the unit, one for all its children, instead of on
 ``activity_counts`` call (seven queries) per month and per child, which cost a second for a
 prefecture with its 95 child units. The dashboard's periods are whole local days, so only whole
 day and month buckets are read; the rows added since the last rollup refresh (above the marks
-in ``RollupState``) are counted from the tables, exactly as ``activity_counts`` does. The tests
-hold both equal to ``activity_counts``.
+in ``RollupState``) are counted from the tables, exactly as ``activity_counts`` does, with the
+rollups and that tail read as of one refresh (``consistent_read``). The tests hold both
+equal to ``activity_counts``.
 """
 
 import datetime as dt
@@ -20,9 +21,9 @@ from typing import Any
 from django.db.models import Sum
 from django.utils import timezone
 
-from minqing.activities.counting import TypeCount, activity_counts, rollup_buckets_q
-from minqing.activities.models import Activity, ActivityRollup, Attendance
-from minqing.activities.services.rollups import refresh_if_behind, state
+from minqing.activities.counting import TypeCount, activity_counts, consistent_read, rollup_buckets_q
+from minqing.activities.models import Activity, ActivityRollup, Attendance, RollupState
+from minqing.activities.services.rollups import refresh_if_behind
 from minqing.campaigns.models import Campaign
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import can_access_unit
@@ -75,12 +76,13 @@ def _rollup_rows(paths: list[str], period: Period, campaign: Campaign | None, by
     )
 
 
-def _tail(period: Period, campaign: Campaign | None) -> tuple[list[tuple[str, dt.datetime, int | None]], Any]:
-    """Activities (path, start, headcount) and attendance (path, start) not in the rollups yet.
+def _tail(
+    st: RollupState, period: Period, campaign: Campaign | None
+) -> tuple[list[tuple[str, dt.datetime, int | None]], Any]:
+    """Activities (path, start, headcount) and attendance (path, start) above the marks ``st``.
 
-    The caller has run ``refresh_if_behind`` before reading the rollups: a refresh between the
-    rollup read and this one would lose the rows it folds in."""
-    st = state()
+    The caller reads the rollups and this tail in one ``consistent_read``, as ``activity_counts``
+    does, so that a refresh committed meanwhile cannot lose or double rows."""
     lo, hi = period.start_at, period.end_at
     acts = Activity.objects.filter(id__gt=st.activity_mark, start__gte=lo, start__lt=hi)
     rows = Attendance.objects.filter(id__gt=st.attendance_mark, start__gte=lo, start__lt=hi)
@@ -98,17 +100,17 @@ def activity_totals_by_unit(
     out = {u.pk: ActivityTotals() for u in units}
     if not units or not period.valid:
         return out
-    refresh_if_behind()  # before the rollups are read (see _tail)
+    refresh_if_behind()  # writes, so before the snapshot
     by_path = {u.path: out[u.pk] for u in units}
-    for path, sessions, headcount, headcount_only, roster in _rollup_rows(
-        list(by_path), period, campaign, "path"
-    ):
+    rollups, (acts, rows) = consistent_read(
+        lambda st: (list(_rollup_rows(list(by_path), period, campaign, "path")), _tail(st, period, campaign))
+    )
+    for path, sessions, headcount, headcount_only, roster in rollups:
         t = by_path[path]
         t.sessions += sessions or 0
         t.person_times += (headcount or 0) + (roster or 0)
         t.headcount_only += headcount_only or 0
     lengths = sorted({len(p) for p in by_path})
-    acts, rows = _tail(period, campaign)
 
     def owner(path: str) -> ActivityTotals | None:
         for n in lengths:
@@ -144,12 +146,14 @@ def activity_series(
         return str(day.year) if yearly else f"{day.year}-{day.month:02d}"
 
     acc = {b[0]: ActivityTotals() for b in buckets}
-    refresh_if_behind()  # before the rollups are read (see _tail)
-    for bucket, sessions, headcount, _ho, roster in _rollup_rows([unit.path], period, campaign, "bucket"):
+    refresh_if_behind()  # writes, so before the snapshot
+    rollups, (acts, rows) = consistent_read(
+        lambda st: (list(_rollup_rows([unit.path], period, campaign, "bucket")), _tail(st, period, campaign))
+    )
+    for bucket, sessions, headcount, _ho, roster in rollups:
         t = acc[label(bucket)]
         t.sessions += sessions or 0
         t.person_times += (headcount or 0) + (roster or 0)
-    acts, rows = _tail(period, campaign)
     for path, start, headcount in acts:
         if path.startswith(unit.path):
             t = acc[label(timezone.localtime(start).date())]
