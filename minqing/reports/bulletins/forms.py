@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from minqing.reports.bulletins.errors import bilingual
 from minqing.reports.bulletins.services import template_errors
 from minqing.reports.models import BulletinTemplate
 
@@ -17,7 +16,7 @@ def _check_placeholders(form: forms.BaseForm, data: dict[str, Any]) -> None:
         if value is not None:
             texts = (value, "") if field == "title" else ("", value)
             for err in template_errors(*texts):
-                form.add_error(field, bilingual(err))
+                form.add_error(field, err.bilingual())
 
 
 class TemplateForm(forms.Form):

@@ -11,7 +11,7 @@
 from typing import Any
 
 from minqing.campaigns.models import Campaign
-from minqing.campaigns.services import CAMPAIGN_ROLES
+from minqing.campaigns.services import can_manage
 from minqing.orgs.enums import Role, UnitKind
 from minqing.orgs.models import RoleAssignment, Unit
 from minqing.orgs.scoping import actor_prefixes, can_access_path, can_access_unit
@@ -35,7 +35,7 @@ def can_publish_anywhere(actor: Any) -> bool:
 
 def can_edit_notes(actor: Any, campaign: Campaign) -> bool:
     """The campaign's bulletin notes: the office of its scope unit or above (as it creates it)."""
-    return actor is None or can_access_unit(actor, campaign.scope, CAMPAIGN_ROLES)
+    return can_manage(actor, campaign)
 
 
 def can_see_path(actor: Any, path: str) -> bool:

@@ -18,7 +18,6 @@ from minqing.core.errors import DomainError, ErrorCode
 from minqing.orgs.models import Unit
 from minqing.reports.bulletins import selectors
 from minqing.reports.bulletins.campaigns import default_campaign
-from minqing.reports.bulletins.errors import bilingual
 
 
 @dataclass
@@ -68,18 +67,18 @@ def read_query(actor: Any, data: Mapping[str, Any], *, defaults: bool = True) ->
         try:
             q.as_of = selectors.parse_date(q.as_of_text)
         except DomainError as err:
-            q.errors.append(bilingual(err))
+            q.errors.append(err.bilingual())
     elif defaults:
         q.as_of = timezone.localdate()
     if q.campaign_id:
         q.campaign = selectors.campaign_by_id(actor, q.campaign_id)
         if q.campaign is None:
-            q.errors.append(bilingual(DomainError(ErrorCode.IMPORT_UNKNOWN_CAMPAIGN, value=q.campaign_id)))
+            q.errors.append(DomainError(ErrorCode.IMPORT_UNKNOWN_CAMPAIGN, value=q.campaign_id).bilingual())
     elif q.unit is not None and q.as_of is not None:
         found = default_campaign(q.unit, q.as_of)
         if found is not None and selectors.campaign_by_id(actor, found.pk) is not None:
             q.campaign = found
         else:
             missing = DomainError(ErrorCode.BULLETIN_NO_CAMPAIGN, date=q.as_of.isoformat(), unit=q.unit.name)
-            q.errors.append(bilingual(missing))
+            q.errors.append(missing.bilingual())
     return q

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 
 from minqing.core.errors import ErrorCode
-from minqing.reports.bulletins.errors import bilingual
 from minqing.reports.bulletins.formatting import format_date, format_value, json_number, same_value
 from minqing.reports.bulletins.templating import Figure, Placeholder, metric_ids, parse, render, validate
 
@@ -105,7 +104,7 @@ def test_parse_placeholders_facts_modifiers_and_escapes():
 def test_validate_names_the_bad_placeholder_bilingually(text, code, needle):
     errors = validate(text, known={"a.b"})
     assert [e.code for e in errors] == [code]
-    message = bilingual(errors[0])
+    message = errors[0].bilingual()
     assert needle in message
     # Chinese first, then English (from the catalogue, or the fallback until it has the entry)
     assert "(" in message and any(w in message.lower() for w in ("placeholder", "brace"))

@@ -29,7 +29,6 @@ from minqing.core.errors import DomainError
 from minqing.core.models import AuditEvent
 from minqing.reports.bulletins import permissions, selectors
 from minqing.reports.bulletins.document import BulletinDoc
-from minqing.reports.bulletins.errors import bilingual
 from minqing.reports.bulletins.forms import TemplateForm
 from minqing.reports.bulletins.query import read_query
 from minqing.reports.bulletins.renderers import FORMATS, filename
@@ -54,7 +53,7 @@ def _download(request: HttpRequest, doc: BulletinDoc, fmt: str, detail: str) -> 
     try:
         data = render_format(doc, fmt)
     except DomainError as err:
-        return HttpResponse(bilingual(err), status=503, content_type="text/plain; charset=utf-8")
+        return HttpResponse(err.bilingual(), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type=FORMATS[fmt].content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename(doc, fmt)) or ""
     audit(actor=request.user, action=AuditEvent.Action.EXPORT, object_type="reports.bulletin", detail=detail)
@@ -77,7 +76,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 unit=query.unit, as_of=query.as_of, campaign=query.campaign, actor=request.user
             )
         except DomainError as err:
-            errors.append(bilingual(err))
+            errors.append(err.bilingual())
     context: dict[str, Any] = {
         "query": query,
         "doc": doc,
@@ -109,7 +108,7 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
             unit=query.unit, as_of=query.as_of, campaign=query.campaign, actor=request.user
         )
     except DomainError as err:
-        return HttpResponse(bilingual(err), status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(err.bilingual(), status=400, content_type="text/plain; charset=utf-8")
     return _download(request, doc, fmt, f"bulletin {fmt} {query.unit.code} {query.as_of.isoformat()}")
 
 
@@ -138,7 +137,7 @@ def publish(request: HttpRequest) -> HttpResponse:
             actor=request.user, unit=query.unit, as_of=query.as_of, campaign=query.campaign
         )
     except DomainError as err:
-        messages.error(request, bilingual(err))
+        messages.error(request, err.bilingual())
         return redirect(back)
     messages.success(request, _("已发布第 {n} 期简报").format(n=bulletin.number))
     return redirect("reports:published_detail", pk=bulletin.pk)
@@ -160,7 +159,7 @@ def notes(request: HttpRequest) -> HttpResponse:
             actor=request.user, campaign=query.campaign, notes=request.POST.get("bulletin_notes", "")
         )
     except DomainError as err:
-        messages.error(request, bilingual(err))
+        messages.error(request, err.bilingual())
     else:
         messages.success(request, _("已保存“{name}”的简报说明").format(name=query.campaign.name))
     return redirect(back)
@@ -288,7 +287,7 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
                     body=form.cleaned_data["body"],
                 )
             except DomainError as err:
-                form.add_error(None, bilingual(err))
+                form.add_error(None, err.bilingual())
             else:
                 messages.success(request, _("已保存“{kind}”简报模板").format(kind=CampaignKind(kind).label))
                 return redirect("reports:templates")

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from minqing.core.errors import DomainError
 from minqing.orgs.services.units import resolve_unit
 from minqing.reports.bulletins.campaigns import campaign_for
-from minqing.reports.bulletins.errors import bilingual
 from minqing.reports.bulletins.renderers import FORMATS, filename, render
 from minqing.reports.bulletins.selectors import parse_date
 from minqing.reports.bulletins.services import bulletin_generate, bulletin_publish, published_doc
@@ -58,11 +57,11 @@ class Command(BaseCommand):
             else:
                 doc = bulletin_generate(unit=unit, as_of=as_of, campaign=campaign)
         except DomainError as err:
-            raise CommandError(bilingual(err)) from err
+            raise CommandError(err.bilingual()) from err
         try:
             data = render(doc, fmt)
         except DomainError as err:
-            raise CommandError(bilingual(err)) from err
+            raise CommandError(err.bilingual()) from err
         output = opts["output"]
         if not output and fmt in TEXT_FORMATS:
             self.stdout.write(data.decode("utf-8"), ending="" if data.endswith(b"\n") else "\n")
