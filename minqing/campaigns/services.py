@@ -59,22 +59,30 @@ NOTES_MAX = 4000
 
 
 def clean_notes(text: str) -> str:
-    """One note per line, blank lines and surrounding spaces dropped."""
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+    """One note per line, blank lines and surrounding spaces dropped; at most ``NOTES_MAX``
+    characters (every write of the notes goes through here)."""
+    text = "\n".join(line.strip() for line in text.splitlines() if line.strip())
+    if len(text) > NOTES_MAX:
+        raise DomainError(ErrorCode.BULLETIN_NOTES_TOO_LONG, length=len(text), max=NOTES_MAX)
+    return text
 
 
 def note_lines(campaign: Campaign) -> list[str]:
-    return [line for line in campaign.bulletin_notes.splitlines() if line.strip()]
+    """The stored notes, one per line (stored cleaned: no blank line)."""
+    return campaign.bulletin_notes.splitlines()
+
+
+def can_manage(actor: Any, campaign: Campaign) -> bool:
+    """The office of the campaign's scope unit or above (who creates it); ``None`` is the system."""
+    return actor is None or can_access_unit(actor, campaign.scope, CAMPAIGN_ROLES)
 
 
 @transaction.atomic
 def campaign_set_bulletin_notes(*, actor: Any, campaign: Campaign, notes: str) -> Campaign:
     """Replace the notes printed after every bulletin of ``campaign`` (office of its scope unit)."""
-    if actor is not None and not can_access_unit(actor, campaign.scope, CAMPAIGN_ROLES):
+    if not can_manage(actor, campaign):
         raise PermissionDeniedError()
     text = clean_notes(notes)
-    if len(text) > NOTES_MAX:
-        raise DomainError(ErrorCode.BULLETIN_NOTES_TOO_LONG, length=len(text), max=NOTES_MAX)
     row = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if row.bulletin_notes == text:
         return row
