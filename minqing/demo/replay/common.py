@@ -44,10 +44,17 @@ def at(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
-def days(first: dt.date, last: dt.date, *, workdays: bool = False) -> list[dt.date]:
-    """The days from ``first`` to ``last`` (both included); only working days with ``workdays``."""
+def days(
+    first: dt.date, last: dt.date, *, workdays: bool = False, cal: WorkCalendar | None = None
+) -> list[dt.date]:
+    """The days from ``first`` to ``last`` (both included); only working days with ``workdays``
+    (the statutory holidays and make-up days of ``cal``; a loop passes one calendar, which is a
+    query to build, rather than building one per call)."""
     out = []
-    cal = WorkCalendar() if workdays else None  # the statutory holidays and make-up days
+    if workdays and cal is None:
+        cal = WorkCalendar()
+    if not workdays:
+        cal = None
     d = first
     while d <= last:
         if cal is None or cal.is_workday(d):

@@ -186,7 +186,7 @@ def _units(rng: random.Random, pl: Places, source: str) -> tuple[Unit, Unit]:
     return u, pl.parent.get(u.path[: -Unit.steplen], u) if u in pl.villages else u
 
 
-def _steps(rng: random.Random, outcome: str, reg: dt.datetime, resp: Unit) -> list[Step]:
+def _steps(rng: random.Random, outcome: str, reg: dt.datetime, resp: Unit, cal: WorkCalendar) -> list[Step]:
     ref = ref_of(resp)
     t = reg + H * rng.uniform(1, 6)
     steps = [Step(Action.ASSIGN, t, unit=ref)]
@@ -217,7 +217,7 @@ def _steps(rng: random.Random, outcome: str, reg: dt.datetime, resp: Unit) -> li
         kind = ResolutionKind.RECTIFIED
         steps.append(Step(Action.RESOLVE, t, resolution_kind=kind, measures=MEASURES[kind]))
     elif outcome == "late":
-        t = at(rng.choice(days(*LATE, workdays=True)), rng.randint(9, 17))
+        t = at(rng.choice(days(*LATE, workdays=True, cal=cal)), rng.randint(9, 17))
         kind = ResolutionKind.RECTIFIED
         steps.append(Step(Action.RESOLVE, t, resolution_kind=kind, measures=MEASURES[kind]))
     return steps
@@ -234,8 +234,11 @@ def _title(rng: random.Random, source: str, unit: Unit) -> str:
     return f"{where}{rng.choice(RESEARCH)}"
 
 
-def rows(ctx: DemoContext, world: World, campaign: Campaign) -> list[ProblemRow]:
+def rows(
+    ctx: DemoContext, world: World, campaign: Campaign, cal: WorkCalendar | None = None
+) -> list[ProblemRow]:
     rng = ctx.rng(STREAM, "problems")
+    cal = cal or WorkCalendar()
     villages = world.all_villages
     pl = Places(villages, world.towns, world.agencies, {t.path: t for t in world.towns})
     out: list[ProblemRow] = []
@@ -244,7 +247,7 @@ def rows(ctx: DemoContext, world: World, campaign: Campaign) -> list[ProblemRow]
         for _ in range(n):
             reg = at(rng.choice(window), rng.randint(8, 17), rng.choice((0, 15, 30, 45)))
             unit, resp = _units(rng, pl, source)
-            steps = _steps(rng, outcome, reg, resp)
+            steps = _steps(rng, outcome, reg, resp, cal)
             title = _title(rng, source, unit)
             out.append(
                 ProblemRow(
@@ -295,7 +298,7 @@ def claims(campaign: Campaign, first_number: int) -> list[tuple[Claim, ProblemRo
 
 def load(ctx: DemoContext, world: World, campaign: Campaign) -> dict[str, int]:
     cal = WorkCalendar()
-    plain = rows(ctx, world, campaign)
+    plain = rows(ctx, world, campaign, cal)
     claimed = claims(campaign, len(plain) + 1)
     res = problems_bulk_register(plain + [row for _c, row in claimed], cal)
     for c, row in claimed:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from minqing.activities.services.research import interview_record, report_submit, topic_create
 from minqing.campaigns.models import Campaign
+from minqing.core.workdays import WorkCalendar
 from minqing.demo import names
 from minqing.demo.context import DemoContext
 from minqing.demo.plan import apportion, short_name
@@ -195,6 +196,7 @@ def _members(rng: random.Random, world: World, i: int) -> list[MemberSpec]:
 
 
 def load_supervision(ctx: DemoContext, world: World, campaign: Campaign) -> dict[str, int]:
+    cal = WorkCalendar()
     inspections = findings = 0
     seq = 0
     for i in range(GROUPS):
@@ -214,7 +216,9 @@ def load_supervision(ctx: DemoContext, world: World, campaign: Campaign) -> dict
             town = rng.choice(towns)
             village = rng.choice(world.villages[town.pk]) if world.villages[town.pk] else town
             stops = [town, village, rng.choice(agencies + orgs)]
-            for unit, day in zip(stops, sorted(rng.sample(days(first, last, workdays=True), 3)), strict=True):
+            for unit, day in zip(
+                stops, sorted(rng.sample(days(first, last, workdays=True, cal=cal), 3)), strict=True
+            ):
                 kind = rng.choice(KINDS)
                 found = []
                 if rng.random() < 0.12:

@@ -24,6 +24,7 @@ from minqing.activities.models import WorkPlan
 from minqing.activities.services.workplans import workplan_file, workplan_review
 from minqing.campaigns.models import Campaign
 from minqing.core.paths import prefix_q
+from minqing.core.workdays import WorkCalendar
 from minqing.demo.context import DemoContext
 from minqing.demo.plan import apportion, short_name
 from minqing.demo.replay.common import Act, Notes, Planner, Who, at, days, organisers, sized
@@ -68,6 +69,9 @@ def load_plans(ctx: DemoContext, world: World, campaign: Campaign) -> dict[str, 
         rng.sample([u.pk for u in world.counties], 2) + rng.sample([u.pk for u in world.departments], 5)
     )
     reviews = 0
+    cal = WorkCalendar()
+    first_review = days(dt.date(2015, 6, 19), dt.date(2015, 6, 26), workdays=True, cal=cal)
+    second_review = days(dt.date(2015, 6, 22), dt.date(2015, 6, 26), workdays=True, cal=cal)
     groups = (
         (world.counties, (dt.date(2015, 5, 18), dt.date(2015, 5, 29)), True),
         (world.departments, (dt.date(2015, 5, 15), dt.date(2015, 6, 5)), True),
@@ -76,7 +80,7 @@ def load_plans(ctx: DemoContext, world: World, campaign: Campaign) -> dict[str, 
     )
     for units, window, reviewed in groups:
         for u in units:
-            filed = rng.choice(days(*window, workdays=True))
+            filed = rng.choice(days(*window, workdays=True, cal=cal))
             title = (
                 f"{u.name}“三严三实”专题教育工作方案"
                 if reviewed
@@ -102,19 +106,23 @@ def load_plans(ctx: DemoContext, world: World, campaign: Campaign) -> dict[str, 
                     at=at(dt.date(2015, 6, 16), 10),
                 )
                 _review(
-                    plan, rng.choice(days(dt.date(2015, 6, 22), dt.date(2015, 6, 26), workdays=True)), rng
+                    plan,
+                    rng.choice(second_review),
+                    rng,
                 )
                 reviews += 2
             elif reviewed:
                 _review(
-                    plan, rng.choice(days(dt.date(2015, 6, 19), dt.date(2015, 6, 26), workdays=True)), rng
+                    plan,
+                    rng.choice(first_review),
+                    rng,
                 )
                 reviews += 1
             elif units is world.townships and rng.random() < 0.8:
                 _review(plan, filed + dt.timedelta(days=rng.randint(3, 12)), rng)
                 reviews += 1
     for v in late:  # filed in July: after the article's date
-        day = rng.choice(days(dt.date(2015, 7, 2), dt.date(2015, 7, 24), workdays=True))
+        day = rng.choice(days(dt.date(2015, 7, 2), dt.date(2015, 7, 24), workdays=True, cal=cal))
         workplan_file(
             actor=None,
             unit=v,
