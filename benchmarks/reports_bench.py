@@ -43,7 +43,6 @@ from benchmarks.common import (
 from benchmarks.ledger_bench import BENCH_ENV, stats
 from benchmarks.ledger_bench import fresh as _fresh
 
-TARGET_MS = 1000
 TARGETS_MS = {"city": 1000, "region": 3000}
 REPEAT = int(os.environ.get("BENCH_REPEAT", "10"))
 BULLETINS = (("150900", datetime.date(2015, 6, 30)), ("152201", datetime.date(2019, 12, 20)))

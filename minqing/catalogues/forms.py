@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from minqing.catalogues import selectors as sel
 from minqing.catalogues.models import Commendation, PowerCategory, ReformStatus
-from minqing.catalogues.services.commendations import AWARDED_BY_MAX, NAME_MAX, TITLE_MAX
+from minqing.catalogues.services.commendations import AWARDED_BY_MAX, NAME_MAX, TITLE_MAX, check_decided_on
 from minqing.catalogues.services.powers import CODE_MAX
 from minqing.catalogues.services.powers import NAME_MAX as ITEM_MAX
 from minqing.catalogues.services.reforms import RESULT_MAX
 from minqing.catalogues.services.reforms import TITLE_MAX as MEASURE_MAX
-from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.errors import DomainError
 from minqing.orgs.models import Person, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -155,12 +155,11 @@ class CommendationForm(RecordForm):
         missing = not data.get("person_number") and not (data.get("name") or "").strip()
         if missing and "name" not in self.errors and "person_number" not in self.errors:
             self.add_error("name", _("请填写姓名或人员编号"))
-        decided_on, date = data.get("decided_on"), data.get("date")
-        if decided_on is not None and date is not None and decided_on > date:
-            err = DomainError(
-                ErrorCode.CATALOGUE_DECIDED_AFTER_DATE, value=decided_on.isoformat(), date=date.isoformat()
-            )
-            self.add_error("decided_on", err.message)
+        if data.get("date") is not None:
+            try:
+                check_decided_on(data.get("decided_on"), data["date"])
+            except DomainError as err:  # the service's rule, shown on the field
+                self.add_error("decided_on", err.message)
         return data
 
 

@@ -18,10 +18,11 @@ from minqing.catalogues.services.commendations import (
     AWARDED_BY_MAX,
     NAME_MAX,
     TITLE_MAX,
+    check_decided_on,
     commendation_row,
     commendations_upsert,
 )
-from minqing.core.errors import ErrorCode
+from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.importing import ImportResult
 from minqing.core.tabular import Record
 
@@ -52,14 +53,11 @@ def read(check: CatalogueCheck, rec: Record) -> KeyedRow | None:
     values: dict[str, Any] = {}
     if check.cmap.has("decided_on"):
         decided_on = check.date(rec, "decided_on")
-        if decided_on is not None and date is not None and decided_on > date:
-            check.add(
-                rec.row,
-                "decided_on",
-                decided_on.isoformat(),
-                ErrorCode.CATALOGUE_DECIDED_AFTER_DATE,
-                date=date.isoformat(),
-            )
+        if decided_on is not None and date is not None:
+            try:
+                check_decided_on(decided_on, date)
+            except DomainError as err:  # the service's rule, named at its row and column
+                check.add(rec.row, "decided_on", decided_on.isoformat(), err.code, date=err.params["date"])
         values["decided_on"] = decided_on
     if check.cmap.has("person_number"):
         values["person"] = person

@@ -31,6 +31,7 @@ from minqing.ledger.asof import RESOLUTION, STATE, state_counts_as_of
 from minqing.ledger.enums import DONE_STATES, OPEN_STATES, Channel, ResolutionKind, Source, State
 from minqing.ledger.models import Problem
 from minqing.orgs.models import Unit
+from minqing.programmes.rollup import share_text
 from minqing.reports.dashboard.period import Period
 
 NO_CHANNEL = ""
@@ -57,11 +58,7 @@ class ProblemFigures:
     @property
     def on_the_spot_rate_text(self) -> str:
         """``62.5%``: one decimal place, half up, a trailing ``.0`` dropped; ``—`` with nothing resolved."""
-        if not self.resolved:
-            return "—"
-        tenths = (self.on_the_spot * 1000 * 2 + self.resolved) // (self.resolved * 2)
-        whole, tenth = divmod(tenths, 10)
-        return f"{whole}.{tenth}%" if tenth else f"{whole}%"
+        return share_text(self.on_the_spot, self.resolved)
 
     def add(self, state: str, source: str, channel: str, kind: str, late: bool, n: int) -> None:
         self.by_state[state] = self.by_state.get(state, 0) + n
