@@ -1,28 +1,36 @@
 """The one scoping helper every selector uses.
 
-A user with a role on unit U sees U's subtree and nothing else; a superuser sees everything;
-a user without any role sees nothing.
+A user with a role on unit U sees U's subtree and nothing else; an API application sees its
+unit's subtree with its roles; the ``SYSTEM`` actor and superusers see everything; ``None``,
+anonymous visitors and users without any role see nothing.
 """
 
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.db.models import Model, Q, QuerySet
 
 from minqing.core.paths import any_prefix_q, minimal_prefixes
-from minqing.orgs.models import RoleAssignment, Unit
+from minqing.orgs.actors import Actor, is_signed_in, is_unrestricted
+from minqing.orgs.models import Application, RoleAssignment, Unit
 
 M = TypeVar("M", bound=Model)
 
 _CACHE_ATTR = "_minqing_scope_cache"
 
 
-def actor_prefixes(actor: Any, roles: Iterable[str] | None = None) -> list[str] | None:
-    """The subtree paths the actor may see; ``None`` means no restriction (superuser)."""
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+def actor_prefixes(actor: Actor | None, roles: Iterable[str] | None = None) -> list[str] | None:
+    """The subtree paths where the actor holds one of ``roles`` (any role without ``roles``);
+    ``None`` means no restriction (the system, a superuser)."""
+    if not is_signed_in(actor):
         return []
-    if actor.is_superuser:
+    if is_unrestricted(actor):
         return None
+    if isinstance(actor, Application):
+        held = set(actor.roles) if roles is None else set(actor.roles) & set(roles)
+        return [actor.unit.path] if held else []
+    assert isinstance(actor, User)
     key = tuple(sorted(roles)) if roles is not None else None
     cache: dict[Any, list[str]] = actor.__dict__.setdefault(_CACHE_ATTR, {})
     if key not in cache:
@@ -33,7 +41,7 @@ def actor_prefixes(actor: Any, roles: Iterable[str] | None = None) -> list[str] 
     return cache[key]
 
 
-def scope_q(actor: Any, field: str = "path", roles: Iterable[str] | None = None) -> Q:
+def scope_q(actor: Actor | None, field: str = "path", roles: Iterable[str] | None = None) -> Q:
     prefixes = actor_prefixes(actor, roles)
     if prefixes is None:
         return Q()
@@ -41,24 +49,24 @@ def scope_q(actor: Any, field: str = "path", roles: Iterable[str] | None = None)
 
 
 def scoped(
-    qs: QuerySet[M], actor: Any, field: str = "path", roles: Iterable[str] | None = None
+    qs: QuerySet[M], actor: Actor | None, field: str = "path", roles: Iterable[str] | None = None
 ) -> QuerySet[M]:
     """``qs`` restricted to the actor's subtrees (``field`` holds a unit path)."""
     return qs.filter(scope_q(actor, field, roles))
 
 
-def can_access_path(actor: Any, path: str, roles: Iterable[str] | None = None) -> bool:
+def can_access_path(actor: Actor | None, path: str, roles: Iterable[str] | None = None) -> bool:
     prefixes = actor_prefixes(actor, roles)
     if prefixes is None:
         return True
     return any(path.startswith(p) for p in prefixes)
 
 
-def can_access_unit(actor: Any, unit: Unit, roles: Iterable[str] | None = None) -> bool:
+def can_access_unit(actor: Actor | None, unit: Unit, roles: Iterable[str] | None = None) -> bool:
     return can_access_path(actor, unit.path, roles)
 
 
-def root_units(actor: Any) -> QuerySet[Unit]:
+def root_units(actor: Actor | None) -> QuerySet[Unit]:
     """The top units of the actor's scope: where their tree browser starts."""
     prefixes = actor_prefixes(actor)
     if prefixes is None:
@@ -66,6 +74,6 @@ def root_units(actor: Any) -> QuerySet[Unit]:
     return Unit.objects.filter(path__in=prefixes).order_by("path")
 
 
-def clear_cache(actor: Any) -> None:
-    if actor is not None:
+def clear_cache(actor: Actor | None) -> None:
+    if actor is not None and hasattr(actor, "__dict__"):
         actor.__dict__.pop(_CACHE_ATTR, None)

@@ -1,0 +1,51 @@
+"""The one place that says which roles may do what.
+
+Every view, service, the admin, the API and the CLI asks here; none keeps a tuple of its own.
+A role is held on a unit and reaches that unit's subtree (``minqing.orgs.scoping``); the
+``SYSTEM`` actor and superusers hold every role everywhere; ``None`` and anonymous visitors hold
+none.
+"""
+
+from collections.abc import Iterable
+
+from minqing.orgs.actors import Actor
+from minqing.orgs.enums import Role
+from minqing.orgs.scoping import actor_prefixes, can_access_path
+
+RoleSet = frozenset[str]
+
+ANY_ROLE: RoleSet = frozenset(Role)
+# 领导小组办公室: campaigns, programmes, guidance groups, bulletins, work plan review, closing problems
+OFFICE: RoleSet = frozenset({Role.OFFICE})
+# writers of a unit's own records: people, activities, research, visits, work plans, progress,
+# and the responsible unit's steps in the problem workflow (accept, return, start, resolve)
+UNIT_WRITERS: RoleSet = frozenset({Role.OFFICE, Role.UNIT_STAFF})
+# who registers letters, visits, calls and online feedback
+INTAKE: RoleSet = frozenset({Role.INTAKE, Role.OFFICE, Role.UNIT_STAFF})
+# who assigns problems to a responsible unit, calls back and merges duplicates
+DISPATCHERS: RoleSet = frozenset({Role.OFFICE, Role.INTAKE})
+# who may see who reported a problem (never of the unit reported on: ``ledger.access``)
+REPORTER_READERS: RoleSet = frozenset({Role.OFFICE, Role.INTAKE})
+# who may reveal a person's full phone and ID number (audited)
+PERSON_REVEALERS: RoleSet = frozenset({Role.OFFICE, Role.UNIT_STAFF, Role.LEADER})
+# who records inspections (指导组成员 and the office)
+INSPECTORS: RoleSet = frozenset({Role.OFFICE, Role.INSPECTOR})
+# who claims must-solve problems
+CLAIMERS: RoleSet = frozenset({Role.LEADER})
+# who grants or denies a deadline extension
+EXTENSION_DECIDERS: RoleSet = frozenset({Role.OFFICE, Role.LEADER})
+# who may add a note to a problem's timeline
+NOTE_WRITERS: RoleSet = ANY_ROLE
+
+
+def has_role(actor: Actor | None, roles: Iterable[str], path: str | None = None) -> bool:
+    """The actor holds one of ``roles``: on ``path`` or a unit above it, or (without a path)
+    anywhere at all."""
+    if path is not None:
+        return can_access_path(actor, path, roles)
+    return actor_prefixes(actor, roles) != []
+
+
+def has_any_role(actor: Actor | None) -> bool:
+    """The actor holds some role somewhere (or is unrestricted): may open the staff pages."""
+    return actor_prefixes(actor) != []
