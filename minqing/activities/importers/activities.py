@@ -60,6 +60,10 @@ class ActivityCand:
     title: str
     headcount: int | None
 
+    @property
+    def key(self) -> str:
+        return self.number
+
     def cells(self) -> dict[str, object]:
         return {
             "campaign": self.campaign.pk if self.campaign else None,
@@ -139,17 +143,11 @@ def import_activities(path: Path, *, actor: Actor, progress: bool = False) -> Im
     check.prepare(records)
     cands = [c for c in (check.read(r) for r in records) if c is not None]
     existing, rostered = _existing([c.number for c in cands])
-    new: list[ActivityCand] = []
-    unchanged = 0
     for c in cands:
         if c.headcount is not None and c.number in rostered:
             check.say(c.row, "headcount", str(c.headcount), HEADCOUNT_WITH_ROSTER, number=c.number)
-            continue
-        old = existing.get(c.number)
-        if old is None:
-            new.append(c)
-        else:
-            unchanged += check.compare(c.row, "number", c.number, c.cells(), old)
+    fit = [c for c in cands if c.headcount is None or c.number not in rostered]
+    new, unchanged = check.split_new(fit, existing, "number")
     check.finish()
     rows = [
         ActivityRow(

@@ -40,6 +40,10 @@ class CampaignCand:
     start_date: dt.date
     end_date: dt.date | None
 
+    @property
+    def key(self) -> str:
+        return self.name
+
     def cells(self) -> dict[str, object]:
         return {
             "kind": self.kind,
@@ -70,23 +74,16 @@ def import_campaigns(path: Path, *, actor: Actor, progress: bool = False) -> Imp
     cmap, records = read_records(path, COLUMNS, progress)
     check = RowCheck(cmap, actor)
     cands = [c for c in (read(check, r) for r in records) if c is not None]
-    existing: dict[str, Campaign] = {}
+    existing: dict[str, dict[str, object]] = {}
     for chunk in chunked([c.name for c in cands]):
-        existing.update((c.name, c) for c in Campaign.objects.filter(name__in=chunk))
-    new: list[CampaignCand] = []
-    unchanged = 0
-    for c in cands:
-        old = existing.get(c.name)
-        if old is None:
-            new.append(c)
-            continue
-        theirs = {
-            "kind": old.kind,
-            "scope_code": old.scope_id,
-            "start_date": format_date(old.start_date),
-            "end_date": format_date(old.end_date),
-        }
-        unchanged += check.compare(c.row, "name", c.name, c.cells(), theirs)
+        for old in Campaign.objects.filter(name__in=chunk):
+            existing[old.name] = {
+                "kind": old.kind,
+                "scope_code": old.scope_id,
+                "start_date": format_date(old.start_date),
+                "end_date": format_date(old.end_date),
+            }
+    new, unchanged = check.split_new(cands, existing, "name")
     check.finish()
 
     def write() -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -32,6 +32,21 @@ from minqing.orgs.policy import has_role
 from minqing.orgs.services.units import resolve_unit
 
 T = TypeVar("T")
+
+
+class Keyed(Protocol):
+    """A checked row with a natural key (a number or name) and its cells as an export writes them."""
+
+    @property
+    def row(self) -> int: ...
+
+    @property
+    def key(self) -> str: ...
+
+    def cells(self) -> Mapping[str, object]: ...
+
+
+C = TypeVar("C", bound=Keyed)
 
 DUPLICATE_IN_FILE = _("“{value}”在文件中重复(第 {first} 行已出现)")
 EXISTS_DIFFERENT = _("“{value}”已存在且内容不同(不同的列:{columns});导入不修改已有记录")
@@ -76,6 +91,15 @@ class RowCheck:
         """A service's refusal, named at its row and column (rendered in the language of the reader)."""
         reason = format_lazy(err.code.template, **err.params)
         self.issues.append(ImportIssue(row, self.cmap.headers[key], value, reason))
+
+    def obeys(self, row: int, key: str, value: str, rule: Callable[[], object]) -> bool:
+        """Run a service's check; False, with its refusal named at this row and column, if it refuses."""
+        try:
+            rule()
+        except DomainError as err:
+            self.add_error(row, key, value, err)
+            return False
+        return True
 
     # -- cell readers ----------------------------------------------------------------------
     def text(self, rec: Record, key: str, limit: int | None = None, *, required: bool = False) -> str:
@@ -175,6 +199,21 @@ class RowCheck:
             self.say(row, key, shown, EXISTS_DIFFERENT, columns="、".join(differ))
             return False
         return True
+
+    def split_new(
+        self, cands: Iterable[C], existing: Mapping[str, Mapping[str, object]], key: str
+    ) -> tuple[list[C], int]:
+        """(the candidates whose key is new, how many repeat an existing record exactly); the rest,
+        which say something else than the record of their key, become issues in column ``key``."""
+        new: list[C] = []
+        unchanged = 0
+        for c in cands:
+            old = existing.get(c.key)
+            if old is None:
+                new.append(c)
+            else:
+                unchanged += self.compare(c.row, key, c.key, c.cells(), old)
+        return new, unchanged
 
     def finish(self) -> None:
         """All or nothing: ``ImportFailed`` with every issue found, if any."""

@@ -55,6 +55,10 @@ class PersonCand:
     is_party_member: bool
     duties: str
 
+    @property
+    def key(self) -> str:
+        return self.number
+
     def cells(self) -> dict[str, object]:
         return {
             "name": self.name,
@@ -98,14 +102,7 @@ def import_people(path: Path, *, actor: Actor, progress: bool = False) -> Import
                 "is_party_member": YES if member else NO,
                 "duties": duties,
             }
-    new: list[PersonCand] = []
-    unchanged = 0
-    for c in cands:
-        old = existing.get(c.number)
-        if old is None:
-            new.append(c)
-        else:
-            unchanged += check.compare(c.row, "number", c.number, c.cells(), old)
+    new, unchanged = check.split_new(cands, existing, "number")
     check.finish()
     rows = [
         PersonRow(

@@ -103,12 +103,10 @@ class ProgressFileCheck(RowCheck):
         if not can_report(self.actor, unit):
             self.add(rec.row, "unit_code", code, ErrorCode.PERMISSION_DENIED)
             return None
-        if programme is not None:
-            try:
-                check_in_programme(programme, unit)
-            except DomainError as err:
-                self.add_error(rec.row, "unit_code", code, err)
-                return None
+        if programme is not None and not self.obeys(
+            rec.row, "unit_code", code, lambda: check_in_programme(programme, unit)
+        ):
+            return None
         return unit
 
     def target(self, rec: Record, programme: Programme | None) -> Target | None:
@@ -143,12 +141,10 @@ class ProgressFileCheck(RowCheck):
         day = self.date(rec, "date", required=True)
         if day is None:
             return None
-        if programme is not None:
-            try:
-                check_report_date(programme, day)
-            except DomainError as err:
-                self.add_error(rec.row, "date", text, err)
-                return None
+        if programme is not None and not self.obeys(
+            rec.row, "date", text, lambda: check_report_date(programme, day)
+        ):
+            return None
         return day
 
     def amount(self, rec: Record, key: str, places: int) -> Decimal | None:
