@@ -26,7 +26,7 @@ _TIME_WORDS = re.compile(r"\s*[时點点分]\s*")
 _DATETIME_RE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?)?)?$"
 )
-_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?=$|[ T])")
 _COUNT_RE = re.compile(r"^\d{1,3}(,\d{3})+$|^\d{1,9}$")
 
 
@@ -62,7 +62,7 @@ def _naive(text: str) -> dt.datetime | None:
         return serial
     compact = _COMPACT_RE.match(text)
     if compact is not None:
-        text = "-".join(compact.groups())
+        text = "-".join(compact.groups()) + text[compact.end() :]
     # 2024年3月1日 10时30分 -> 2024-3-1 10:30
     text = text.replace("日", " ").replace("号", " ")
     text = _TIME_WORDS.sub(":", text).rstrip(":")

@@ -1,0 +1,163 @@
+"""问题 import: what each enumerated, yes/no and time column accepts besides its canonical words."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from minqing.ledger.enums import Channel, ResolutionKind, Satisfaction, Source, State
+from minqing.ledger.importers.problems import import_problems
+from minqing.ledger.models import Problem
+from minqing.ledger.tests.test_import_problems import row, world, write_csv
+from minqing.orgs.actors import SYSTEM
+
+pytestmark = pytest.mark.django_db
+__all__ = ["world"]  # the fixture
+
+
+def imported(tmp_path, rows: list[dict[str, str]], prefix: str = "V") -> list[Problem]:
+    numbered = [{**r, "问题编号": f"{prefix}-{i}"} for i, r in enumerate(rows)]
+    assert import_problems(write_csv(tmp_path / "p.csv", numbered), actor=SYSTEM).created == len(rows)
+    return [Problem.objects.get(number=f"{prefix}-{i}") for i in range(len(rows))]
+
+
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(year, month, day, hour, minute, second))
+
+
+def resolved(**over: str) -> dict[str, str]:
+    """A row in 已办结 (so 办结时间 and 办结方式 may be given)."""
+    base = {"状态": "已办结", "责任单位代码": "150902001000", "办结时间": "2019-09-02", "办结方式": "转办"}
+    return row(**{**base, **over})
+
+
+SOURCES = {
+    "群众反映": Source.PUBLIC,
+    "群众": Source.PUBLIC,
+    "public": Source.PUBLIC,
+    "自查": Source.SELF_INSPECTION,
+    "检视": Source.SELF_INSPECTION,
+    "积案": Source.PETITION_BACKLOG,
+    "督导": Source.SUPERVISION,
+    "调研": Source.RESEARCH,
+    "research": Source.RESEARCH,
+}
+
+
+def test_source_accepts_label_code_and_synonyms(world, tmp_path) -> None:
+    problems = imported(tmp_path, [row(来源=w) for w in SOURCES])
+    assert [p.source for p in problems] == list(SOURCES.values())
+
+
+CHANNELS = {
+    "来电": Channel.CALL,
+    "电话": Channel.CALL,
+    "热线": Channel.CALL,
+    "来信": Channel.LETTER,
+    "信件": Channel.LETTER,
+    "信函": Channel.LETTER,
+    "来访": Channel.VISIT,
+    "上访": Channel.VISIT,
+    "网络": Channel.ONLINE,
+    "网上": Channel.ONLINE,
+    "线上": Channel.ONLINE,
+    "online": Channel.ONLINE,
+    "ＣＡＬＬ": Channel.CALL,
+}
+
+
+def test_channel_accepts_label_code_and_synonyms(world, tmp_path) -> None:
+    problems = imported(tmp_path, [row(渠道=w) for w in CHANNELS])
+    assert [p.channel for p in problems] == list(CHANNELS.values())
+
+
+@pytest.mark.parametrize("word", ["信访", "走访"])
+def test_channel_refuses_ambiguous_words(world, tmp_path, word) -> None:
+    from minqing.core.importing import ImportFailed
+
+    with pytest.raises(ImportFailed) as exc:
+        import_problems(write_csv(tmp_path / "p.csv", [row(渠道=word)]), actor=SYSTEM)
+    assert [(i.row, i.column) for i in exc.value.issues] == [(2, "渠道")]
+    assert "来信、来访、来电、网络" in str(exc.value.issues[0])
+
+
+STATES = {
+    "已登记": State.REGISTERED,
+    "登记": State.REGISTERED,
+    "交办": State.ASSIGNED,
+    "受理": State.ACCEPTED,
+    "整改": State.RECTIFYING,
+    "正在整改": State.RECTIFYING,
+    "退回": State.RETURNED,
+    "rectifying": State.RECTIFYING,
+}
+
+
+def test_state_accepts_label_code_and_synonyms(world, tmp_path) -> None:
+    problems = imported(tmp_path, [row(状态=w, 责任单位代码="150902001000") for w in STATES])
+    assert [p.state for p in problems] == list(STATES.values())
+    done = imported(tmp_path, [resolved(状态=w) for w in ("办结", "销号", "closed")], "D")
+    assert [p.state for p in done] == [State.RESOLVED, State.CLOSED, State.CLOSED]
+
+
+KINDS = {
+    "立行立改": ResolutionKind.ON_THE_SPOT,
+    "即知即改": ResolutionKind.ON_THE_SPOT,
+    "立即整改": ResolutionKind.ON_THE_SPOT,
+    "限时整改": ResolutionKind.RECTIFIED,
+    "解释": ResolutionKind.EXPLAINED,
+    "转交": ResolutionKind.TRANSFERRED,
+    "explained": ResolutionKind.EXPLAINED,
+}
+
+
+def test_resolution_kind_accepts_label_code_and_synonyms(world, tmp_path) -> None:
+    problems = imported(tmp_path, [resolved(办结方式=w) for w in KINDS])
+    assert [p.resolution_kind for p in problems] == list(KINDS.values())
+
+
+def test_satisfaction_accepts_label_code_and_synonyms(world, tmp_path) -> None:
+    words = {
+        "满意": Satisfaction.SATISFIED,
+        "非常满意": Satisfaction.SATISFIED,
+        "基本满意": Satisfaction.BASICALLY,
+    }
+    problems = imported(tmp_path, [resolved(状态="已销号", 满意度=w) for w in words])
+    assert [p.satisfaction for p in problems] == list(words.values())
+
+
+YES_NO = {"是": True, "Y": True, "1": True, "√": True, "✓": True, "对": True, "yes": True, "否": False}
+YES_NO |= {"N": False, "0": False, "×": False, "✗": False, "错": False, "no": False, "": False}
+
+
+def test_prominent_accepts_every_way_of_writing_yes_and_no(world, tmp_path) -> None:
+    problems = imported(tmp_path, [row(是否突出问题=w) for w in YES_NO])
+    assert [p.prominent for p in problems] == list(YES_NO.values())
+
+
+def test_must_solve_accepts_every_way_of_writing_yes_and_no(world, tmp_path) -> None:
+    problems = imported(tmp_path, [row(是否必解问题=w) for w in YES_NO])
+    assert [p.must_solve for p in problems] == list(YES_NO.values())
+
+
+REGISTERED = {
+    "2019/9/1": local(2019, 9, 1),
+    "2019.9.1": local(2019, 9, 1),
+    "2019年9月1日": local(2019, 9, 1),
+    "20190901": local(2019, 9, 1),
+    "43709": local(2019, 9, 1),  # an Excel serial
+    "2019年9月1日 10时30分": local(2019, 9, 1, 10, 30),
+    "2019/9/1 10:30": local(2019, 9, 1, 10, 30),
+}
+
+
+def test_registered_at_accepts_the_dates_offices_write(world, tmp_path) -> None:
+    problems = imported(tmp_path, [row(登记时间=w) for w in REGISTERED])
+    assert [p.registered_at for p in problems] == list(REGISTERED.values())
+
+
+def test_resolved_at_accepts_the_dates_offices_write(world, tmp_path) -> None:
+    words = ["2019/9/2", "2019年9月2日", "43710", "20190902 08:00"]
+    problems = imported(tmp_path, [resolved(办结时间=w) for w in words])
+    expected = [local(2019, 9, 2)] * 3 + [local(2019, 9, 2, 8)]
+    assert [p.resolved_at for p in problems] == expected
