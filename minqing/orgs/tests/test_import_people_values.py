@@ -89,3 +89,27 @@ MEMBER = {
 def test_party_member_accepts_every_way_of_writing_yes_and_no(tmp_path) -> None:
     people = imported(tmp_path, "是否党员", list(MEMBER))
     assert [p.is_party_member for p in people] == list(MEMBER.values())
+
+
+def test_the_command_imports_people_as_the_system(tmp_path) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from minqing.core.models import AuditEvent
+
+    small_tree()
+    rows = [
+        ["P1", "张三", "150902001000", "副处", "√", ""],
+        ["P2", "李四", "150902001000", "一般干部", "N", ""],
+    ]
+    out = StringIO()
+    call_command(
+        "import_data", "people", str(write(tmp_path / "p.csv", H, rows)), stdout=out, stderr=StringIO()
+    )
+    assert "新增 2 条" in out.getvalue()
+    assert [(p.rank, p.is_party_member) for p in Person.objects.order_by("number")] == [
+        (Rank.DIVISION, True),
+        (Rank.STAFF, False),
+    ]
+    assert AuditEvent.objects.filter(object_type="orgs.person", actor=None).exists()
