@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from minqing.ledger.enums import Channel, ResolutionKind, Satisfaction, Source, State
+from minqing.ledger.enums import Satisfaction, State
 from minqing.ledger.importers.problems import import_problems
 from minqing.ledger.models import Problem
 from minqing.ledger.tests.test_import_problems import row, world, write_csv
@@ -25,23 +25,25 @@ def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0, secon
     return timezone.make_aware(dt.datetime(year, month, day, hour, minute, second))
 
 
+def cases(text: str) -> dict[str, str]:
+    """``"value: word word | value: word"`` -> ``{word: value}`` (the code values of the enumeration)."""
+    out: dict[str, str] = {}
+    for part in text.split("|"):
+        value, words = part.split(":")
+        out.update((word, value.strip()) for word in words.split())
+    return out
+
+
 def resolved(**over: str) -> dict[str, str]:
     """A row in 已办结 (so 办结时间 and 办结方式 may be given)."""
     base = {"状态": "已办结", "责任单位代码": "150902001000", "办结时间": "2019-09-02", "办结方式": "转办"}
     return row(**{**base, **over})
 
 
-SOURCES = {
-    "群众反映": Source.PUBLIC,
-    "群众": Source.PUBLIC,
-    "public": Source.PUBLIC,
-    "自查": Source.SELF_INSPECTION,
-    "检视": Source.SELF_INSPECTION,
-    "积案": Source.PETITION_BACKLOG,
-    "督导": Source.SUPERVISION,
-    "调研": Source.RESEARCH,
-    "research": Source.RESEARCH,
-}
+SOURCES = cases(
+    "public: 群众反映 群众 public | self_inspection: 自查 检视 | petition_backlog: 积案"
+    " | supervision: 督导 | research: 调研 research"
+)
 
 
 def test_source_accepts_label_code_and_synonyms(world, tmp_path) -> None:
@@ -49,21 +51,10 @@ def test_source_accepts_label_code_and_synonyms(world, tmp_path) -> None:
     assert [p.source for p in problems] == list(SOURCES.values())
 
 
-CHANNELS = {
-    "来电": Channel.CALL,
-    "电话": Channel.CALL,
-    "热线": Channel.CALL,
-    "来信": Channel.LETTER,
-    "信件": Channel.LETTER,
-    "信函": Channel.LETTER,
-    "来访": Channel.VISIT,
-    "上访": Channel.VISIT,
-    "网络": Channel.ONLINE,
-    "网上": Channel.ONLINE,
-    "线上": Channel.ONLINE,
-    "online": Channel.ONLINE,
-    "ＣＡＬＬ": Channel.CALL,
-}
+CHANNELS = cases(
+    "call: 来电 电话 热线 ＣＡＬＬ | letter: 来信 信件 信函"
+    " | visit: 来访 上访 | online: 网络 网上 线上 online"
+)
 
 
 def test_channel_accepts_label_code_and_synonyms(world, tmp_path) -> None:
@@ -81,16 +72,10 @@ def test_channel_refuses_ambiguous_words(world, tmp_path, word) -> None:
     assert "来信、来访、来电、网络" in str(exc.value.issues[0])
 
 
-STATES = {
-    "已登记": State.REGISTERED,
-    "登记": State.REGISTERED,
-    "交办": State.ASSIGNED,
-    "受理": State.ACCEPTED,
-    "整改": State.RECTIFYING,
-    "正在整改": State.RECTIFYING,
-    "退回": State.RETURNED,
-    "rectifying": State.RECTIFYING,
-}
+STATES = cases(
+    "registered: 已登记 登记 | assigned: 交办 | accepted: 受理"
+    " | rectifying: 整改 正在整改 rectifying | returned: 退回"
+)
 
 
 def test_state_accepts_label_code_and_synonyms(world, tmp_path) -> None:
@@ -100,15 +85,10 @@ def test_state_accepts_label_code_and_synonyms(world, tmp_path) -> None:
     assert [p.state for p in done] == [State.RESOLVED, State.CLOSED, State.CLOSED]
 
 
-KINDS = {
-    "立行立改": ResolutionKind.ON_THE_SPOT,
-    "即知即改": ResolutionKind.ON_THE_SPOT,
-    "立即整改": ResolutionKind.ON_THE_SPOT,
-    "限时整改": ResolutionKind.RECTIFIED,
-    "解释": ResolutionKind.EXPLAINED,
-    "转交": ResolutionKind.TRANSFERRED,
-    "explained": ResolutionKind.EXPLAINED,
-}
+KINDS = cases(
+    "on_the_spot: 立行立改 即知即改 立即整改 | rectified: 限时整改"
+    " | explained: 解释 explained | transferred: 转交"
+)
 
 
 def test_resolution_kind_accepts_label_code_and_synonyms(world, tmp_path) -> None:
