@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from minqing.ledger.enums import Satisfaction, State
+from minqing.core.importing import ImportFailed
 from minqing.ledger.importers.problems import import_problems
 from minqing.ledger.models import Problem
 from minqing.ledger.tests.test_import_problems import row, world, write_csv
@@ -15,10 +15,10 @@ pytestmark = pytest.mark.django_db
 __all__ = ["world"]  # the fixture
 
 
-def imported(tmp_path, rows: list[dict[str, str]], prefix: str = "V") -> list[Problem]:
-    numbered = [{**r, "问题编号": f"{prefix}-{i}"} for i, r in enumerate(rows)]
+def imported(tmp_path, rows: list[dict[str, str]]) -> list[Problem]:
+    numbered = [{**r, "问题编号": f"V-{i}"} for i, r in enumerate(rows)]
     assert import_problems(write_csv(tmp_path / "p.csv", numbered), actor=SYSTEM).created == len(rows)
-    return [Problem.objects.get(number=f"{prefix}-{i}") for i in range(len(rows))]
+    return [Problem.objects.get(number=f"V-{i}") for i in range(len(rows))]
 
 
 def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
@@ -40,84 +40,74 @@ def resolved(**over: str) -> dict[str, str]:
     return row(**{**base, **over})
 
 
-SOURCES = cases(
-    "public: 群众反映 群众 public | self_inspection: 自查 检视 | petition_backlog: 积案"
-    " | supervision: 督导 | research: 调研 research"
-)
+def assigned(**over: str) -> dict[str, str]:
+    return row(**{"责任单位代码": "150902001000", **over})
 
 
-def test_source_accepts_label_code_and_synonyms(world, tmp_path) -> None:
-    problems = imported(tmp_path, [row(来源=w) for w in SOURCES])
-    assert [p.source for p in problems] == list(SOURCES.values())
+def closed(**over: str) -> dict[str, str]:
+    return resolved(**{"状态": "已销号", **over})
 
 
-CHANNELS = cases(
-    "call: 来电 电话 热线 ＣＡＬＬ | letter: 来信 信件 信函"
-    " | visit: 来访 上访 | online: 网络 网上 线上 online"
-)
+# column, Problem field, the row the word goes in, "value: words | value: words"
+ENUMERATIONS = [
+    (
+        "来源",
+        "source",
+        row,
+        "public: 群众反映 群众 public | self_inspection: 自查 检视 | petition_backlog: 积案"
+        " | supervision: 督导 | research: 调研 research",
+    ),
+    (
+        "渠道",
+        "channel",
+        row,
+        "call: 来电 电话 热线 ＣＡＬＬ | letter: 来信 信件 信函"
+        " | visit: 来访 上访 | online: 网络 网上 线上 online",
+    ),
+    (
+        "状态",
+        "state",
+        assigned,
+        "registered: 已登记 登记 | assigned: 交办 | accepted: 受理"
+        " | rectifying: 整改 正在整改 rectifying | returned: 退回",
+    ),
+    ("状态", "state", resolved, "resolved: 已办结 办结 | closed: 销号 closed"),
+    (
+        "办结方式",
+        "resolution_kind",
+        resolved,
+        "on_the_spot: 立行立改 即知即改 立即整改 | rectified: 限时整改 | explained: 解释 explained"
+        " | transferred: 转交",
+    ),
+    ("满意度", "satisfaction", closed, "satisfied: 满意 非常满意 | basically_satisfied: 基本满意"),
+]
 
 
-def test_channel_accepts_label_code_and_synonyms(world, tmp_path) -> None:
-    problems = imported(tmp_path, [row(渠道=w) for w in CHANNELS])
-    assert [p.channel for p in problems] == list(CHANNELS.values())
+@pytest.mark.parametrize(("column", "field", "make", "text"), ENUMERATIONS)
+def test_enumerated_column_accepts_label_code_and_synonyms(
+    world, tmp_path, column, field, make, text
+) -> None:
+    words = cases(text)
+    problems = imported(tmp_path, [make(**{column: w}) for w in words])
+    assert [getattr(p, field) for p in problems] == list(words.values())
 
 
 @pytest.mark.parametrize("word", ["信访", "走访"])
 def test_channel_refuses_ambiguous_words(world, tmp_path, word) -> None:
-    from minqing.core.importing import ImportFailed
-
     with pytest.raises(ImportFailed) as exc:
         import_problems(write_csv(tmp_path / "p.csv", [row(渠道=word)]), actor=SYSTEM)
     assert [(i.row, i.column) for i in exc.value.issues] == [(2, "渠道")]
     assert "来信、来访、来电、网络" in str(exc.value.issues[0])
 
 
-STATES = cases(
-    "registered: 已登记 登记 | assigned: 交办 | accepted: 受理"
-    " | rectifying: 整改 正在整改 rectifying | returned: 退回"
-)
-
-
-def test_state_accepts_label_code_and_synonyms(world, tmp_path) -> None:
-    problems = imported(tmp_path, [row(状态=w, 责任单位代码="150902001000") for w in STATES])
-    assert [p.state for p in problems] == list(STATES.values())
-    done = imported(tmp_path, [resolved(状态=w) for w in ("办结", "销号", "closed")], "D")
-    assert [p.state for p in done] == [State.RESOLVED, State.CLOSED, State.CLOSED]
-
-
-KINDS = cases(
-    "on_the_spot: 立行立改 即知即改 立即整改 | rectified: 限时整改"
-    " | explained: 解释 explained | transferred: 转交"
-)
-
-
-def test_resolution_kind_accepts_label_code_and_synonyms(world, tmp_path) -> None:
-    problems = imported(tmp_path, [resolved(办结方式=w) for w in KINDS])
-    assert [p.resolution_kind for p in problems] == list(KINDS.values())
-
-
-def test_satisfaction_accepts_label_code_and_synonyms(world, tmp_path) -> None:
-    words = {
-        "满意": Satisfaction.SATISFIED,
-        "非常满意": Satisfaction.SATISFIED,
-        "基本满意": Satisfaction.BASICALLY,
-    }
-    problems = imported(tmp_path, [resolved(状态="已销号", 满意度=w) for w in words])
-    assert [p.satisfaction for p in problems] == list(words.values())
-
-
 YES_NO = {"是": True, "Y": True, "1": True, "√": True, "✓": True, "对": True, "yes": True, "否": False}
 YES_NO |= {"N": False, "0": False, "×": False, "✗": False, "错": False, "no": False, "": False}
 
 
-def test_prominent_accepts_every_way_of_writing_yes_and_no(world, tmp_path) -> None:
-    problems = imported(tmp_path, [row(是否突出问题=w) for w in YES_NO])
-    assert [p.prominent for p in problems] == list(YES_NO.values())
-
-
-def test_must_solve_accepts_every_way_of_writing_yes_and_no(world, tmp_path) -> None:
-    problems = imported(tmp_path, [row(是否必解问题=w) for w in YES_NO])
-    assert [p.must_solve for p in problems] == list(YES_NO.values())
+@pytest.mark.parametrize(("column", "field"), [("是否突出问题", "prominent"), ("是否必解问题", "must_solve")])
+def test_yes_no_column_accepts_every_way_of_writing_yes_and_no(world, tmp_path, column, field) -> None:
+    problems = imported(tmp_path, [row(**{column: w}) for w in YES_NO])
+    assert [getattr(p, field) for p in problems] == list(YES_NO.values())
 
 
 REGISTERED = {
