@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.utils import timezone, translation
+from django.utils import translation
 
+from minqing.core.importing.values import format_datetime
 from minqing.core.tabular import Column
 from minqing.ledger.enums import Channel, ResolutionKind, Satisfaction, Source, State
 from minqing.ledger.models import Problem
@@ -67,16 +68,6 @@ CHOICES: dict[str, Sequence[tuple[str, Any]]] = {
 @cache
 def words(kind: str) -> dict[str, str]:
     return source_words(CHOICES[kind])
-
-
-def format_datetime(value: dt.datetime | None) -> str:
-    """Local time: ``2019-09-01`` at midnight, else ``2019-09-01 10:30`` (seconds only when not zero)."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    if (local.hour, local.minute, local.second) == (0, 0, 0):
-        return local.strftime("%Y-%m-%d")
-    return local.strftime("%Y-%m-%d %H:%M" if local.second == 0 else "%Y-%m-%d %H:%M:%S")
 
 
 def _word(kind: str, value: str) -> str:

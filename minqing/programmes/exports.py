@@ -15,10 +15,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from minqing.orgs.models import Unit
+from minqing.programmes.importers.progress import HEADERS as UPLOAD_HEADERS
 from minqing.programmes.models import Programme, ProgressReport, Target
 from minqing.programmes.rollup import Figures, quantity_text
 from minqing.programmes.selectors import ProgrammeProgress
-from minqing.programmes.services.upload import HEADERS as UPLOAD_HEADERS
 
 Format = Literal["xlsx", "csv"]
 FORMATS: tuple[Format, ...] = ("xlsx", "csv")

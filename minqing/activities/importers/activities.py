@@ -10,29 +10,22 @@ already has attendance rows in the database is an error. New activities are writ
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from minqing.activities.importers.common import (
-    END_BEFORE_START,
-    HEADCOUNT_WITH_ROSTER,
-    UNKNOWN_TYPE,
-    RowCheck,
-    finish,
-    format_datetime,
-    read_records,
-    write_all,
-)
+from django.utils.translation import gettext_lazy as _
+
 from minqing.activities.models import Activity, ActivityType, Attendance
-from minqing.activities.services.activities import ORGANISER_ROLES
 from minqing.activities.services.bulk import ActivityRow, activities_bulk_create
 from minqing.activities.services.rollups import rollups_refresh
 from minqing.campaigns.models import Campaign
 from minqing.core.batching import chunked
 from minqing.core.errors import ErrorCode
 from minqing.core.importing import ImportResult
+from minqing.core.importing.rows import END_BEFORE_START, RowCheck, read_records, write_all
+from minqing.core.importing.values import format_datetime, normalize
 from minqing.core.tabular import Column, Record
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
-from minqing.orgs.scoping import can_access_unit
+from minqing.orgs.policy import UNIT_WRITERS
 from minqing.orgs.services.bulk import ref_of
 
 COLUMNS = (
@@ -51,6 +44,8 @@ COLUMNS = (
     Column("headcount", "参加人数", ("headcount", "参加人次")),
 )
 NUMBER_MAX, TITLE_MAX = 40, 200
+UNKNOWN_TYPE = _("无法识别的活动类型“{value}”")
+HEADCOUNT_WITH_ROSTER = _("活动“{number}”已有签到名单,不能再填写参加人数(参加人数只用于没有签到名单的活动)")
 
 
 @dataclass
@@ -64,6 +59,10 @@ class ActivityCand:
     end: dt.datetime | None
     title: str
     headcount: int | None
+
+    @property
+    def key(self) -> str:
+        return self.number
 
     def cells(self) -> dict[str, object]:
         return {
@@ -83,8 +82,8 @@ class ActivityFileCheck(RowCheck):
         self.campaigns = {c.name: c for c in Campaign.objects.filter(name__in=names)}
         self.types: dict[str, ActivityType] = {}
         for t in ActivityType.objects.all():
-            self.types[t.code.lower()] = t
-            self.types[t.name.lower()] = t
+            self.types[normalize(t.code).lower()] = t
+            self.types[normalize(t.name).lower()] = t
 
     def read(self, rec: Record) -> ActivityCand | None:
         before = len(self.issues)
@@ -94,18 +93,12 @@ class ActivityFileCheck(RowCheck):
         campaign = self.campaigns.get(rec["campaign"]) if rec["campaign"] else None
         if rec["campaign"] and campaign is None:
             self.add(rec.row, "campaign", rec["campaign"], ErrorCode.IMPORT_UNKNOWN_CAMPAIGN)
-        kind = self.types.get(rec["type"].lower()) if rec["type"] else None
+        kind = self.types.get(normalize(rec["type"]).lower()) if rec["type"] else None
         if not rec["type"]:
             self.add(rec.row, "type", "", ErrorCode.IMPORT_REQUIRED)
         elif kind is None:
             self.say(rec.row, "type", rec["type"], UNKNOWN_TYPE)
-        unit = self.unit(rec, "organiser_code")
-        if (
-            unit is not None
-            and self.actor is not None
-            and not can_access_unit(self.actor, unit, ORGANISER_ROLES)
-        ):
-            self.add(rec.row, "organiser_code", rec["organiser_code"], ErrorCode.PERMISSION_DENIED)
+        unit = self.unit(rec, "organiser_code", roles=UNIT_WRITERS)
         start = self.when(rec, "start", required=True)
         end = self.when(rec, "end")
         if start and end and end < start:
@@ -143,25 +136,19 @@ def _existing(numbers: list[str]) -> tuple[dict[str, dict[str, object]], set[str
     return cells, rostered
 
 
-def import_activities(path: Path, *, actor: Any = None, progress: bool = False) -> ImportResult:
+def import_activities(path: Path, *, actor: Actor, progress: bool = False) -> ImportResult:
     """Check every row of ``path``, then create its new activities in one transaction."""
     cmap, records = read_records(path, COLUMNS, progress)
     check = ActivityFileCheck(cmap, actor)
     check.prepare(records)
     cands = [c for c in (check.read(r) for r in records) if c is not None]
     existing, rostered = _existing([c.number for c in cands])
-    new: list[ActivityCand] = []
-    unchanged = 0
     for c in cands:
         if c.headcount is not None and c.number in rostered:
             check.say(c.row, "headcount", str(c.headcount), HEADCOUNT_WITH_ROSTER, number=c.number)
-            continue
-        old = existing.get(c.number)
-        if old is None:
-            new.append(c)
-        else:
-            unchanged += check.compare(c.row, "number", c.number, c.cells(), old)
-    finish(check)
+    fit = [c for c in cands if c.headcount is None or c.number not in rostered]
+    new, unchanged = check.split_new(fit, existing, "number")
+    check.finish()
     rows = [
         ActivityRow(
             number=c.number,

@@ -11,33 +11,29 @@ copies path, start and type from the activity: 100,000 rows take seconds.
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
-from minqing.activities.importers.common import (
-    HEADCOUNT_ONLY,
-    UNKNOWN_ACTIVITY,
-    RowCheck,
-    finish,
-    format_datetime,
-    read_records,
-    write_all,
-)
+from django.utils.translation import gettext_lazy as _
+
 from minqing.activities.models import Activity, Attendance, CheckInMethod
-from minqing.activities.services.activities import ORGANISER_ROLES
 from minqing.activities.services.bulk import AttendanceRow, attendance_bulk_create
 from minqing.activities.services.rollups import rollups_refresh
 from minqing.core.batching import chunked
 from minqing.core.errors import ErrorCode
 from minqing.core.importing import ImportResult
+from minqing.core.importing.rows import RowCheck, read_records, write_all
+from minqing.core.importing.values import format_datetime
 from minqing.core.tabular import Column, Record
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person
-from minqing.orgs.scoping import can_access_path
+from minqing.orgs.policy import UNIT_WRITERS, has_role
 
 COLUMNS = (
     Column("activity", "活动编号", ("activity", "activity_number"), required=True),
     Column("person", "人员编号", ("person", "person_number"), required=True),
     Column("checked_in_at", "签到时间", ("checked_in_at", "time", "签到日期")),
 )
+UNKNOWN_ACTIVITY = _("活动编号“{value}”不存在")
+HEADCOUNT_ONLY = _("活动“{value}”按参加人数登记,没有签到名单,不能导入签到")
 
 
 class Act:
@@ -62,8 +58,7 @@ class AttendanceFileCheck(RowCheck):
         for chunk in chunked(sorted({r["person"] for r in records if r["person"]})):
             self.people.update(Person.objects.filter(number__in=chunk).values_list("number", "id"))
         self.allowed = {
-            p: self.actor is None or can_access_path(self.actor, p, ORGANISER_ROLES)
-            for p in {a.path for a in self.acts.values()}
+            p: has_role(self.actor, UNIT_WRITERS, p) for p in {a.path for a in self.acts.values()}
         }
         self.existing: dict[tuple[int, int], dt.datetime] = {}
         for ids in chunked(sorted(a.id for a in self.acts.values())):
@@ -104,13 +99,13 @@ class AttendanceFileCheck(RowCheck):
         return AttendanceRow(act.id, person, at or act.start, CheckInMethod.IMPORT)
 
 
-def import_attendance(path: Path, *, actor: Any = None, progress: bool = False) -> ImportResult:
+def import_attendance(path: Path, *, actor: Actor, progress: bool = False) -> ImportResult:
     """Check every row of ``path``, then write its new attendance rows in one transaction."""
     cmap, records = read_records(path, COLUMNS, progress)
     check = AttendanceFileCheck(cmap, actor)
     check.prepare(records)
     rows = [r for r in (check.read(rec) for rec in records) if r is not None]
-    finish(check)
+    check.finish()
     write_all(
         lambda: attendance_bulk_create(rows),
         actor=actor,

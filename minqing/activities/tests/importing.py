@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from minqing.core.importing import ImportFailed, ImportIssue, ImportResult, get_importer
+from minqing.orgs.actors import SYSTEM, Actor
 
 
 def write(path: Path, headers: list[str], rows: list[list[str]]) -> Path:
@@ -27,11 +28,11 @@ def write(path: Path, headers: list[str], rows: list[list[str]]) -> Path:
     return path
 
 
-def run(kind: str, path: Path, actor=None) -> ImportResult:
+def run(kind: str, path: Path, actor: Actor = SYSTEM) -> ImportResult:
     return get_importer(kind)(path, actor=actor)
 
 
-def fails(kind: str, path: Path, actor=None) -> list[ImportIssue]:
+def fails(kind: str, path: Path, actor: Actor = SYSTEM) -> list[ImportIssue]:
     with pytest.raises(ImportFailed) as exc:
         get_importer(kind)(path, actor=actor)
     return exc.value.issues

@@ -9,19 +9,16 @@ importing the same file twice changes nothing. Columns absent from the file are 
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from django.db import DatabaseError, transaction
-
-from minqing.activities.importers.common import RowCheck, finish, labels, read_records
 from minqing.campaigns.models import Campaign
 from minqing.catalogues.formats import FileFormat
 from minqing.catalogues.permissions import can_write_path
 from minqing.catalogues.services._common import UpsertResult
-from minqing.core.errors import DomainError, ErrorCode
-from minqing.core.importing import ImportFailed, ImportResult, issue
-from minqing.core.tabular import Record
-from minqing.ledger.importers.problem_values import parse_yes_no
+from minqing.core.errors import ErrorCode
+from minqing.core.importing import ImportResult
+from minqing.core.importing.rows import RowCheck, read_records, writing
+from minqing.core.tabular import ColumnMap, Record
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.scoping import can_access_path
 
@@ -29,8 +26,8 @@ from minqing.orgs.scoping import can_access_path
 class CatalogueCheck(RowCheck):
     """``RowCheck`` plus the lookups of the catalogue formats (cached per file)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, cmap: ColumnMap, actor: Actor) -> None:
+        super().__init__(cmap, actor)
         self._campaigns: dict[str, Campaign | None] = {}
         self._people: dict[str, Person | None] = {}
 
@@ -61,36 +58,22 @@ class CatalogueCheck(RowCheck):
         if number not in self._people:
             self._people[number] = Person.objects.filter(number=number).first()
         found = self._people[number]
-        if found is None or (self.actor is not None and not can_access_path(self.actor, found.path)):
+        if found is None or not can_access_path(self.actor, found.path):
             self.add(rec.row, key, number, ErrorCode.IMPORT_UNKNOWN_PERSON)
             return None
         return found
 
-    def flag_or(self, rec: Record, key: str, default: bool) -> bool:
-        """是 / 否; blank gives ``default``."""
-        word = rec[key]
-        if not word:
-            return default
-        value = parse_yes_no(word)
-        if value is None:
-            self.add(rec.row, key, word, ErrorCode.IMPORT_BAD_YES_NO)
-            return default
-        return value
 
-
-def start(path: Path, fmt: FileFormat, actor: Any, progress: bool) -> tuple[CatalogueCheck, list[Record]]:
+def start(path: Path, fmt: FileFormat, actor: Actor, progress: bool) -> tuple[CatalogueCheck, list[Record]]:
     cmap, records = read_records(path, fmt.columns, progress)
     return CatalogueCheck(cmap, actor), records
 
 
 def write(run: Callable[[], UpsertResult]) -> ImportResult:
     """Run the service's bulk upsert in one transaction; a refusal fails the whole file."""
-    try:
-        with transaction.atomic():
-            res = run()
-    except (DomainError, DatabaseError) as exc:
-        raise ImportFailed([issue(None, "", "", ErrorCode.IMPORT_WRITE_FAILED, reason=str(exc))]) from exc
+    with writing():
+        res = run()
     return ImportResult(created=res.created, updated=res.updated, unchanged=res.unchanged)
 
 
-__all__ = ["CatalogueCheck", "finish", "labels", "start", "write"]
+__all__ = ["CatalogueCheck", "start", "write"]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from minqing.catalogues.formats import COMMENDATIONS
-from minqing.catalogues.importers._common import CatalogueCheck, finish, start, write
+from minqing.catalogues.importers._common import CatalogueCheck, start, write
 from minqing.catalogues.services._common import KeyedRow
 from minqing.catalogues.services.commendations import (
     AWARDED_BY_MAX,
@@ -24,7 +24,9 @@ from minqing.catalogues.services.commendations import (
 )
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.importing import ImportResult
+from minqing.core.importing.rows import service_actor
 from minqing.core.tabular import Record
+from minqing.orgs.actors import Actor
 
 
 def _name(check: CatalogueCheck, rec: Record) -> tuple[str, Any]:
@@ -72,9 +74,9 @@ def read(check: CatalogueCheck, rec: Record) -> KeyedRow | None:
     return commendation_row(unit=unit, name=name, title=title, date=date, values=values)
 
 
-def import_commendations(path: Path, *, actor: Any = None, progress: bool = False) -> ImportResult:
+def import_commendations(path: Path, *, actor: Actor, progress: bool = False) -> ImportResult:
     """Check every row of ``path``, then create or update its commendations in one transaction."""
     check, records = start(path, COMMENDATIONS, actor, progress)
     rows = [r for r in (read(check, rec) for rec in records) if r is not None]
-    finish(check)
-    return write(lambda: commendations_upsert(actor=actor, rows=rows, source=path.name))
+    check.finish()
+    return write(lambda: commendations_upsert(actor=service_actor(actor), rows=rows, source=path.name))

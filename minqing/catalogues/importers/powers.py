@@ -8,14 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from minqing.catalogues.formats import POWERS
-from minqing.catalogues.importers._common import CatalogueCheck, finish, labels, start, write
+from minqing.catalogues.importers._common import CatalogueCheck, start, write
 from minqing.catalogues.models import PowerCategory
 from minqing.catalogues.services._common import KeyedRow
 from minqing.catalogues.services.powers import CODE_MAX, NAME_MAX, power_items_upsert, power_row
 from minqing.core.importing import ImportResult
+from minqing.core.importing.rows import service_actor
+from minqing.core.importing.values import Choices
 from minqing.core.tabular import Record
+from minqing.orgs.actors import Actor
 
-CATEGORIES = labels(PowerCategory.choices, {"其他行政权力": PowerCategory.OTHER})
+CATEGORIES = Choices(PowerCategory.choices, {"其他行政权力": PowerCategory.OTHER})
 BASIS_MAX = 4000
 
 
@@ -32,7 +35,7 @@ def read(check: CatalogueCheck, rec: Record) -> KeyedRow | None:
     if check.cmap.has("published_on"):
         values["published_on"] = check.date(rec, "published_on")
     if check.cmap.has("is_active"):
-        values["is_active"] = check.flag_or(rec, "is_active", True)
+        values["is_active"] = check.flag(rec, "is_active", True)
     if unit is not None and category and name:
         check.once(rec, "name", (unit.pk, category, name), name)
     if len(check.issues) > before or unit is None:
@@ -40,9 +43,9 @@ def read(check: CatalogueCheck, rec: Record) -> KeyedRow | None:
     return power_row(unit=unit, category=category, name=name, values=values)
 
 
-def import_powers(path: Path, *, actor: Any = None, progress: bool = False) -> ImportResult:
+def import_powers(path: Path, *, actor: Actor, progress: bool = False) -> ImportResult:
     """Check every row of ``path``, then create or update its power-list items in one transaction."""
     check, records = start(path, POWERS, actor, progress)
     rows = [r for r in (read(check, rec) for rec in records) if r is not None]
-    finish(check)
-    return write(lambda: power_items_upsert(actor=actor, rows=rows, source=path.name))
+    check.finish()
+    return write(lambda: power_items_upsert(actor=service_actor(actor), rows=rows, source=path.name))

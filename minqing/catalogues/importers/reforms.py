@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from minqing.catalogues.formats import REFORMS
-from minqing.catalogues.importers._common import CatalogueCheck, finish, labels, start, write
+from minqing.catalogues.importers._common import CatalogueCheck, start, write
 from minqing.catalogues.models import ReformStatus
 from minqing.catalogues.services._common import KeyedRow, UpsertResult
 from minqing.catalogues.services.reforms import (
@@ -27,10 +27,13 @@ from minqing.catalogues.services.reforms import (
 )
 from minqing.core.errors import ErrorCode
 from minqing.core.importing import ImportResult
+from minqing.core.importing.rows import service_actor
+from minqing.core.importing.values import Choices
 from minqing.core.tabular import Record
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 
-STATUSES = labels(ReformStatus.choices, {"进行中": ReformStatus.IN_PROGRESS, "完成": ReformStatus.COMPLETED})
+STATUSES = Choices(ReformStatus.choices, {"进行中": ReformStatus.IN_PROGRESS, "完成": ReformStatus.COMPLETED})
 MEASURE_KEYS = ("is_key", "status", "campaign", "started_on")
 
 
@@ -59,7 +62,7 @@ def read(
     title = check.text(rec, "title", TITLE_MAX, required=True)
     values: dict[str, Any] = {}
     if check.cmap.has("is_key"):
-        values["is_key"] = check.flag_or(rec, "is_key", False)
+        values["is_key"] = check.flag(rec, "is_key", False)
     if check.cmap.has("status"):
         values["status"] = check.choice(rec, "status", STATUSES, default=ReformStatus.NOT_STARTED)
     if check.cmap.has("campaign"):
@@ -92,7 +95,7 @@ def read(
     return row, result
 
 
-def import_reforms(path: Path, *, actor: Any = None, progress: bool = False) -> ImportResult:
+def import_reforms(path: Path, *, actor: Actor, progress: bool = False) -> ImportResult:
     """Check every row of ``path``, then create or update its measures and add its results."""
     check, records = start(path, REFORMS, actor, progress)
     seen: dict[tuple[int, str], Seen] = {}
@@ -104,11 +107,11 @@ def import_reforms(path: Path, *, actor: Any = None, progress: bool = False) -> 
             rows.append(row)
         if result is not None:
             results.append(result)
-    finish(check)
+    check.finish()
     done: list[UpsertResult] = []
 
     def run() -> UpsertResult:
-        done.append(reforms_upsert(actor=actor, rows=rows, results=results, source=path.name))
+        done.append(reforms_upsert(actor=service_actor(actor), rows=rows, results=results, source=path.name))
         return done[-1]
 
     out = write(run)

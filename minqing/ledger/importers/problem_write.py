@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from minqing.campaigns.models import Campaign
+from minqing.core.importing.rows import service_actor
 from minqing.core.workdays import WorkCalendar
 from minqing.ledger.enums import Action, State
 from minqing.ledger.models import Problem
 from minqing.ledger.problem_format import RESOLVED_STATES, ProblemRow
 from minqing.ledger.services.intake import ProblemFacts, problem_register
 from minqing.ledger.services.workflow import record_event
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 
 # The event that reaches each state at 登记时间 (resolved and closed rows pass through 整改中).
@@ -70,7 +72,7 @@ def steps(c: Candidate) -> list[Step]:
     return out
 
 
-def write_problem(c: Candidate, *, actor: Any, calendar: WorkCalendar, source_name: str) -> Problem:
+def write_problem(c: Candidate, *, actor: Actor, calendar: WorkCalendar, source_name: str) -> Problem:
     v = c.values
     facts = ProblemFacts(
         title=v.title,
@@ -84,12 +86,12 @@ def write_problem(c: Candidate, *, actor: Any, calendar: WorkCalendar, source_na
         number=v.number,
         extra={"import": source_name},
     )
-    p = problem_register(actor=actor, facts=facts, calendar=calendar, check=False)
+    p = problem_register(actor=service_actor(actor), facts=facts, calendar=calendar, check=False)
     todo = steps(c)
     for s in todo:
         record_event(
             problem=p,
-            actor=actor,
+            actor=service_actor(actor),
             action=s.action,
             from_state=s.from_state,
             to_state=s.to_state,

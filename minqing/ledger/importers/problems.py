@@ -15,19 +15,19 @@ a problem go through the workflow.
 from pathlib import Path
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from minqing.campaigns.models import Campaign
-from minqing.core.audit import audit
 from minqing.core.batching import chunked
-from minqing.core.errors import DomainError, ErrorCode
-from minqing.core.importing import ImportFailed, ImportIssue, ImportResult, issue
-from minqing.core.models import AuditEvent
+from minqing.core.errors import ErrorCode
+from minqing.core.importing import ImportResult
+from minqing.core.importing.rows import RowCheck, write_all
+from minqing.core.importing.values import format_datetime
 from minqing.core.tabular import ColumnMap, Record, map_columns, read_table
 from minqing.core.workdays import WorkCalendar
 from minqing.ledger.enums import Source, State
-from minqing.ledger.importers.problem_values import parse_choice, parse_datetime, parse_yes_no
+from minqing.ledger.importers.problem_words import CHOICES
 from minqing.ledger.importers.problem_write import Candidate, write_problem
 from minqing.ledger.models import Problem
 from minqing.ledger.problem_format import (
@@ -35,27 +35,27 @@ from minqing.ledger.problem_format import (
     NEEDS_RESPONSIBLE,
     RESOLVED_STATES,
     ProblemRow,
-    format_datetime,
     words,
 )
-from minqing.ledger.services.intake import INTAKE_ROLES
-from minqing.orgs.models import Person, Unit
-from minqing.orgs.scoping import can_access_unit
-from minqing.orgs.services.units import resolve_unit
+from minqing.orgs.actors import Actor
+from minqing.orgs.models import Person
+from minqing.orgs.policy import INTAKE
 
 NUMBER_MAX = 32
 TITLE_MAX = 200
 
 
-class ProblemFileCheck:
-    """Reads records into candidates, collecting every issue."""
+def _bad_choice() -> str:
+    return f"{ErrorCode.IMPORT_BAD_VALUE.template}({{choices}})"
 
-    def __init__(self, cmap: ColumnMap, records: list[Record], actor: Any) -> None:
-        self.cmap = cmap
-        self.actor = actor
-        self.issues: list[ImportIssue] = []
-        self.first_row: dict[str, int] = {}
-        self.units: dict[str, Unit | None] = {}
+
+class ProblemFileCheck(RowCheck):
+    """``RowCheck`` with the campaigns and people the file names (looked up once)."""
+
+    bad_choice = lazy(_bad_choice, str)()  # 取值“…”不正确(来信、来访、来电、网络)
+
+    def __init__(self, cmap: ColumnMap, records: list[Record], actor: Actor) -> None:
+        super().__init__(cmap, actor)
         names = {r["campaign"] for r in records if r["campaign"]}
         numbers = {r["claimed_by"] for r in records if r["claimed_by"]}
         self.campaigns = {c.name: c for c in Campaign.objects.filter(name__in=names)}
@@ -63,101 +63,34 @@ class ProblemFileCheck:
         for chunk in chunked(sorted(numbers)):
             self.people.update((p.number, p) for p in Person.objects.filter(number__in=chunk))
 
-    def add(self, row: int, key: str, value: str, error: ErrorCode, **params: Any) -> None:
-        self.issues.append(issue(row, self.cmap.headers[key], value, error, **params))
-
-    def unit(self, rec: Record, key: str) -> Unit | None:
-        code = rec[key]
-        if code not in self.units:
-            try:
-                self.units[code] = resolve_unit(code)
-            except DomainError:
-                self.units[code] = None
-        found = self.units[code]
-        if found is None:
-            self.add(rec.row, key, code, ErrorCode.IMPORT_UNKNOWN_UNIT)
-        return found
-
-    def in_scope(self, unit: Unit) -> bool:
-        return self.actor is None or can_access_unit(self.actor, unit, INTAKE_ROLES)
-
-    def choice(self, rec: Record, key: str, *, required: bool = False) -> str:
-        word = rec[key]
-        if not word:
-            if required:
-                self.add(rec.row, key, word, ErrorCode.IMPORT_REQUIRED)
-            return ""
-        value = parse_choice(key, word)
-        if value is None:
-            choices = "、".join(words(key).values())
-            self.add(rec.row, key, word, ErrorCode.IMPORT_BAD_VALUE)
-            self.issues[-1] = ImportIssue(
-                rec.row, self.cmap.headers[key], word, f"{self.issues[-1].reason}({choices})"
-            )
-            return ""
-        return value
-
-    def flag(self, rec: Record, key: str) -> bool:
-        value = parse_yes_no(rec[key])
-        if value is None:
-            self.add(rec.row, key, rec[key], ErrorCode.IMPORT_BAD_YES_NO)
-            return False
-        return value
-
-    def when(self, rec: Record, key: str, *, required: bool = False) -> Any:
-        text = rec[key]
-        if not text:
-            if required:
-                self.add(rec.row, key, text, ErrorCode.IMPORT_REQUIRED)
-            return None
-        value = parse_datetime(text)
-        if value is None:
-            self.add(rec.row, key, text, ErrorCode.IMPORT_BAD_DATETIME)
-        return value
-
-    def text(self, rec: Record, key: str, limit: int | None = None, *, required: bool = False) -> str:
-        value = rec[key]
-        if required and not value:
-            self.add(rec.row, key, value, ErrorCode.IMPORT_REQUIRED)
-        elif limit is not None and len(value) > limit:
-            self.add(rec.row, key, value, ErrorCode.IMPORT_TOO_LONG, max=limit)
-        return value
-
     def read(self, rec: Record) -> Candidate | None:
         before = len(self.issues)
         row = rec.row
         number = self.text(rec, "number", NUMBER_MAX, required=True)
-        if number in self.first_row:
-            first = self.first_row[number]
-            self.add(row, "number", number, ErrorCode.IMPORT_DUPLICATE_NUMBER, first=first)
-        elif number:
-            self.first_row[number] = row
+        if number:
+            self.once(rec, "number", number, number, ErrorCode.IMPORT_DUPLICATE_NUMBER.template)
         campaign = self.campaigns.get(rec["campaign"]) if rec["campaign"] else None
         if rec["campaign"] and campaign is None:
             self.add(row, "campaign", rec["campaign"], ErrorCode.IMPORT_UNKNOWN_CAMPAIGN)
-        source = self.choice(rec, "source", required=True)
-        channel = self.choice(rec, "channel")
+        source = self.choice(rec, "source", CHOICES["source"])
+        channel = self.choice(rec, "channel", CHOICES["channel"], default="")
         if source == Source.PUBLIC and not rec["channel"]:
             self.add(row, "channel", "", ErrorCode.IMPORT_CHANNEL_REQUIRED, source=words("source")[source])
         title = self.text(rec, "title", TITLE_MAX, required=True)
-        unit = self.unit(rec, "unit_code") if rec["unit_code"] else None
-        if not rec["unit_code"]:
-            self.add(row, "unit_code", "", ErrorCode.IMPORT_REQUIRED)
-        elif (
-            unit is not None
-            and self.actor is not None
-            and not can_access_unit(self.actor, unit, INTAKE_ROLES)
-        ):
-            self.add(row, "unit_code", rec["unit_code"], ErrorCode.PERMISSION_DENIED)
-        responsible = self.unit(rec, "responsible_unit_code") if rec["responsible_unit_code"] else None
+        unit = self.unit(rec, "unit_code", roles=INTAKE)
+        responsible = self.unit(rec, "responsible_unit_code", required=False)
         registered = self.when(rec, "registered_at", required=True)
         person = self.people.get(rec["claimed_by"]) if rec["claimed_by"] else None
         if rec["claimed_by"] and person is None:
             self.add(row, "claimed_by", rec["claimed_by"], ErrorCode.IMPORT_UNKNOWN_PERSON)
-        state = self.choice(rec, "state") or (State.REGISTERED if not rec["state"] else "")
+        state = self.choice(rec, "state", CHOICES["state"], default=State.REGISTERED)
         resolved = self.when(rec, "resolved_at")
-        kind = self.choice(rec, "resolution_kind")
+        kind = self.choice(rec, "resolution_kind", CHOICES["resolution_kind"], default="")
         self.check_state(rec, state, registered, resolved)
+        prominent, must_solve = self.flag(rec, "prominent"), self.flag(rec, "must_solve")
+        satisfaction = self.choice(rec, "satisfaction", CHOICES["satisfaction"], default="")
+        if len(self.issues) > before or unit is None or registered is None:
+            return None
         values = ProblemRow(
             number=number,
             campaign=campaign.name if campaign else "",
@@ -165,20 +98,18 @@ class ProblemFileCheck:
             channel=channel,
             title=title,
             content=rec["content"],
-            unit_code=unit.code if unit else "",
+            unit_code=unit.code,
             responsible_unit_code=responsible.code if responsible else "",
             registered_at=registered,
-            prominent=self.flag(rec, "prominent"),
+            prominent=prominent,
             claimed_by=rec["claimed_by"],
-            must_solve=self.flag(rec, "must_solve"),
+            must_solve=must_solve,
             state=state,
             resolved_at=resolved,
             resolution_kind=kind,
             measures=rec["measures"],
-            satisfaction=self.choice(rec, "satisfaction"),
+            satisfaction=satisfaction,
         )
-        if len(self.issues) > before or unit is None:
-            return None
         return Candidate(row, values, unit, responsible, campaign, person)
 
     def check_state(self, rec: Record, state: str, registered: Any, resolved: Any) -> None:
@@ -228,7 +159,7 @@ class ProblemFileCheck:
         return new, unchanged
 
 
-def import_problems(path: Path, *, actor: Any = None, progress: bool = False) -> ImportResult:
+def import_problems(path: Path, *, actor: Actor, progress: bool = False) -> ImportResult:
     """Check every row of ``path``, then register its new problems with their events in one transaction."""
     table = read_table(path, progress=progress)
     cmap = map_columns(table.headers, COLUMNS)
@@ -236,21 +167,16 @@ def import_problems(path: Path, *, actor: Any = None, progress: bool = False) ->
     check = ProblemFileCheck(cmap, records, actor)
     cands = [c for c in (check.read(r) for r in records) if c is not None]
     new, unchanged = check.split_existing(cands)
-    if check.issues:
-        raise ImportFailed(check.issues)
+    check.finish()
     cal = WorkCalendar()
-    try:
-        with transaction.atomic():
-            for c in new:
-                write_problem(c, actor=actor, calendar=cal, source_name=path.name)
-            audit(
-                actor=actor,
-                action=AuditEvent.Action.IMPORT,
-                object_type="ledger.problem",
-                detail=f"{path.name}: created {len(new)}, unchanged {unchanged}",
-            )
-    except (DomainError, DatabaseError) as exc:
-        raise ImportFailed([issue(None, "", "", ErrorCode.IMPORT_WRITE_FAILED, reason=str(exc))]) from exc
+
+    def write() -> None:
+        for c in new:
+            write_problem(c, actor=actor, calendar=cal, source_name=path.name)
+
+    write_all(
+        write, actor=actor, object_type="ledger.problem", path=path, created=len(new), unchanged=unchanged
+    )
     result = ImportResult(created=len(new), unchanged=unchanged)
     merged = sum(1 for c in new if c.values.state == State.MERGED)
     if merged:

@@ -12,14 +12,15 @@ from openpyxl import Workbook, load_workbook
 
 from minqing.campaigns.models import Campaign
 from minqing.core.importing import IMPORTERS, ImportFailed
+from minqing.core.importing.values import parse_datetime
 from minqing.core.models import AuditEvent
 from minqing.ledger.enums import Action, Channel, ResolutionKind, Satisfaction, Source, State
 from minqing.ledger.exports import export_problems
-from minqing.ledger.importers.problem_values import parse_datetime
 from minqing.ledger.importers.problems import import_problems
 from minqing.ledger.models import Problem, ProblemEvent
 from minqing.ledger.problem_format import HEADERS
 from minqing.ledger.services.workflow import problem_transition
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +156,7 @@ def test_registered_in_the_importer_registry() -> None:
 
 
 def test_good_csv_imports_every_row(world, tmp_path) -> None:
-    res = import_problems(write_csv(tmp_path / "p.csv", GOOD_ROWS))
+    res = import_problems(write_csv(tmp_path / "p.csv", GOOD_ROWS), actor=SYSTEM)
     assert (res.created, res.unchanged) == (5, 0)
     p1, p2, p3, p4, p5 = (Problem.objects.get(number=f"WT-{i}") for i in range(1, 6))
     assert p1.state == State.REGISTERED and p1.channel == Channel.CALL and str(p1.campaign) == "主题教育"
@@ -178,7 +179,7 @@ def test_good_csv_imports_every_row(world, tmp_path) -> None:
 
 
 def test_events_dated_as_the_rows_say(world, tmp_path) -> None:
-    import_problems(write_csv(tmp_path / "p.csv", GOOD_ROWS))
+    import_problems(write_csv(tmp_path / "p.csv", GOOD_ROWS), actor=SYSTEM)
     p3 = Problem.objects.get(number="WT-3")
     assert state_as_of(p3, dt.date(2019, 9, 9)) == ""
     assert state_as_of(p3, dt.date(2019, 9, 10)) == State.RECTIFYING
@@ -221,7 +222,7 @@ def test_good_xlsx_with_excel_dates_and_english_headers(world, tmp_path) -> None
         ]
     )
     wb.save(tmp_path / "p.xlsx")
-    res = import_problems(tmp_path / "p.xlsx")
+    res = import_problems(tmp_path / "p.xlsx", actor=SYSTEM)
     assert res.created == 2
     x1, x2 = Problem.objects.get(number="X-1"), Problem.objects.get(number="X-2")
     assert x1.registered_at == local(2019, 9, 1, 8, 15) and x1.prominent and x1.channel == Channel.VISIT
@@ -285,7 +286,7 @@ BAD = [
 def test_bad_rows_are_reported_and_nothing_is_imported(world, tmp_path) -> None:
     rows = [row(问题编号="OK-1"), *(r for r, _, _ in BAD)]
     with pytest.raises(ImportFailed) as err:
-        import_problems(write_csv(tmp_path / "bad.csv", rows))
+        import_problems(write_csv(tmp_path / "bad.csv", rows), actor=SYSTEM)
     issues = err.value.issues
     for number, (_, column, needle) in enumerate(BAD, start=3):
         found = [i for i in issues if i.row == number and i.column == column]
@@ -309,14 +310,14 @@ def test_command_prints_row_column_reason(world, tmp_path) -> None:
 
 def test_reimport_is_idempotent_and_changed_rows_are_refused(world, tmp_path) -> None:
     path = write_csv(tmp_path / "p.csv", GOOD_ROWS)
-    import_problems(path)
+    import_problems(path, actor=SYSTEM)
     events = ProblemEvent.objects.count()
-    res = import_problems(path)
+    res = import_problems(path, actor=SYSTEM)
     assert (res.created, res.unchanged) == (0, 5)
     assert ProblemEvent.objects.count() == events
     changed = [*GOOD_ROWS[:2], {**GOOD_ROWS[2], "标题": "改了标题"}, row(问题编号="WT-NEW")]
     with pytest.raises(ImportFailed) as err:
-        import_problems(write_csv(tmp_path / "changed.csv", changed))
+        import_problems(write_csv(tmp_path / "changed.csv", changed), actor=SYSTEM)
     (only,) = err.value.issues
     assert (
         only.row == 4
@@ -359,7 +360,7 @@ def _wipe() -> None:
 
 def test_round_trip_csv_is_byte_identical(world, tmp_path) -> None:
     _lifecycle(world)
-    import_problems(write_csv(tmp_path / "p.csv", GOOD_ROWS))
+    import_problems(write_csv(tmp_path / "p.csv", GOOD_ROWS), actor=SYSTEM)
     root = world.users["root"]
     first = export_problems(root, Problem.objects.all(), "csv")
     fields = (
@@ -375,11 +376,11 @@ def test_round_trip_csv_is_byte_identical(world, tmp_path) -> None:
     before = sorted(Problem.objects.values_list(*fields))
     # re-importing the export into the same ledger changes nothing
     (tmp_path / "export.csv").write_bytes(first)
-    res = import_problems(tmp_path / "export.csv")
+    res = import_problems(tmp_path / "export.csv", actor=SYSTEM)
     assert (res.created, res.unchanged) == (0, Problem.objects.count())
     # into a fresh ledger with the same units, campaigns and people
     _wipe()
-    res = import_problems(tmp_path / "export.csv")
+    res = import_problems(tmp_path / "export.csv", actor=SYSTEM)
     assert res.created == len(before)
     second = export_problems(root, Problem.objects.all(), "csv")
     assert second.decode().splitlines() == first.decode().splitlines()
@@ -389,21 +390,21 @@ def test_round_trip_csv_is_byte_identical(world, tmp_path) -> None:
 
 def test_round_trip_xlsx(world, tmp_path) -> None:
     _lifecycle(world)
-    import_problems(write_csv(tmp_path / "p.csv", GOOD_ROWS))
+    import_problems(write_csv(tmp_path / "p.csv", GOOD_ROWS), actor=SYSTEM)
     root = world.users["root"]
     csv_before = export_problems(root, Problem.objects.all(), "csv")
     (tmp_path / "export.xlsx").write_bytes(export_problems(root, Problem.objects.all(), "xlsx"))
     ws = load_workbook(tmp_path / "export.xlsx", read_only=True).worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS and len(rows) == Problem.objects.count() + 1
-    assert import_problems(tmp_path / "export.xlsx").unchanged == Problem.objects.count()
+    assert import_problems(tmp_path / "export.xlsx", actor=SYSTEM).unchanged == Problem.objects.count()
     _wipe()
-    import_problems(tmp_path / "export.xlsx")
+    import_problems(tmp_path / "export.xlsx", actor=SYSTEM)
     assert export_problems(root, Problem.objects.all(), "csv") == csv_before
 
 
 def test_export_is_scoped_and_has_no_identity(world, tmp_path) -> None:
-    import_problems(write_csv(tmp_path / "p.csv", GOOD_ROWS))
+    import_problems(write_csv(tmp_path / "p.csv", GOOD_ROWS), actor=SYSTEM)
     world.submit(unit_key="village_b")
     text = export_problems(world.users["a_staff"], Problem.objects.all(), "csv").decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))

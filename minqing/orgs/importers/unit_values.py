@@ -1,11 +1,8 @@
 """The words a unit file may use: categories (类别), yes/no, party categories, and the NBS code rules."""
 
 import re
-from collections.abc import Sequence
-from typing import Any
 
-from django.utils import translation
-
+from minqing.core.importing.values import Choices, normalize
 from minqing.orgs.enums import LEVEL_KIND, TERRITORIAL_KINDS, PartyCategory, UnitKind, UnitSubkind
 
 K = UnitKind
@@ -31,32 +28,21 @@ KIND_WORDS: dict[str, tuple[str, str | None]] = {
     "其他": (K.OTHER, ""),
 }
 
-YES_WORDS = frozenset({"是", "有", "yes", "y", "true", "1", "√"})
-NO_WORDS = frozenset({"否", "无", "no", "n", "false", "0", "×"})
-
 UNIT_CODE_RE = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 DIVISION_CODE_RE = re.compile(r"^\d{12}$")
 NAME_MAX = 100
 
 
-def _labels(choices: Sequence[tuple[str, Any]]) -> dict[str, str]:
-    """Each choice's label in Chinese (the source) and in the active language, and its value -> value."""
-    out: dict[str, str] = {}
-    for value, label in choices:
-        out[str(label).lower()] = value
-        out[value.lower()] = value
-    with translation.override(None):
-        for value, label in choices:
-            out.setdefault(str(label).lower(), value)
-    return out
+KINDS = Choices(UnitKind.choices)
+PARTY_CATEGORIES = Choices([c for c in PartyCategory.choices if c[0]])
 
 
 def parse_kind(word: str) -> tuple[str, str | None] | None:
     """(kind, grid subkind or None to infer) for a 类别 word, an English value or a kind's label."""
-    found = KIND_WORDS.get(word)
+    found = KIND_WORDS.get(normalize(word))
     if found is not None:
         return found
-    value = _labels(UnitKind.choices).get(word.lower())
+    value = KINDS.parse(word)
     if value is None:
         return None
     if value == K.GRID:
@@ -64,18 +50,8 @@ def parse_kind(word: str) -> tuple[str, str | None] | None:
     return value, ""
 
 
-def parse_yes_no(word: str) -> bool | None:
-    w = word.lower()
-    if w in YES_WORDS:
-        return True
-    if w in NO_WORDS:
-        return False
-    return None
-
-
 def parse_party_category(word: str) -> str | None:
-    value = _labels([c for c in PartyCategory.choices if c[0]]).get(word.lower())
-    return value
+    return PARTY_CATEGORIES.parse(word)
 
 
 def kind_label(kind: str) -> str:

@@ -19,14 +19,15 @@ township or village gets a party organisation by default, other new units none.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
-from minqing.core.errors import DomainError, ErrorCode
-from minqing.core.importing import ImportFailed, ImportIssue, ImportResult, issue
+from minqing.core.errors import ErrorCode
+from minqing.core.importing import ImportResult
+from minqing.core.importing.rows import RowCheck, service_actor, writing
+from minqing.core.importing.values import parse_yes_no
 from minqing.core.tabular import Column, ColumnMap, Record, map_columns, normalize_header, read_table
+from minqing.orgs.actors import Actor
 from minqing.orgs.divisions import PROVINCE_ROW
 from minqing.orgs.enums import LEVEL_KIND, UnitKind, default_party_category, subkind_from_code
 from minqing.orgs.importers import unit_values as v
@@ -62,39 +63,29 @@ class Candidate:
     party_category: str | None  # None: not given
 
 
-class UnitFileCheck:
-    """Reads records into candidates, collecting every issue."""
+class UnitFileCheck(RowCheck):
+    """``RowCheck`` reading records into candidates, then checking the tree they make.
 
-    def __init__(self, cmap: ColumnMap, nbs: bool) -> None:
-        self.cmap = cmap
+    Row 0 is a root the importer added itself (``AUTO_ROOTS``): its issues are the file's.
+    """
+
+    def __init__(self, cmap: ColumnMap, nbs: bool, actor: Actor) -> None:
+        super().__init__(cmap, actor)
         self.nbs = nbs
         self.kind_key = "level" if nbs else "kind"
-        self.issues: list[ImportIssue] = []
         self.cands: dict[str, Candidate] = {}
         self.auto: list[UnitRow] = []
 
-    def col(self, key: str) -> str:
-        return self.cmap.headers[key]
-
-    def add(self, row: int, key: str, value: str, code: ErrorCode, **params: Any) -> None:
-        # row 0 is a root the importer added itself (AUTO_ROOTS): report it against the file
-        self.issues.append(issue(row or None, self.col(key), value, code, **params))
-
     # -- one row -------------------------------------------------------------------------
     def read(self, rec: Record) -> None:
-        code, name, parent = rec["code"], rec["name"], rec["parent_code"]
-        if not name:
-            self.add(rec.row, "name", name, ErrorCode.IMPORT_REQUIRED)
-        elif len(name) > v.NAME_MAX:
-            self.add(rec.row, "name", name, ErrorCode.IMPORT_TOO_LONG, max=v.NAME_MAX)
+        code, parent = rec["code"], rec["parent_code"]
+        name = self.text(rec, "name", v.NAME_MAX, required=True)
         kind, gsub = self.read_kind(rec)
         has, cat = self.read_party(rec)
         if not code:
             self.add(rec.row, "code", code, ErrorCode.IMPORT_REQUIRED)
             return
-        first = self.cands.get(code)
-        if first is not None:
-            self.add(rec.row, "code", code, ErrorCode.IMPORT_DUPLICATE_CODE, first=first.row)
+        if not self.once(rec, "code", code, code, ErrorCode.IMPORT_DUPLICATE_CODE.template):
             return
         self.check_code(rec, code, kind, parent)
         self.cands[code] = Candidate(rec.row, code, name, kind, gsub, parent, has, cat)
@@ -119,7 +110,7 @@ class UnitFileCheck:
         has: bool | None = None
         cat: str | None = None
         if hp := rec["has_party_org"]:
-            has = v.parse_yes_no(hp)
+            has = parse_yes_no(hp)
             if has is None:
                 self.add(rec.row, "has_party_org", hp, ErrorCode.IMPORT_BAD_YES_NO)
         if pc := rec["party_category"]:
@@ -277,23 +268,20 @@ def detect_nbs(headers: Iterable[str]) -> bool:
     return "level" in {normalize_header(h) for h in headers}
 
 
-def import_units(path: Path, *, actor: Any = None, progress: bool = False) -> ImportResult:
+def import_units(path: Path, *, actor: Actor, progress: bool = False) -> ImportResult:
     """Check every row of ``path``, then create or update its units in one transaction."""
     table = read_table(path, progress=progress)
     nbs = detect_nbs(table.headers)
-    check = UnitFileCheck(map_columns(table.headers, NBS_COLUMNS if nbs else UNIT_COLUMNS), nbs)
-    for rec in check.cmap.records(table):
+    cmap = map_columns(table.headers, NBS_COLUMNS if nbs else UNIT_COLUMNS)
+    check = UnitFileCheck(cmap, nbs, actor)
+    for rec in cmap.records(table):
         check.read(rec)
     db = DbUnits([*check.cands, *(c.parent_code for c in check.cands.values() if c.parent_code)])
     check.check_graph(db)
-    if check.issues:
-        raise ImportFailed(check.issues)
+    check.finish()
     rows = check.unit_rows(db)
-    try:
-        with transaction.atomic():
-            res = units_upsert(rows=rows, actor=actor, source=path.name)
-    except (DomainError, DatabaseError) as exc:
-        raise ImportFailed([issue(None, "", "", ErrorCode.IMPORT_WRITE_FAILED, reason=str(exc))]) from exc
+    with writing():
+        res = units_upsert(rows=rows, actor=service_actor(actor), source=path.name)
     result = ImportResult(created=res.created, updated=res.updated, unchanged=res.unchanged, moved=res.moved)
     for root in check.auto:
         if root.code in res.created_codes:

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from minqing.core.models import AuditEvent
 from minqing.core.tabular import read_table
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.divisions import INNER_MONGOLIA, ULANQAB
 from minqing.orgs.enums import PartyCategory, UnitKind, UnitSubkind
 from minqing.orgs.importers.units import import_units
@@ -312,7 +313,7 @@ def test_failure_while_writing_rolls_back(monkeypatch):
 
 
 def test_progress_bar_does_not_change_the_result(capsys):
-    result = import_units(DATA / "nbs_small.csv", progress=True)
+    result = import_units(DATA / "nbs_small.csv", progress=True, actor=SYSTEM)
     assert result.created == 9
     assert "nbs_small.csv" in capsys.readouterr().err
 

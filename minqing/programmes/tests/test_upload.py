@@ -6,9 +6,10 @@ from django.core.management import CommandError, call_command
 
 from minqing.activities.tests.importing import write
 from minqing.core.importing import IMPORTERS, ImportFailed
+from minqing.orgs.actors import SYSTEM, Actor
 from minqing.programmes import exports, selectors
+from minqing.programmes.importers.progress import progress_bulk_upload
 from minqing.programmes.models import ProgressReport
-from minqing.programmes.services.upload import progress_bulk_upload
 from minqing.programmes.tests.world import World, day, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ GOOD = [
 ]
 
 
-def fails(w: World, path, actor=None) -> list[str]:
+def fails(w: World, path, actor: Actor = SYSTEM) -> list[str]:
     with pytest.raises(ImportFailed) as exc:
         progress_bulk_upload(actor=actor, path=path, programme=w.programme)
     return [str(i) for i in exc.value.issues]
@@ -43,10 +44,10 @@ def test_a_good_file_is_written_whole(w: World, tmp_path, suffix):
     assert (tp["road_paving"].total.in_progress, tp["road_paving"].total.completed) == (2.5, 7.25)
     assert tp["shop"].total.share_text == "15%"  # 3 of 20, completed only
     # the same file again changes nothing; a corrected row replaces its report
-    again = progress_bulk_upload(actor=None, path=path, programme=w.programme)
+    again = progress_bulk_upload(actor=SYSTEM, path=path, programme=w.programme)
     assert (again.created, again.unchanged) == (0, 4)
     fixed = write(tmp_path / f"fixed{suffix}", HEADERS, [[*GOOD[0][:5], "250", "1500.5"]])
-    assert progress_bulk_upload(actor=None, path=fixed, programme=w.programme).updated == 1
+    assert progress_bulk_upload(actor=SYSTEM, path=fixed, programme=w.programme).updated == 1
     assert ProgressReport.objects.count() == 4
 
 
@@ -120,7 +121,7 @@ def test_a_file_for_another_programme_or_without_columns(w: World, tmp_path):
 
 
 def test_the_command_line_importer(w: World, tmp_path, capsys):
-    assert IMPORTERS["progress"] == "minqing.programmes.services.upload.import_progress"
+    assert IMPORTERS["progress"] == "minqing.programmes.importers.progress.import_progress"
     path = write(tmp_path / "p.csv", ["项目名称", *HEADERS], [["集宁区十个全覆盖", *r] for r in GOOD])
     call_command("import_data", "progress", str(path), "--no-progress")
     assert "新增 4 条" in capsys.readouterr().out
@@ -138,7 +139,7 @@ def test_the_command_line_importer(w: World, tmp_path, capsys):
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_exported_reports_upload_unchanged(w: World, tmp_path, fmt):
     path = write(tmp_path / "p.xlsx", HEADERS, GOOD)
-    progress_bulk_upload(actor=None, path=path, programme=w.programme)
+    progress_bulk_upload(actor=SYSTEM, path=path, programme=w.programme)
     office = w.users["county_office"]
     data = exports.export_reports(w.programme, selectors.report_list(office, w.programme, w.u["county"]), fmt)
     out = tmp_path / f"export.{fmt}"

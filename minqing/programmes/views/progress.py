@@ -27,9 +27,9 @@ from minqing.core.models import AuditEvent
 from minqing.orgs.models import Unit
 from minqing.programmes import exports, selectors
 from minqing.programmes.forms import ReportForm, UploadForm
+from minqing.programmes.importers.progress import progress_bulk_upload
 from minqing.programmes.models import Programme
 from minqing.programmes.services.progress import progress_report
-from minqing.programmes.services.upload import progress_bulk_upload
 from minqing.programmes.views.pages import can_report_in, file_response
 
 PAGE_SIZE = 50

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.importing import IMPORTERS, ImportFailed, get_importer
+from minqing.orgs.actors import SYSTEM, Actor
 
 HELP = gettext_lazy(
     "导入 Excel(.xlsx)或 CSV(UTF-8 或 GBK)文件。第 1 行为表头,可用中文表头或英文别名。"
@@ -42,10 +43,10 @@ HELP_MORE = gettext_lazy(
 )
 
 
-def active_user(username: str | None) -> Any:
-    """The active user named ``username``; ``None`` (the system) when no name is given."""
+def active_user(username: str | None) -> Actor:
+    """The active user named ``username``; ``SYSTEM`` when no name is given."""
     if not username:
-        return None
+        return SYSTEM
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
         raise DomainError(ErrorCode.IMPORT_UNKNOWN_USER, value=username)
@@ -82,7 +83,7 @@ class Command(BaseCommand):
             self.stdout.write(note)
         self.stdout.write(self.style.SUCCESS(result.summary()))
 
-    def _actor(self, username: str | None) -> Any:
+    def _actor(self, username: str | None) -> Actor:
         try:
             return active_user(username)
         except DomainError as exc:

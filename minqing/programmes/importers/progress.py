@@ -18,21 +18,17 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
-from django.db import DatabaseError, transaction
-from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext
 
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode
-from minqing.core.importing import ImportFailed, ImportIssue, ImportResult, issue
+from minqing.core.importing import ImportFailed, ImportResult, issue
+from minqing.core.importing.rows import RowCheck, service_actor, writing
 from minqing.core.models import AuditEvent
 from minqing.core.tabular import Column, ColumnMap, Record, map_columns, read_table
-from minqing.ledger.importers.problem_values import parse_datetime
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
-from minqing.orgs.services.units import resolve_unit
 from minqing.programmes.models import Programme, Target
 from minqing.programmes.rollup import PlanTree
 from minqing.programmes.services.programmes import QUANTITY_PLACES, check_amount, check_in_programme
@@ -74,23 +70,14 @@ class Row:
     funds: Decimal
 
 
-class _Check:
-    """Reads one file's records, collecting every issue (row, column as written, reason)."""
+class ProgressFileCheck(RowCheck):
+    """``RowCheck`` with the programme, target, mode and date rules of a progress file."""
 
-    def __init__(self, cmap: ColumnMap, actor: Any, programme: Programme | None) -> None:
-        self.cmap, self.actor, self.programme = cmap, actor, programme
-        self.issues: list[ImportIssue] = []
-        self._units: dict[str, Unit | None] = {}
+    def __init__(self, cmap: ColumnMap, actor: Actor, programme: Programme | None) -> None:
+        super().__init__(cmap, actor)
+        self.programme = programme
         self._programmes: dict[str, Programme | None] = {}
         self._targets: dict[int, dict[str, Target]] = {}
-        self.first_row: dict[tuple[int, int, str, dt.date], int] = {}
-
-    def add(self, row: int, key: str, value: str, code: ErrorCode, **params: Any) -> None:
-        self.issues.append(issue(row, self.cmap.headers[key], value, code, **params))
-
-    def add_error(self, row: int, key: str, value: str, err: DomainError) -> None:
-        reason = format_lazy(err.code.template, **err.params)  # rendered in the language of the reader
-        self.issues.append(ImportIssue(row, self.cmap.headers[key], value, reason))
 
     def programme_of(self, rec: Record) -> Programme | None:
         name = rec["programme"]
@@ -108,29 +95,18 @@ class _Check:
             self.add(rec.row, "programme", name, ErrorCode.PROGRAMME_UNKNOWN)
         return found
 
-    def unit(self, rec: Record, programme: Programme | None) -> Unit | None:
+    def reporting_unit(self, rec: Record, programme: Programme | None) -> Unit | None:
         code = rec["unit_code"]
-        if not code:
-            self.add(rec.row, "unit_code", code, ErrorCode.IMPORT_REQUIRED)
-            return None
-        if code not in self._units:
-            try:
-                self._units[code] = resolve_unit(code)
-            except DomainError:
-                self._units[code] = None
-        unit = self._units[code]
+        unit = self.unit(rec, "unit_code")
         if unit is None:
-            self.add(rec.row, "unit_code", code, ErrorCode.IMPORT_UNKNOWN_UNIT)
             return None
         if not can_report(self.actor, unit):
             self.add(rec.row, "unit_code", code, ErrorCode.PERMISSION_DENIED)
             return None
-        if programme is not None:
-            try:
-                check_in_programme(programme, unit)
-            except DomainError as err:
-                self.add_error(rec.row, "unit_code", code, err)
-                return None
+        if programme is not None and not self.obeys(
+            rec.row, "unit_code", code, lambda: check_in_programme(programme, unit)
+        ):
+            return None
         return unit
 
     def target(self, rec: Record, programme: Programme | None) -> Target | None:
@@ -160,22 +136,15 @@ class _Check:
             self.add_error(rec.row, "mode", rec["mode"], err)
             return None
 
-    def date(self, rec: Record, programme: Programme | None) -> dt.date | None:
+    def report_date(self, rec: Record, programme: Programme | None) -> dt.date | None:
         text = rec["date"]
-        if not text:
-            self.add(rec.row, "date", text, ErrorCode.IMPORT_REQUIRED)
+        day = self.date(rec, "date", required=True)
+        if day is None:
             return None
-        when = parse_datetime(text)
-        if when is None:
-            self.add(rec.row, "date", text, ErrorCode.IMPORT_BAD_DATETIME)
+        if programme is not None and not self.obeys(
+            rec.row, "date", text, lambda: check_report_date(programme, day)
+        ):
             return None
-        day = timezone.localtime(when).date()
-        if programme is not None:
-            try:
-                check_report_date(programme, day)
-            except DomainError as err:
-                self.add_error(rec.row, "date", text, err)
-                return None
         return day
 
     def amount(self, rec: Record, key: str, places: int) -> Decimal | None:
@@ -195,10 +164,10 @@ class _Check:
     def read(self, rec: Record) -> Row | None:
         before = len(self.issues)
         programme = self.programme_of(rec)
-        unit = self.unit(rec, programme)
+        unit = self.reporting_unit(rec, programme)
         target = self.target(rec, programme)
         mode = self.mode(rec, target)
-        day = self.date(rec, programme)
+        day = self.report_date(rec, programme)
         ip = self.amount(rec, "in_progress", QUANTITY_PLACES)
         done = self.amount(rec, "completed", QUANTITY_PLACES)
         funds = self.amount(rec, "funds", FUNDS_PLACES)
@@ -207,22 +176,20 @@ class _Check:
         assert unit and target and mode is not None and day and ip is not None and done is not None
         assert funds is not None
         key = (target.pk, unit.pk, mode, day)
-        first = self.first_row.setdefault(key, rec.row)
-        if first != rec.row:
-            self.add(rec.row, "unit_code", rec["unit_code"], ErrorCode.PROGRAMME_DUPLICATE_ROW, first=first)
+        if not self.once(rec, "unit_code", key, rec["unit_code"], ErrorCode.PROGRAMME_DUPLICATE_ROW.template):
             return None
         return Row(rec.row, target, unit, mode, day, ip, done, funds)
 
 
 def check_file(
-    path: Path, *, actor: Any, programme: Programme | None, progress: bool = False
+    path: Path, *, actor: Actor, programme: Programme | None, progress: bool = False
 ) -> tuple[list[Row], int]:
     """Every row of ``path`` checked (``ImportFailed`` with every issue), and the blank rows skipped."""
     table = read_table(path, progress=progress)
     cmap = map_columns(table.headers, COLUMNS)
     if programme is None and not cmap.has("programme"):
         raise ImportFailed([issue(None, cmap.headers["programme"], "", ErrorCode.IMPORT_MISSING_COLUMN)])
-    check = _Check(cmap, actor, programme)
+    check = ProgressFileCheck(cmap, actor, programme)
     rows: list[Row] = []
     skipped = 0
     for rec in cmap.records(table):
@@ -232,46 +199,42 @@ def check_file(
         row = check.read(rec)
         if row is not None:
             rows.append(row)
-    if check.issues:
-        raise ImportFailed(check.issues)
+    check.finish()
     return rows, skipped
 
 
 def progress_bulk_upload(
-    *, actor: Any, path: Path, programme: Programme | None = None, progress: bool = False
+    *, actor: Actor, path: Path, programme: Programme | None = None, progress: bool = False
 ) -> ImportResult:
     """Check the whole file, then write every row in one transaction (or nothing at all)."""
     rows, skipped = check_file(path, actor=actor, programme=programme, progress=progress)
     result = ImportResult()
     warnings: list[str] = []
     trees: dict[tuple[int, str], PlanTree] = {}
-    try:
-        with transaction.atomic():
-            for r in rows:
-                _report, outcome = save_report(
-                    actor=actor,
-                    target=r.target,
-                    unit=r.unit,
-                    date=r.date,
-                    in_progress=r.in_progress,
-                    completed=r.completed,
-                    funds=r.funds,
-                    mode=r.mode,
-                )
-                setattr(result, outcome, getattr(result, outcome) + 1)
-                warning = over_plan_warning(r.target, r.unit, r.mode, r.in_progress, r.completed, trees)
-                if warning:
-                    warnings.append(gettext("第 {row} 行:{warning}").format(row=r.number, warning=warning))
-            audit(
-                actor=actor,
-                action=AuditEvent.Action.IMPORT,
-                object_type="programmes.progressreport",
-                object_id=str(programme.pk) if programme else "",
-                detail=f"{path.name}: created {result.created}, updated {result.updated}, "
-                f"unchanged {result.unchanged}",
+    with writing():
+        for r in rows:
+            _report, outcome = save_report(
+                actor=service_actor(actor),
+                target=r.target,
+                unit=r.unit,
+                date=r.date,
+                in_progress=r.in_progress,
+                completed=r.completed,
+                funds=r.funds,
+                mode=r.mode,
             )
-    except (DomainError, DatabaseError) as exc:
-        raise ImportFailed([issue(None, "", "", ErrorCode.IMPORT_WRITE_FAILED, reason=str(exc))]) from exc
+            setattr(result, outcome, getattr(result, outcome) + 1)
+            warning = over_plan_warning(r.target, r.unit, r.mode, r.in_progress, r.completed, trees)
+            if warning:
+                warnings.append(gettext("第 {row} 行:{warning}").format(row=r.number, warning=warning))
+        audit(
+            actor=service_actor(actor),
+            action=AuditEvent.Action.IMPORT,
+            object_type="programmes.progressreport",
+            object_id=str(programme.pk) if programme else "",
+            detail=f"{path.name}: created {result.created}, updated {result.updated}, "
+            f"unchanged {result.unchanged}",
+        )
     if skipped:
         result.notes.append(gettext("跳过 {n} 行(在建、完工和投入资金均未填写)").format(n=skipped))
     if warnings:
@@ -282,6 +245,6 @@ def progress_bulk_upload(
     return result
 
 
-def import_progress(path: Path, *, actor: Any = None, progress: bool = False) -> ImportResult:
+def import_progress(path: Path, *, actor: Actor, progress: bool = False) -> ImportResult:
     """``minqing import progress FILE``: the 项目名称 column names each row's programme."""
     return progress_bulk_upload(actor=actor, path=path, programme=None, progress=progress)

@@ -9,25 +9,16 @@ move the write to ``campaign_create`` once there is one.
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from minqing.activities.importers.common import (
-    END_BEFORE_START,
-    RowCheck,
-    finish,
-    format_date,
-    labels,
-    read_records,
-    write_all,
-)
 from minqing.campaigns.models import Campaign, CampaignKind
 from minqing.core.batching import chunked
-from minqing.core.errors import ErrorCode
 from minqing.core.importing import ImportResult
+from minqing.core.importing.rows import END_BEFORE_START, RowCheck, read_records, write_all
+from minqing.core.importing.values import Choices, format_date
 from minqing.core.tabular import Column, Record
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
-from minqing.orgs.scoping import can_access_unit
-from minqing.orgs.services.bulk import WRITE_ROLES
+from minqing.orgs.policy import UNIT_WRITERS
 
 COLUMNS = (
     Column("name", "专题名称", ("name", "campaign", "专题"), required=True),
@@ -37,7 +28,7 @@ COLUMNS = (
     Column("end_date", "结束日期", ("end_date", "end", "结束时间")),
 )
 NAME_MAX = 100
-KINDS = labels(CampaignKind.choices)
+KINDS = Choices(CampaignKind.choices)
 
 
 @dataclass
@@ -48,6 +39,10 @@ class CampaignCand:
     scope: Unit
     start_date: dt.date
     end_date: dt.date | None
+
+    @property
+    def key(self) -> str:
+        return self.name
 
     def cells(self) -> dict[str, object]:
         return {
@@ -64,9 +59,7 @@ def read(check: RowCheck, rec: Record) -> CampaignCand | None:
     if name:
         check.once(rec, "name", name, name)
     kind = check.choice(rec, "kind", KINDS, default=CampaignKind.THEMED)
-    scope = check.unit(rec, "scope_code")
-    if scope is not None and check.actor is not None and not can_access_unit(check.actor, scope, WRITE_ROLES):
-        check.add(rec.row, "scope_code", rec["scope_code"], ErrorCode.PERMISSION_DENIED)
+    scope = check.unit(rec, "scope_code", roles=UNIT_WRITERS)
     start = check.date(rec, "start_date", required=True)
     end = check.date(rec, "end_date")
     if start and end and end < start:
@@ -76,29 +69,22 @@ def read(check: RowCheck, rec: Record) -> CampaignCand | None:
     return CampaignCand(rec.row, name, kind, scope, start, end)
 
 
-def import_campaigns(path: Path, *, actor: Any = None, progress: bool = False) -> ImportResult:
+def import_campaigns(path: Path, *, actor: Actor, progress: bool = False) -> ImportResult:
     """Check every row of ``path``, then create its new campaigns in one transaction."""
     cmap, records = read_records(path, COLUMNS, progress)
     check = RowCheck(cmap, actor)
     cands = [c for c in (read(check, r) for r in records) if c is not None]
-    existing: dict[str, Campaign] = {}
+    existing: dict[str, dict[str, object]] = {}
     for chunk in chunked([c.name for c in cands]):
-        existing.update((c.name, c) for c in Campaign.objects.filter(name__in=chunk))
-    new: list[CampaignCand] = []
-    unchanged = 0
-    for c in cands:
-        old = existing.get(c.name)
-        if old is None:
-            new.append(c)
-            continue
-        theirs = {
-            "kind": old.kind,
-            "scope_code": old.scope_id,
-            "start_date": format_date(old.start_date),
-            "end_date": format_date(old.end_date),
-        }
-        unchanged += check.compare(c.row, "name", c.name, c.cells(), theirs)
-    finish(check)
+        for old in Campaign.objects.filter(name__in=chunk):
+            existing[old.name] = {
+                "kind": old.kind,
+                "scope_code": old.scope_id,
+                "start_date": format_date(old.start_date),
+                "end_date": format_date(old.end_date),
+            }
+    new, unchanged = check.split_new(cands, existing, "name")
+    check.finish()
 
     def write() -> None:
         for c in new:

@@ -1,14 +1,15 @@
 """What every ``minqing import KIND FILE`` shares: the registry of importers, row issues, results.
 
-An importer is a function ``(path, *, actor=None, progress=False) -> ImportResult`` that reads
-the whole file, checks every row, and either writes everything in one transaction or raises
-``ImportFailed`` with every issue it found (and writes nothing). Later kinds (campaigns, people,
-activities, attendance, problems) add one line to ``IMPORTERS``.
+An importer is a function ``(path, *, actor, progress=False) -> ImportResult`` that reads the
+whole file, checks every row, and either writes everything in one transaction or raises
+``ImportFailed`` with every issue it found (and writes nothing). Each importer lives in the app
+that owns its data (``<app>/importers/``) and is built on ``rows.RowCheck`` (the row checker)
+and ``values`` (the cell parsers); a new kind adds one line to ``IMPORTERS``.
 """
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
@@ -18,14 +19,17 @@ from django.utils.translation import override
 
 from minqing.core.errors import ErrorCode
 
+if TYPE_CHECKING:
+    from minqing.orgs.actors import Actor
+
 IMPORTERS: dict[str, str] = {
     "units": "minqing.orgs.importers.units.import_units",
     "problems": "minqing.ledger.importers.problems.import_problems",
-    "campaigns": "minqing.activities.importers.campaigns.import_campaigns",
-    "people": "minqing.activities.importers.people.import_people",
+    "campaigns": "minqing.campaigns.importers.campaigns.import_campaigns",
+    "people": "minqing.orgs.importers.people.import_people",
     "activities": "minqing.activities.importers.activities.import_activities",
     "attendance": "minqing.activities.importers.attendance.import_attendance",
-    "progress": "minqing.programmes.services.upload.import_progress",
+    "progress": "minqing.programmes.importers.progress.import_progress",
     "powers": "minqing.catalogues.importers.powers.import_powers",
     "reforms": "minqing.catalogues.importers.reforms.import_reforms",
     "commendations": "minqing.catalogues.importers.commendations.import_commendations",
@@ -87,7 +91,7 @@ class ImportResult:
 
 
 class Importer(Protocol):
-    def __call__(self, path: Path, *, actor: Any = None, progress: bool = False) -> ImportResult: ...
+    def __call__(self, path: Path, *, actor: "Actor", progress: bool = False) -> ImportResult: ...
 
 
 def get_importer(kind: str) -> Importer:

@@ -1,25 +1,24 @@
 """``minqing import people FILE``: the 人员 format (人员编号, 姓名, 所属单位代码, 职级, 是否党员, 职务).
 
-Key: 人员编号. 职级 is 厅级 / 处级 / 科级 / 科员及以下 / 无职级 (blank: 无职级); 是否党员 is
-是 / 否 (blank: 否). New people are written with ``people_bulk_create`` (the orgs service:
+Key: 人员编号. 职级 is 厅级 / 处级 / 科级 / 科员及以下 / 无职级 (blank: 无职级), also as the grades
+clerks write (副处, 正科, 一般干部 ...: ``RANKS``); 是否党员 is 是 / 否 (blank: 否; also Y/N, 1/0, √/×
+...). New people are written with ``people_bulk_create`` (the orgs service:
 path copied from the unit, write permission on every unit, its own audit record).
 """
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from django.db import DatabaseError, transaction
-
-from minqing.activities.importers.common import NO, YES, RowCheck, finish, labels, read_records
 from minqing.core.batching import chunked
-from minqing.core.errors import DomainError, ErrorCode
-from minqing.core.importing import ImportFailed, ImportResult, issue
+from minqing.core.importing import ImportResult
+from minqing.core.importing.rows import RowCheck, read_records, service_actor, writing
+from minqing.core.importing.values import Choices, synonyms
 from minqing.core.tabular import Column, Record
+from minqing.orgs.actors import Actor
 from minqing.orgs.enums import Rank
 from minqing.orgs.models import Person, Unit
-from minqing.orgs.scoping import can_access_unit
-from minqing.orgs.services.bulk import WRITE_ROLES, ref_of
+from minqing.orgs.policy import UNIT_WRITERS
+from minqing.orgs.services.bulk import ref_of
 from minqing.orgs.services.people import PersonRow, people_bulk_create
 
 COLUMNS = (
@@ -31,7 +30,19 @@ COLUMNS = (
     Column("duties", "职务", ("duties", "position", "title")),
 )
 NUMBER_MAX, NAME_MAX, DUTIES_MAX = 32, 50, 200
-RANKS = labels(Rank.choices)
+RANKS = Choices(
+    Rank.choices,
+    synonyms(
+        {
+            Rank.BUREAU: ("厅局级", "副厅", "正厅", "副厅级", "正厅级"),
+            Rank.DIVISION: ("县处级", "副处", "正处", "副处级", "正处级"),
+            Rank.SECTION: ("乡科级", "副科", "正科", "副科级", "正科级"),
+            Rank.STAFF: ("科员", "办事员", "一般干部", "科员级"),
+            Rank.NONE: ("无",),
+        }
+    ),
+)
+YES, NO = "是", "否"
 
 
 @dataclass
@@ -43,6 +54,10 @@ class PersonCand:
     rank: str
     is_party_member: bool
     duties: str
+
+    @property
+    def key(self) -> str:
+        return self.number
 
     def cells(self) -> dict[str, object]:
         return {
@@ -60,9 +75,7 @@ def read(check: RowCheck, rec: Record) -> PersonCand | None:
     if number:
         check.once(rec, "number", number, number)
     name = check.text(rec, "name", NAME_MAX, required=True)
-    unit = check.unit(rec, "unit_code")
-    if unit is not None and check.actor is not None and not can_access_unit(check.actor, unit, WRITE_ROLES):
-        check.add(rec.row, "unit_code", rec["unit_code"], ErrorCode.PERMISSION_DENIED)
+    unit = check.unit(rec, "unit_code", roles=UNIT_WRITERS)
     rank = check.choice(rec, "rank", RANKS, default=Rank.NONE)
     member = check.flag(rec, "is_party_member")
     duties = check.text(rec, "duties", DUTIES_MAX)
@@ -71,7 +84,7 @@ def read(check: RowCheck, rec: Record) -> PersonCand | None:
     return PersonCand(rec.row, number, name, unit, rank, member, duties)
 
 
-def import_people(path: Path, *, actor: Any = None, progress: bool = False) -> ImportResult:
+def import_people(path: Path, *, actor: Actor, progress: bool = False) -> ImportResult:
     """Check every row of ``path``, then create its new people in one transaction."""
     cmap, records = read_records(path, COLUMNS, progress)
     check = RowCheck(cmap, actor)
@@ -89,15 +102,8 @@ def import_people(path: Path, *, actor: Any = None, progress: bool = False) -> I
                 "is_party_member": YES if member else NO,
                 "duties": duties,
             }
-    new: list[PersonCand] = []
-    unchanged = 0
-    for c in cands:
-        old = existing.get(c.number)
-        if old is None:
-            new.append(c)
-        else:
-            unchanged += check.compare(c.row, "number", c.number, c.cells(), old)
-    finish(check)
+    new, unchanged = check.split_new(cands, existing, "number")
+    check.finish()
     rows = [
         PersonRow(
             number=c.number,
@@ -109,9 +115,6 @@ def import_people(path: Path, *, actor: Any = None, progress: bool = False) -> I
         )
         for c in new
     ]
-    try:
-        with transaction.atomic():
-            res = people_bulk_create(actor=actor, rows=rows, source=path.name)
-    except (DomainError, DatabaseError) as exc:
-        raise ImportFailed([issue(None, "", "", ErrorCode.IMPORT_WRITE_FAILED, reason=str(exc))]) from exc
+    with writing():
+        res = people_bulk_create(actor=service_actor(actor), rows=rows, source=path.name)
     return ImportResult(created=res.created, unchanged=unchanged)
