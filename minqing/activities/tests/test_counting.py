@@ -10,6 +10,7 @@ from minqing.activities.counting import activity_counts
 from minqing.activities.models import ActivityType
 from minqing.activities.services.activities import activity_create, attendance_check_in
 from minqing.core.errors import DomainError, ErrorCode
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Role
 from minqing.orgs.models import Person
 from minqing.orgs.tests.factories import PersonFactory, UserFactory, grant, small_tree
@@ -46,7 +47,7 @@ def test_counting_rules() -> None:
     activity_create(actor=None, type=reading, organiser=u["town_b"], title="别处", start=at(2))
     activity_create(actor=None, type=reading, organiser=u["town_a"], title="期末", start=at(31))
 
-    counts = by_code(activity_counts(None, u["town_a"], at(1, 0), at(31, 0)))
+    counts = by_code(activity_counts(SYSTEM, u["town_a"], at(1, 0), at(31, 0)))
     assert (counts["reading_class"].sessions, counts["reading_class"].person_times) == (2, 4)
     assert counts["reading_class"].people == 3 and not counts["reading_class"].has_headcount_only
     assert (counts["seminar"].sessions, counts["seminar"].person_times, counts["seminar"].people) == (
@@ -56,9 +57,9 @@ def test_counting_rules() -> None:
     )
     assert counts["seminar"].has_headcount_only
     # the county sees town B's too; an activity starting exactly at the end is outside [start, end)
-    county = by_code(activity_counts(None, u["county"], at(1, 0), at(31, 9)))
+    county = by_code(activity_counts(SYSTEM, u["county"], at(1, 0), at(31, 9)))
     assert county["reading_class"].sessions == 3
-    county = by_code(activity_counts(None, u["county"], at(1, 0), at(31, 10)))
+    county = by_code(activity_counts(SYSTEM, u["county"], at(1, 0), at(31, 10)))
     assert county["reading_class"].sessions == 4
 
 

@@ -261,21 +261,27 @@ def test_no_map_where_no_county_of_the_maps_is_the_units(w: DashWorld) -> None:
     assert map_for(w.u["province"]) is not None
 
 
-def test_batched_figures_survive_a_refresh_made_while_reading(w: DashWorld, monkeypatch) -> None:
-    """A refresh triggered by the read itself must run before the rollups are read, else the rows
-    it folds in would be in neither the rollups read nor the tail (a regression)."""
+def test_batched_figures_read_the_tables_beside_a_long_tail(w: DashWorld, monkeypatch) -> None:
+    """With more rows waiting than a read counts beside the rollups, the batches count the tables
+    alone (they never refresh the rollups) and still equal ``activity_counts``."""
+    from minqing.activities import counting
     from minqing.activities.counting import activity_counts
     from minqing.activities.services import rollups
-    from minqing.reports.dashboard import activities as dash
-    from minqing.reports.dashboard.activities import activity_totals_by_unit, totals
+    from minqing.reports.dashboard.activities import activity_series, activity_totals_by_unit, totals
 
-    monkeypatch.setattr(dash, "refresh_if_behind", lambda: rollups.refresh_if_behind(limit=0))
-    assert rollups.pending_rows() > 0
+    waiting = rollups.pending_rows()
+    assert waiting > 0
+    monkeypatch.setattr(counting, "TAIL_ROWS", 0)
+    monkeypatch.setattr(counting, "_rollup_sums", lambda *a: pytest.fail("rollups read beside a long tail"))
     actor = w.users["city_office"]
     units = [w.u["town_a"], w.u["town_b"], w.u["county_z"]]
     batched = activity_totals_by_unit(actor, units, YEAR_2019)
-    assert rollups.pending_rows() == 0  # the read did refresh
+    series = activity_series(actor, w.u["prefecture"], YEAR_2019)
+    assert rollups.pending_rows() == waiting  # nothing refreshed
     for u in units:
         one = totals(activity_counts(actor, u, YEAR_2019.start_at, YEAR_2019.end_at))
         assert (batched[u.pk].sessions, batched[u.pk].person_times) == (one.sessions, one.person_times)
     assert any(batched[u.pk].sessions for u in units)
+    for s, (_label, lo, hi) in zip(series, YEAR_2019.buckets(), strict=True):
+        one = totals(activity_counts(actor, w.u["prefecture"], lo, hi))
+        assert (s.sessions, s.person_times) == (one.sessions, one.person_times), s.label
