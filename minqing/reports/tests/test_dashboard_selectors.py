@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from minqing.ledger.enums import Action, Channel, ResolutionKind, State
 from minqing.ledger.services.workflow import problem_transition
+from minqing.orgs.actors import SYSTEM
 from minqing.reports.dashboard import selectors
 from minqing.reports.dashboard.assets import ECHARTS, VendorFinder
 from minqing.reports.dashboard.geo import GEO_FILES, counties_of
@@ -27,7 +28,7 @@ def w(db) -> DashWorld:
 
 
 def test_problem_figures_of_a_county_as_of_the_end_of_a_past_year(w: DashWorld) -> None:
-    f = problem_figures(w.u["county"], YEAR_2019)
+    f = problem_figures(SYSTEM, w.u["county"], YEAR_2019)
     assert f.by_state == {
         State.ASSIGNED: 2,  # p3, and p6, which was resolved only in 2020
         State.RESOLVED: 1,
@@ -43,11 +44,11 @@ def test_problem_figures_of_a_county_as_of_the_end_of_a_past_year(w: DashWorld) 
 
 
 def test_a_longer_period_sees_later_records_and_later_states(w: DashWorld) -> None:
-    f = problem_figures(w.u["county"], Period(dt.date(2019, 1, 1), dt.date(2020, 12, 31)))
+    f = problem_figures(SYSTEM, w.u["county"], Period(dt.date(2019, 1, 1), dt.date(2020, 12, 31)))
     assert f.total == 5  # p7 registered in 2020
     assert (f.resolved, f.on_the_spot) == (3, 2)  # p6 resolved on the spot in 2020
     assert f.on_the_spot_rate_text == "66.7%"
-    f = problem_figures(w.u["prefecture"], YEAR_2019)
+    f = problem_figures(SYSTEM, w.u["prefecture"], YEAR_2019)
     assert f.total == 5  # p5 of 卓资县
     assert f.by_channel[Channel.VISIT] == 1
 
@@ -62,7 +63,7 @@ def test_a_running_period_takes_the_current_state(w: DashWorld) -> None:
     today = timezone.localdate()
     period = Period(dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
     assert period.live
-    f = problem_figures(w.u["county"], period)
+    f = problem_figures(SYSTEM, w.u["county"], period)
     assert (f.total, f.resolved, f.on_the_spot, f.overdue) == (1, 1, 1, 0)
 
 
