@@ -406,7 +406,7 @@ def totals_by_month(
 
     def tables(above: RollupState | None) -> list[Sums]:
         sums = _table_sums(prefix_q(unit.path), start, end, campaign, TruncMonth("start"), above)
-        return [(timezone.localtime(k).date(), *rest) for k, *rest in sums]
+        return [(timezone.localtime(k).date(), s, h, ho, r) for k, s, h, ho, r in sums]
 
     for day, *sums in consistent_read(
         lambda st: _rollup_sums([unit.path], start, end, campaign, "bucket") + tables(st),
