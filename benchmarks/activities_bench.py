@@ -15,7 +15,7 @@ households. Results: benchmarks/results/activities.md and activities.json.
 ``activity_counts`` reads the rollups; each of its cases is also run as ``direct_counts`` (the
 same counts from the tables alone) in the same process, checked equal, and reported as a ratio.
 The rollups' full rebuild is timed, and the counts are timed again with the worst tail they allow
-(just under ``INLINE_REFRESH_ROWS`` attendance rows not yet folded in).
+(just under ``TAIL_ROWS`` attendance rows not yet folded in).
 """
 
 import argparse
@@ -171,13 +171,13 @@ def per_type(res):
 
 
 def with_tail():
-    """Counts for the root with just under INLINE_REFRESH_ROWS attendance rows not folded in."""
+    """Counts for the root with just under TAIL_ROWS attendance rows not folded in."""
     from django.utils import timezone
 
     from minqing.activities.counting import activity_counts, direct_counts
     from minqing.activities.models import Activity, Attendance
     from minqing.activities.services.bulk import AttendanceRow, attendance_bulk_create
-    from minqing.activities.services.rollups import INLINE_REFRESH_ROWS, pending_rows
+    from minqing.activities.services.rollups import TAIL_ROWS, pending_rows
     from minqing.orgs.models import Person, Unit
 
     tz = timezone.get_current_timezone()
@@ -191,7 +191,7 @@ def with_tail():
     )
     people = list(Person.objects.values_list("id", flat=True)[:5000])
     have = set(Attendance.objects.filter(activity_id__in=acts).values_list("activity_id", "person_id"))
-    n = INLINE_REFRESH_ROWS - 1 - pending_rows()
+    n = TAIL_ROWS - 1 - pending_rows()
     rows: list = []
     for a in acts:
         for p in people:

@@ -53,6 +53,7 @@ def queries(tier="city"):
 
     from django.db import connection
 
+    from minqing.orgs.actors import SYSTEM
     from minqing.orgs.services.units import resolve_unit
     from minqing.reports.bulletins.services import bulletin_generate
     from minqing.reports.metrics.registry import METRICS, MetricContext, default_campaign, load_all
@@ -77,7 +78,7 @@ def queries(tier="city"):
             gen()
             samples.append(time.perf_counter() - t0)
         groups: dict[str, float] = {}
-        ctx = MetricContext(unit=unit, as_of=as_of, campaign=campaign)
+        ctx = MetricContext(unit=unit, as_of=as_of, campaign=campaign, actor=SYSTEM)
         for m in METRICS.values():
             t0 = time.perf_counter()
             m.func(ctx)

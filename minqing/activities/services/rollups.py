@@ -5,9 +5,12 @@ instead of two million.
 Activities and attendance are only ever added (no service edits or deletes them; a person who
 attended is protected from deletion), so the rollups follow the tables by id: ``RollupState``
 holds the highest activity and attendance ids folded in, and ``activity_counts`` counts rows
-above those marks straight from the tables. ``rollups_refresh`` folds the new rows in; it runs
-after imports and the demo, every ten minutes from huey, from ``minqing rollup_activities``, and
-from ``activity_counts`` itself once more than ``INLINE_REFRESH_ROWS`` rows wait. A moved unit
+above those marks (the tail) straight from the tables. ``rollups_refresh`` folds the new rows
+in; only writers run it: the importers and the demo after their bulk writes, huey (every ten
+minutes, and every minute once more than ``JOB_REFRESH_ROWS`` rows wait, see ``tasks.py``) and
+``minqing rollup-activities``. Readers never do (a dashboard or a bulletin must run on a
+read-only replica): with more than ``TAIL_ROWS`` rows in the tail, a count reads the tables
+alone instead, slower but exact, so the jobs keep the tail well below that. A moved unit
 rewrites copied paths, so it asks for ``rollups_refresh(rebuild=True)``.
 
 Refreshes are serialized: the state row is locked (SQLite transactions take the write lock at
@@ -29,7 +32,8 @@ from minqing.core.batching import chunked
 
 STATE = "activities"
 STEP = 3  # treebeard steplen of unit paths
-INLINE_REFRESH_ROWS = 5_000
+TAIL_ROWS = 5_000  # a longer tail is not read beside the rollups: the count reads the tables alone
+JOB_REFRESH_ROWS = 1_000  # the minute job refreshes once this many rows wait
 WRITE_BATCH = 2_000
 
 Key = tuple[str, str, int, int, dt.date]  # path, level, type id, campaign key, bucket
@@ -80,12 +84,19 @@ def state() -> RollupState:
         return RollupState.objects.get(name=STATE)
 
 
-def pending_rows(limit: int | None = None) -> int:
-    """Activity and attendance rows not folded into the rollups yet (ids above the marks).
+def read_state() -> RollupState:
+    """The marks as they stand, read without writing (a new, unsaved state at 0 before the
+    first refresh): what readers use."""
+    return RollupState.objects.filter(name=STATE).first() or RollupState(name=STATE)
+
+
+def pending_rows(limit: int | None = None, st: RollupState | None = None) -> int:
+    """Activity and attendance rows not folded into the rollups yet (ids above the marks of
+    ``st``, by default the current ones).
 
     Rows are counted, not ids subtracted: ids need not be dense (PostgreSQL sequences skip).
     With ``limit``, each table is counted only up to ``limit + 1`` rows, which is cheap."""
-    st = state()
+    st = st if st is not None else read_state()
     n = 0
     for qs in (
         Activity.objects.filter(id__gt=st.activity_mark),
@@ -96,7 +107,10 @@ def pending_rows(limit: int | None = None) -> int:
     return n
 
 
-def refresh_if_behind(limit: int = INLINE_REFRESH_ROWS) -> RefreshResult | None:
+def refresh_if_behind(limit: int | None = None) -> RefreshResult | None:
+    """Refresh when more than ``limit`` (``JOB_REFRESH_ROWS``) rows wait: a job's check, readers
+    never call it."""
+    limit = JOB_REFRESH_ROWS if limit is None else limit
     if pending_rows(limit) > limit:
         return rollups_refresh()
     return None

@@ -4,12 +4,14 @@ import datetime as dt
 from typing import cast
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from minqing.activities.counting import activity_counts
 from minqing.activities.models import ActivityType
 from minqing.activities.services.activities import activity_create, attendance_check_in
 from minqing.core.errors import DomainError, ErrorCode
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Role
 from minqing.orgs.models import Person
 from minqing.orgs.tests.factories import PersonFactory, UserFactory, grant, small_tree
@@ -46,7 +48,7 @@ def test_counting_rules() -> None:
     activity_create(actor=None, type=reading, organiser=u["town_b"], title="别处", start=at(2))
     activity_create(actor=None, type=reading, organiser=u["town_a"], title="期末", start=at(31))
 
-    counts = by_code(activity_counts(None, u["town_a"], at(1, 0), at(31, 0)))
+    counts = by_code(activity_counts(SYSTEM, u["town_a"], at(1, 0), at(31, 0)))
     assert (counts["reading_class"].sessions, counts["reading_class"].person_times) == (2, 4)
     assert counts["reading_class"].people == 3 and not counts["reading_class"].has_headcount_only
     assert (counts["seminar"].sessions, counts["seminar"].person_times, counts["seminar"].people) == (
@@ -56,9 +58,9 @@ def test_counting_rules() -> None:
     )
     assert counts["seminar"].has_headcount_only
     # the county sees town B's too; an activity starting exactly at the end is outside [start, end)
-    county = by_code(activity_counts(None, u["county"], at(1, 0), at(31, 9)))
+    county = by_code(activity_counts(SYSTEM, u["county"], at(1, 0), at(31, 9)))
     assert county["reading_class"].sessions == 3
-    county = by_code(activity_counts(None, u["county"], at(1, 0), at(31, 10)))
+    county = by_code(activity_counts(SYSTEM, u["county"], at(1, 0), at(31, 10)))
     assert county["reading_class"].sessions == 4
 
 
@@ -75,7 +77,7 @@ def test_headcount_activities_have_no_roster() -> None:
 
 def test_other_townships_staff_cannot_organise_or_count_here() -> None:
     u = small_tree()
-    b_staff = UserFactory(username="b")
+    b_staff = cast(User, UserFactory(username="b"))
     grant(b_staff, Role.UNIT_STAFF, u["town_b"])
     reading = ActivityType.objects.get(code="reading_class")
     with pytest.raises(DomainError) as err:

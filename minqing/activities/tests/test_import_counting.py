@@ -37,6 +37,7 @@ from minqing.activities.services.bulk import (
 )
 from minqing.activities.tests.importing import run, write
 from minqing.core.errors import DomainError
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Person
 from minqing.orgs.services.bulk import ref_of
 from minqing.orgs.tests.factories import PersonFactory, small_tree
@@ -50,7 +51,9 @@ def at(month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
 
 
 def counts(unit, lo, hi):
-    return {c.type.code: (c.sessions, c.person_times, c.people) for c in activity_counts(None, unit, lo, hi)}
+    return {
+        c.type.code: (c.sessions, c.person_times, c.people) for c in activity_counts(SYSTEM, unit, lo, hi)
+    }
 
 
 @pytest.fixture

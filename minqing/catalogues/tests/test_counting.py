@@ -17,6 +17,7 @@ from minqing.catalogues.models import PowerCategory, ReformStatus
 from minqing.catalogues.services.commendations import commendation_create
 from minqing.catalogues.services.powers import power_item_create
 from minqing.catalogues.services.reforms import reform_create, reform_result_add
+from minqing.orgs.actors import SYSTEM
 from minqing.reports.metrics import MetricContext, compute
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +151,7 @@ def test_commendations_metric_counts_the_decision_date_over_the_date(cw) -> None
     city = cw.u["prefecture"]
 
     def count(as_of: dt.date, campaign=cw.campaign) -> object:
-        ctx = MetricContext(unit=city, as_of=as_of, campaign=campaign)
+        ctx = MetricContext(unit=city, as_of=as_of, campaign=campaign, actor=SYSTEM)
         return compute(ctx, ["commendations.count"])["commendations.count"].value
 
     assert count(dt.date(2015, 6, 28)) == 0

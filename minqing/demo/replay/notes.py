@@ -21,6 +21,7 @@ from minqing.demo.replay.figures import (
     ULANQAB_AS_OF,
     ULANQAB_CODE,
 )
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Unit
 from minqing.reports.metrics import MetricContext, compute, default_campaign
 from minqing.reports.metrics.registry import Number
@@ -58,7 +59,7 @@ def seed_context(code: str) -> MetricContext:
     """The seed unit, the article's date and the campaign running then."""
     as_of, _figures = SEEDS[code]
     unit = Unit.objects.get(code=code)
-    return MetricContext(unit=unit, as_of=as_of, campaign=default_campaign(unit, as_of))
+    return MetricContext(unit=unit, as_of=as_of, campaign=default_campaign(unit, as_of), actor=SYSTEM)
 
 
 def differences(code: str) -> list[Difference]:

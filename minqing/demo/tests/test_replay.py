@@ -47,6 +47,7 @@ from minqing.demo.tiers import SEED
 from minqing.ledger.asof import states_as_of
 from minqing.ledger.enums import State
 from minqing.ledger.models import Problem
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import UnitKind, UnitSubkind
 from minqing.orgs.models import Person, Unit
 from minqing.programmes.models import Programme
@@ -167,7 +168,7 @@ def test_commendations_count_from_their_decision_date(seed_demo: Any) -> None:
     assert set(city.values_list("date", "decided_on")) == {(dt.date(2015, 7, 1), dt.date(2015, 6, 29))}
 
     def count(as_of: dt.date) -> Any:
-        at = MetricContext(unit=ctx.unit, as_of=as_of, campaign=ctx.campaign)
+        at = MetricContext(unit=ctx.unit, as_of=as_of, campaign=ctx.campaign, actor=SYSTEM)
         return compute(at, ["commendations.count"])["commendations.count"].value
 
     assert count(dt.date(2015, 6, 28)) == 0
@@ -180,7 +181,9 @@ def test_commendations_count_from_their_decision_date(seed_demo: Any) -> None:
 
 def test_records_after_the_articles_dates_are_left_out(seed_demo: Any) -> None:
     hot = seed_context(ULANHOT_CODE)
-    later = compute(MetricContext(unit=hot.unit, as_of=dt.date(2020, 1, 31), campaign=hot.campaign))
+    later = compute(
+        MetricContext(unit=hot.unit, as_of=dt.date(2020, 1, 31), campaign=hot.campaign, actor=SYSTEM)
+    )
     assert later["study.reading_class.sessions"].value > 329
     assert later["research.topics.key"].value > 189
     assert later["research.interviews.person_times"].value > 59_282
@@ -189,13 +192,17 @@ def test_records_after_the_articles_dates_are_left_out(seed_demo: Any) -> None:
     assert later["problems.prominent.resolved"].value > 71
     assert later["supervision.rounds.min_per_group"].value == 6
     qab = seed_context(ULANQAB_CODE)
-    july = compute(MetricContext(unit=qab.unit, as_of=dt.date(2015, 7, 31), campaign=qab.campaign))
+    july = compute(
+        MetricContext(unit=qab.unit, as_of=dt.date(2015, 7, 31), campaign=qab.campaign, actor=SYSTEM)
+    )
     assert july["plans.filed"].value > 684
     assert july["visits.contact_points.person_times"].value > 72_858
     assert july["demonstration.cadres"].value > 9_667
     assert july["lectures.other_members.people"].value > 380
     assert july["study.branch_study.person_times"].value > 10_425
-    october = compute(MetricContext(unit=qab.unit, as_of=dt.date(2015, 10, 31), campaign=qab.campaign))
+    october = compute(
+        MetricContext(unit=qab.unit, as_of=dt.date(2015, 10, 31), campaign=qab.campaign, actor=SYSTEM)
+    )
     assert october["catalogue.power.items"].value > 3_719
     assert october["reforms.measures"].value > 236
     assert october["reforms.key_with_staged_result"].value > 18

@@ -20,6 +20,7 @@ from minqing.campaigns.services import note_lines
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Unit
 from minqing.reports.bulletins import permissions
 from minqing.reports.bulletins.document import BulletinDoc, FigureRow
@@ -113,7 +114,7 @@ def bulletin_generate(
     for err in template_errors(template.title, template.body):
         raise err
     printed = metric_ids([template.title, template.body])
-    ctx = MetricContext(unit=unit, as_of=as_of, campaign=campaign)
+    ctx = MetricContext(unit=unit, as_of=as_of, campaign=campaign, actor=SYSTEM)
     figures = _figure_rows(compute(ctx, known))
     title, paragraphs = _render_doc(
         unit=unit, as_of=as_of, campaign=campaign, title=template.title, body=template.body, figures=figures
@@ -224,7 +225,7 @@ def bulletin_check(bulletin: Bulletin) -> list[FigureChange]:
     stored: dict[str, dict[str, Any]] = bulletin.figures or {}
     known = set(registered_ids())
     ids = [mid for mid in stored if mid in known]
-    ctx = MetricContext(unit=bulletin.unit, as_of=bulletin.as_of, campaign=bulletin.campaign)
+    ctx = MetricContext(unit=bulletin.unit, as_of=bulletin.as_of, campaign=bulletin.campaign, actor=SYSTEM)
     now = {r.id: r for r in _figure_rows(compute(ctx, ids))}
     changes = []
     for mid, data in stored.items():

@@ -7,12 +7,12 @@ measured for its owner unit. Progress is as of the period's last day (today whil
 """
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q
 
 from minqing.campaigns.models import Campaign
 from minqing.core.paths import prefix_q
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import can_access_unit
 from minqing.programmes.rollup import quantity_text
@@ -49,7 +49,7 @@ def _ancestor_paths(unit: Unit) -> list[str]:
 
 
 def programme_blocks(
-    actor: Any, unit: Unit, period: Period, campaign: Campaign | None = None
+    actor: Actor, unit: Unit, period: Period, campaign: Campaign | None = None
 ) -> tuple[list[ProgrammeBlock], bool]:
     """The programmes' progress, and whether more programmes than ``MAX_PROGRAMMES`` matched."""
     if not period.valid:

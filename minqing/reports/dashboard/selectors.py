@@ -16,6 +16,7 @@ from minqing.activities.counting import TypeCount
 from minqing.activities.selectors import campaign_by_id, default_unit, visible_campaigns
 from minqing.campaigns.models import Campaign
 from minqing.core.paths import prefix_q
+from minqing.orgs.actors import Actor
 from minqing.orgs.enums import TERRITORIAL_KINDS, UnitKind
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import can_access_unit, root_units, scoped
@@ -123,7 +124,7 @@ class Dashboard:
 # --- the unit -------------------------------------------------------------------------------
 
 
-def dashboard_unit(actor: Any, code: str) -> Unit:
+def dashboard_unit(actor: Actor, code: str) -> Unit:
     """The unit of ``code`` (blank: the actor's first unit); 404 when missing or out of scope."""
     code = (code or "").strip()[:32]
     if code:
@@ -137,19 +138,19 @@ def dashboard_unit(actor: Any, code: str) -> Unit:
     return first
 
 
-def visible_ancestors(actor: Any, unit: Unit) -> list[Unit]:
+def visible_ancestors(actor: Actor, unit: Unit) -> list[Unit]:
     step = Unit.steplen
     paths = [unit.path[:i] for i in range(step, len(unit.path), step)]
     return [u for u in Unit.objects.filter(path__in=paths).order_by("path") if can_access_unit(actor, u)]
 
 
-def children_of(actor: Any, unit: Unit, limit: int = CHILD_LIMIT) -> tuple[list[Unit], bool]:
+def children_of(actor: Actor, unit: Unit, limit: int = CHILD_LIMIT) -> tuple[list[Unit], bool]:
     qs = scoped(Unit.objects.filter(prefix_q(unit.path), depth=unit.depth + 1), actor).order_by("path")
     units = list(qs[: limit + 1])
     return units[:limit], len(units) > limit
 
 
-def unit_choices(actor: Any, unit: Unit) -> list[tuple[Unit, str]]:
+def unit_choices(actor: Actor, unit: Unit) -> list[tuple[Unit, str]]:
     """The picker: the top units of the actor's scope, the unit's visible ancestors, the unit and
     its children, in tree order, each with its indent (a full-width space per level)."""
     units = {u.pk: u for u in root_units(actor)[:PICKER_LIMIT]}
@@ -161,11 +162,11 @@ def unit_choices(actor: Any, unit: Unit) -> list[tuple[Unit, str]]:
     return [(u, "\u3000" * (u.depth - top)) for u in ordered]
 
 
-def dashboard_campaigns(actor: Any) -> list[Campaign]:
+def dashboard_campaigns(actor: Actor) -> list[Campaign]:
     return list(visible_campaigns(actor))
 
 
-def dashboard_campaign(actor: Any, value: Any) -> Campaign | None:
+def dashboard_campaign(actor: Actor, value: Any) -> Campaign | None:
     """The campaign of id ``value`` if the actor may see it; else None (all campaigns)."""
     return campaign_by_id(actor, value)
 
@@ -173,14 +174,14 @@ def dashboard_campaign(actor: Any, value: Any) -> Campaign | None:
 # --- the figures ----------------------------------------------------------------------------
 
 
-def unit_rows(actor: Any, units: list[Unit], period: Period, campaign: Campaign | None) -> list[UnitRow]:
-    problems = problem_figures_by_unit(units, period, campaign)
+def unit_rows(actor: Actor, units: list[Unit], period: Period, campaign: Campaign | None) -> list[UnitRow]:
+    problems = problem_figures_by_unit(actor, units, period, campaign)
     acts = activity_totals_by_unit(actor, units, period, campaign)
     return [UnitRow(u, problems[u.pk], acts[u.pk]) for u in units]
 
 
 def _map_data(
-    actor: Any,
+    actor: Actor,
     spec: MapSpec,
     own: UnitRow,
     children: list[UnitRow],
@@ -204,11 +205,11 @@ def _map_data(
     return MapData([f.static for f in spec.files], areas)
 
 
-def dashboard(actor: Any, unit: Unit, period: Period, campaign: Campaign | None = None) -> Dashboard:
+def dashboard(actor: Actor, unit: Unit, period: Period, campaign: Campaign | None = None) -> Dashboard:
     """Every figure of the page for ``unit``'s subtree in ``period``."""
     if not can_access_unit(actor, unit):
         raise Http404
-    problems = problem_figures(unit, period, campaign)
+    problems = problem_figures(actor, unit, period, campaign)
     types = activities_by_type(actor, unit, period, campaign)
     own = UnitRow(unit, problems, totals(types))
     child_units, more = children_of(actor, unit)

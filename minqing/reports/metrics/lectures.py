@@ -25,7 +25,7 @@ from minqing.reports.metrics.registry import MetricContext, metric
 )
 def secretaries_without_lecture(ctx: MetricContext) -> int:
     n, _page = secretaries_without_party_lecture(
-        ctx.reader, ctx.unit, campaign=ctx.campaign, period=Period(ctx.first_day, ctx.as_of)
+        ctx.actor, ctx.unit, campaign=ctx.campaign, period=Period(ctx.first_day, ctx.as_of)
     )
     return n
 

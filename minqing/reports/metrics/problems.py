@@ -4,53 +4,49 @@ Problems of the subtree (所属单位 in it) registered in the period (with a ca
 campaign); a problem merged into another (已合并 as of the date) is counted once, as the problem
 it was merged into. The state and the resolution kind are those of the event log at the end of
 the as-of date (``minqing.ledger.asof``): a problem resolved the day after is not resolved yet.
-One grouped query per context serves every figure.
+The counts come from the ledger's ``problem_figures`` (the dashboard's selector too): one
+grouped query per context serves every figure.
 """
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from minqing.core.paths import prefix_q
-from minqing.ledger.asof import RESOLUTION, STATE, state_counts_as_of
-from minqing.ledger.enums import DONE_STATES, ResolutionKind, Source, State
-from minqing.ledger.models import Problem
+from minqing.ledger.enums import Source, State
+from minqing.ledger.figures import Cell, ProblemFigures, problem_figures
 from minqing.reports.metrics.registry import MetricContext, metric
 
 PUBLIC = (Source.PUBLIC,)
 PUBLIC_SELF = (Source.PUBLIC, Source.SELF_INSPECTION)
 
 
-def rows(ctx: MetricContext) -> list[dict[str, Any]]:
-    """The period's problems counted by source, prominent flag, state and resolution kind as of the date."""
+def figures(ctx: MetricContext) -> ProblemFigures:
+    """The period's problems in their state as of the date, from the ledger's one selector (the
+    dashboard's too), once per context."""
 
-    def run() -> list[dict[str, Any]]:
-        qs = Problem.objects.filter(
-            prefix_q(ctx.unit.path), ctx.in_period("registered_at"), ctx.of_campaign()
+    def run() -> ProblemFigures:
+        return problem_figures(
+            ctx.actor,
+            ctx.unit,
+            ctx.start,
+            ctx.end,
+            as_of=ctx.as_of,
+            campaign=ctx.campaign,
+            make=ProblemFigures,
         )
-        return state_counts_as_of(qs, ctx.end, by=("source", "prominent"))
 
-    out: list[dict[str, Any]] = ctx.cached("problems.rows", run)
+    out: ProblemFigures = ctx.cached("problems.figures", run)
     return out
 
 
-def count(ctx: MetricContext, keep: Callable[[dict[str, Any]], bool]) -> int:
-    """Problems (not merged away) whose row passes ``keep``."""
-    return sum(r["n"] for r in rows(ctx) if r[STATE] not in ("", State.MERGED) and keep(r))
+def count(ctx: MetricContext, keep: Callable[[Cell], bool]) -> int:
+    """Problems (not merged away) whose group passes ``keep``."""
+    return figures(ctx).count(keep)
 
 
-def _sources(sources: Iterable[str]) -> Callable[[dict[str, Any]], bool]:
+def _sources(sources: Iterable[str]) -> Callable[[Cell], bool]:
     wanted = set(sources)
-    return lambda r: r["source"] in wanted
-
-
-def _done(r: dict[str, Any]) -> bool:
-    return r[STATE] in DONE_STATES
-
-
-def _on_the_spot(r: dict[str, Any]) -> bool:
-    return _done(r) and r[RESOLUTION] == ResolutionKind.ON_THE_SPOT
+    return lambda c: c.source in wanted
 
 
 @metric(
@@ -77,7 +73,7 @@ def public_self_count(ctx: MetricContext) -> int:
 )
 def public_self_on_the_spot(ctx: MetricContext) -> int:
     keep = _sources(PUBLIC_SELF)
-    return count(ctx, lambda r: keep(r) and _on_the_spot(r))
+    return count(ctx, lambda c: keep(c) and c.on_the_spot)
 
 
 @metric(
@@ -91,7 +87,7 @@ def public_self_on_the_spot(ctx: MetricContext) -> int:
 )
 def petition_backlog_resolved(ctx: MetricContext) -> int:
     keep = _sources((Source.PETITION_BACKLOG,))
-    return count(ctx, lambda r: keep(r) and _done(r))
+    return count(ctx, lambda c: keep(c) and c.done)
 
 
 @metric(
@@ -104,7 +100,7 @@ def petition_backlog_resolved(ctx: MetricContext) -> int:
     ),
 )
 def prominent_resolved(ctx: MetricContext) -> int:
-    return count(ctx, lambda r: bool(r["prominent"]) and _done(r))
+    return count(ctx, lambda c: c.prominent and c.done)
 
 
 @metric(
@@ -128,7 +124,7 @@ def public_count(ctx: MetricContext) -> int:
 )
 def public_on_the_spot(ctx: MetricContext) -> int:
     keep = _sources(PUBLIC)
-    return count(ctx, lambda r: keep(r) and _on_the_spot(r))
+    return count(ctx, lambda c: keep(c) and c.on_the_spot)
 
 
 @metric(
@@ -142,4 +138,4 @@ def public_on_the_spot(ctx: MetricContext) -> int:
 )
 def public_rectifying(ctx: MetricContext) -> int:
     keep = _sources(PUBLIC)
-    return count(ctx, lambda r: keep(r) and r[STATE] == State.RECTIFYING)
+    return count(ctx, lambda c: keep(c) and c.state == State.RECTIFYING)

@@ -5,7 +5,8 @@ Each metric has an id (the key of ``minqing bulletin --format json``, e.g.
 间, 公里, 亿元, or "" for a share), a definition, a kind (``count``, ``share`` as a fraction
 0..1, ``amount`` as a Decimal) and a function ``(ctx) -> number`` that counts from the records.
 
-``MetricContext`` carries the unit (whole subtree), the campaign (may be None), the as-of date
+``MetricContext`` carries the unit (whole subtree), the campaign (may be None), the actor
+(``minqing.orgs.actors.SYSTEM`` for the command line and the bulletins), the as-of date
 (records dated up to the end of that local day count; a problem's state as of the date comes
 from its event log) and a per-evaluation cache so that metrics sharing a query (e.g. all the
 ``study.*`` figures from one ``activity_counts`` call) run it once.
@@ -40,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minqing.campaigns.models import Campaign
 from minqing.core.paths import prefix_q
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import can_access_unit
 
@@ -55,28 +57,12 @@ PERIOD_NOTE = _(
 )
 
 
-class SystemReader:
-    """The system reading for a bulletin (CLI, published bulletins): selectors that take an actor
-    see everything with it; the metrics themselves narrow every query to the unit's subtree."""
-
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
-    pk = None
-
-    def __str__(self) -> str:
-        return "system"
-
-
-SYSTEM = SystemReader()
-
-
 @dataclass
 class MetricContext:
     unit: Unit
     as_of: dt.date
     campaign: Campaign | None = None
-    actor: Any = None  # None: the system (CLI, published bulletins); else scoped to the user
+    actor: Actor = field(kw_only=True)  # SYSTEM for the command line and bulletins; else a user's scope
     cache: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -93,11 +79,6 @@ class MetricContext:
     def start(self) -> dt.datetime:
         """The campaign's first day (local midnight), or the beginning of the as-of year."""
         return timezone.make_aware(dt.datetime.combine(self.first_day, dt.time()))
-
-    @property
-    def reader(self) -> Any:
-        """The actor to hand to selectors that require one: the user, or the system."""
-        return self.actor if self.actor is not None else SYSTEM
 
     def cached(self, key: str, fn: Callable[[], Any]) -> Any:
         if key not in self.cache:
@@ -173,7 +154,7 @@ def compute(ctx: MetricContext, ids: Iterable[str] | None = None) -> dict[str, M
 
     An actor who may not see the unit gets ``Http404``, as for any other read of a unit."""
     load_all()
-    if ctx.actor is not None and not can_access_unit(ctx.actor, ctx.unit):
+    if not can_access_unit(ctx.actor, ctx.unit):
         raise Http404
     wanted = list(METRICS) if ids is None else list(ids)
     unknown = [i for i in wanted if i not in METRICS]
@@ -183,7 +164,7 @@ def compute(ctx: MetricContext, ids: Iterable[str] | None = None) -> dict[str, M
 
 
 def compute_all(
-    unit: Unit, as_of: dt.date, campaign: Campaign | None = None, *, actor: Any = None
+    unit: Unit, as_of: dt.date, campaign: Campaign | None = None, *, actor: Actor
 ) -> dict[str, MetricValue]:
     """Every registered metric for ``unit``'s subtree, ``campaign`` (None: no filter) and ``as_of``."""
     return compute(MetricContext(unit=unit, as_of=as_of, campaign=campaign, actor=actor))

@@ -50,6 +50,6 @@ def interviews_person_times(ctx: MetricContext) -> int:
 )
 def leaders_without_report(ctx: MetricContext) -> int:
     n, _page = division_leaders_without_report(
-        ctx.reader, ctx.unit, campaign=ctx.campaign, period=Period(ctx.first_day, ctx.as_of)
+        ctx.actor, ctx.unit, campaign=ctx.campaign, period=Period(ctx.first_day, ctx.as_of)
     )
     return n

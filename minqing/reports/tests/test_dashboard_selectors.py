@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from minqing.ledger.enums import Action, Channel, ResolutionKind, State
 from minqing.ledger.services.workflow import problem_transition
+from minqing.orgs.actors import SYSTEM
 from minqing.reports.dashboard import selectors
 from minqing.reports.dashboard.assets import ECHARTS, VendorFinder
 from minqing.reports.dashboard.geo import GEO_FILES, counties_of
@@ -27,7 +28,7 @@ def w(db) -> DashWorld:
 
 
 def test_problem_figures_of_a_county_as_of_the_end_of_a_past_year(w: DashWorld) -> None:
-    f = problem_figures(w.u["county"], YEAR_2019)
+    f = problem_figures(SYSTEM, w.u["county"], YEAR_2019)
     assert f.by_state == {
         State.ASSIGNED: 2,  # p3, and p6, which was resolved only in 2020
         State.RESOLVED: 1,
@@ -43,11 +44,11 @@ def test_problem_figures_of_a_county_as_of_the_end_of_a_past_year(w: DashWorld) 
 
 
 def test_a_longer_period_sees_later_records_and_later_states(w: DashWorld) -> None:
-    f = problem_figures(w.u["county"], Period(dt.date(2019, 1, 1), dt.date(2020, 12, 31)))
+    f = problem_figures(SYSTEM, w.u["county"], Period(dt.date(2019, 1, 1), dt.date(2020, 12, 31)))
     assert f.total == 5  # p7 registered in 2020
     assert (f.resolved, f.on_the_spot) == (3, 2)  # p6 resolved on the spot in 2020
     assert f.on_the_spot_rate_text == "66.7%"
-    f = problem_figures(w.u["prefecture"], YEAR_2019)
+    f = problem_figures(SYSTEM, w.u["prefecture"], YEAR_2019)
     assert f.total == 5  # p5 of 卓资县
     assert f.by_channel[Channel.VISIT] == 1
 
@@ -62,7 +63,7 @@ def test_a_running_period_takes_the_current_state(w: DashWorld) -> None:
     today = timezone.localdate()
     period = Period(dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
     assert period.live
-    f = problem_figures(w.u["county"], period)
+    f = problem_figures(SYSTEM, w.u["county"], period)
     assert (f.total, f.resolved, f.on_the_spot, f.overdue) == (1, 1, 1, 0)
 
 
@@ -261,21 +262,27 @@ def test_no_map_where_no_county_of_the_maps_is_the_units(w: DashWorld) -> None:
     assert map_for(w.u["province"]) is not None
 
 
-def test_batched_figures_survive_a_refresh_made_while_reading(w: DashWorld, monkeypatch) -> None:
-    """A refresh triggered by the read itself must run before the rollups are read, else the rows
-    it folds in would be in neither the rollups read nor the tail (a regression)."""
+def test_batched_figures_read_the_tables_beside_a_long_tail(w: DashWorld, monkeypatch) -> None:
+    """With more rows waiting than a read counts beside the rollups, the batches count the tables
+    alone (they never refresh the rollups) and still equal ``activity_counts``."""
+    from minqing.activities import counting
     from minqing.activities.counting import activity_counts
     from minqing.activities.services import rollups
-    from minqing.reports.dashboard import activities as dash
-    from minqing.reports.dashboard.activities import activity_totals_by_unit, totals
+    from minqing.reports.dashboard.activities import activity_series, activity_totals_by_unit, totals
 
-    monkeypatch.setattr(dash, "refresh_if_behind", lambda: rollups.refresh_if_behind(limit=0))
-    assert rollups.pending_rows() > 0
+    waiting = rollups.pending_rows()
+    assert waiting > 0
+    monkeypatch.setattr(counting, "TAIL_ROWS", 0)
+    monkeypatch.setattr(counting, "_rollup_sums", lambda *a: pytest.fail("rollups read beside a long tail"))
     actor = w.users["city_office"]
     units = [w.u["town_a"], w.u["town_b"], w.u["county_z"]]
     batched = activity_totals_by_unit(actor, units, YEAR_2019)
-    assert rollups.pending_rows() == 0  # the read did refresh
+    series = activity_series(actor, w.u["prefecture"], YEAR_2019)
+    assert rollups.pending_rows() == waiting  # nothing refreshed
     for u in units:
         one = totals(activity_counts(actor, u, YEAR_2019.start_at, YEAR_2019.end_at))
         assert (batched[u.pk].sessions, batched[u.pk].person_times) == (one.sessions, one.person_times)
     assert any(batched[u.pk].sessions for u in units)
+    for s, (_label, lo, hi) in zip(series, YEAR_2019.buckets(), strict=True):
+        one = totals(activity_counts(actor, w.u["prefecture"], lo, hi))
+        assert (s.sessions, s.person_times) == (one.sessions, one.person_times), s.label

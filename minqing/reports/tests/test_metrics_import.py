@@ -61,6 +61,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Unit
 from minqing.reports.metrics import METRICS, MetricContext, compute, default_campaign
 
@@ -227,19 +228,19 @@ def imported(tmp_path: Path) -> Unit:
 def test_an_imported_campaign_counts_as_worked_out_by_hand(imported: Unit) -> None:
     campaign = default_campaign(imported, AS_OF)
     assert campaign is not None and campaign.name == "主题教育"
-    values = {k: v.value for k, v in compute(MetricContext(imported, AS_OF, campaign)).items()}
+    values = {k: v.value for k, v in compute(MetricContext(imported, AS_OF, campaign, actor=SYSTEM)).items()}
     assert list(values) == list(METRICS)  # every metric id, as ``--format json`` lists them
     assert {k: values[k] for k in EXPECTED} == EXPECTED
 
 
 def test_the_imported_problems_a_day_later(imported: Unit) -> None:
     campaign = default_campaign(imported, AS_OF)
-    later = compute(MetricContext(imported, dt.date(2019, 12, 21), campaign))
+    later = compute(MetricContext(imported, dt.date(2019, 12, 21), campaign, actor=SYSTEM))
     assert later["problems.public.on_the_spot"].value == 3  # Q3 resolved on 12-21
     assert later["problems.public.rectifying"].value == 1
     assert later["problems.public_self.count"].value == 7  # Q6 registered on 12-21
     assert later["study.exemplar.sessions"].value == 1  # A5
-    city = compute(MetricContext(Unit.objects.get(code="150900000000"), AS_OF, campaign))
+    city = compute(MetricContext(Unit.objects.get(code="150900000000"), AS_OF, campaign, actor=SYSTEM))
     assert city["study.tutorial_lecture.person_times"].value == 100  # A6 in 卓资县
     assert city["problems.public.count"].value == 6  # + Q11
     assert city["orgs.following.township"].value == 3  # + 卓资山镇

@@ -40,6 +40,7 @@ from minqing.ledger.enums import Action, Channel, ResolutionKind, Satisfaction, 
 from minqing.ledger.models import Problem
 from minqing.ledger.services.intake import ProblemFacts, feedback_submit, problem_register
 from minqing.ledger.services.workflow import problem_transition
+from minqing.orgs.actors import SYSTEM
 from minqing.reports.metrics import MetricContext, compute
 from minqing.reports.tests.test_metrics_world import AS_OF, MetricWorld, at, day, make_world
 
@@ -176,9 +177,9 @@ def test_without_a_campaign_the_year_counts(pw: MetricWorld) -> None:
 
 
 def test_one_query_for_every_problem_figure(pw: MetricWorld) -> None:
-    ctx = MetricContext(unit=pw.u["county"], as_of=AS_OF, campaign=pw.campaign)
+    ctx = MetricContext(unit=pw.u["county"], as_of=AS_OF, campaign=pw.campaign, actor=SYSTEM)
     compute(ctx, ["problems.public.count"])  # imports the modules
-    ctx = MetricContext(unit=pw.u["county"], as_of=AS_OF, campaign=pw.campaign)
+    ctx = MetricContext(unit=pw.u["county"], as_of=AS_OF, campaign=pw.campaign, actor=SYSTEM)
     with CaptureQueriesContext(connection) as queries:
         compute(ctx, IDS)
     assert len(queries.captured_queries) == 1

@@ -2,12 +2,14 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from django.contrib.auth.models import User
 from django.http import Http404
 
 from minqing.campaigns.services import campaign_create
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Role
 from minqing.orgs.tests.factories import UserFactory, grant
 from minqing.reports.metrics import (
@@ -111,7 +113,7 @@ def test_every_seed_figure_is_registered_with_its_words() -> None:
 @pytest.mark.django_db
 def test_compute_all_on_an_empty_world_gives_zeros() -> None:
     mw = make_world()
-    values = compute_all(mw.u["county"], AS_OF, mw.campaign)
+    values = compute_all(mw.u["county"], AS_OF, mw.campaign, actor=SYSTEM)
     assert list(values) == list(METRICS)
     for mid, v in values.items():
         assert v.value == 0, mid
@@ -121,10 +123,10 @@ def test_compute_all_on_an_empty_world_gives_zeros() -> None:
 @pytest.mark.django_db
 def test_compute_refuses_unknown_ids_and_units_out_of_the_actor_scope() -> None:
     mw = make_world()
-    ctx = MetricContext(unit=mw.u["county"], as_of=AS_OF, campaign=mw.campaign)
+    ctx = MetricContext(unit=mw.u["county"], as_of=AS_OF, campaign=mw.campaign, actor=SYSTEM)
     with pytest.raises(KeyError):
         compute(ctx, ["study.nope.sessions"])
-    staff = UserFactory(username="a_staff")
+    staff = cast(User, UserFactory(username="a_staff"))
     grant(staff, Role.UNIT_STAFF, mw.u["town_a"])
     mine = MetricContext(unit=mw.u["town_a"], as_of=AS_OF, campaign=mw.campaign, actor=staff)
     assert compute(mine, ["problems.public.count"])["problems.public.count"].value == 0

@@ -42,6 +42,7 @@ from django.test.utils import CaptureQueriesContext
 
 from minqing.activities.models import Activity, ActivityType
 from minqing.activities.services.activities import activity_create, attendance_check_in
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Person
 from minqing.reports.metrics import MetricContext, compute
 from minqing.reports.tests.test_metrics_world import AS_OF, MetricWorld, at, day, make_world, person
@@ -144,7 +145,7 @@ def test_one_activity_counts_call_for_all_study_figures(sw: MetricWorld, monkeyp
         return real(*args, **kwargs)
 
     monkeypatch.setattr(study, "activity_counts", counting)
-    ctx = MetricContext(unit=sw.u["county"], as_of=AS_OF, campaign=sw.campaign)
+    ctx = MetricContext(unit=sw.u["county"], as_of=AS_OF, campaign=sw.campaign, actor=SYSTEM)
     ids = [i for i in compute(ctx) if i.startswith("study.")]
     assert len(ids) == 13 and len(calls) == 1
     with CaptureQueriesContext(connection) as queries:

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from minqing.campaigns.models import Campaign
 from minqing.campaigns.services import campaign_create
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import PartyCategory, UnitKind
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.services.units import UnitRow
@@ -64,7 +65,7 @@ class MetricWorld:
     ) -> dict[str, Any]:
         """Metric values for ``unit``'s subtree; ``campaign=None``: no campaign filter."""
         camp = self.campaign if campaign == "default" else campaign
-        ctx = MetricContext(unit=self.u[unit], as_of=as_of, campaign=camp)
+        ctx = MetricContext(unit=self.u[unit], as_of=as_of, campaign=camp, actor=SYSTEM)
         return {k: v.value for k, v in compute(ctx, ids).items()}
 
 

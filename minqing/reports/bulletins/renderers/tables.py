@@ -30,7 +30,7 @@ class Table:
 
 
 def study_table(ctx: MetricContext) -> Table:
-    counts = activity_counts(None, ctx.unit, ctx.start, ctx.end, campaign=ctx.campaign)
+    counts = activity_counts(ctx.actor, ctx.unit, ctx.start, ctx.end, campaign=ctx.campaign)
     t = Table(
         _("各类活动次/场、人次和人数"),
         [_("活动类型"), _("代码"), _("计数单位"), _("次/场"), _("人次"), _("人"), _("无签到名单的活动")],
