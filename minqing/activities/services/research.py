@@ -1,7 +1,6 @@
 """Writes for research: topics (课题), interviews in person-times (访谈人次), reports (调研报告)."""
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +11,7 @@ from minqing.campaigns.models import Campaign
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.models import Person, Unit
 
 
@@ -25,7 +25,7 @@ def _required(value: str, field: str) -> str:
 @transaction.atomic
 def topic_create(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     leader: Person,
     unit: Unit,
@@ -45,27 +45,27 @@ def topic_create(
         campaign=campaign,
         created_at=at or timezone.now(),
     )
-    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=topic, detail=topic.title)
+    audit(actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=topic, detail=topic.title)
     return topic
 
 
 @transaction.atomic
 def interview_record(
-    *, actor: Any, topic: ResearchTopic, date: dt.date, person_times: int, notes: str = ""
+    *, actor: Actor, topic: ResearchTopic, date: dt.date, person_times: int, notes: str = ""
 ) -> Interview:
     """One interview session of the topic with the number of people talked to (人次)."""
     check_writer(actor, topic.path)
     if person_times < 1:
         raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="person_times", value=str(person_times))
     row = Interview.objects.create(topic=topic, date=date, person_times=person_times, notes=notes[:300])
-    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=row, detail=f"{topic.pk} {person_times}")
+    audit(actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=row, detail=f"{topic.pk} {person_times}")
     return row
 
 
 @transaction.atomic
 def report_submit(
     *,
-    actor: Any,
+    actor: Actor,
     topic: ResearchTopic,
     title: str,
     author: Person | None = None,
@@ -82,5 +82,5 @@ def report_submit(
         title=_required(title, "title")[:200],
         submitted_on=submitted_on or timezone.localdate(),
     )
-    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=report, detail=report.title)
+    audit(actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=report, detail=report.title)
     return report

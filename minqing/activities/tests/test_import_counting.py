@@ -37,6 +37,7 @@ from minqing.activities.services.bulk import (
 )
 from minqing.activities.tests.importing import run, write
 from minqing.core.errors import DomainError
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Person
 from minqing.orgs.services.bulk import ref_of
 from minqing.orgs.tests.factories import PersonFactory, small_tree
@@ -108,10 +109,10 @@ def test_bulk_path_counts_like_the_services() -> None:
     b_people: list[Person] = [cast(Person, PersonFactory(unit=u["town_b"])) for _ in range(4)]
     for i, (t, day, hc, who) in enumerate(plan):
         a = activity_create(
-            actor=None, type=t, organiser=u["town_a"], title=f"s{i}", start=at(10, day, 9), headcount=hc
+            actor=SYSTEM, type=t, organiser=u["town_a"], title=f"s{i}", start=at(10, day, 9), headcount=hc
         )
         for k in who:
-            attendance_check_in(actor=None, activity=a, person=a_people[k])
+            attendance_check_in(actor=SYSTEM, activity=a, person=a_people[k])
     activities_bulk_create(
         ActivityRow(f"BK{i}", t.pk, ref_of(u["town_b"]), f"b{i}", at(10, day, 9), headcount=hc)
         for i, (t, day, hc, _who) in enumerate(plan)

@@ -1,6 +1,6 @@
 """Writes for programmes, targets and plans: the office of the programme's owner unit manages them.
 
-``actor=None`` is the system (demo, command line). Plans are kept consistent: below every planned
+``SYSTEM`` (demo, command line) manages every programme. Plans are kept consistent: below every planned
 unit the plans of the top-most planned units add up to at most its plan (the owner unit's plan is
 the target's plan quantity), and a unit's plans by mode add up to at most its plan; a write that
 would break this is rejected whole (``PROGRAMME_PLAN_OVER``).
@@ -10,7 +10,6 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
@@ -19,24 +18,23 @@ from minqing.campaigns.models import Campaign
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
-from minqing.orgs.enums import Role
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.models import Unit
-from minqing.orgs.scoping import can_access_unit
 from minqing.programmes.models import Programme, ProgressReport, ShareBasis, Target, TargetPlan
 from minqing.programmes.rollup import ZERO, PlanRow, PlanTree, own_plans, quantity_text
 
-MANAGER_ROLES = (Role.OFFICE,)
 KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 MODE_MAX = 20
 QUANTITY_PLACES = 2
 
 
-def can_manage(actor: Any, programme: Programme) -> bool:
-    """Office of the owner unit or of a unit above it; ``None`` is the system."""
-    return actor is None or can_access_unit(actor, programme.owner, MANAGER_ROLES)
+def can_manage(actor: Actor, programme: Programme) -> bool:
+    """Office of the owner unit or of a unit above it (``SYSTEM`` everywhere)."""
+    return policy.has_role(actor, policy.OFFICE, programme.owner.path)
 
 
-def check_manager(actor: Any, programme: Programme) -> None:
+def check_manager(actor: Actor, programme: Programme) -> None:
     if not can_manage(actor, programme):
         raise PermissionDeniedError()
 
@@ -79,7 +77,7 @@ def check_mode(target: Target, mode: str) -> str:
 @transaction.atomic
 def programme_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     owner: Unit,
     start_date: dt.date,
@@ -87,7 +85,7 @@ def programme_create(
     campaign: Campaign | None = None,
 ) -> Programme:
     """A new programme of ``owner``, created by the office of ``owner`` (or above)."""
-    if actor is not None and not can_access_unit(actor, owner, MANAGER_ROLES):
+    if not policy.has_role(actor, policy.OFFICE, owner.path):
         raise PermissionDeniedError()
     name = name.strip()
     if not name:
@@ -104,7 +102,7 @@ def programme_create(
         start_date=start_date,
         end_date=end_date,
     )
-    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=programme, detail=programme.name)
+    audit(actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=programme, detail=programme.name)
     return programme
 
 
@@ -122,7 +120,7 @@ def _check_target_fields(programme: Programme, key: str, name: str, measure: str
 @transaction.atomic
 def target_create(
     *,
-    actor: Any,
+    actor: Actor,
     programme: Programme,
     key: str,
     name: str,
@@ -152,14 +150,16 @@ def target_create(
         modes=clean_modes(modes),
         position=position,
     )
-    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=target, detail=f"{programme.name}: {name}")
+    audit(
+        actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=target, detail=f"{programme.name}: {name}"
+    )
     return target
 
 
 @transaction.atomic
 def target_update(
     *,
-    actor: Any,
+    actor: Actor,
     target: Target,
     name: str | None = None,
     measure: str | None = None,
@@ -199,7 +199,12 @@ def target_update(
         target.position = position
     target.save()
     check_plans(target)
-    audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=target, detail=f"{programme.name}: {target.name}")
+    audit(
+        actor=user_of(actor),
+        action=AuditEvent.Action.UPDATE,
+        obj=target,
+        detail=f"{programme.name}: {target.name}",
+    )
     return target
 
 
@@ -246,7 +251,7 @@ def _overrun(path: str, mode: str, below: Decimal, plan: Decimal) -> DomainError
 
 @transaction.atomic
 def plan_set(
-    *, actor: Any, target: Target, unit: Unit, quantity: Decimal | None, mode: str = ""
+    *, actor: Actor, target: Target, unit: Unit, quantity: Decimal | None, mode: str = ""
 ) -> TargetPlan | None:
     """Set (or, with ``quantity=None``, clear) ``unit``'s plan of ``target`` (for ``mode``, or all
     modes when blank). The owner unit's plan for all modes is the target's plan quantity."""
@@ -264,7 +269,12 @@ def plan_set(
     if quantity is None:
         if existing is not None:
             existing.delete()
-            audit(actor=actor, action=AuditEvent.Action.DELETE, obj=target, detail=f"plan {unit.code} {mode}")
+            audit(
+                actor=user_of(actor),
+                action=AuditEvent.Action.DELETE,
+                obj=target,
+                detail=f"plan {unit.code} {mode}",
+            )
         return None
     amount = check_amount(quantity, QUANTITY_PLACES)
     if existing is None:
@@ -281,7 +291,7 @@ def plan_set(
         plan.save(update_fields=["quantity"])
     check_plans(target)
     audit(
-        actor=actor,
+        actor=user_of(actor),
         action=AuditEvent.Action.CREATE if existing is None else AuditEvent.Action.UPDATE,
         obj=plan,
         detail=f"{target.name} {unit.code} {mode} {amount}",

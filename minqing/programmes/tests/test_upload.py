@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from minqing.activities.tests.importing import write
 from minqing.core.importing import IMPORTERS, ImportFailed
+from minqing.orgs.actors import SYSTEM, Actor
 from minqing.programmes import exports, selectors
 from minqing.programmes.models import ProgressReport
 from minqing.programmes.services.upload import progress_bulk_upload
@@ -22,7 +23,7 @@ GOOD = [
 ]
 
 
-def fails(w: World, path, actor=None) -> list[str]:
+def fails(w: World, path, actor: Actor) -> list[str]:
     with pytest.raises(ImportFailed) as exc:
         progress_bulk_upload(actor=actor, path=path, programme=w.programme)
     return [str(i) for i in exc.value.issues]
@@ -43,10 +44,10 @@ def test_a_good_file_is_written_whole(w: World, tmp_path, suffix):
     assert (tp["road_paving"].total.in_progress, tp["road_paving"].total.completed) == (2.5, 7.25)
     assert tp["shop"].total.share_text == "15%"  # 3 of 20, completed only
     # the same file again changes nothing; a corrected row replaces its report
-    again = progress_bulk_upload(actor=None, path=path, programme=w.programme)
+    again = progress_bulk_upload(actor=SYSTEM, path=path, programme=w.programme)
     assert (again.created, again.unchanged) == (0, 4)
     fixed = write(tmp_path / f"fixed{suffix}", HEADERS, [[*GOOD[0][:5], "250", "1500.5"]])
-    assert progress_bulk_upload(actor=None, path=fixed, programme=w.programme).updated == 1
+    assert progress_bulk_upload(actor=SYSTEM, path=fixed, programme=w.programme).updated == 1
     assert ProgressReport.objects.count() == 4
 
 
@@ -54,7 +55,7 @@ def test_one_bad_row_rejects_the_whole_file_with_the_row_named(w: World, tmp_pat
     rows = [*GOOD[:2], ["150902101000", "街巷硬化", "", "2015-06-30", "2.5", "-7", "800"], GOOD[3]]
     path = write(tmp_path / "progress.xlsx", HEADERS, rows)
     before = snapshot()
-    assert fails(w, path) == ["第 4 行,列“完工”:“-7”应为不小于 0 的数,最多 2 位小数"]
+    assert fails(w, path, actor=SYSTEM) == ["第 4 行,列“完工”:“-7”应为不小于 0 的数,最多 2 位小数"]
     assert snapshot() == before
     assert ProgressReport.objects.count() == 0
 
@@ -76,7 +77,7 @@ def test_every_bad_row_is_named(w: World, tmp_path):
         ["150902001000", "街巷硬化", "", "2015-07-31", "", "", ""],  # 14: no figures: skipped
     ]
     path = write(tmp_path / "progress.csv", HEADERS, rows)
-    issues = fails(w, path)
+    issues = fails(w, path, actor=SYSTEM)
     assert [i.split(":")[0] for i in issues] == [
         "第 2 行,列“方式”",
         "第 3 行,列“方式”",
@@ -93,7 +94,7 @@ def test_every_bad_row_is_named(w: World, tmp_path):
     assert not ProgressReport.objects.exists()
     # with the other rows fixed, the repeated unit, target and date is named with its first row
     dup = write(tmp_path / "dup.csv", HEADERS, [GOOD[2], GOOD[2]])
-    assert fails(w, dup) == ["第 3 行,列“单位代码”:与第 2 行的单位、指标、方式和日期相同"]
+    assert fails(w, dup, actor=SYSTEM) == ["第 3 行,列“单位代码”:与第 2 行的单位、指标、方式和日期相同"]
 
 
 def test_rows_out_of_the_uploaders_subtree_are_rejected(w: World, tmp_path):
@@ -109,9 +110,11 @@ def test_rows_out_of_the_uploaders_subtree_are_rejected(w: World, tmp_path):
 
 def test_a_file_for_another_programme_or_without_columns(w: World, tmp_path):
     path = write(tmp_path / "p.xlsx", ["项目名称", *HEADERS], [["别的项目", *GOOD[0]]])
-    assert fails(w, path) == ["第 2 行,列“项目名称”:项目名称“别的项目”与正在上传的项目“集宁区十个全覆盖”不符"]
+    assert fails(w, path, actor=SYSTEM) == [
+        "第 2 行,列“项目名称”:项目名称“别的项目”与正在上传的项目“集宁区十个全覆盖”不符"
+    ]
     path = write(tmp_path / "q.xlsx", ["单位代码", "指标"], [["150902001000", "危房改造"]])
-    assert [i.split(":")[0] for i in fails(w, path)] == [
+    assert [i.split(":")[0] for i in fails(w, path, actor=SYSTEM)] == [
         "列“日期”",
         "列“在建”",
         "列“完工”",
@@ -138,7 +141,7 @@ def test_the_command_line_importer(w: World, tmp_path, capsys):
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_exported_reports_upload_unchanged(w: World, tmp_path, fmt):
     path = write(tmp_path / "p.xlsx", HEADERS, GOOD)
-    progress_bulk_upload(actor=None, path=path, programme=w.programme)
+    progress_bulk_upload(actor=SYSTEM, path=path, programme=w.programme)
     office = w.users["county_office"]
     data = exports.export_reports(w.programme, selectors.report_list(office, w.programme, w.u["county"]), fmt)
     out = tmp_path / f"export.{fmt}"
