@@ -4,6 +4,7 @@ import datetime as dt
 from typing import cast
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from minqing.activities.counting import activity_counts
@@ -78,7 +79,7 @@ def test_headcount_activities_have_no_roster() -> None:
 
 def test_other_townships_staff_cannot_organise_or_count_here() -> None:
     u = small_tree()
-    b_staff = UserFactory(username="b")
+    b_staff = cast(User, UserFactory(username="b"))
     grant(b_staff, Role.UNIT_STAFF, u["town_b"])
     reading = ActivityType.objects.get(code="reading_class")
     with pytest.raises(DomainError) as err:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from minqing.ledger.enums import Action, Channel, ResolutionKind, State
 from minqing.ledger.services.workflow import problem_transition
+from minqing.orgs.actors import SYSTEM
 from minqing.reports.dashboard import selectors
 from minqing.reports.dashboard.assets import ECHARTS, VendorFinder
 from minqing.reports.dashboard.geo import GEO_FILES, counties_of
@@ -222,7 +223,7 @@ def test_batched_activity_figures_equal_activity_counts(
     if refreshed:  # then one more activity, not in the rollups yet
         rollups_refresh()
         activity_create(
-            actor=None,
+            actor=SYSTEM,
             type=ActivityType.objects.get(code="seminar"),
             organiser=w.u["village_b"],
             title="研讨二",

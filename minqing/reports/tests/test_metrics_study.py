@@ -42,6 +42,7 @@ from django.test.utils import CaptureQueriesContext
 
 from minqing.activities.models import Activity, ActivityType
 from minqing.activities.services.activities import activity_create, attendance_check_in
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Person
 from minqing.reports.metrics import MetricContext, compute
 from minqing.reports.tests.test_metrics_world import AS_OF, MetricWorld, at, day, make_world, person
@@ -54,11 +55,11 @@ def activity(
 ) -> Activity:
     kw.setdefault("campaign", mw.campaign)
     a = activity_create(
-        actor=None, type=ActivityType.objects.get(code=code), organiser=mw.u[organiser],
+        actor=SYSTEM, type=ActivityType.objects.get(code=code), organiser=mw.u[organiser],
         title=f"{code}@{organiser}", start=when, **kw,
     )  # fmt: skip
     for p in roster:
-        attendance_check_in(actor=None, activity=a, person=p)
+        attendance_check_in(actor=SYSTEM, activity=a, person=p)
     return a
 
 
