@@ -13,7 +13,7 @@ from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
 from minqing.orgs import policy
-from minqing.orgs.actors import Actor, user_of
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 
 # the importers' old name for policy.UNIT_WRITERS: remove once they ask the policy
@@ -82,7 +82,7 @@ def activity_create(
             if not number:
                 activity.number = f"HD{timezone.localtime(start):%Y%m%d}{secrets.randbelow(10**6):06d}"
     activity.lecturers.set(list(lecturers))
-    audit(actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=activity, detail=activity.title)
+    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=activity, detail=activity.title)
     return activity
 
 

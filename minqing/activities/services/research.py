@@ -11,7 +11,7 @@ from minqing.campaigns.models import Campaign
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
-from minqing.orgs.actors import Actor, user_of
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 
 
@@ -45,7 +45,7 @@ def topic_create(
         campaign=campaign,
         created_at=at or timezone.now(),
     )
-    audit(actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=topic, detail=topic.title)
+    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=topic, detail=topic.title)
     return topic
 
 
@@ -58,7 +58,7 @@ def interview_record(
     if person_times < 1:
         raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="person_times", value=str(person_times))
     row = Interview.objects.create(topic=topic, date=date, person_times=person_times, notes=notes[:300])
-    audit(actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=row, detail=f"{topic.pk} {person_times}")
+    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=row, detail=f"{topic.pk} {person_times}")
     return row
 
 
@@ -82,5 +82,5 @@ def report_submit(
         title=_required(title, "title")[:200],
         submitted_on=submitted_on or timezone.localdate(),
     )
-    audit(actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=report, detail=report.title)
+    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=report, detail=report.title)
     return report

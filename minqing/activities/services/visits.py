@@ -19,7 +19,7 @@ from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
 from minqing.ledger.enums import Source
 from minqing.ledger.services.intake import ProblemFacts, problem_register
-from minqing.orgs.actors import Actor, user_of
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Household, Person, Unit
 
 PROBLEM_SOURCE = Source.RESEARCH
@@ -68,5 +68,5 @@ def visit_record(
         )
         visit.problem = problem_register(actor=actor, facts=facts)
         visit.save(update_fields=["problem"])
-    audit(actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=visit, detail=f"{cadre.number} {date}")
+    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=visit, detail=f"{cadre.number} {date}")
     return visit

@@ -59,7 +59,7 @@ def workplan_file(
             raise _state_error(plan, gettext("重新报送"))
         plan.title, plan.filed_at, plan.state = title[:200], at, WorkPlanState.FILED
         plan.save(update_fields=["title", "filed_at", "state"])
-        audit(actor=user_of(actor), action=AuditEvent.Action.UPDATE, obj=plan, detail="refiled")
+        audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=plan, detail="refiled")
         return plan
     open_plan = (
         WorkPlan.objects.select_for_update()
@@ -71,7 +71,7 @@ def workplan_file(
     plan = WorkPlan.objects.create(
         unit=unit, path=unit.path, campaign=campaign, title=title[:200], filed_at=at
     )
-    audit(actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=plan, detail=plan.title)
+    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=plan, detail=plan.title)
     return plan
 
 
@@ -93,5 +93,5 @@ def workplan_review(
     plan.reviewed_by = user_of(actor)
     plan.reviewed_at = at or timezone.now()
     plan.save(update_fields=["state", "comments", "reviewed_by", "reviewed_at"])
-    audit(actor=user_of(actor), action=AuditEvent.Action.UPDATE, obj=plan, detail=f"review {plan.state}")
+    audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=plan, detail=f"review {plan.state}")
     return plan

@@ -12,7 +12,7 @@ from minqing.core.audit import audit
 from minqing.core.batching import chunked
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
-from minqing.orgs.actors import Actor, user_of
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 
 M = TypeVar("M", bound=models.Model)
@@ -119,7 +119,7 @@ def upsert(
 
 def audit_bulk(*, actor: Actor, object_type: str, source: str, result: UpsertResult, extra: str = "") -> None:
     audit(
-        actor=user_of(actor),
+        actor=actor,
         action=AuditEvent.Action.IMPORT,
         object_type=object_type,
         detail=(

@@ -16,7 +16,7 @@ from minqing.catalogues.services._common import KeyedRow, UpsertResult, audit_bu
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
-from minqing.orgs.actors import Actor, user_of
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.scoping import can_access_path
 
@@ -90,7 +90,7 @@ def commendation_create(
         awarded_by=awarded_by.strip()[:AWARDED_BY_MAX],
         campaign=campaign,
     )
-    audit(actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=row, detail=f"{unit.code} {title}")
+    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=row, detail=f"{unit.code} {title}")
     return row
 
 
@@ -118,7 +118,7 @@ def commendation_update(
     row.person, row.name, row.title, row.date, row.decided_on = person, name, title, date, decided_on
     row.awarded_by, row.campaign = awarded_by.strip()[:AWARDED_BY_MAX], campaign
     row.save()
-    audit(actor=user_of(actor), action=AuditEvent.Action.UPDATE, obj=row, detail=f"{row.unit.code} {title}")
+    audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=row, detail=f"{row.unit.code} {title}")
     return row
 
 

@@ -19,7 +19,7 @@ from minqing.catalogues.services._common import (
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
-from minqing.orgs.actors import Actor, user_of
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 
 NAME_MAX, CODE_MAX = 200, 64
@@ -66,7 +66,7 @@ def power_item_create(
         published_on=published_on,
         is_active=is_active,
     )
-    audit(actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=item, detail=f"{unit.code} {name}")
+    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=item, detail=f"{unit.code} {name}")
     return item
 
 
@@ -92,7 +92,7 @@ def power_item_update(
     item.category, item.name, item.code = category, name, code.strip()[:CODE_MAX]
     item.legal_basis, item.published_on, item.is_active = legal_basis.strip(), published_on, is_active
     item.save()
-    audit(actor=user_of(actor), action=AuditEvent.Action.UPDATE, obj=item, detail=f"{item.unit.code} {name}")
+    audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=item, detail=f"{item.unit.code} {name}")
     return item
 
 

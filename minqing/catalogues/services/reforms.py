@@ -60,7 +60,7 @@ def reform_create(
         campaign=campaign,
         started_on=started_on,
     )
-    audit(actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=measure, detail=f"{unit.code} {title}")
+    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=measure, detail=f"{unit.code} {title}")
     return measure
 
 
@@ -86,12 +86,7 @@ def reform_update(
     measure.title, measure.is_key, measure.status = title, is_key, status
     measure.campaign, measure.started_on = campaign, started_on
     measure.save()
-    audit(
-        actor=user_of(actor),
-        action=AuditEvent.Action.UPDATE,
-        obj=measure,
-        detail=f"{title} {before}->{status}",
-    )
+    audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=measure, detail=f"{title} {before}->{status}")
     return measure
 
 
@@ -109,7 +104,7 @@ def reform_result_add(*, actor: Actor, measure: ReformMeasure, date: dt.date, te
         text=text,
         created_by=user_of(actor),
     )
-    audit(actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=result, detail=f"{measure.pk} {date}")
+    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=result, detail=f"{measure.pk} {date}")
     return result
 
 

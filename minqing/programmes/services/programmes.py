@@ -19,7 +19,7 @@ from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
 from minqing.orgs import policy
-from minqing.orgs.actors import Actor, user_of
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 from minqing.programmes.models import Programme, ProgressReport, ShareBasis, Target, TargetPlan
 from minqing.programmes.rollup import ZERO, PlanRow, PlanTree, own_plans, quantity_text
@@ -102,7 +102,7 @@ def programme_create(
         start_date=start_date,
         end_date=end_date,
     )
-    audit(actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=programme, detail=programme.name)
+    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=programme, detail=programme.name)
     return programme
 
 
@@ -150,9 +150,7 @@ def target_create(
         modes=clean_modes(modes),
         position=position,
     )
-    audit(
-        actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=target, detail=f"{programme.name}: {name}"
-    )
+    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=target, detail=f"{programme.name}: {name}")
     return target
 
 
@@ -199,12 +197,7 @@ def target_update(
         target.position = position
     target.save()
     check_plans(target)
-    audit(
-        actor=user_of(actor),
-        action=AuditEvent.Action.UPDATE,
-        obj=target,
-        detail=f"{programme.name}: {target.name}",
-    )
+    audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=target, detail=f"{programme.name}: {target.name}")
     return target
 
 
@@ -269,12 +262,7 @@ def plan_set(
     if quantity is None:
         if existing is not None:
             existing.delete()
-            audit(
-                actor=user_of(actor),
-                action=AuditEvent.Action.DELETE,
-                obj=target,
-                detail=f"plan {unit.code} {mode}",
-            )
+            audit(actor=actor, action=AuditEvent.Action.DELETE, obj=target, detail=f"plan {unit.code} {mode}")
         return None
     amount = check_amount(quantity, QUANTITY_PLACES)
     if existing is None:
@@ -291,7 +279,7 @@ def plan_set(
         plan.save(update_fields=["quantity"])
     check_plans(target)
     audit(
-        actor=user_of(actor),
+        actor=actor,
         action=AuditEvent.Action.CREATE if existing is None else AuditEvent.Action.UPDATE,
         obj=plan,
         detail=f"{target.name} {unit.code} {mode} {amount}",

@@ -184,7 +184,7 @@ def progress_report(
     )
     if outcome != "unchanged":
         audit(
-            actor=user_of(actor),
+            actor=actor,
             action=AuditEvent.Action.CREATE if outcome == "created" else AuditEvent.Action.UPDATE,
             obj=report,
             detail=f"{target.name} {unit.code} {mode} {date}: {ip} / {done} / {money}",

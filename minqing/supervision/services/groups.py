@@ -19,7 +19,7 @@ from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
 from minqing.orgs import policy
-from minqing.orgs.actors import Actor, user_of
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.scoping import can_access_path
 from minqing.supervision.enums import MemberRole
@@ -131,7 +131,7 @@ def group_create(
     except IntegrityError as err:  # the same name created at the same moment
         raise DomainError(ErrorCode.SUPERVISION_GROUP_NAME_TAKEN, campaign=campaign.name, name=name) from err
     _write_parts(group, assigned, rows)
-    audit(actor=user_of(actor), action=AuditEvent.Action.CREATE, obj=group, detail=f"{campaign.name} {name}")
+    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=group, detail=f"{campaign.name} {name}")
     return group
 
 
@@ -156,5 +156,5 @@ def group_update(
     GroupUnit.objects.filter(group=group).delete()
     GroupMember.objects.filter(group=group).delete()
     _write_parts(group, assigned, rows)
-    audit(actor=user_of(actor), action=AuditEvent.Action.UPDATE, obj=group, detail=name)
+    audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=group, detail=name)
     return group

@@ -176,7 +176,7 @@ def inspection_record(
             inspection=inspection, position=position, text=text, category=f.category, problem=problem
         )
     audit(
-        actor=user_of(actor),
+        actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=inspection,
         detail=f"{group.name} #{round} {unit.code} {date} {kind} findings={len(findings)}",
