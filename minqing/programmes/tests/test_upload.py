@@ -23,7 +23,7 @@ GOOD = [
 ]
 
 
-def fails(w: World, path, actor: Actor) -> list[str]:
+def fails(w: World, path, actor: Actor = SYSTEM) -> list[str]:
     with pytest.raises(ImportFailed) as exc:
         progress_bulk_upload(actor=actor, path=path, programme=w.programme)
     return [str(i) for i in exc.value.issues]
@@ -55,7 +55,7 @@ def test_one_bad_row_rejects_the_whole_file_with_the_row_named(w: World, tmp_pat
     rows = [*GOOD[:2], ["150902101000", "街巷硬化", "", "2015-06-30", "2.5", "-7", "800"], GOOD[3]]
     path = write(tmp_path / "progress.xlsx", HEADERS, rows)
     before = snapshot()
-    assert fails(w, path, actor=SYSTEM) == ["第 4 行,列“完工”:“-7”应为不小于 0 的数,最多 2 位小数"]
+    assert fails(w, path) == ["第 4 行,列“完工”:“-7”应为不小于 0 的数,最多 2 位小数"]
     assert snapshot() == before
     assert ProgressReport.objects.count() == 0
 
@@ -77,7 +77,7 @@ def test_every_bad_row_is_named(w: World, tmp_path):
         ["150902001000", "街巷硬化", "", "2015-07-31", "", "", ""],  # 14: no figures: skipped
     ]
     path = write(tmp_path / "progress.csv", HEADERS, rows)
-    issues = fails(w, path, actor=SYSTEM)
+    issues = fails(w, path)
     assert [i.split(":")[0] for i in issues] == [
         "第 2 行,列“方式”",
         "第 3 行,列“方式”",
@@ -94,7 +94,7 @@ def test_every_bad_row_is_named(w: World, tmp_path):
     assert not ProgressReport.objects.exists()
     # with the other rows fixed, the repeated unit, target and date is named with its first row
     dup = write(tmp_path / "dup.csv", HEADERS, [GOOD[2], GOOD[2]])
-    assert fails(w, dup, actor=SYSTEM) == ["第 3 行,列“单位代码”:与第 2 行的单位、指标、方式和日期相同"]
+    assert fails(w, dup) == ["第 3 行,列“单位代码”:与第 2 行的单位、指标、方式和日期相同"]
 
 
 def test_rows_out_of_the_uploaders_subtree_are_rejected(w: World, tmp_path):
@@ -110,11 +110,9 @@ def test_rows_out_of_the_uploaders_subtree_are_rejected(w: World, tmp_path):
 
 def test_a_file_for_another_programme_or_without_columns(w: World, tmp_path):
     path = write(tmp_path / "p.xlsx", ["项目名称", *HEADERS], [["别的项目", *GOOD[0]]])
-    assert fails(w, path, actor=SYSTEM) == [
-        "第 2 行,列“项目名称”:项目名称“别的项目”与正在上传的项目“集宁区十个全覆盖”不符"
-    ]
+    assert fails(w, path) == ["第 2 行,列“项目名称”:项目名称“别的项目”与正在上传的项目“集宁区十个全覆盖”不符"]
     path = write(tmp_path / "q.xlsx", ["单位代码", "指标"], [["150902001000", "危房改造"]])
-    assert [i.split(":")[0] for i in fails(w, path, actor=SYSTEM)] == [
+    assert [i.split(":")[0] for i in fails(w, path)] == [
         "列“日期”",
         "列“在建”",
         "列“完工”",
