@@ -22,6 +22,7 @@ from minqing.activities.models import Activity, ActivityType, Attendance, Resear
 from minqing.campaigns.models import Campaign
 from minqing.core.paths import prefix_q
 from minqing.orgs import coverage
+from minqing.orgs.actors import Actor
 from minqing.orgs.enums import Rank, UnitKind
 from minqing.orgs.models import Household, Person, Unit
 from minqing.orgs.scoping import can_access_unit, scoped
@@ -46,7 +47,7 @@ class Period:
         return lo, hi
 
 
-def _require(actor: Any, unit: Unit) -> None:
+def _require(actor: Actor, unit: Unit) -> None:
     if not can_access_unit(actor, unit):
         raise Http404
 
@@ -67,7 +68,7 @@ def _activities(campaign: Campaign | None, period: Period | None) -> QuerySet[Ac
 
 
 def party_orgs_without_activity(
-    actor: Any, unit: Unit, *, campaign: Campaign | None = None, period: Period | None = None, page: Any = 1
+    actor: Actor, unit: Unit, *, campaign: Campaign | None = None, period: Period | None = None, page: Any = 1
 ) -> Result:
     """(a) Units with a party organisation that organised no activity in the campaign / period."""
     _require(actor, unit)
@@ -81,7 +82,7 @@ def study_type_ids() -> list[int]:
 
 
 def members_absent_from_study(
-    actor: Any, unit: Unit, *, campaign: Campaign | None = None, period: Period | None = None, page: Any = 1
+    actor: Actor, unit: Unit, *, campaign: Campaign | None = None, period: Period | None = None, page: Any = 1
 ) -> Result:
     """(b) Party members of the subtree on no study roster (public-service types excluded).
 
@@ -99,7 +100,7 @@ def members_absent_from_study(
     return _page(qs.filter(~Exists(rows)).select_related("unit").order_by("path", "id"), page)
 
 
-def villages_without_cadre(actor: Any, unit: Unit, *, page: Any = 1) -> Result:
+def villages_without_cadre(actor: Actor, unit: Unit, *, page: Any = 1) -> Result:
     """(c) Villages (communities) with no current contact cadre: the orgs coverage check, paged."""
     _require(actor, unit)
     has_one = active_assignments().filter(unit=OuterRef("pk"))
@@ -107,7 +108,9 @@ def villages_without_cadre(actor: Any, unit: Unit, *, page: Any = 1) -> Result:
     return _page(qs.filter(~Exists(has_one)).order_by("path"), page)
 
 
-def households_not_visited(actor: Any, unit: Unit, *, period: Period | None = None, page: Any = 1) -> Result:
+def households_not_visited(
+    actor: Actor, unit: Unit, *, period: Period | None = None, page: Any = 1
+) -> Result:
     """(d) Households of the subtree with no visit dated in the period (``None``: never visited)."""
     _require(actor, unit)
     visits = Visit.objects.filter(household=OuterRef("pk"))
@@ -118,7 +121,7 @@ def households_not_visited(actor: Any, unit: Unit, *, period: Period | None = No
 
 
 def secretaries_without_party_lecture(
-    actor: Any, unit: Unit, *, campaign: Campaign | None = None, period: Period | None = None, page: Any = 1
+    actor: Actor, unit: Unit, *, campaign: Campaign | None = None, period: Period | None = None, page: Any = 1
 ) -> Result:
     """(e) Secretaries (职务 contains 书记) of units with a party organisation who gave no themed
     party lecture (an activity of a type with ``is_party_lecture``, among its lecturers)."""
@@ -135,7 +138,7 @@ def secretaries_without_party_lecture(
 
 
 def division_leaders_without_report(
-    actor: Any, unit: Unit, *, campaign: Campaign | None = None, period: Period | None = None, page: Any = 1
+    actor: Actor, unit: Unit, *, campaign: Campaign | None = None, period: Period | None = None, page: Any = 1
 ) -> Result:
     """Division-level (处级) people of the subtree who authored no research report in the campaign
     (a report on a topic of the campaign) / period (submitted in it)."""
@@ -154,6 +157,6 @@ def register_checks() -> None:
     from django.utils.translation import gettext_lazy as _
 
     @coverage.register(coverage.HOUSEHOLDS_NEVER_VISITED, _("从未走访的户"), order=30)
-    def households_never_visited(actor: Any, unit: Unit) -> tuple[int, list[Any]]:
+    def households_never_visited(actor: Actor, unit: Unit) -> tuple[int, list[Any]]:
         count, page = households_not_visited(actor, unit, page=1)
         return count, list(page.object_list[: coverage.SAMPLE_SIZE])

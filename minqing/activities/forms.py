@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from minqing.activities import selectors
 from minqing.activities.models import ActivityType
-from minqing.activities.services.activities import ORGANISER_ROLES
 from minqing.campaigns.models import Campaign, CampaignKind
-from minqing.campaigns.services import CAMPAIGN_ROLES
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor
 
 NUMBERS_SPLIT = re.compile(r"[\s,,、;;]+")
 
@@ -22,7 +22,7 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y
 UNIT_NOT_FOUND = _("找不到该单位代码,或该单位不在您的管辖范围内")
 
 
-def _campaign_choices(actor: Any) -> list[tuple[str, Any]]:
+def _campaign_choices(actor: Actor) -> list[tuple[str, Any]]:
     return [("", _("(不属于专题)")), *((str(c.pk), c.name) for c in selectors.visible_campaigns(actor))]
 
 
@@ -35,7 +35,7 @@ class CampaignForm(forms.Form):
     start_date = forms.DateField(label=_("开始日期"), widget=DATE)
     end_date = forms.DateField(label=_("结束日期"), required=False, widget=DATE)
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
 
@@ -48,7 +48,7 @@ class CampaignForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         code = data.get("unit_code") or ""
-        data["scope"] = selectors.unit_by_code(self.actor, code, CAMPAIGN_ROLES)
+        data["scope"] = selectors.unit_by_code(self.actor, code, policy.OFFICE)
         if code and data["scope"] is None:
             self.add_error("unit_code", UNIT_NOT_FOUND)
         start, end = data.get("start_date"), data.get("end_date")
@@ -93,7 +93,7 @@ class ActivityForm(forms.Form):
     minutes_ref = forms.CharField(label=_("会议记录"), max_length=300, required=False)
     media_ref = forms.CharField(label=_("音视频资料"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
         campaign = self.fields["campaign"]
@@ -114,7 +114,7 @@ class ActivityForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         code = data.get("unit_code") or ""
-        data["organiser"] = selectors.unit_by_code(self.actor, code, ORGANISER_ROLES)
+        data["organiser"] = selectors.unit_by_code(self.actor, code, policy.UNIT_WRITERS)
         if code and data["organiser"] is None:
             self.add_error("unit_code", UNIT_NOT_FOUND)
         data["campaign_obj"] = None

@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from minqing.activities import outreach_selectors as sel
 from minqing.campaigns.models import Campaign
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Household, Person, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ActorForm(forms.Form):
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
 

@@ -13,6 +13,7 @@ from minqing.activities.coverage_rules import Period
 from minqing.activities.models import Interview, ResearchReport, ResearchTopic, Visit, WorkPlan
 from minqing.campaigns.models import Campaign
 from minqing.core.paths import prefix_q
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Household, Person, Unit
 from minqing.orgs.scoping import can_access_unit, root_units, scoped
 
@@ -23,7 +24,7 @@ def paginate(qs: QuerySet[Any], page: Any) -> Page[Any]:
     return Paginator(qs, PAGE_SIZE).get_page(page)
 
 
-def _require(actor: Any, unit: Unit) -> None:
+def _require(actor: Actor, unit: Unit) -> None:
     if not can_access_unit(actor, unit):
         raise Http404
 
@@ -31,19 +32,19 @@ def _require(actor: Any, unit: Unit) -> None:
 # --- units, campaigns, people --------------------------------------------------------------
 
 
-def default_unit(actor: Any) -> Unit | None:
+def default_unit(actor: Actor) -> Unit | None:
     """The first top unit of the actor's scope: where the pages start without ``?unit=``."""
     return root_units(actor).first()
 
 
-def unit_by_code(actor: Any, code: str) -> Unit | None:
+def unit_by_code(actor: Actor, code: str) -> Unit | None:
     code = code.strip()
     if not code:
         return None
     return scoped(Unit.objects.filter(code=code), actor).first()
 
 
-def campaigns(actor: Any) -> QuerySet[Campaign]:
+def campaigns(actor: Actor) -> QuerySet[Campaign]:
     """All campaigns: names and periods are public within the platform (a county works in the
     province's campaign)."""
     return Campaign.objects.select_related("scope").order_by("-start_date", "name")
@@ -55,14 +56,14 @@ def campaign_get(pk: Any) -> Campaign | None:
     return Campaign.objects.filter(pk=int(pk)).first()
 
 
-def person_by_number(actor: Any, number: str) -> Person | None:
+def person_by_number(actor: Actor, number: str) -> Person | None:
     number = number.strip()
     if not number:
         return None
     return scoped(Person.objects.filter(number=number), actor).select_related("unit").first()
 
 
-def households_by_number(actor: Any, number: str, grid_code: str = "") -> list[Household]:
+def households_by_number(actor: Actor, number: str, grid_code: str = "") -> list[Household]:
     """Households in the actor's scope with this number (numbers are unique within a grid)."""
     number = number.strip()
     if not number:
@@ -76,7 +77,9 @@ def households_by_number(actor: Any, number: str, grid_code: str = "") -> list[H
 # --- research --------------------------------------------------------------------------------
 
 
-def research_topics(actor: Any, unit: Unit, *, campaign: Campaign | None = None, page: Any = 1) -> Page[Any]:
+def research_topics(
+    actor: Actor, unit: Unit, *, campaign: Campaign | None = None, page: Any = 1
+) -> Page[Any]:
     """Topics of the subtree with their interview person-times and report count."""
     _require(actor, unit)
     qs = scoped(ResearchTopic.objects.filter(prefix_q(unit.path)), actor)
@@ -88,7 +91,7 @@ def research_topics(actor: Any, unit: Unit, *, campaign: Campaign | None = None,
     return paginate(qs.order_by("-created_at", "-id"), page)
 
 
-def topic_get(actor: Any, pk: int) -> ResearchTopic:
+def topic_get(actor: Actor, pk: int) -> ResearchTopic:
     topic = (
         scoped(ResearchTopic.objects.filter(pk=pk), actor)
         .select_related("leader", "unit", "campaign")
@@ -99,16 +102,16 @@ def topic_get(actor: Any, pk: int) -> ResearchTopic:
     return topic
 
 
-def topic_interviews(actor: Any, topic: ResearchTopic) -> QuerySet[Interview]:
+def topic_interviews(actor: Actor, topic: ResearchTopic) -> QuerySet[Interview]:
     return Interview.objects.filter(topic=topic).order_by("-date", "-id")
 
 
-def topic_reports(actor: Any, topic: ResearchTopic) -> QuerySet[ResearchReport]:
+def topic_reports(actor: Actor, topic: ResearchTopic) -> QuerySet[ResearchReport]:
     qs = ResearchReport.objects.filter(topic=topic).select_related("author")
     return qs.order_by("-submitted_on", "-id")
 
 
-def interview_person_times(actor: Any, unit: Unit, *, campaign: Campaign | None = None) -> tuple[int, int]:
+def interview_person_times(actor: Actor, unit: Unit, *, campaign: Campaign | None = None) -> tuple[int, int]:
     """(interviews, person-times) on the subtree's topics."""
     _require(actor, unit)
     topics = scoped(ResearchTopic.objects.filter(prefix_q(unit.path)), actor)
@@ -121,7 +124,7 @@ def interview_person_times(actor: Any, unit: Unit, *, campaign: Campaign | None 
 # --- visits ----------------------------------------------------------------------------------
 
 
-def visits(actor: Any, unit: Unit, *, period: Period | None = None, page: Any = 1) -> Page[Any]:
+def visits(actor: Actor, unit: Unit, *, period: Period | None = None, page: Any = 1) -> Page[Any]:
     _require(actor, unit)
     qs = scoped(Visit.objects.filter(prefix_q(unit.path)), actor)
     if period is not None:
@@ -134,7 +137,7 @@ def visits(actor: Any, unit: Unit, *, period: Period | None = None, page: Any = 
 
 
 def workplans(
-    actor: Any, unit: Unit, *, campaign: Campaign | None = None, state: str = "", page: Any = 1
+    actor: Actor, unit: Unit, *, campaign: Campaign | None = None, state: str = "", page: Any = 1
 ) -> Page[Any]:
     _require(actor, unit)
     qs = scoped(WorkPlan.objects.filter(prefix_q(unit.path)), actor)
@@ -146,7 +149,7 @@ def workplans(
     return paginate(qs.order_by("-filed_at", "-id"), page)
 
 
-def workplan_get(actor: Any, pk: int) -> WorkPlan:
+def workplan_get(actor: Actor, pk: int) -> WorkPlan:
     plan = scoped(WorkPlan.objects.filter(pk=pk), actor).select_related("unit", "campaign").first()
     if plan is None:
         raise Http404

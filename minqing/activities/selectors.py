@@ -6,7 +6,7 @@ code and one person by their number.
 """
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -18,6 +18,7 @@ from django.utils import timezone
 from minqing.activities.models import Activity, ActivityType, Attendance
 from minqing.campaigns.models import Campaign
 from minqing.core.paths import prefix_q
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.scoping import actor_prefixes, can_access_unit, root_units, scope_q
 
@@ -37,7 +38,7 @@ def day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def unit_by_code(actor: Any, code: str, roles: Any = None) -> Unit | None:
+def unit_by_code(actor: Actor, code: str, roles: Iterable[str] | None = None) -> Unit | None:
     code = (code or "").strip()
     if not code:
         return None
@@ -47,7 +48,7 @@ def unit_by_code(actor: Any, code: str, roles: Any = None) -> Unit | None:
     return unit
 
 
-def default_unit(actor: Any, roles: Any = None) -> Unit | None:
+def default_unit(actor: Actor, roles: Iterable[str] | None = None) -> Unit | None:
     """The first top unit of the actor's scope (for ``roles`` when given)."""
     prefixes = actor_prefixes(actor, roles)
     if prefixes is None:
@@ -55,7 +56,7 @@ def default_unit(actor: Any, roles: Any = None) -> Unit | None:
     return Unit.objects.filter(path__in=prefixes).order_by("path").first()
 
 
-def visible_campaigns(actor: Any) -> QuerySet[Campaign]:
+def visible_campaigns(actor: Actor) -> QuerySet[Campaign]:
     """Campaigns over a unit of the actor's scope, or over an ancestor of it (a county's campaign
     is a township's campaign too)."""
     prefixes = actor_prefixes(actor)
@@ -67,7 +68,7 @@ def visible_campaigns(actor: Any) -> QuerySet[Campaign]:
     return qs.filter(scope_q(actor) | Q(path__in=sorted(ancestors)))
 
 
-def campaign_by_id(actor: Any, value: Any) -> Campaign | None:
+def campaign_by_id(actor: Actor, value: Any) -> Campaign | None:
     text = str(value or "").strip()
     if not text.isdigit():
         return None
@@ -102,7 +103,7 @@ class ActivityFilters:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
 
 
-def activity_list(actor: Any, filters: ActivityFilters, page: Any = None) -> Page:
+def activity_list(actor: Actor, filters: ActivityFilters, page: Any = None) -> Page:
     qs = Activity.objects.filter(scope_q(actor))
     if filters.type:
         qs = qs.filter(type__code=filters.type)
@@ -125,7 +126,7 @@ def activity_list(actor: Any, filters: ActivityFilters, page: Any = None) -> Pag
     return Paginator(qs, PAGE_SIZE).get_page(page)
 
 
-def activity_get(actor: Any, number: str) -> Activity:
+def activity_get(actor: Actor, number: str) -> Activity:
     activity = Activity.objects.select_related("type", "organiser", "campaign").filter(number=number).first()
     if activity is None or not can_access_unit(actor, activity.organiser):
         raise Http404
@@ -144,7 +145,7 @@ def activity_lecturers(activity: Activity) -> QuerySet[Person]:
     return activity.lecturers.order_by("number")
 
 
-def people_for_check_in(actor: Any, activity: Activity, q: str) -> list[Person]:
+def people_for_check_in(actor: Actor, activity: Activity, q: str) -> list[Person]:
     """People of the organiser's subtree (and the actor's scope) whose name contains ``q`` or
     whose number starts with it; each with ``checked_in`` set."""
     q = q.strip()[:50]
@@ -162,7 +163,7 @@ def people_for_check_in(actor: Any, activity: Activity, q: str) -> list[Person]:
     return list(qs[:SEARCH_LIMIT])
 
 
-def people_for_check_in_by_ids(actor: Any, activity: Activity, ids: list[int]) -> list[Person]:
+def people_for_check_in_by_ids(actor: Actor, activity: Activity, ids: list[int]) -> list[Person]:
     """The ticked people, only those of the organiser's subtree in the actor's scope."""
     qs = Person.objects.filter(pk__in=ids).filter(prefix_q(activity.organiser.path)).filter(scope_q(actor))
     return list(qs.order_by("number"))

@@ -25,6 +25,7 @@ from minqing.catalogues.services.reforms import ResultRow, reform_row, reforms_u
 from minqing.core.paths import prefix_q
 from minqing.demo.context import DemoContext
 from minqing.demo.registry import register_stage
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Person, Unit
 
@@ -195,10 +196,10 @@ def load_catalogues(ctx: DemoContext) -> dict[str, int]:
         return {"power_items": 0, "reforms": 0, "commendations": 0}
     deps = _departments()
     campaign = Campaign.objects.filter(name=CAMPAIGN).first()
-    powers = power_items_upsert(actor=None, rows=_power_rows(deps), source="demo")
+    powers = power_items_upsert(actor=SYSTEM, rows=_power_rows(deps), source="demo")
     rows, results = _reform_rows(deps, campaign)
-    reforms = reforms_upsert(actor=None, rows=rows, results=results, source="demo")
-    honours = commendations_upsert(actor=None, rows=_commendation_rows(ctx, city, campaign), source="demo")
+    reforms = reforms_upsert(actor=SYSTEM, rows=rows, results=results, source="demo")
+    honours = commendations_upsert(actor=SYSTEM, rows=_commendation_rows(ctx, city, campaign), source="demo")
     return {
         "power_items": powers.created,
         "reforms": reforms.created,

@@ -16,6 +16,7 @@ from minqing.catalogues.services.powers import NAME_MAX as ITEM_MAX
 from minqing.catalogues.services.reforms import RESULT_MAX
 from minqing.catalogues.services.reforms import TITLE_MAX as MEASURE_MAX
 from minqing.core.errors import DomainError
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,7 +33,7 @@ COMMON_TITLES = (
 
 
 class ActorForm(forms.Form):
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
 

@@ -23,6 +23,7 @@ from minqing.catalogues.models import (
     category_order,
 )
 from minqing.core.paths import prefix_q
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.scoping import scoped
 
@@ -51,14 +52,14 @@ def _int(data: Mapping[str, Any], name: str) -> int | None:
 # --- units, campaigns, people --------------------------------------------------------------
 
 
-def unit_by_code(actor: Any, code: str) -> Unit | None:
+def unit_by_code(actor: Actor, code: str) -> Unit | None:
     code = code.strip()
     if not code:
         return None
     return scoped(Unit.objects.filter(code=code), actor).first()
 
 
-def filter_unit(actor: Any, code: str) -> Unit | None:
+def filter_unit(actor: Actor, code: str) -> Unit | None:
     """The ``?unit=`` filter: ``None`` when blank; a unit outside the actor's scope is a 404."""
     if not code.strip():
         return None
@@ -68,7 +69,7 @@ def filter_unit(actor: Any, code: str) -> Unit | None:
     return unit
 
 
-def person_by_number(actor: Any, number: str) -> Person | None:
+def person_by_number(actor: Actor, number: str) -> Person | None:
     number = number.strip()
     if not number:
         return None
@@ -100,7 +101,7 @@ class PowerFilters:
     q: str = ""
 
     @classmethod
-    def from_mapping(cls, actor: Any, data: Mapping[str, Any]) -> "PowerFilters":
+    def from_mapping(cls, actor: Actor, data: Mapping[str, Any]) -> "PowerFilters":
         return cls(
             unit=filter_unit(actor, _text(data, "unit", 32)),
             category=_pick(data, "category", PowerCategory.values),
@@ -109,7 +110,7 @@ class PowerFilters:
         )
 
 
-def power_items(actor: Any, f: PowerFilters | None = None) -> QuerySet[PowerItem]:
+def power_items(actor: Actor, f: PowerFilters | None = None) -> QuerySet[PowerItem]:
     f = f or PowerFilters()
     qs = _in_unit(scoped(PowerItem.objects.all(), actor), f.unit)
     if f.category:
@@ -121,12 +122,12 @@ def power_items(actor: Any, f: PowerFilters | None = None) -> QuerySet[PowerItem
     return qs
 
 
-def power_page(actor: Any, f: PowerFilters, page: Any) -> Page[Any]:
+def power_page(actor: Actor, f: PowerFilters, page: Any) -> Page[Any]:
     qs = power_items(actor, f).select_related("unit").order_by("unit__code", category_order(), "name", "pk")
     return paginate(qs, page)
 
 
-def power_get(actor: Any, pk: int) -> PowerItem:
+def power_get(actor: Actor, pk: int) -> PowerItem:
     item = scoped(PowerItem.objects.filter(pk=pk), actor).select_related("unit").first()
     if item is None:
         raise Http404
@@ -145,7 +146,7 @@ class ReformFilters:
     q: str = ""
 
     @classmethod
-    def from_mapping(cls, actor: Any, data: Mapping[str, Any]) -> "ReformFilters":
+    def from_mapping(cls, actor: Actor, data: Mapping[str, Any]) -> "ReformFilters":
         return cls(
             unit=filter_unit(actor, _text(data, "unit", 32)),
             status=_pick(data, "status", ReformStatus.values),
@@ -155,7 +156,7 @@ class ReformFilters:
         )
 
 
-def reforms(actor: Any, f: ReformFilters | None = None) -> QuerySet[ReformMeasure]:
+def reforms(actor: Actor, f: ReformFilters | None = None) -> QuerySet[ReformMeasure]:
     f = f or ReformFilters()
     qs = _in_unit(scoped(ReformMeasure.objects.all(), actor), f.unit)
     if f.status:
@@ -169,7 +170,7 @@ def reforms(actor: Any, f: ReformFilters | None = None) -> QuerySet[ReformMeasur
     return qs
 
 
-def reform_page(actor: Any, f: ReformFilters, page: Any) -> Page[Any]:
+def reform_page(actor: Actor, f: ReformFilters, page: Any) -> Page[Any]:
     qs = (
         reforms(actor, f)
         .select_related("unit", "campaign")
@@ -179,14 +180,14 @@ def reform_page(actor: Any, f: ReformFilters, page: Any) -> Page[Any]:
     return paginate(qs, page)
 
 
-def reform_get(actor: Any, pk: int) -> ReformMeasure:
+def reform_get(actor: Actor, pk: int) -> ReformMeasure:
     measure = scoped(ReformMeasure.objects.filter(pk=pk), actor).select_related("unit", "campaign").first()
     if measure is None:
         raise Http404
     return measure
 
 
-def reform_results(actor: Any, measure: ReformMeasure) -> QuerySet[Any]:
+def reform_results(actor: Actor, measure: ReformMeasure) -> QuerySet[Any]:
     """The measure's results, newest first (the measure was fetched through ``reform_get``)."""
     return measure.results.select_related("created_by").order_by("-date", "-pk")
 
@@ -203,7 +204,7 @@ class CommendationFilters:
     q: str = ""
 
     @classmethod
-    def from_mapping(cls, actor: Any, data: Mapping[str, Any]) -> "CommendationFilters":
+    def from_mapping(cls, actor: Actor, data: Mapping[str, Any]) -> "CommendationFilters":
         year = _int(data, "year")
         return cls(
             unit=filter_unit(actor, _text(data, "unit", 32)),
@@ -214,7 +215,7 @@ class CommendationFilters:
         )
 
 
-def commendations(actor: Any, f: CommendationFilters | None = None) -> QuerySet[Commendation]:
+def commendations(actor: Actor, f: CommendationFilters | None = None) -> QuerySet[Commendation]:
     f = f or CommendationFilters()
     qs = _in_unit(scoped(Commendation.objects.all(), actor), f.unit)
     if f.title:
@@ -228,7 +229,7 @@ def commendations(actor: Any, f: CommendationFilters | None = None) -> QuerySet[
     return qs
 
 
-def commendation_page(actor: Any, f: CommendationFilters, page: Any) -> Page[Any]:
+def commendation_page(actor: Actor, f: CommendationFilters, page: Any) -> Page[Any]:
     qs = (
         commendations(actor, f)
         .select_related("unit", "campaign")
@@ -237,7 +238,7 @@ def commendation_page(actor: Any, f: CommendationFilters, page: Any) -> Page[Any
     return paginate(qs, page)
 
 
-def commendation_get(actor: Any, pk: int) -> Commendation:
+def commendation_get(actor: Actor, pk: int) -> Commendation:
     row = (
         scoped(Commendation.objects.filter(pk=pk), actor).select_related("unit", "person", "campaign").first()
     )
@@ -246,7 +247,7 @@ def commendation_get(actor: Any, pk: int) -> Commendation:
     return row
 
 
-def commendation_choices(actor: Any) -> tuple[list[str], list[int]]:
+def commendation_choices(actor: Actor) -> tuple[list[str], list[int]]:
     """The titles and years present in the actor's scope: the options of the list's filters."""
     qs = scoped(Commendation.objects.all(), actor).order_by()
     titles = list(qs.values_list("title", flat=True).distinct().order_by("title")[:200])

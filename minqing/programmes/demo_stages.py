@@ -8,7 +8,7 @@ mode), except 察哈尔右翼前旗, whose townships report instead, so the page
 The 06-30 reports add up to exactly the seed's figures: 41,350 户 (79.6%), 86,121 间 (73.5%),
 2,082 公里 (84%), 344 个 (94.5%), 477 个 (95.2%), 343 shops completed (88.2%), 17.75 亿元.
 
-Written through the services with ``actor=None`` (the system), in one transaction. Deterministic
+Written through the services with ``actor=SYSTEM``, in one transaction. Deterministic
 (fixed figures; splits by ``ctx.rng("programmes", …)`` and the largest remainder); a programme
 that already exists is left as it is, so a re-run adds nothing.
 """
@@ -26,6 +26,7 @@ from minqing.campaigns.models import Campaign
 from minqing.campaigns.services import campaign_create
 from minqing.demo.context import DemoContext
 from minqing.demo.registry import register_stage
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit
 from minqing.programmes.models import Programme, ProgressReport, ShareBasis, Target
@@ -72,7 +73,7 @@ def _campaign() -> Campaign | None:
     root = Unit.objects.filter(depth=1).order_by("path").first()
     if root is None:
         return None
-    return campaign_create(actor=None, name=name, scope=root, start_date=first, end_date=last, kind=kind)
+    return campaign_create(actor=SYSTEM, name=name, scope=root, start_date=first, end_date=last, kind=kind)
 
 
 def _reporters(county: Unit) -> list[Unit]:
@@ -107,7 +108,7 @@ def _report_target(
                 for date, share in zip(DATES, (*EARLIER, Decimal(1)), strict=True):
                     ip, done, spent = (int(v * share) for v in final)
                     progress_report(
-                        actor=None,
+                        actor=SYSTEM,
                         target=target,
                         unit=unit,
                         mode=mode,
@@ -130,7 +131,7 @@ def load_programmes(ctx: DemoContext) -> dict[str, int]:
     if not counties:
         return {"programmes": 0, "progress_reports": 0}
     programme = programme_create(
-        actor=None, name=NAME, owner=city, start_date=START, end_date=END, campaign=_campaign()
+        actor=SYSTEM, name=NAME, owner=city, start_date=START, end_date=END, campaign=_campaign()
     )
     reporters = [_reporters(c) for c in counties]
     funds = split(FUNDS_WAN, [spec[-1] for spec in TARGETS])
@@ -139,7 +140,7 @@ def load_programmes(ctx: DemoContext) -> dict[str, int]:
         key, name, measure, plan, _counted, basis, modes, _pct, _w = spec
         rng = ctx.rng("programmes", key)
         target = target_create(
-            actor=None,
+            actor=SYSTEM,
             programme=programme,
             key=key,
             name=name,
@@ -150,7 +151,7 @@ def load_programmes(ctx: DemoContext) -> dict[str, int]:
         )
         plans = split(plan, [rng.uniform(0.6, 1.4) for _c in counties])
         for county, quantity in zip(counties, plans, strict=True):
-            plan_set(actor=None, target=target, unit=county, quantity=Decimal(quantity))
+            plan_set(actor=SYSTEM, target=target, unit=county, quantity=Decimal(quantity))
         reports += _report_target(rng, target, spec, reporters, plans, target_funds)
     assert ProgressReport.objects.filter(target__programme=programme).count() == reports
     return {"programmes": 1, "progress_reports": reports}

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minqing.campaigns.models import Campaign
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import scoped
 from minqing.programmes import selectors
 from minqing.programmes.models import Programme, ShareBasis, Target
-from minqing.programmes.services.programmes import MANAGER_ROLES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MODES_SPLIT = re.compile(r"[\s,,、;;/]+")
@@ -51,7 +52,7 @@ class ProgrammeForm(forms.Form):
     start_date = forms.DateField(label=_("开始日期"), widget=DATE)
     end_date = forms.DateField(label=_("结束日期"), required=False, widget=DATE)
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
 
@@ -63,7 +64,7 @@ class ProgrammeForm(forms.Form):
 
     def clean_unit_code(self) -> Unit:
         code = self.cleaned_data.get("unit_code", "").strip()
-        unit = scoped(Unit.objects.filter(code=code), self.actor, roles=MANAGER_ROLES).first()
+        unit = scoped(Unit.objects.filter(code=code), self.actor, roles=policy.OFFICE).first()
         if unit is None:
             raise forms.ValidationError(UNIT_NOT_FOUND)
         return unit
@@ -127,7 +128,7 @@ class PlanForm(forms.Form):
     mode = forms.ChoiceField(label=_("方式"), required=False)
     quantity = _quantity(_("计划数"), required=False, help_text=_("留空则删除该单位的计划"))
 
-    def __init__(self, *args: Any, actor: Any, target: Target, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, target: Target, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor, self.target = actor, target
         mode = self.fields["mode"]
@@ -163,7 +164,7 @@ class ReportForm(forms.Form):
     funds = _quantity(_("投入资金(万元,累计)"), places=4)
 
     def __init__(
-        self, *args: Any, actor: Any, programme: Programme, targets: list[Target], **kwargs: Any
+        self, *args: Any, actor: Actor, programme: Programme, targets: list[Target], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.actor, self.programme = actor, programme

@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from minqing.core.paths import any_prefix_q, prefix_q
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import actor_prefixes, can_access_unit, scoped
 from minqing.programmes.models import Programme, ProgressReport, ShareBasis, Target, TargetPlan
@@ -42,7 +43,7 @@ def _ancestor_paths(paths: list[str]) -> set[str]:
     return {p[:i] for p in paths for i in range(STEP, len(p) + 1, STEP)}
 
 
-def visible_programmes(actor: Any) -> QuerySet[Programme]:
+def visible_programmes(actor: Actor) -> QuerySet[Programme]:
     """Programmes owned in the actor's subtrees or by a unit above the actor's units."""
     prefixes = actor_prefixes(actor)
     qs = Programme.objects.select_related("owner", "campaign")
@@ -51,14 +52,14 @@ def visible_programmes(actor: Any) -> QuerySet[Programme]:
     return qs.filter(any_prefix_q(prefixes) | Q(path__in=_ancestor_paths(prefixes)))
 
 
-def programme_list(actor: Any, q: str = "") -> QuerySet[Programme]:
+def programme_list(actor: Actor, q: str = "") -> QuerySet[Programme]:
     qs = visible_programmes(actor).annotate(target_count=Count("targets"))
     if q:
         qs = qs.filter(name__contains=q)
     return qs.order_by("-start_date", "name")
 
 
-def programme_get(actor: Any, pk: Any) -> Programme:
+def programme_get(actor: Actor, pk: Any) -> Programme:
     if not str(pk).isdigit():
         raise Http404
     programme = visible_programmes(actor).filter(pk=int(pk)).first()
@@ -71,7 +72,7 @@ def targets(programme: Programme) -> list[Target]:
     return list(programme.targets.order_by("position", "pk"))
 
 
-def target_get(actor: Any, programme: Programme, key: str) -> Target:
+def target_get(actor: Actor, programme: Programme, key: str) -> Target:
     target = programme.targets.filter(key=key).first()
     if target is None:
         raise Http404
@@ -79,7 +80,7 @@ def target_get(actor: Any, programme: Programme, key: str) -> Target:
     return target
 
 
-def entry_units(actor: Any, programme: Programme) -> list[Unit]:
+def entry_units(actor: Actor, programme: Programme) -> list[Unit]:
     """Where the actor's view of the programme starts: the owner unit, or the actor's own units
     inside the programme."""
     if can_access_unit(actor, programme.owner):
@@ -89,12 +90,12 @@ def entry_units(actor: Any, programme: Programme) -> list[Unit]:
     return list(Unit.objects.filter(path__in=paths).order_by("path"))
 
 
-def default_unit(actor: Any, programme: Programme) -> Unit | None:
+def default_unit(actor: Actor, programme: Programme) -> Unit | None:
     units = entry_units(actor, programme)
     return units[0] if units else None
 
 
-def unit_in_programme(actor: Any, programme: Programme, code: str) -> Unit | None:
+def unit_in_programme(actor: Actor, programme: Programme, code: str) -> Unit | None:
     """The unit of ``code`` when the actor may see it and it lies in the programme's subtree."""
     code = code.strip()
     if not code:
@@ -105,7 +106,7 @@ def unit_in_programme(actor: Any, programme: Programme, code: str) -> Unit | Non
     return unit
 
 
-def unit_or_404(actor: Any, programme: Programme, code: str) -> Unit:
+def unit_or_404(actor: Actor, programme: Programme, code: str) -> Unit:
     """``code`` (blank: the default unit) in scope and in the programme, else 404."""
     unit = unit_in_programme(actor, programme, code) if code else default_unit(actor, programme)
     if unit is None:
@@ -113,7 +114,7 @@ def unit_or_404(actor: Any, programme: Programme, code: str) -> Unit:
     return unit
 
 
-def _require(actor: Any, programme: Programme, unit: Unit) -> None:
+def _require(actor: Actor, programme: Programme, unit: Unit) -> None:
     if not can_access_unit(actor, unit) or not unit.path.startswith(programme.path):
         raise Http404
 
@@ -190,7 +191,7 @@ def _figures(plan: Decimal | None, progress: tuple[Decimal, Decimal, Decimal], o
 
 
 def programme_progress(
-    actor: Any, programme: Programme, unit: Unit, as_of: dt.date, *, series: bool = True
+    actor: Actor, programme: Programme, unit: Unit, as_of: dt.date, *, series: bool = True
 ) -> ProgrammeProgress:
     """Per target: plan, in progress, completed, funds and shares of ``unit``'s subtree as of
     ``as_of``; per mode; per child unit (drill-down); and progress over time."""
@@ -236,7 +237,7 @@ class ReportFilters:
 
 
 def report_list(
-    actor: Any, programme: Programme, unit: Unit, filters: ReportFilters | None = None
+    actor: Actor, programme: Programme, unit: Unit, filters: ReportFilters | None = None
 ) -> QuerySet[ProgressReport]:
     """The progress reports of ``unit``'s subtree (newest first), narrowed by ``filters``."""
     _require(actor, programme, unit)
@@ -255,7 +256,7 @@ def report_list(
     )
 
 
-def target_plans(actor: Any, target: Target, unit: Unit) -> QuerySet[TargetPlan]:
+def target_plans(actor: Actor, target: Target, unit: Unit) -> QuerySet[TargetPlan]:
     """The plans of ``target`` set for units of ``unit``'s subtree, in tree order."""
     _require(actor, target.programme, unit)
     qs = TargetPlan.objects.filter(prefix_q(unit.path), target=target)

@@ -5,7 +5,7 @@ of its townships and one village there, on consecutive working days. About a thi
 inspections find one or two problems, which enter the ledger (source 督导发现).
 
 Everything is written through the services (``group_create``, ``inspection_record``), with
-``actor=None`` (the system). Deterministic for the seed (``ctx.rng("supervision", ...)``, fixed
+``actor=SYSTEM``. Deterministic for the seed (``ctx.rng("supervision", ...)``, fixed
 dates and problem numbers ``YD…``); a group that already exists is left as it is, so a re-run
 adds nothing. Each group and its inspections are one transaction.
 """
@@ -24,6 +24,7 @@ from minqing.core.paths import prefix_q
 from minqing.demo import names
 from minqing.demo.context import DemoContext
 from minqing.demo.registry import register_stage
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Rank, UnitKind
 from minqing.orgs.models import Person, Unit
 from minqing.supervision.enums import InspectionKind, MemberRole
@@ -65,7 +66,7 @@ def _campaign() -> Campaign | None:
     root = Unit.objects.filter(depth=1).order_by("path").first()
     if root is None:
         return None
-    return campaign_create(actor=None, name=name, scope=root, start_date=first, end_date=last, kind=kind)
+    return campaign_create(actor=SYSTEM, name=name, scope=root, start_date=first, end_date=last, kind=kind)
 
 
 def _workdays(start: dt.date) -> list[dt.date]:
@@ -142,7 +143,7 @@ def _load_group(
     seq: list[int],
 ) -> tuple[int, int]:
     group = group_create(
-        actor=None,
+        actor=SYSTEM,
         name=name,
         campaign=campaign,
         unit=city,
@@ -160,7 +161,7 @@ def _load_group(
                 records = RecordsChecked(minutes=True, scripts=rng.random() < 0.5, media=rng.random() < 0.3)
                 found = _findings(rng, day, seq)
                 inspection_record(
-                    actor=None,
+                    actor=SYSTEM,
                     group=group,
                     unit=unit,
                     date=day,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from minqing.activities.selectors import unit_by_code, visible_campaigns
 from minqing.campaigns.models import Campaign
 from minqing.ledger.models import Category
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.scoping import scoped
 from minqing.supervision import selectors as sel
@@ -26,7 +27,7 @@ FINDING_ROWS = 3  # blank finding rows on a new form; "增加一行" adds more w
 
 
 class ActorForm(forms.Form):
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
 
@@ -73,7 +74,7 @@ class GroupForm(ActorForm):
         help_text=_("每行一人:人员编号或姓名"),
     )
 
-    def __init__(self, *args: Any, actor: Any, editing: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, actor=actor, **kwargs)
         campaign_field = self.fields["campaign"]
         assert isinstance(campaign_field, forms.ModelChoiceField)
@@ -145,7 +146,7 @@ class InspectionForm(ActorForm):
     checked_media = forms.BooleanField(label=_("调阅音视频资料"), required=False)
     notes = forms.CharField(label=_("督导情况"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, actor=actor, **kwargs)
         group_field = self.fields["group"]
         assert isinstance(group_field, forms.ModelChoiceField)

@@ -19,6 +19,7 @@ from django.http import Http404
 
 from minqing.campaigns.models import Campaign
 from minqing.core.paths import any_prefix_q, prefix_q
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import actor_prefixes, can_access_unit, scope_q
 from minqing.supervision.enums import InspectionKind, MemberRole
@@ -31,7 +32,7 @@ def paginate(items: Any, page: Any, size: int = PAGE_SIZE) -> Page[Any]:
     return Paginator(items, size).get_page(page)
 
 
-def _require(actor: Any, unit: Unit) -> None:
+def _require(actor: Actor, unit: Unit) -> None:
     if not can_access_unit(actor, unit):
         raise Http404
 
@@ -41,7 +42,7 @@ def _ancestors_and_self(prefixes: list[str]) -> list[str]:
     return sorted({p[:k] for p in prefixes for k in range(step, len(p) + 1, step)})
 
 
-def _touching_q(actor: Any, field: str) -> Q:
+def _touching_q(actor: Actor, field: str) -> Q:
     """``field`` (a unit path) lies in the actor's subtree or above it."""
     prefixes = actor_prefixes(actor)
     if prefixes is None:
@@ -49,7 +50,7 @@ def _touching_q(actor: Any, field: str) -> Q:
     return any_prefix_q(prefixes, field) | Q(**{f"{field}__in": _ancestors_and_self(prefixes)})
 
 
-def group_scope_q(actor: Any) -> Q:
+def group_scope_q(actor: Actor) -> Q:
     prefixes = actor_prefixes(actor)
     if prefixes is None:
         return Q()
@@ -57,18 +58,18 @@ def group_scope_q(actor: Any) -> Q:
     return any_prefix_q(prefixes, "path") | Q(pk__in=touching)
 
 
-def visible_groups(actor: Any) -> QuerySet[GuidanceGroup]:
+def visible_groups(actor: Actor) -> QuerySet[GuidanceGroup]:
     return GuidanceGroup.objects.filter(group_scope_q(actor))
 
 
-def inspection_scope_q(actor: Any, field: str = "path") -> Q:
+def inspection_scope_q(actor: Actor, field: str = "path") -> Q:
     return scope_q(actor, field)
 
 
 # --- groups ----------------------------------------------------------------------------------
 
 
-def group_list(actor: Any, *, campaign: Campaign | None = None, q: str = "") -> QuerySet[GuidanceGroup]:
+def group_list(actor: Actor, *, campaign: Campaign | None = None, q: str = "") -> QuerySet[GuidanceGroup]:
     """Visible groups with the number of visible inspections, rounds and the last date."""
     qs = visible_groups(actor)
     if campaign is not None:
@@ -90,14 +91,14 @@ def group_list(actor: Any, *, campaign: Campaign | None = None, q: str = "") -> 
     )
 
 
-def group_get(actor: Any, pk: int) -> GuidanceGroup:
+def group_get(actor: Actor, pk: int) -> GuidanceGroup:
     group = visible_groups(actor).filter(pk=pk).select_related("campaign", "unit").first()
     if group is None:
         raise Http404
     return group
 
 
-def groups_for_recording(actor: Any) -> QuerySet[GuidanceGroup]:
+def groups_for_recording(actor: Actor) -> QuerySet[GuidanceGroup]:
     """The groups the inspection form offers: visible ones, newest campaign first."""
     return visible_groups(actor).select_related("campaign").order_by("-campaign__start_date", "name")
 
@@ -110,7 +111,7 @@ def group_members(group: GuidanceGroup) -> QuerySet[GroupMember]:
     return GroupMember.objects.filter(group=group).select_related("person").order_by("position", "id")
 
 
-def group_units(actor: Any, group: GuidanceGroup) -> tuple[list[Unit], int]:
+def group_units(actor: Actor, group: GuidanceGroup) -> tuple[list[Unit], int]:
     """The assigned units that touch the actor's subtree, and how many others there are."""
     rows = GroupUnit.objects.filter(group=group).select_related("unit").order_by("path")
     mine = rows.filter(_touching_q(actor, "path"))
@@ -141,7 +142,7 @@ class RoundBlock:
         return sum(getattr(i, "n_findings", 0) for i in self.inspections)
 
 
-def group_rounds(actor: Any, group: GuidanceGroup) -> list[RoundBlock]:
+def group_rounds(actor: Actor, group: GuidanceGroup) -> list[RoundBlock]:
     """The group's visible inspections grouped by round number, round 1 first."""
     qs = (
         Inspection.objects.filter(Q(group=group) & inspection_scope_q(actor))
@@ -155,7 +156,7 @@ def group_rounds(actor: Any, group: GuidanceGroup) -> list[RoundBlock]:
     return list(blocks.values())
 
 
-def campaign_round_summary(actor: Any, unit: Unit, campaign: Campaign) -> tuple[int, int | None]:
+def campaign_round_summary(actor: Actor, unit: Unit, campaign: Campaign) -> tuple[int, int | None]:
     """(groups of the campaign sent by units of the subtree, the smallest number of rounds of
     any of them; ``None`` without groups). Rounds never skip numbers, so a group's rounds are its
     latest round (0 before its first inspection)."""
@@ -177,7 +178,9 @@ class InspectionFilters:
     end: dt.date | None = None
 
 
-def inspection_list(actor: Any, unit: Unit, filters: InspectionFilters | None = None) -> QuerySet[Inspection]:
+def inspection_list(
+    actor: Actor, unit: Unit, filters: InspectionFilters | None = None
+) -> QuerySet[Inspection]:
     """Visible inspections of the subtree, newest first, with their number of findings."""
     _require(actor, unit)
     f = filters or InspectionFilters()
@@ -199,7 +202,7 @@ def inspection_list(actor: Any, unit: Unit, filters: InspectionFilters | None = 
     )
 
 
-def inspection_get(actor: Any, pk: int) -> Inspection:
+def inspection_get(actor: Actor, pk: int) -> Inspection:
     inspection = (
         Inspection.objects.filter(Q(pk=pk) & inspection_scope_q(actor))
         .select_related("group", "group__campaign", "group__unit", "unit", "recorded_by")
@@ -233,7 +236,7 @@ class UnitRounds:
 
 
 def unit_rounds(
-    actor: Any, unit: Unit, *, campaign: Campaign | None = None, level: str = ""
+    actor: Actor, unit: Unit, *, campaign: Campaign | None = None, level: str = ""
 ) -> list[UnitRounds]:
     """Per inspected unit of the subtree (of kind ``level`` when given), in tree order."""
     _require(actor, unit)
@@ -268,7 +271,7 @@ def unit_rounds(
 
 
 def never_inspected(
-    actor: Any, unit: Unit, *, campaign: Campaign, level: str, below: bool = False
+    actor: Actor, unit: Unit, *, campaign: Campaign, level: str, below: bool = False
 ) -> QuerySet[Unit]:
     """Units of kind ``level`` in the subtree that no group of ``campaign`` has inspected.
 
@@ -281,6 +284,6 @@ def never_inspected(
     return units.filter(~Exists(done)).order_by("path")
 
 
-def unit_kind_counts(actor: Any, unit: Unit, level: str) -> int:
+def unit_kind_counts(actor: Actor, unit: Unit, level: str) -> int:
     _require(actor, unit)
     return Unit.objects.filter(prefix_q(unit.path) & scope_q(actor), kind=level).count()

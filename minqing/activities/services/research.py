@@ -1,7 +1,6 @@
 """Writes for research: topics (课题), interviews in person-times (访谈人次), reports (调研报告)."""
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +11,7 @@ from minqing.campaigns.models import Campaign
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 
 
@@ -25,7 +25,7 @@ def _required(value: str, field: str) -> str:
 @transaction.atomic
 def topic_create(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     leader: Person,
     unit: Unit,
@@ -51,7 +51,7 @@ def topic_create(
 
 @transaction.atomic
 def interview_record(
-    *, actor: Any, topic: ResearchTopic, date: dt.date, person_times: int, notes: str = ""
+    *, actor: Actor, topic: ResearchTopic, date: dt.date, person_times: int, notes: str = ""
 ) -> Interview:
     """One interview session of the topic with the number of people talked to (人次)."""
     check_writer(actor, topic.path)
@@ -65,7 +65,7 @@ def interview_record(
 @transaction.atomic
 def report_submit(
     *,
-    actor: Any,
+    actor: Actor,
     topic: ResearchTopic,
     title: str,
     author: Person | None = None,

@@ -7,7 +7,6 @@ the visited unit: the household's grid, or the contact point itself.
 """
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +19,7 @@ from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
 from minqing.ledger.enums import Source
 from minqing.ledger.services.intake import ProblemFacts, problem_register
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Household, Person, Unit
 
 PROBLEM_SOURCE = Source.RESEARCH
@@ -28,7 +28,7 @@ PROBLEM_SOURCE = Source.RESEARCH
 @transaction.atomic
 def visit_record(
     *,
-    actor: Any,
+    actor: Actor,
     cadre: Person,
     date: dt.date,
     household: Household | None = None,

@@ -6,7 +6,6 @@ passed) per campaign.
 """
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,16 +17,15 @@ from minqing.campaigns.models import Campaign
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
-from minqing.orgs.enums import Role
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import actor_prefixes
 
-REVIEW_ROLES = (Role.OFFICE,)
 
-
-def can_review(actor: Any, plan: WorkPlan) -> bool:
+def can_review(actor: Actor, plan: WorkPlan) -> bool:
     """Office of a unit strictly above the plan's unit (a unit does not pass its own plan)."""
-    prefixes = actor_prefixes(actor, REVIEW_ROLES)
+    prefixes = actor_prefixes(actor, policy.OFFICE)
     if prefixes is None:
         return True
     return any(plan.path.startswith(p) and plan.path != p for p in prefixes)
@@ -40,7 +38,7 @@ def _state_error(plan: WorkPlan, action: str) -> DomainError:
 @transaction.atomic
 def workplan_file(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     campaign: Campaign,
     title: str,
@@ -79,10 +77,10 @@ def workplan_file(
 
 @transaction.atomic
 def workplan_review(
-    *, actor: Any, plan: WorkPlan, passed: bool, comments: str = "", at: dt.datetime | None = None
+    *, actor: Actor, plan: WorkPlan, passed: bool, comments: str = "", at: dt.datetime | None = None
 ) -> WorkPlan:
     """Pass the plan, or return it with comments (required); only a filed plan is reviewed."""
-    if actor is not None and not can_review(actor, plan):
+    if not can_review(actor, plan):
         raise PermissionDeniedError()
     plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.state != WorkPlanState.FILED:
@@ -92,7 +90,7 @@ def workplan_review(
         raise DomainError(ErrorCode.WORKPLAN_COMMENTS_REQUIRED)
     plan.state = WorkPlanState.PASSED if passed else WorkPlanState.RETURNED
     plan.comments = comments
-    plan.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+    plan.reviewed_by = user_of(actor)
     plan.reviewed_at = at or timezone.now()
     plan.save(update_fields=["state", "comments", "reviewed_by", "reviewed_at"])
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=plan, detail=f"review {plan.state}")

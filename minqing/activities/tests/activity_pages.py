@@ -10,6 +10,7 @@ from minqing.activities.models import Activity, ActivityType, Attendance
 from minqing.activities.services.activities import activity_create
 from minqing.campaigns.models import Campaign
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Role
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.tests.factories import PersonFactory, UserFactory, grant, small_tree
@@ -25,7 +26,7 @@ class ActivityWorld:
         kw.setdefault("title", "读书班")
         kw.setdefault("start", at(10))
         return activity_create(
-            actor=None, type=ActivityType.objects.get(code=code), organiser=self.u[unit_key], **kw
+            actor=SYSTEM, type=ActivityType.objects.get(code=code), organiser=self.u[unit_key], **kw
         )
 
 

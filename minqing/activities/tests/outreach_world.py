@@ -11,6 +11,7 @@ from django.utils import timezone
 from minqing.activities.models import Activity, ActivityType
 from minqing.activities.services.activities import activity_create
 from minqing.campaigns.models import Campaign
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Rank, Role
 from minqing.orgs.models import Unit
 from minqing.orgs.tests.factories import HouseholdFactory, PersonFactory, UserFactory, grant, small_tree
@@ -33,7 +34,7 @@ class OutreachWorld:
         self, code: str, organiser: str, day: int = 10, campaign: Campaign | None = None, **kw: Any
     ) -> Activity:
         return activity_create(
-            actor=None,
+            actor=SYSTEM,
             type=ActivityType.objects.get(code=code),
             organiser=self.u[organiser],
             title=f"{code}@{organiser}",

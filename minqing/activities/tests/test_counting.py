@@ -36,17 +36,19 @@ def test_counting_rules() -> None:
     reading = ActivityType.objects.get(code="reading_class")
     seminar = ActivityType.objects.get(code="seminar")
     people = [person(u["town_a"]) for _ in range(3)]
-    a1 = activity_create(actor=None, type=reading, organiser=u["town_a"], title="读书班一", start=at(1))
-    a2 = activity_create(actor=None, type=reading, organiser=u["village_a"], title="读书班二", start=at(2))
+    a1 = activity_create(actor=SYSTEM, type=reading, organiser=u["town_a"], title="读书班一", start=at(1))
+    a2 = activity_create(actor=SYSTEM, type=reading, organiser=u["village_a"], title="读书班二", start=at(2))
     for p in people:
-        attendance_check_in(actor=None, activity=a1, person=p)
-    attendance_check_in(actor=None, activity=a2, person=people[0])  # the same person at two sessions
-    _, created = attendance_check_in(actor=None, activity=a2, person=people[0])
+        attendance_check_in(actor=SYSTEM, activity=a1, person=p)
+    attendance_check_in(actor=SYSTEM, activity=a2, person=people[0])  # the same person at two sessions
+    _, created = attendance_check_in(actor=SYSTEM, activity=a2, person=people[0])
     assert not created  # one row per person per activity
-    activity_create(actor=None, type=seminar, organiser=u["town_a"], title="研讨", start=at(3), headcount=40)
+    activity_create(
+        actor=SYSTEM, type=seminar, organiser=u["town_a"], title="研讨", start=at(3), headcount=40
+    )
     # out of the subtree, and out of the period
-    activity_create(actor=None, type=reading, organiser=u["town_b"], title="别处", start=at(2))
-    activity_create(actor=None, type=reading, organiser=u["town_a"], title="期末", start=at(31))
+    activity_create(actor=SYSTEM, type=reading, organiser=u["town_b"], title="别处", start=at(2))
+    activity_create(actor=SYSTEM, type=reading, organiser=u["town_a"], title="期末", start=at(31))
 
     counts = by_code(activity_counts(SYSTEM, u["town_a"], at(1, 0), at(31, 0)))
     assert (counts["reading_class"].sessions, counts["reading_class"].person_times) == (2, 4)
@@ -68,10 +70,10 @@ def test_headcount_activities_have_no_roster() -> None:
     u = small_tree()
     seminar = ActivityType.objects.get(code="seminar")
     a = activity_create(
-        actor=None, type=seminar, organiser=u["town_a"], title="研讨", start=at(3), headcount=40
+        actor=SYSTEM, type=seminar, organiser=u["town_a"], title="研讨", start=at(3), headcount=40
     )
     with pytest.raises(DomainError) as err:
-        attendance_check_in(actor=None, activity=a, person=person(u["town_a"]))
+        attendance_check_in(actor=SYSTEM, activity=a, person=person(u["town_a"]))
     assert err.value.code is ErrorCode.ACTIVITY_HEADCOUNT_ONLY
 
 

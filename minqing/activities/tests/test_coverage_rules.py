@@ -14,6 +14,7 @@ from minqing.activities.services.research import report_submit, topic_create
 from minqing.activities.tests import outreach_world
 from minqing.activities.tests.outreach_world import OutreachWorld, at
 from minqing.orgs import coverage
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import AssignmentKind
 from minqing.orgs.tests.factories import AssignmentFactory
 
@@ -58,10 +59,10 @@ def test_members_absent_from_study(ow: OutreachWorld):
     study = ow.activity("reading_class", "town_a")
     clinic = ow.activity("free_clinic", "town_a")  # public service: not study
     late = ow.activity("reading_class", "county", start=at(10, 1, 0), campaign=ow.other_campaign)
-    attendance_check_in(actor=None, activity=study, person=ow.people["a_member"])
-    attendance_check_in(actor=None, activity=clinic, person=ow.people["b_member"])
-    attendance_check_in(actor=None, activity=late, person=ow.people["b_secretary"])
-    attendance_check_in(actor=None, activity=study, person=ow.people["a_nonmember"])  # not a member
+    attendance_check_in(actor=SYSTEM, activity=study, person=ow.people["a_member"])
+    attendance_check_in(actor=SYSTEM, activity=clinic, person=ow.people["b_member"])
+    attendance_check_in(actor=SYSTEM, activity=late, person=ow.people["b_secretary"])
+    attendance_check_in(actor=SYSTEM, activity=study, person=ow.people["a_nonmember"])  # not a member
     members = {p for k, p in ow.people.items() if p.is_party_member}
     count, absent = rows(rules.members_absent_from_study(root, county, campaign=ow.campaign))
     assert absent == members - {ow.people["a_member"]} and count == len(members) - 1
@@ -137,13 +138,17 @@ def test_secretaries_without_party_lecture(ow: OutreachWorld):
 def test_division_leaders_without_report(ow: OutreachWorld):
     root, county = ow.users["root"], ow.u["county"]
     topic = topic_create(
-        actor=None, title="课题", leader=ow.people["a_leader"], unit=ow.u["town_a"], campaign=ow.campaign
+        actor=SYSTEM, title="课题", leader=ow.people["a_leader"], unit=ow.u["town_a"], campaign=ow.campaign
     )
     other = topic_create(
-        actor=None, title="旧课题", leader=ow.people["county_leader"], unit=county, campaign=ow.other_campaign
+        actor=SYSTEM,
+        title="旧课题",
+        leader=ow.people["county_leader"],
+        unit=county,
+        campaign=ow.other_campaign,
     )
-    report_submit(actor=None, topic=topic, title="报告", submitted_on=dt.date(2019, 9, 30))
-    report_submit(actor=None, topic=other, title="旧报告", submitted_on=dt.date(2019, 10, 1))
+    report_submit(actor=SYSTEM, topic=topic, title="报告", submitted_on=dt.date(2019, 9, 30))
+    report_submit(actor=SYSTEM, topic=other, title="旧报告", submitted_on=dt.date(2019, 10, 1))
     count, people = rows(rules.division_leaders_without_report(root, county, campaign=ow.campaign))
     assert people == {ow.people["county_leader"]} and count == 1
     count, people = rows(rules.division_leaders_without_report(root, county, period=SEPT))

@@ -111,10 +111,10 @@ def test_bulk_path_counts_like_the_services() -> None:
     b_people: list[Person] = [cast(Person, PersonFactory(unit=u["town_b"])) for _ in range(4)]
     for i, (t, day, hc, who) in enumerate(plan):
         a = activity_create(
-            actor=None, type=t, organiser=u["town_a"], title=f"s{i}", start=at(10, day, 9), headcount=hc
+            actor=SYSTEM, type=t, organiser=u["town_a"], title=f"s{i}", start=at(10, day, 9), headcount=hc
         )
         for k in who:
-            attendance_check_in(actor=None, activity=a, person=a_people[k])
+            attendance_check_in(actor=SYSTEM, activity=a, person=a_people[k])
     activities_bulk_create(
         ActivityRow(f"BK{i}", t.pk, ref_of(u["town_b"]), f"b{i}", at(10, day, 9), headcount=hc)
         for i, (t, day, hc, _who) in enumerate(plan)

@@ -12,6 +12,7 @@ from minqing.activities.tests import outreach_world
 from minqing.activities.tests.outreach_world import OutreachWorld
 from minqing.ledger.enums import Source
 from minqing.ledger.models import Problem
+from minqing.orgs.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 ow = outreach_world.ow  # the fixtures
@@ -25,12 +26,12 @@ def login(client, user):
 
 def _topic(ow: OutreachWorld, unit: str = "town_a"):
     return topic_create(
-        actor=None, title="基层减负", leader=ow.people["a_leader"], unit=ow.u[unit], campaign=ow.campaign
+        actor=SYSTEM, title="基层减负", leader=ow.people["a_leader"], unit=ow.u[unit], campaign=ow.campaign
     )
 
 
 def _plan(ow: OutreachWorld, unit: str = "town_a"):
-    return workplan_file(actor=None, unit=ow.u[unit], campaign=ow.campaign, title=f"{unit}方案")
+    return workplan_file(actor=SYSTEM, unit=ow.u[unit], campaign=ow.campaign, title=f"{unit}方案")
 
 
 def test_anonymous_is_sent_to_login(client, ow):

@@ -15,6 +15,7 @@ from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
 from minqing.ledger.enums import Source, State
 from minqing.ledger.models import Problem, ProblemEvent
+from minqing.orgs.actors import SYSTEM, Actor
 
 pytestmark = pytest.mark.django_db
 ow = outreach_world.ow  # the fixtures
@@ -22,7 +23,7 @@ fast_hasher = outreach_world.fast_hasher
 DAY = dt.date(2019, 9, 20)
 
 
-def _topic(ow: OutreachWorld, actor=None, unit="town_a"):
+def _topic(ow: OutreachWorld, actor: Actor, unit="town_a"):
     return topic_create(
         actor=actor, title="基层减负", leader=ow.people["a_leader"], unit=ow.u[unit], campaign=ow.campaign
     )
@@ -46,7 +47,7 @@ def test_research_topic_interviews_and_report(ow):
 @pytest.mark.parametrize("user", ["b_staff", "a_viewer", "nobody", "village_a_staff"])
 def test_research_denied(ow, user):
     actor = ow.users[user]
-    topic = _topic(ow)
+    topic = _topic(ow, SYSTEM)
     with pytest.raises(PermissionDeniedError):
         _topic(ow, actor)
     with pytest.raises(PermissionDeniedError):

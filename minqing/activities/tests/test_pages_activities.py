@@ -7,6 +7,7 @@ from minqing.activities.models import Activity, ActivityType, Attendance, CheckI
 from minqing.activities.services.activities import attendance_check_in
 from minqing.activities.tests.activity_pages import ActivityWorld, at, make_world, snapshot
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def test_list_is_scoped_and_filtered(client, aw):
     mine = aw.activity(title="街道读书班")
     village = aw.activity("village_a", code="seminar", title="村研讨", start=at(20))
     other = aw.activity("town_b", title="镇读书班")
-    attendance_check_in(actor=None, activity=mine, person=aw.people["zhang"])
+    attendance_check_in(actor=SYSTEM, activity=mine, person=aw.people["zhang"])
     c = as_user(client, aw, "a_staff")
     page = c.get(LIST).context["page_obj"]
     assert {a.pk for a in page} == {mine.pk, village.pk}
@@ -176,7 +177,7 @@ def test_detail_is_scoped(client, aw):
 
 def test_search_finds_people_of_the_organisers_subtree_only(client, aw):
     a = aw.activity()
-    attendance_check_in(actor=None, activity=a, person=aw.people["zhang"])
+    attendance_check_in(actor=SYSTEM, activity=a, person=aw.people["zhang"])
     r = as_user(client, aw, "a_staff").get(f"/activities/{a.number}/", {"q": "张"})
     found = {p.number: p.checked_in for p in r.context["results"]}
     assert found == {"PA001": True}  # 张六 of town B is not offered

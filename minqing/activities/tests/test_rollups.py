@@ -40,7 +40,7 @@ class World:
         self.u = small_tree()
         self.types = list(ActivityType.objects.filter(code__in=["reading_class", "seminar", "party_lecture"]))
         self.camp = campaign_create(
-            actor=None, name="主题教育", scope=self.u["prefecture"], start_date=TZ_DAYS[0]
+            actor=SYSTEM, name="主题教育", scope=self.u["prefecture"], start_date=TZ_DAYS[0]
         )
         self.units = [self.u[k] for k in ("town_a", "town_b", "village_a", "village_b", "grid_a", "county")]
         self.people = [cast(Person, PersonFactory(unit=self.u["town_a"])) for _ in range(12)]
@@ -54,7 +54,7 @@ class World:
             start = aware(day, self.rng.choice([0, 0, 8, 23]), self.rng.choice([0, 30, 59]))
             headcount = self.rng.choice([None, None, None, self.rng.randrange(5, 60)])
             act = activity_create(
-                actor=None,
+                actor=SYSTEM,
                 type=self.rng.choice(self.types),
                 organiser=self.rng.choice(self.units),
                 title=f"活动{self.n}",
@@ -64,7 +64,7 @@ class World:
             )
             if headcount is None:
                 for p in self.rng.sample(self.people, self.rng.randrange(0, 6)):
-                    attendance_check_in(actor=None, activity=act, person=p)
+                    attendance_check_in(actor=SYSTEM, activity=act, person=p)
 
     def periods(self) -> list[tuple[dt.datetime, dt.datetime]]:
         out = [
@@ -144,9 +144,13 @@ def test_bucket_keys_are_local_days_and_months_of_every_ancestor() -> None:
     reading = ActivityType.objects.get(code="reading_class")
     # 00:30 on 1 March in Beijing is still 28 February in UTC: the bucket is the local day
     act = activity_create(
-        actor=None, type=reading, organiser=u["grid_a"], title="午夜", start=aware(dt.date(2019, 3, 1), 0, 30)
+        actor=SYSTEM,
+        type=reading,
+        organiser=u["grid_a"],
+        title="午夜",
+        start=aware(dt.date(2019, 3, 1), 0, 30),
     )
-    attendance_check_in(actor=None, activity=act, person=cast(Person, PersonFactory(unit=u["grid_a"])))
+    attendance_check_in(actor=SYSTEM, activity=act, person=cast(Person, PersonFactory(unit=u["grid_a"])))
     rollups.rollups_refresh()
     days = set(ActivityRollup.objects.filter(level=RollupLevel.DAY).values_list("path", "bucket"))
     months = set(ActivityRollup.objects.filter(level=RollupLevel.MONTH).values_list("path", "bucket"))
@@ -165,7 +169,7 @@ def test_a_long_tail_is_counted_from_the_tables_and_nothing_refreshes(
     reading = ActivityType.objects.get(code="reading_class")
     people = [cast(Person, PersonFactory(unit=u["town_a"])) for _ in range(5)]
     act = activity_create(
-        actor=None, type=reading, organiser=u["town_a"], title="一", start=aware(TZ_DAYS[0], 9)
+        actor=SYSTEM, type=reading, organiser=u["town_a"], title="一", start=aware(TZ_DAYS[0], 9)
     )
     attendance_bulk_create([AttendanceRow(act.pk, p.pk, timezone.now()) for p in people])
     monkeypatch.setattr(counting, "TAIL_ROWS", 3)
@@ -187,12 +191,18 @@ def test_a_long_tail_is_counted_from_the_tables_and_nothing_refreshes(
 def test_campaign_rows_only_count_for_their_campaign() -> None:
     u = small_tree()
     reading = ActivityType.objects.get(code="reading_class")
-    camp = campaign_create(actor=None, name="专题", scope=u["county"], start_date=TZ_DAYS[0])
-    other = campaign_create(actor=None, name="另一专题", scope=u["county"], start_date=TZ_DAYS[0])
+    camp = campaign_create(actor=SYSTEM, name="专题", scope=u["county"], start_date=TZ_DAYS[0])
+    other = campaign_create(actor=SYSTEM, name="另一专题", scope=u["county"], start_date=TZ_DAYS[0])
     for c in (camp, None, camp):
         start = aware(TZ_DAYS[0], 9)
         activity_create(
-            actor=None, type=reading, organiser=u["town_a"], title="x", start=start, campaign=c, headcount=10
+            actor=SYSTEM,
+            type=reading,
+            organiser=u["town_a"],
+            title="x",
+            start=start,
+            campaign=c,
+            headcount=10,
         )
     rollups.rollups_refresh()
     lo, hi = aware(dt.date(2019, 1, 1)), aware(dt.date(2020, 1, 1))
@@ -206,9 +216,9 @@ def test_a_person_who_attended_cannot_be_deleted() -> None:
     reading = ActivityType.objects.get(code="reading_class")
     p = cast(Person, PersonFactory(unit=u["town_a"]))
     act = activity_create(
-        actor=None, type=reading, organiser=u["town_a"], title="一", start=aware(TZ_DAYS[0], 9)
+        actor=SYSTEM, type=reading, organiser=u["town_a"], title="一", start=aware(TZ_DAYS[0], 9)
     )
-    attendance_check_in(actor=None, activity=act, person=p)
+    attendance_check_in(actor=SYSTEM, activity=act, person=p)
     with pytest.raises(ProtectedError):
         p.delete()
     assert Person.objects.filter(pk=p.pk).exists()
@@ -222,11 +232,11 @@ def test_a_moved_unit_takes_its_activities_counts_and_problems_along() -> None:
     u = small_tree()
     reading = ActivityType.objects.get(code="reading_class")
     act = activity_create(
-        actor=None, type=reading, organiser=u["grid_a"], title="网格学习", start=aware(TZ_DAYS[0], 9)
+        actor=SYSTEM, type=reading, organiser=u["grid_a"], title="网格学习", start=aware(TZ_DAYS[0], 9)
     )
-    attendance_check_in(actor=None, activity=act, person=cast(Person, PersonFactory(unit=u["grid_a"])))
+    attendance_check_in(actor=SYSTEM, activity=act, person=cast(Person, PersonFactory(unit=u["grid_a"])))
     problem = problem_register(
-        actor=None, facts=ProblemFacts(title="路灯不亮", description="", unit=u["grid_a"])
+        actor=SYSTEM, facts=ProblemFacts(title="路灯不亮", description="", unit=u["grid_a"])
     )
     rollups.rollups_refresh()
     lo, hi = aware(dt.date(2019, 1, 1)), aware(dt.date(2020, 1, 1))

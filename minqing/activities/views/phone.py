@@ -60,7 +60,7 @@ def check_in(request: HttpRequest, code: str) -> HttpResponse:
         return _page(request, activity, form, _("姓名与人员编号不符,请核对后重新填写"))
     try:
         row, created = attendance_check_in(
-            actor=None, activity=activity, person=person, method=CheckInMethod.PHONE
+            actor=request.user, activity=activity, person=person, method=CheckInMethod.PHONE
         )
     except DomainError as err:
         return _page(request, activity, form, err.message)

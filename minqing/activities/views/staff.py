@@ -24,14 +24,15 @@ from minqing.activities.counting import activity_counts
 from minqing.activities.forms import ActivityForm, CampaignForm, period_from
 from minqing.activities.models import Activity, CheckInMethod
 from minqing.activities.selectors import ActivityFilters
-from minqing.activities.services.activities import ORGANISER_ROLES, activity_create, attendance_check_in
-from minqing.campaigns.services import CAMPAIGN_ROLES, campaign_create
+from minqing.activities.services.activities import activity_create, attendance_check_in
+from minqing.campaigns.services import campaign_create
 from minqing.core.errors import DomainError
-from minqing.orgs.scoping import actor_prefixes, can_access_unit
+from minqing.orgs import policy
+from minqing.orgs.policy import RoleSet
 
 
-def _require_roles(request: HttpRequest, roles: Any) -> None:
-    if actor_prefixes(request.user, roles) == []:
+def _require_roles(request: HttpRequest, roles: RoleSet) -> None:
+    if not policy.has_role(request.user, roles):
         raise PermissionDenied
 
 
@@ -41,10 +42,10 @@ def _require_roles(request: HttpRequest, roles: Any) -> None:
 @never_cache
 @login_required
 def campaigns(request: HttpRequest) -> HttpResponse:
-    can_create = actor_prefixes(request.user, CAMPAIGN_ROLES) != []
+    can_create = policy.has_role(request.user, policy.OFFICE)
     form: CampaignForm | None = None
     if request.method == "POST":
-        _require_roles(request, CAMPAIGN_ROLES)
+        _require_roles(request, policy.OFFICE)
         form = CampaignForm(request.POST, actor=request.user)
         if form.is_valid():
             d = form.cleaned_data
@@ -63,7 +64,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已新建专题:{name}").format(name=campaign.name))
                 return redirect("activities:campaigns")
     elif can_create:
-        scope = selectors.default_unit(request.user, CAMPAIGN_ROLES)
+        scope = selectors.default_unit(request.user, policy.OFFICE)
         initial = {"unit_code": scope.code if scope else "", "start_date": timezone.localdate()}
         form = CampaignForm(actor=request.user, initial=initial)
     context = {"campaigns": selectors.visible_campaigns(request.user), "form": form}
@@ -83,7 +84,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "unit_error": bool(filters.unit) and selectors.unit_by_code(request.user, filters.unit) is None,
         "types": selectors.activity_types(),
         "campaigns": selectors.visible_campaigns(request.user),
-        "can_create": actor_prefixes(request.user, ORGANISER_ROLES) != [],
+        "can_create": policy.has_role(request.user, policy.UNIT_WRITERS),
     }
     return render(request, "activities/list.html", context)
 
@@ -91,9 +92,9 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def activity_new(request: HttpRequest) -> HttpResponse:
-    _require_roles(request, ORGANISER_ROLES)
+    _require_roles(request, policy.UNIT_WRITERS)
     if request.method != "POST":
-        unit = selectors.default_unit(request.user, ORGANISER_ROLES)
+        unit = selectors.default_unit(request.user, policy.UNIT_WRITERS)
         form = ActivityForm(actor=request.user, initial={"unit_code": unit.code if unit else ""})
         return render(request, "activities/new.html", {"form": form})
     form = ActivityForm(request.POST, actor=request.user)
@@ -128,8 +129,8 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, activity: Activity, status: int = 200) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:50]
-    can_check_in = activity.headcount is None and can_access_unit(
-        request.user, activity.organiser, ORGANISER_ROLES
+    can_check_in = activity.headcount is None and policy.has_role(
+        request.user, policy.UNIT_WRITERS, activity.organiser.path
     )
     phone_url = request.build_absolute_uri(reverse("checkin:code", args=[activity.short_code]))
     context = {
@@ -156,7 +157,7 @@ def activity_detail(request: HttpRequest, number: str) -> HttpResponse:
 def activity_check_in(request: HttpRequest, number: str) -> HttpResponse:
     """Check the ticked people in from the list (people of the organiser's subtree only)."""
     activity = selectors.activity_get(request.user, number)
-    if not can_access_unit(request.user, activity.organiser, ORGANISER_ROLES):
+    if not policy.has_role(request.user, policy.UNIT_WRITERS, activity.organiser.path):
         raise PermissionDenied
     ids = [int(v) for v in request.POST.getlist("person") if v.isdigit()][: selectors.SEARCH_LIMIT]
     people = selectors.people_for_check_in_by_ids(request.user, activity, ids)

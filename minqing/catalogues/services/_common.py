@@ -12,6 +12,7 @@ from minqing.core.audit import audit
 from minqing.core.batching import chunked
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 
 M = TypeVar("M", bound=models.Model)
@@ -65,7 +66,7 @@ def _same(obj: models.Model, name: str, value: Any) -> bool:
 def upsert(
     model: type[M],
     *,
-    actor: Any,
+    actor: Actor,
     rows: Sequence[KeyedRow],
     key_fields: tuple[str, ...],
     clean: Callable[[KeyedRow], dict[str, Any]],
@@ -116,7 +117,7 @@ def upsert(
     return out
 
 
-def audit_bulk(*, actor: Any, object_type: str, source: str, result: UpsertResult, extra: str = "") -> None:
+def audit_bulk(*, actor: Actor, object_type: str, source: str, result: UpsertResult, extra: str = "") -> None:
     audit(
         actor=actor,
         action=AuditEvent.Action.IMPORT,

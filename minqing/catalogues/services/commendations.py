@@ -16,18 +16,19 @@ from minqing.catalogues.services._common import KeyedRow, UpsertResult, audit_bu
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.scoping import can_access_path
 
 NAME_MAX, TITLE_MAX, AWARDED_BY_MAX = 50, 100, 100
 
 
-def resolve_name(actor: Any, name: str, person: Person | None) -> str:
+def resolve_name(actor: Actor, name: str, person: Person | None) -> str:
     """The honouree's name: the person's name when one is given (a different name is an error)."""
     name = (name or "").strip()
     if person is None:
         return required(name, "name", NAME_MAX)
-    if actor is not None and not can_access_path(actor, person.path):
+    if not can_access_path(actor, person.path):
         raise PermissionDeniedError()
     if name and name != person.name:
         raise DomainError(
@@ -61,7 +62,7 @@ def _taken(unit: Unit, name: str, title: str, date: dt.date, exclude: int | None
 @transaction.atomic
 def commendation_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     title: str,
     date: dt.date,
@@ -96,7 +97,7 @@ def commendation_create(
 @transaction.atomic
 def commendation_update(
     *,
-    actor: Any,
+    actor: Actor,
     commendation: Commendation,
     title: str,
     date: dt.date,
@@ -138,7 +139,7 @@ def _clean(row: KeyedRow) -> dict[str, Any]:
 
 
 @transaction.atomic
-def commendations_upsert(*, actor: Any, rows: Sequence[KeyedRow], source: str = "") -> UpsertResult:
+def commendations_upsert(*, actor: Actor, rows: Sequence[KeyedRow], source: str = "") -> UpsertResult:
     """Create or update many commendations at once (the importer), with one audit record."""
     for row in rows:
         person = row.values.get("person")

@@ -19,6 +19,7 @@ from minqing.catalogues.services._common import (
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 
 NAME_MAX, CODE_MAX = 200, 64
@@ -40,7 +41,7 @@ def _taken(unit: Unit, category: str, name: str, exclude: int | None = None) -> 
 @transaction.atomic
 def power_item_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     category: str,
     name: str,
@@ -72,7 +73,7 @@ def power_item_create(
 @transaction.atomic
 def power_item_update(
     *,
-    actor: Any,
+    actor: Actor,
     item: PowerItem,
     category: str,
     name: str,
@@ -108,7 +109,7 @@ def _clean(row: KeyedRow) -> dict[str, Any]:
 
 
 @transaction.atomic
-def power_items_upsert(*, actor: Any, rows: Sequence[KeyedRow], source: str = "") -> UpsertResult:
+def power_items_upsert(*, actor: Actor, rows: Sequence[KeyedRow], source: str = "") -> UpsertResult:
     """Create or update many items at once (the importer), with one audit record."""
     result = upsert(PowerItem, actor=actor, rows=rows, key_fields=("category", "name"), clean=_clean)
     audit_bulk(actor=actor, object_type="catalogues.poweritem", source=source, result=result)

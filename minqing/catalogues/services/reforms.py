@@ -21,6 +21,7 @@ from minqing.catalogues.services._common import (
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.models import Unit
 
 TITLE_MAX, RESULT_MAX = 200, 500
@@ -36,7 +37,7 @@ def _taken(unit: Unit, title: str, exclude: int | None = None) -> bool:
 @transaction.atomic
 def reform_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     title: str,
     is_key: bool = False,
@@ -66,7 +67,7 @@ def reform_create(
 @transaction.atomic
 def reform_update(
     *,
-    actor: Any,
+    actor: Actor,
     measure: ReformMeasure,
     title: str,
     is_key: bool,
@@ -90,7 +91,7 @@ def reform_update(
 
 
 @transaction.atomic
-def reform_result_add(*, actor: Any, measure: ReformMeasure, date: dt.date, text: str) -> ReformResult:
+def reform_result_add(*, actor: Actor, measure: ReformMeasure, date: dt.date, text: str) -> ReformResult:
     """Record a result (改革成果) of the measure on ``date``; the same text on the same date once."""
     check_write(actor, measure.path)
     text = required(text, "text", RESULT_MAX)
@@ -101,7 +102,7 @@ def reform_result_add(*, actor: Any, measure: ReformMeasure, date: dt.date, text
         path=measure.path,
         date=date,
         text=text,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_of(actor),
     )
     audit(actor=actor, action=AuditEvent.Action.CREATE, obj=result, detail=f"{measure.pk} {date}")
     return result
@@ -129,7 +130,7 @@ def _clean(row: KeyedRow) -> dict[str, Any]:
 
 @transaction.atomic
 def reforms_upsert(
-    *, actor: Any, rows: Sequence[KeyedRow], results: Sequence[ResultRow] = (), source: str = ""
+    *, actor: Actor, rows: Sequence[KeyedRow], results: Sequence[ResultRow] = (), source: str = ""
 ) -> UpsertResult:
     """Create or update measures, then add the results not yet recorded (one audit record).
 

@@ -33,7 +33,7 @@ def _powers(cw) -> None:
         ("county_market", C.LICENSING, "许可二", dt.date(2016, 1, 1), True),  # published later
     ):
         power_item_create(
-            actor=None,
+            actor=SYSTEM,
             unit=cw.u[unit],
             category=category,
             name=name,
@@ -67,10 +67,10 @@ def test_power_counts_departments_categories_items(cw) -> None:
 def test_reform_counts_key_with_result(cw) -> None:
     def measure(title, key, status, started, results=()):
         m = reform_create(
-            actor=None, unit=cw.u["city_police"], title=title, is_key=key, status=status, started_on=started
+            actor=SYSTEM, unit=cw.u["city_police"], title=title, is_key=key, status=status, started_on=started
         )
         for d, text in results:
-            reform_result_add(actor=None, measure=m, date=d, text=text)
+            reform_result_add(actor=SYSTEM, measure=m, date=d, text=text)
         return m
 
     measure("甲", True, ReformStatus.COMPLETED, dt.date(2014, 3, 1), [(dt.date(2014, 6, 1), "a")])
@@ -101,7 +101,7 @@ def test_commendation_counts_by_title_and_year(cw) -> None:
         ("village_a", "张三", "优秀共产党员", dt.date(2016, 7, 1)),
         ("city_police", "李四", "优秀共产党员", dt.date(2016, 7, 1)),
     ):
-        commendation_create(actor=None, unit=cw.u[unit], name=name, title=title, date=d)
+        commendation_create(actor=SYSTEM, unit=cw.u[unit], name=name, title=title, date=d)
     path = cw.u["prefecture"].path
     assert commendation_counts(path, dt.date(2015, 7, 1), dt.date(2015, 7, 1)) == 2
     assert commendation_counts(path, title="优秀共产党员") == 2
@@ -117,7 +117,7 @@ def test_commendation_counts_by_title_and_year(cw) -> None:
 def _decided_and_not(cw) -> None:
     """张三 decided 2015-06-29, conferred 2015-07-01; 王五 without a decision date, 2015-07-01."""
     commendation_create(
-        actor=None,
+        actor=SYSTEM,
         unit=cw.u["village_a"],
         name="张三",
         title="优秀基层党组织带头人",
@@ -126,7 +126,7 @@ def _decided_and_not(cw) -> None:
         campaign=cw.campaign,
     )
     commendation_create(
-        actor=None,
+        actor=SYSTEM,
         unit=cw.u["village_b"],
         name="王五",
         title="优秀基层党组织带头人",
@@ -161,7 +161,7 @@ def test_commendations_metric_counts_the_decision_date_over_the_date(cw) -> None
     assert count(dt.date(2015, 6, 30), campaign=None) == 1  # the period from 1 January
     # a decision in the previous year is outside a period starting on 1 January
     commendation_create(
-        actor=None,
+        actor=SYSTEM,
         unit=cw.u["village_a"],
         name="赵六",
         title="优秀共产党员",

@@ -15,6 +15,7 @@ from minqing.catalogues.services.powers import power_item_create
 from minqing.catalogues.services.reforms import reform_create, reform_result_add
 from minqing.catalogues.tests.conftest import snapshot
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -112,11 +113,12 @@ def test_powers_good_file_and_idempotent_reimport(cw, tmp_path, suffix) -> None:
 
 
 def test_powers_changed_row_updates_and_english_headers(cw, tmp_path) -> None:
-    run("powers", write(tmp_path / "a.csv", PH, PROWS))
+    run("powers", write(tmp_path / "a.csv", PH, PROWS), actor=SYSTEM)
     headers = ["department_code", "category", "item_name", "is_active"]
     res = run(
         "powers",
         write(tmp_path / "b.csv", headers, [["150900-D001", "行政许可", "烟花爆竹道路运输许可", "否"]]),
+        actor=SYSTEM,
     )
     assert (res.created, res.updated) == (0, 1)
     item = PowerItem.objects.get(name="烟花爆竹道路运输许可")
@@ -145,20 +147,22 @@ def test_powers_bad_rows_reject_the_whole_file(cw, tmp_path) -> None:
     assert str(issues[0]).startswith("第 2 行,列“部门代码”:")
     assert PowerItem.objects.count() == 0
     # the system (the command line) may write them all; then the duplicate row is the only issue
-    issues = fails("powers", write(tmp_path / "dup.csv", PH, [PROWS[0], rows[3]]))
+    issues = fails("powers", write(tmp_path / "dup.csv", PH, [PROWS[0], rows[3]]), actor=SYSTEM)
     assert where(issues) == [(3, "事项名称")] and "第 2 行已出现" in str(issues[0])
     assert PowerItem.objects.count() == 0
 
 
 def test_missing_column_and_unknown_suffix(cw, tmp_path) -> None:
-    issues = fails("powers", write(tmp_path / "m.csv", ["部门代码", "事项名称"], [["150900-D001", "甲"]]))
+    issues = fails(
+        "powers", write(tmp_path / "m.csv", ["部门代码", "事项名称"], [["150900-D001", "甲"]]), actor=SYSTEM
+    )
     assert where(issues) == [(None, "权力类别")]
     path = tmp_path / "x.txt"
     path.write_text("x")
     from minqing.core.errors import DomainError
 
     with pytest.raises(DomainError):
-        run("powers", path)
+        run("powers", path, actor=SYSTEM)
 
 
 def test_reforms_rows_per_result_and_idempotent(cw, tmp_path) -> None:
@@ -182,7 +186,7 @@ def test_reforms_rows_per_result_and_idempotent(cw, tmp_path) -> None:
     assert snapshot()[:4] == before
     # a new result row adds a result; a changed status updates the measure
     more = [["150900-D001", "", "户籍制度改革", "是", "推进中", "", "", "2015-06-01", "新成果"]]
-    res = run("reforms", write(tmp_path / "r2.csv", RH, more))
+    res = run("reforms", write(tmp_path / "r2.csv", RH, more), actor=SYSTEM)
     assert res.updated == 1 and ReformResult.objects.count() == 3
 
 
@@ -204,7 +208,7 @@ def test_reforms_bad_rows(cw, tmp_path) -> None:
         ["150900-D002", "", "政府购买二", "", "", "", "", "", "只有内容"],
         RROWS[0],
     ]
-    issues = fails("reforms", write(tmp_path / "r.csv", RH, rows))
+    issues = fails("reforms", write(tmp_path / "r.csv", RH, rows), actor=SYSTEM)
     assert where(issues) == [
         (3, "是否重点"),
         (4, "状态"),
@@ -282,6 +286,7 @@ def test_commendations_decision_date_column(cw, tmp_path, suffix) -> None:
             headers,
             [["150902101201", "赵六", "优秀基层党组织带头人", "2015-07-01", "2015-06-20"]],
         ),
+        actor=SYSTEM,
     )
     assert res.updated == 1 and Commendation.objects.get(name="赵六").decided_on == dt.date(2015, 6, 20)
     # a decision after the 表彰日期, or not a date: the row is named and nothing is imported
@@ -301,7 +306,7 @@ def test_commendations_decision_date_column(cw, tmp_path, suffix) -> None:
 def test_commendations_old_file_without_the_decision_date_column(cw, tmp_path) -> None:
     """A file of the format before 表彰决定日期 imports; the decision dates recorded are kept."""
     commendation_create(
-        actor=None,
+        actor=SYSTEM,
         unit=cw.u["village_b"],
         name="赵六",
         title="优秀基层党组织带头人",
@@ -314,7 +319,10 @@ def test_commendations_old_file_without_the_decision_date_column(cw, tmp_path) -
     assert (res.created, res.updated, res.unchanged) == (1, 0, 1)
     assert Commendation.objects.get(name="张三").decided_on is None
     assert Commendation.objects.get(name="赵六").decided_on == dt.date(2015, 6, 29)
-    assert (run("commendations", path).created, run("commendations", path).unchanged) == (0, 2)
+    assert (
+        run("commendations", path, actor=SYSTEM).created,
+        run("commendations", path, actor=SYSTEM).unchanged,
+    ) == (0, 2)
 
 
 def test_command_line(cw, tmp_path, capsys) -> None:
@@ -353,22 +361,22 @@ def test_command_line_as_a_user(cw, tmp_path, capsys) -> None:
 def _catalogues(cw) -> None:
     police, civil = cw.u["city_police"], cw.u["city_civil"]
     power_item_create(
-        actor=None, unit=police, category="licensing", name="许可", code="001", legal_basis="法\n条"
+        actor=SYSTEM, unit=police, category="licensing", name="许可", code="001", legal_basis="法\n条"
     )
     power_item_create(
-        actor=None, unit=civil, category="other", name="其他", published_on=dt.date(2015, 6, 30)
+        actor=SYSTEM, unit=civil, category="other", name="其他", published_on=dt.date(2015, 6, 30)
     )
     power_item_create(
-        actor=None, unit=cw.u["county_market"], category="penalty", name="处罚", is_active=False
+        actor=SYSTEM, unit=cw.u["county_market"], category="penalty", name="处罚", is_active=False
     )
     m = reform_create(
-        actor=None, unit=police, title="改革", is_key=True, status="in_progress", campaign=cw.campaign
+        actor=SYSTEM, unit=police, title="改革", is_key=True, status="in_progress", campaign=cw.campaign
     )
-    reform_result_add(actor=None, measure=m, date=dt.date(2015, 1, 2), text="成果一")
-    reform_result_add(actor=None, measure=m, date=dt.date(2015, 3, 4), text="成果二")
-    reform_create(actor=None, unit=civil, title="无成果", started_on=dt.date(2014, 1, 1))
+    reform_result_add(actor=SYSTEM, measure=m, date=dt.date(2015, 1, 2), text="成果一")
+    reform_result_add(actor=SYSTEM, measure=m, date=dt.date(2015, 3, 4), text="成果二")
+    reform_create(actor=SYSTEM, unit=civil, title="无成果", started_on=dt.date(2014, 1, 1))
     commendation_create(
-        actor=None,
+        actor=SYSTEM,
         unit=cw.u["village_a"],
         person=cw.people["zhang"],
         title="优秀",
@@ -376,7 +384,7 @@ def _catalogues(cw) -> None:
         decided_on=dt.date(2015, 6, 29),
     )
     commendation_create(
-        actor=None,
+        actor=SYSTEM,
         unit=cw.u["village_b"],
         name="赵六",
         title="先进",
@@ -410,7 +418,7 @@ def test_round_trip_export_reimports_unchanged(cw, tmp_path, kind) -> None:
     for _name, _export, model in EXPORTS:
         model.objects.all().delete()
     for name in ("powers", "reforms", "commendations"):
-        run(name, files[name])
+        run(name, files[name], actor=SYSTEM)
     assert {name: export(root, "csv") for name, export, _m in EXPORTS} == first
     assert [len(x) for x in snapshot()[:2]] == [len(x) for x in before[:2]]
     assert snapshot()[2] == before[2] == 2

@@ -15,6 +15,7 @@ from minqing.catalogues.services.reforms import reform_create, reform_result_add
 from minqing.catalogues.tests.conftest import snapshot
 from minqing.catalogues.tests.test_importers import PH, PROWS
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -26,18 +27,18 @@ def login(client, user):
 
 def _records(cw):
     county_item = power_item_create(
-        actor=None, unit=cw.u["county_market"], category="licensing", name="食品经营许可"
+        actor=SYSTEM, unit=cw.u["county_market"], category="licensing", name="食品经营许可"
     )
-    city_item = power_item_create(actor=None, unit=cw.u["city_police"], category="penalty", name="治安处罚")
-    county_reform = reform_create(actor=None, unit=cw.u["county_market"], title="商事制度改革", is_key=True)
-    city_reform = reform_create(actor=None, unit=cw.u["city_police"], title="户籍制度改革")
-    reform_result_add(actor=None, measure=county_reform, date=dt.date(2015, 6, 1), text="先照后证")
+    city_item = power_item_create(actor=SYSTEM, unit=cw.u["city_police"], category="penalty", name="治安处罚")
+    county_reform = reform_create(actor=SYSTEM, unit=cw.u["county_market"], title="商事制度改革", is_key=True)
+    city_reform = reform_create(actor=SYSTEM, unit=cw.u["city_police"], title="户籍制度改革")
+    reform_result_add(actor=SYSTEM, measure=county_reform, date=dt.date(2015, 6, 1), text="先照后证")
     honour = commendation_create(
-        actor=None, unit=cw.u["village_a"], person=cw.people["zhang"], title="优秀基层党组织带头人",
+        actor=SYSTEM, unit=cw.u["village_a"], person=cw.people["zhang"], title="优秀基层党组织带头人",
         date=dt.date(2015, 7, 1),
     )  # fmt: skip
     city_honour = commendation_create(
-        actor=None, unit=cw.u["city_police"], name="李四", title="优秀共产党员", date=dt.date(2016, 7, 1)
+        actor=SYSTEM, unit=cw.u["city_police"], name="李四", title="优秀共产党员", date=dt.date(2016, 7, 1)
     )
     return {
         "county_item": county_item,

@@ -29,12 +29,13 @@ from minqing.catalogues.services.reforms import (
 from minqing.catalogues.tests.conftest import snapshot
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import SYSTEM, Actor
 
 pytestmark = pytest.mark.django_db
 D = dt.date(2015, 6, 30)
 
 
-def _item(cw, unit="city_police", actor=None, name="烟花爆竹道路运输许可"):
+def _item(cw, unit="city_police", *, actor: Actor, name="烟花爆竹道路运输许可"):
     return power_item_create(
         actor=actor, unit=cw.u[unit], category=PowerCategory.LICENSING, name=name, legal_basis="条例"
     )
@@ -79,14 +80,14 @@ def test_power_item_create_denied_changes_nothing(cw, user, unit) -> None:
 
 
 def test_power_item_duplicate_and_update(cw) -> None:
-    item = _item(cw)
+    item = _item(cw, actor=SYSTEM)
     with pytest.raises(DomainError) as exc:
-        _item(cw)
+        _item(cw, actor=SYSTEM)
     assert exc.value.code == ErrorCode.CATALOGUE_POWER_EXISTS and "乌兰察布市公安局" in str(exc.value)
     with pytest.raises(DomainError):
-        power_item_create(actor=None, unit=cw.u["city_police"], category="bogus", name="x")
+        power_item_create(actor=SYSTEM, unit=cw.u["city_police"], category="bogus", name="x")
     with pytest.raises(DomainError):
-        power_item_create(actor=None, unit=cw.u["city_police"], category=PowerCategory.OTHER, name="  ")
+        power_item_create(actor=SYSTEM, unit=cw.u["city_police"], category=PowerCategory.OTHER, name="  ")
     updated = power_item_update(
         actor=cw.users["police_staff"],
         item=item,
@@ -122,12 +123,12 @@ def test_reform_create_update_and_results(cw) -> None:
     )
     assert (m.path, m.is_key, m.status) == (cw.u["city_police"].path, True, ReformStatus.IN_PROGRESS)
     with pytest.raises(DomainError) as exc:
-        reform_create(actor=None, unit=cw.u["city_police"], title="户籍制度改革")
+        reform_create(actor=SYSTEM, unit=cw.u["city_police"], title="户籍制度改革")
     assert exc.value.code == ErrorCode.CATALOGUE_REFORM_EXISTS
     r = reform_result_add(actor=cw.users["police_staff"], measure=m, date=D, text="取消农业户口")
     assert (r.path, r.created_by) == (m.path, cw.users["police_staff"])
     with pytest.raises(DomainError) as exc:
-        reform_result_add(actor=None, measure=m, date=D, text="取消农业户口")
+        reform_result_add(actor=SYSTEM, measure=m, date=D, text="取消农业户口")
     assert exc.value.code == ErrorCode.CATALOGUE_RESULT_EXISTS
     reform_update(actor=cw.users["police_staff"], measure=m, title=m.title, is_key=True, status="completed")
     m.refresh_from_db()
@@ -155,20 +156,25 @@ def test_commendation_person_or_name(cw) -> None:
     )
     assert (c.name, c.path, c.person) == ("张三", cw.u["village_a"].path, zhang)
     other = commendation_create(
-        actor=None, unit=cw.u["village_a"], name="赵六", title="优秀共产党员", date=dt.date(2016, 7, 1)
+        actor=SYSTEM, unit=cw.u["village_a"], name="赵六", title="优秀共产党员", date=dt.date(2016, 7, 1)
     )
     assert other.person is None
     with pytest.raises(DomainError) as exc:
         commendation_create(
-            actor=None, unit=cw.u["village_a"], person=zhang, name="张3", title="x", date=dt.date(2016, 1, 1)
+            actor=SYSTEM,
+            unit=cw.u["village_a"],
+            person=zhang,
+            name="张3",
+            title="x",
+            date=dt.date(2016, 1, 1),
         )
     assert exc.value.code == ErrorCode.CATALOGUE_PERSON_NAME_MISMATCH
     with pytest.raises(DomainError) as exc:
-        commendation_create(actor=None, unit=cw.u["village_a"], title="x", date=dt.date(2016, 1, 1))
+        commendation_create(actor=SYSTEM, unit=cw.u["village_a"], title="x", date=dt.date(2016, 1, 1))
     assert exc.value.code == ErrorCode.TRANSITION_MISSING
     with pytest.raises(DomainError) as exc:
         commendation_create(
-            actor=None,
+            actor=SYSTEM,
             unit=cw.u["village_a"],
             person=zhang,
             title="优秀基层党组织带头人",
@@ -255,15 +261,15 @@ def test_commendation_upsert_sets_keeps_and_clears_the_decision_date(cw) -> None
         return commendation_row(unit=unit, name="赵六", title="优秀", date=date, values=values)
 
     decided = dt.date(2015, 6, 29)
-    assert commendations_upsert(actor=None, rows=[row(decided_on=decided)]).created == 1
-    assert commendations_upsert(actor=None, rows=[row(decided_on=decided)]).unchanged == 1
+    assert commendations_upsert(actor=SYSTEM, rows=[row(decided_on=decided)]).created == 1
+    assert commendations_upsert(actor=SYSTEM, rows=[row(decided_on=decided)]).unchanged == 1
     # a row without the decision date (a file without the column) keeps it
-    res = commendations_upsert(actor=None, rows=[row(awarded_by="市委")])
+    res = commendations_upsert(actor=SYSTEM, rows=[row(awarded_by="市委")])
     assert res.updated == 1 and Commendation.objects.get().decided_on == decided
-    assert commendations_upsert(actor=None, rows=[row()]).unchanged == 1
+    assert commendations_upsert(actor=SYSTEM, rows=[row()]).unchanged == 1
     assert Commendation.objects.get().decided_on == decided
     # a blank decision date clears it
-    assert commendations_upsert(actor=None, rows=[row(decided_on=None)]).updated == 1
+    assert commendations_upsert(actor=SYSTEM, rows=[row(decided_on=None)]).updated == 1
     assert Commendation.objects.get().decided_on is None
 
 
@@ -279,7 +285,7 @@ def test_power_upsert_creates_updates_and_leaves_unchanged(cw) -> None:
     rows[0] = power_row(
         unit=cw.u["city_police"], category="licensing", name="甲", values={"is_active": False}
     )
-    res = power_items_upsert(actor=None, rows=rows, source="t")
+    res = power_items_upsert(actor=SYSTEM, rows=rows, source="t")
     assert (res.created, res.updated, res.unchanged) == (0, 1, 1)
     item = PowerItem.objects.get(name="甲")
     assert (item.is_active, item.legal_basis) == (False, "一")  # an absent column is kept
@@ -295,9 +301,9 @@ def test_reform_and_commendation_upserts(cw) -> None:
     unit = cw.u["city_police"]
     rows = [reform_row(unit=unit, title="户籍制度改革", values={"is_key": True, "status": "in_progress"})]
     results = [ResultRow(unit, "户籍制度改革", D, "一"), ResultRow(unit, "户籍制度改革", D, "二")]
-    res = reforms_upsert(actor=None, rows=rows, results=results)
+    res = reforms_upsert(actor=SYSTEM, rows=rows, results=results)
     assert (res.created, res.results_added) == (1, 2)
-    res = reforms_upsert(actor=None, rows=rows, results=results)
+    res = reforms_upsert(actor=SYSTEM, rows=rows, results=results)
     assert (res.created, res.unchanged, res.results_added) == (0, 1, 0)
     assert ReformResult.objects.count() == 2
     crow = commendation_row(

@@ -4,8 +4,6 @@ A commendation is a public honour: its pages show the honouree's name, never a p
 number (those live in ``PersonIdentity``, which nothing here reads).
 """
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
 from minqing.catalogues import selectors as sel
@@ -16,9 +14,10 @@ from minqing.catalogues.forms import COMMON_TITLES, CommendationForm
 from minqing.catalogues.services.commendations import commendation_create, commendation_update
 from minqing.catalogues.views.common import detail_view, export_view, list_view, new_view, upload_view
 from minqing.catalogues.views.kinds import CatalogueKind, Reads, Words, Writes
+from minqing.orgs.actors import Actor
 
 
-def _choices(actor: Any) -> dict[str, object]:
+def _choices(actor: Actor) -> dict[str, object]:
     """The titles and years present in the actor's scope, and the campaigns."""
     titles, years = sel.commendation_choices(actor)
     return {"titles": titles, "years": years, "campaigns": sel.campaigns()}

@@ -25,6 +25,7 @@ from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.importing import ImportFailed, ImportIssue, get_importer
 from minqing.core.models import AuditEvent
 from minqing.core.tabular import XLSX_SUFFIXES
+from minqing.orgs.actors import Actor
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
 View = Callable[[HttpRequest], HttpResponse]
@@ -200,7 +201,7 @@ def export_response(
     return response
 
 
-def _run_import(kind: str, upload: Any, actor: Any) -> tuple[str, list[str], list[ImportIssue], str]:
+def _run_import(kind: str, upload: Any, actor: Actor) -> tuple[str, list[str], list[ImportIssue], str]:
     """(summary, notes, issues, error) of importing the uploaded file as ``kind``."""
     name = get_valid_filename(Path(upload.name or "upload").name) or "upload"
     suffix = Path(name).suffix.lower()

@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from minqing.catalogues.formats import ExportFormat, FileFormat
 from minqing.catalogues.forms import RecordForm
 from minqing.catalogues.models import Commendation, PowerItem, ReformMeasure
+from minqing.orgs.actors import Actor
 
 R = TypeVar("R", bound=PowerItem | ReformMeasure | Commendation)  # a catalogue's record
 F = TypeVar("F")  # its list's filters
@@ -22,9 +23,9 @@ Text = str | Promise  # a lazy translation is translated when shown
 class Reads(Generic[R, F]):
     """What a catalogue's list and export read (``selectors``)."""
 
-    filters: Callable[[Any, Mapping[str, Any]], F]  # the list's filters, from the query string
-    rows: Callable[[Any, F], QuerySet[R]]  # what the actor sees through them (counted, exported)
-    page: Callable[[Any, F, Any], Page[Any]]  # a page of those rows, in the list's order
+    filters: Callable[[Actor, Mapping[str, Any]], F]  # the list's filters, from the query string
+    rows: Callable[[Actor, F], QuerySet[R]]  # what the actor sees through them (counted, exported)
+    page: Callable[[Actor, F, Any], Page[Any]]  # a page of those rows, in the list's order
     summary: Callable[[QuerySet[R]], object]  # their counts (``counting``)
 
 
@@ -60,7 +61,7 @@ class CatalogueKind(Generic[R, F]):
     fmt: FileFormat
     export: Callable[[QuerySet[R], ExportFormat], bytes]  # rows in ``fmt``
     reads: Reads[R, F]
-    choices: Callable[[Any], dict[str, object]]  # the options of the list's filters, by context key
+    choices: Callable[[Actor], dict[str, object]]  # the options of the list's filters, by context key
     writes: Writes[R]
     words: Words
     upload_help: Text  # how the upload page's file is applied

@@ -1,6 +1,6 @@
 """Writes for programmes, targets and plans: the office of the programme's owner unit manages them.
 
-``actor=None`` is the system (demo, command line). Plans are kept consistent: below every planned
+``SYSTEM`` (demo, command line) manages every programme. Plans are kept consistent: below every planned
 unit the plans of the top-most planned units add up to at most its plan (the owner unit's plan is
 the target's plan quantity), and a unit's plans by mode add up to at most its plan; a write that
 would break this is rejected whole (``PROGRAMME_PLAN_OVER``).
@@ -10,7 +10,6 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
@@ -19,24 +18,23 @@ from minqing.campaigns.models import Campaign
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
-from minqing.orgs.enums import Role
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
-from minqing.orgs.scoping import can_access_unit
 from minqing.programmes.models import Programme, ProgressReport, ShareBasis, Target, TargetPlan
 from minqing.programmes.rollup import ZERO, PlanRow, PlanTree, own_plans, quantity_text
 
-MANAGER_ROLES = (Role.OFFICE,)
 KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 MODE_MAX = 20
 QUANTITY_PLACES = 2
 
 
-def can_manage(actor: Any, programme: Programme) -> bool:
-    """Office of the owner unit or of a unit above it; ``None`` is the system."""
-    return actor is None or can_access_unit(actor, programme.owner, MANAGER_ROLES)
+def can_manage(actor: Actor, programme: Programme) -> bool:
+    """Office of the owner unit or of a unit above it (``SYSTEM`` everywhere)."""
+    return policy.has_role(actor, policy.OFFICE, programme.owner.path)
 
 
-def check_manager(actor: Any, programme: Programme) -> None:
+def check_manager(actor: Actor, programme: Programme) -> None:
     if not can_manage(actor, programme):
         raise PermissionDeniedError()
 
@@ -79,7 +77,7 @@ def check_mode(target: Target, mode: str) -> str:
 @transaction.atomic
 def programme_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     owner: Unit,
     start_date: dt.date,
@@ -87,7 +85,7 @@ def programme_create(
     campaign: Campaign | None = None,
 ) -> Programme:
     """A new programme of ``owner``, created by the office of ``owner`` (or above)."""
-    if actor is not None and not can_access_unit(actor, owner, MANAGER_ROLES):
+    if not policy.has_role(actor, policy.OFFICE, owner.path):
         raise PermissionDeniedError()
     name = name.strip()
     if not name:
@@ -122,7 +120,7 @@ def _check_target_fields(programme: Programme, key: str, name: str, measure: str
 @transaction.atomic
 def target_create(
     *,
-    actor: Any,
+    actor: Actor,
     programme: Programme,
     key: str,
     name: str,
@@ -159,7 +157,7 @@ def target_create(
 @transaction.atomic
 def target_update(
     *,
-    actor: Any,
+    actor: Actor,
     target: Target,
     name: str | None = None,
     measure: str | None = None,
@@ -246,7 +244,7 @@ def _overrun(path: str, mode: str, below: Decimal, plan: Decimal) -> DomainError
 
 @transaction.atomic
 def plan_set(
-    *, actor: Any, target: Target, unit: Unit, quantity: Decimal | None, mode: str = ""
+    *, actor: Actor, target: Target, unit: Unit, quantity: Decimal | None, mode: str = ""
 ) -> TargetPlan | None:
     """Set (or, with ``quantity=None``, clear) ``unit``'s plan of ``target`` (for ``mode``, or all
     modes when blank). The owner unit's plan for all modes is the target's plan quantity."""

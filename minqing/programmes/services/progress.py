@@ -1,7 +1,7 @@
 """Progress reports: a unit's cumulative position on one target (and mode) as of a date.
 
 Who: the office or unit staff of the unit or of a unit above it, for a unit in the programme's
-owner subtree; ``actor=None`` is the system. What is checked (and rejected): figures not negative
+owner subtree; ``SYSTEM`` reports anywhere. What is checked (and rejected): figures not negative
 (quantities to 2 decimal places, funds in 万元 to 4), the date not in the future nor before the
 programme starts, the mode one of the target's (required when the target has modes, blank when
 it has none). What is only warned about (accepted, because over-fulfilment is real and the
@@ -14,7 +14,6 @@ A second report of the same unit, target, mode and date replaces the first (a co
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,14 +22,13 @@ from django.utils.translation import gettext
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
-from minqing.orgs.enums import Role
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.models import Unit
-from minqing.orgs.scoping import can_access_unit
 from minqing.programmes.models import Programme, ProgressReport, ShareBasis, Target
 from minqing.programmes.rollup import PlanRow, PlanTree, own_plans, quantity_text
 from minqing.programmes.services.programmes import QUANTITY_PLACES, check_amount, check_in_programme
 
-REPORTER_ROLES = (Role.OFFICE, Role.UNIT_STAFF)
 FUNDS_PLACES = 4
 
 
@@ -41,8 +39,9 @@ class Reported:
     over_plan: str = ""  # a warning, when the figure exceeds the unit's plan
 
 
-def can_report(actor: Any, unit: Unit) -> bool:
-    return actor is None or can_access_unit(actor, unit, REPORTER_ROLES)
+def can_report(actor: Actor, unit: Unit) -> bool:
+    """Office or unit staff of ``unit`` or of a unit above it (``SYSTEM`` everywhere)."""
+    return policy.has_role(actor, policy.UNIT_WRITERS, unit.path)
 
 
 def check_report_mode(target: Target, mode: str) -> str:
@@ -110,7 +109,7 @@ def over_plan_warning(
 
 def save_report(
     *,
-    actor: Any,
+    actor: Actor,
     target: Target,
     unit: Unit,
     date: dt.date,
@@ -120,7 +119,7 @@ def save_report(
     mode: str,
 ) -> tuple[ProgressReport, str]:
     """Write one checked report (insert, replace or leave unchanged); no permission check, no audit."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_of(actor)
     report = (
         ProgressReport.objects.select_for_update()
         .filter(target=target, unit=unit, mode=mode, date=date)
@@ -154,7 +153,7 @@ def save_report(
 @transaction.atomic
 def progress_report(
     *,
-    actor: Any,
+    actor: Actor,
     target: Target,
     unit: Unit,
     date: dt.date,

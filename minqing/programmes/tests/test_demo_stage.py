@@ -2,8 +2,10 @@
 
 import csv
 import datetime as dt
+from typing import cast
 
 import pytest
+from django.contrib.auth.models import User
 
 from minqing.demo.context import DemoContext
 from minqing.demo.registry import discover, stages_for
@@ -56,7 +58,7 @@ def test_the_stage_reproduces_the_seed_figures_and_is_deterministic():
     counts = load_programmes(DemoContext(tier=SEED, seed=1, progress=False))
     assert counts["programmes"] == 1 and counts["progress_reports"] > 200
     programme = Programme.objects.get(name=NAME)
-    root = UserFactory(username="root", is_superuser=True)
+    root = cast(User, UserFactory(username="root", is_superuser=True))
     result = selectors.programme_progress(root, programme, programme.owner, dt.date(2015, 6, 30))
     assert {t.target.key: (quantity_text(t.total.counted), t.total.share_text) for t in result.targets} == {
         "housing": ("41,350", "79.6%"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from minqing.activities.tests.importing import write
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import SYSTEM
 from minqing.programmes.models import Programme, ProgressReport, Target, TargetPlan
 from minqing.programmes.tests.test_upload import GOOD, HEADERS
 from minqing.programmes.tests.world import World, day, snapshot
@@ -53,9 +54,9 @@ def test_list_is_scoped_and_exports(client, w: World):
 def test_detail_prints_shares_drill_down_and_a_chart(client, w: World):
     w.plan("town_a", "road_paving", 60)
     w.plan("town_b", "road_paving", 40)
-    w.report("town_a", "road_paving", day(5, 31), 10, 10, 100)
-    w.report("town_a", "road_paving", day(6, 30), "12.5", 30, 300)
-    w.report("town_b", "road_paving", day(6, 30), 0, 32, 200)
+    w.report("town_a", "road_paving", day(5, 31), 10, 10, 100, actor=SYSTEM)
+    w.report("town_a", "road_paving", day(6, 30), "12.5", 30, 300, actor=SYSTEM)
+    w.report("town_b", "road_paving", day(6, 30), 0, 32, 200, actor=SYSTEM)
     c = login(client, w, "county_office")
     r = c.get(url("detail", w), {"as_of": "2015-06-30"})
     html = r.content.decode()
@@ -86,7 +87,7 @@ def test_detail_is_scoped(client, w: World):
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_progress_export(client, w: World, fmt):
-    w.report("town_a", "shop", day(6, 30), 1, 4)
+    w.report("town_a", "shop", day(6, 30), 1, 4, actor=SYSTEM)
     r = login(client, w, "county_office").get(url("export", w), {"format": fmt, "as_of": "2015-06-30"})
     assert r.status_code == 200 and "attachment" in r["Content-Disposition"]
     if fmt == "csv":
@@ -242,9 +243,9 @@ def test_template_download_uploads_back(client, w: World, tmp_path):
 
 
 def test_reports_list_filters_and_exports(client, w: World):
-    w.report("town_a", "road_paving", day(6, 30), 1, 1)
-    w.report("town_b", "road_paving", day(6, 30), 2, 2)
-    w.report("town_b", "shop", day(5, 30), 2, 2)
+    w.report("town_a", "road_paving", day(6, 30), 1, 1, actor=SYSTEM)
+    w.report("town_b", "road_paving", day(6, 30), 2, 2, actor=SYSTEM)
+    w.report("town_b", "shop", day(5, 30), 2, 2, actor=SYSTEM)
     html = login(client, w, "a_staff").get(url("reports", w)).content.decode()
     assert "共 1 条进度报告" in html
     c = login(client, w, "county_office")

@@ -4,6 +4,7 @@ progress over time) and the scoping of programmes, units and records."""
 import pytest
 from django.http import Http404
 
+from minqing.orgs.actors import SYSTEM
 from minqing.programmes import selectors
 from minqing.programmes.tests.world import World, day
 
@@ -16,8 +17,8 @@ def figures(w: World, unit: str, as_of, actor: str = "county_office", key: str =
 
 
 def test_latest_report_as_of_the_date_counts(w: World):
-    w.report("town_a", "road_paving", day(5, 31), 4, 1, 10)
-    w.report("town_a", "road_paving", day(6, 30), 2, 6, 25)
+    w.report("town_a", "road_paving", day(5, 31), 4, 1, 10, actor=SYSTEM)
+    w.report("town_a", "road_paving", day(6, 30), 2, 6, 25, actor=SYSTEM)
     assert figures(w, "county", day(5, 1)).total.started == 0
     tp = figures(w, "county", day(6, 15))
     assert (tp.total.in_progress, tp.total.completed, tp.total.funds) == (4, 1, 10)
@@ -33,10 +34,12 @@ def test_no_double_counting_across_levels(w: World):
     w.plan("town_a", "road_paving", 60)
     w.plan("village_a", "road_paving", 20)  # a breakdown of town_a's 60
     w.plan("town_b", "road_paving", 30)
-    w.report("county", "road_paving", day(5, 31), 10, 40, 100)  # the county's summary before the towns
-    w.report("town_a", "road_paving", day(6, 30), 5, 5, 50)  # overtaken by its village below
-    w.report("village_a", "road_paving", day(6, 30), 1, 9, 20)
-    w.report("town_b", "road_paving", day(6, 30), 3, 3, 30)
+    w.report(
+        "county", "road_paving", day(5, 31), 10, 40, 100, actor=SYSTEM
+    )  # the county's summary before the towns
+    w.report("town_a", "road_paving", day(6, 30), 5, 5, 50, actor=SYSTEM)  # overtaken by its village below
+    w.report("village_a", "road_paving", day(6, 30), 1, 9, 20, actor=SYSTEM)
+    w.report("town_b", "road_paving", day(6, 30), 3, 3, 30, actor=SYSTEM)
     before = figures(w, "county", day(6, 1))
     assert (before.total.started, before.total.funds, before.own is not None) == (50, 100, True)
     tp = figures(w, "county", day(6, 30))
@@ -58,9 +61,11 @@ def test_no_double_counting_across_levels(w: World):
 
 def test_modes_roll_up_separately_and_add_to_the_total(w: World):
     w.plan("town_a", "housing", 300, mode="新建")
-    w.report("town_a", "housing", day(6, 30), 10, 20, mode="新建")
-    w.report("town_b", "housing", day(6, 30), 5, 5, mode="维修加固")
-    w.report("county", "housing", day(6, 30), 1, 1, mode="转移置换")  # nothing below reports this mode
+    w.report("town_a", "housing", day(6, 30), 10, 20, mode="新建", actor=SYSTEM)
+    w.report("town_b", "housing", day(6, 30), 5, 5, mode="维修加固", actor=SYSTEM)
+    w.report(
+        "county", "housing", day(6, 30), 1, 1, mode="转移置换", actor=SYSTEM
+    )  # nothing below reports this mode
     tp = figures(w, "county", day(6, 30), key="housing")
     modes = {m: f for m, f in tp.modes}
     assert (modes["新建"].started, modes["新建"].plan, modes["新建"].share_text) == (30, 300, "10%")
@@ -71,7 +76,7 @@ def test_modes_roll_up_separately_and_add_to_the_total(w: World):
 
 
 def test_completed_only_target(w: World):
-    w.report("town_a", "shop", day(6, 30), 7, 9)
+    w.report("town_a", "shop", day(6, 30), 7, 9, actor=SYSTEM)
     tp = figures(w, "county", day(6, 30), key="shop")
     assert (tp.total.counted, tp.total.share_text, tp.total.started_share_text) == (9, "45%", "80%")
 
@@ -90,8 +95,8 @@ def test_programmes_are_visible_inside_and_above_their_owner_only(w: World):
 
 
 def test_figures_are_scoped_to_the_actors_subtree(w: World):
-    w.report("town_a", "road_paving", day(6, 30), 1, 1)
-    w.report("town_b", "road_paving", day(6, 30), 2, 2)
+    w.report("town_a", "road_paving", day(6, 30), 1, 1, actor=SYSTEM)
+    w.report("town_b", "road_paving", day(6, 30), 2, 2, actor=SYSTEM)
     staff = w.users["a_staff"]
     assert selectors.default_unit(staff, w.programme) == w.u["town_a"]
     assert selectors.default_unit(w.users["viewer"], w.programme) == w.u["county"]

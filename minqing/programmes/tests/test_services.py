@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import SYSTEM
 from minqing.programmes.models import Programme, ProgressReport, TargetPlan
 from minqing.programmes.services.programmes import plan_set, programme_create, target_create, target_update
 from minqing.programmes.services.progress import progress_report
@@ -45,13 +46,15 @@ def test_programme_create_denied(w: World, who):
 
 def test_programme_create_checks(w: World):
     with pytest.raises(DomainError) as e:
-        programme_create(actor=None, name="集宁区十个全覆盖", owner=w.u["county"], start_date=day(1, 1))
+        programme_create(actor=SYSTEM, name="集宁区十个全覆盖", owner=w.u["county"], start_date=day(1, 1))
     assert code_of(e) == ErrorCode.PROGRAMME_NAME_TAKEN
     with pytest.raises(DomainError) as e:
-        programme_create(actor=None, name="新", owner=w.u["county"], start_date=day(2, 1), end_date=day(1, 1))
+        programme_create(
+            actor=SYSTEM, name="新", owner=w.u["county"], start_date=day(2, 1), end_date=day(1, 1)
+        )
     assert code_of(e) == ErrorCode.BAD_DATE_RANGE
     with pytest.raises(DomainError):
-        programme_create(actor=None, name="  ", owner=w.u["county"], start_date=day(1, 1))
+        programme_create(actor=SYSTEM, name="  ", owner=w.u["county"], start_date=day(1, 1))
 
 
 def test_target_create_and_update(w: World):
@@ -103,14 +106,14 @@ def test_target_writes_denied(w: World, who):
 
 
 def test_a_mode_in_use_cannot_be_removed(w: World):
-    w.report("town_a", "housing", day(6, 30), 1, 1, mode="新建")
+    w.report("town_a", "housing", day(6, 30), 1, 1, mode="新建", actor=SYSTEM)
     before = snapshot()
     with pytest.raises(DomainError) as e:
-        target_update(actor=None, target=w.t["housing"], modes=["维修加固", "转移置换"])
+        target_update(actor=SYSTEM, target=w.t["housing"], modes=["维修加固", "转移置换"])
     assert code_of(e) == ErrorCode.PROGRAMME_MODE_IN_USE
-    w.report("town_a", "road_paving", day(6, 30), 1, 1)
+    w.report("town_a", "road_paving", day(6, 30), 1, 1, actor=SYSTEM)
     with pytest.raises(DomainError) as e:
-        target_update(actor=None, target=w.t["road_paving"], modes=["新建"])
+        target_update(actor=SYSTEM, target=w.t["road_paving"], modes=["新建"])
     assert code_of(e) == ErrorCode.PROGRAMME_MODES_AFTER_REPORTS
     assert snapshot()[:4] == before[:4]
 
@@ -151,7 +154,7 @@ def test_plan_checks_reject_and_change_nothing(w: World, unit, quantity, mode, c
     w.plan("town_a", "housing", 600)
     before = snapshot()
     with pytest.raises(DomainError) as e:
-        plan_set(actor=None, target=w.t["housing"], unit=w.u[unit], quantity=D(quantity), mode=mode)
+        plan_set(actor=SYSTEM, target=w.t["housing"], unit=w.u[unit], quantity=D(quantity), mode=mode)
     assert code_of(e) == code
     assert snapshot() == before
 
@@ -160,7 +163,7 @@ def test_lowering_a_plan_below_the_plans_under_it_is_rejected(w: World):
     w.plan("town_a", "road_paving", 60)
     w.plan("town_b", "road_paving", 40)
     with pytest.raises(DomainError) as e:
-        target_update(actor=None, target=w.t["road_paving"], plan_quantity=D(99))
+        target_update(actor=SYSTEM, target=w.t["road_paving"], plan_quantity=D(99))
     assert code_of(e) == ErrorCode.PROGRAMME_PLAN_OVER
     assert "集宁区" in e.value.message and "100" in e.value.message
     w.t["road_paving"].refresh_from_db()
@@ -194,14 +197,14 @@ def test_progress_report_by_staff_of_the_unit_or_above(w: World):
 
 
 def test_a_second_report_of_the_same_date_replaces_the_first(w: World):
-    first = w.report("town_a", "road_paving", day(6, 30), 1, 2, 3)
+    first = w.report("town_a", "road_paving", day(6, 30), 1, 2, 3, actor=SYSTEM)
     again = progress_report(
-        actor=None, target=w.t["road_paving"], unit=w.u["town_a"], date=day(6, 30),
+        actor=SYSTEM, target=w.t["road_paving"], unit=w.u["town_a"], date=day(6, 30),
         in_progress=D(1), completed=D(2), funds=D(3),
     )  # fmt: skip
     assert again.outcome == "unchanged"
     fixed = progress_report(
-        actor=None, target=w.t["road_paving"], unit=w.u["town_a"], date=day(6, 30),
+        actor=SYSTEM, target=w.t["road_paving"], unit=w.u["town_a"], date=day(6, 30),
         in_progress=D(0), completed=D(4), funds=D(3),
     )  # fmt: skip
     assert fixed.outcome == "updated" and fixed.report.pk == first.pk
@@ -211,12 +214,12 @@ def test_a_second_report_of_the_same_date_replaces_the_first(w: World):
 def test_over_plan_is_accepted_with_a_warning(w: World):
     w.plan("town_a", "shop", 5)
     r = progress_report(
-        actor=None, target=w.t["shop"], unit=w.u["town_a"], date=day(6, 30),
+        actor=SYSTEM, target=w.t["shop"], unit=w.u["town_a"], date=day(6, 30),
         in_progress=D(9), completed=D(5), funds=D(0),
     )  # fmt: skip
     assert r.over_plan == ""  # shops count completed only: 5 of 5
     r = progress_report(
-        actor=None, target=w.t["shop"], unit=w.u["town_a"], date=day(7, 1),
+        actor=SYSTEM, target=w.t["shop"], unit=w.u["town_a"], date=day(7, 1),
         in_progress=D(0), completed=D(6), funds=D(0),
     )  # fmt: skip
     assert "超过计划 5" in r.over_plan and "新体育场街道" in r.over_plan
@@ -264,7 +267,7 @@ def test_progress_report_checks(w: World, target, mode, date, figures, code):
     before = snapshot()
     with pytest.raises(DomainError) as e:
         progress_report(
-            actor=None, target=w.t[target], unit=w.u["town_a"], date=date, mode=mode,
+            actor=SYSTEM, target=w.t[target], unit=w.u["town_a"], date=date, mode=mode,
             in_progress=D(figures[0]), completed=D(figures[1]), funds=D(figures[2]),
         )  # fmt: skip
     assert code_of(e) == code

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import SYSTEM, Actor
 from minqing.orgs.enums import Role, UnitKind
 from minqing.orgs.models import Unit
 from minqing.orgs.services.units import UnitRow
@@ -41,7 +42,8 @@ class World:
         completed: Any = 0,
         funds: Any = 0,
         mode: str = "",
-        actor: Any = None,
+        *,
+        actor: Actor,
     ) -> ProgressReport:
         return progress_report(
             actor=actor,
@@ -55,7 +57,7 @@ class World:
         ).report
 
     def plan(self, unit: str, target: str, quantity: Any, mode: str = "") -> None:
-        plan_set(actor=None, target=self.t[target], unit=self.u[unit], quantity=D(quantity), mode=mode)
+        plan_set(actor=SYSTEM, target=self.t[target], unit=self.u[unit], quantity=D(quantity), mode=mode)
 
 
 @pytest.fixture(autouse=True)
@@ -93,10 +95,12 @@ def make_world() -> World:
     grant(users["b_staff"], Role.UNIT_STAFF, u["town_b"])
     grant(users["viewer"], Role.VIEWER, u["county"])
     grant(users["z_office"], Role.OFFICE, u["county_z"])
-    programme = programme_create(actor=None, name="集宁区十个全覆盖", owner=u["county"], start_date=day(1, 1))
+    programme = programme_create(
+        actor=SYSTEM, name="集宁区十个全覆盖", owner=u["county"], start_date=day(1, 1)
+    )
     t = {
         "housing": target_create(
-            actor=None,
+            actor=SYSTEM,
             programme=programme,
             key="housing",
             name="危房改造",
@@ -105,7 +109,7 @@ def make_world() -> World:
             modes=HOUSING_MODES,
         ),
         "road_paving": target_create(
-            actor=None,
+            actor=SYSTEM,
             programme=programme,
             key="road_paving",
             name="街巷硬化",
@@ -113,7 +117,7 @@ def make_world() -> World:
             plan_quantity=D(100),
         ),
         "shop": target_create(
-            actor=None,
+            actor=SYSTEM,
             programme=programme,
             key="shop",
             name="便民连锁超市",

@@ -6,7 +6,6 @@ user may not make is a 403 and changes nothing.
 """
 
 import datetime as dt
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +22,8 @@ from django.views.decorators.cache import never_cache
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, PermissionDeniedError
 from minqing.core.models import AuditEvent
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import actor_prefixes, can_access_unit
 from minqing.programmes import exports, selectors
@@ -30,14 +31,12 @@ from minqing.programmes.charts import progress_chart
 from minqing.programmes.forms import PlanForm, ProgrammeForm, TargetForm
 from minqing.programmes.models import Programme, Target
 from minqing.programmes.services.programmes import (
-    MANAGER_ROLES,
     can_manage,
     plan_set,
     programme_create,
     target_create,
     target_update,
 )
-from minqing.programmes.services.progress import REPORTER_ROLES
 
 
 def _status(err: DomainError) -> int:
@@ -64,9 +63,9 @@ def file_response(data: bytes, fmt: str, name: str) -> HttpResponse:
     return response
 
 
-def can_report_in(actor: Any, programme: Programme) -> bool:
+def can_report_in(actor: Actor, programme: Programme) -> bool:
     """Office or unit staff of the owner unit, a unit above it, or a unit inside the programme."""
-    prefixes = actor_prefixes(actor, REPORTER_ROLES)
+    prefixes = actor_prefixes(actor, policy.UNIT_WRITERS)
     if prefixes is None:
         return True
     return any(programme.path.startswith(p) or p.startswith(programme.path) for p in prefixes)
@@ -94,7 +93,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "programmes": programmes,
         "q": q,
-        "can_create": actor_prefixes(request.user, MANAGER_ROLES) != [],
+        "can_create": policy.has_role(request.user, policy.OFFICE),
     }
     return render(request, "programmes/index.html", context)
 
@@ -102,7 +101,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def programme_new(request: HttpRequest) -> HttpResponse:
-    if actor_prefixes(request.user, MANAGER_ROLES) == []:
+    if not policy.has_role(request.user, policy.OFFICE):
         raise PermissionDenied
     form = ProgrammeForm(request.POST or None, actor=request.user)
     status = 200
@@ -129,7 +128,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
 # --- the progress page -------------------------------------------------------------------------
 
 
-def _trail(actor: Any, programme: Programme, unit: Unit) -> list[Unit]:
+def _trail(actor: Actor, programme: Programme, unit: Unit) -> list[Unit]:
     """The units from the top of the programme (as the actor sees it) down to ``unit``'s parent."""
     step = Unit.steplen
     paths = [unit.path[:i] for i in range(len(programme.path), len(unit.path), step)]

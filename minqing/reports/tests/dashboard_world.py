@@ -40,6 +40,7 @@ from minqing.ledger.enums import Action, Channel, ResolutionKind, Source
 from minqing.ledger.models import Problem
 from minqing.ledger.services.intake import ProblemFacts, Reporter, feedback_submit, problem_register
 from minqing.ledger.services.workflow import problem_transition
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Role, UnitKind
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.services.units import UnitRow
@@ -136,23 +137,29 @@ def make_world() -> DashWorld:
 
     reading = ActivityType.objects.get(code="reading_class")
     seminar = ActivityType.objects.get(code="seminar")
-    a1 = activity_create(actor=None, type=reading, organiser=u["town_a"], title="读书班一期", start=at(3, 10))
-    for person in (people["zhang"], people["li"]):
-        attendance_check_in(actor=None, activity=a1, person=person, at=at(3, 10))
-    activity_create(
-        actor=None, type=seminar, organiser=u["village_a"], title="研讨", start=at(3, 20), headcount=30
+    a1 = activity_create(
+        actor=SYSTEM,
+        type=reading,
+        organiser=u["town_a"],
+        title="读书班一期",
+        start=at(3, 10),
     )
-    a3 = activity_create(actor=None, type=reading, organiser=u["town_b"], title="读书班", start=at(5, 5))
-    attendance_check_in(actor=None, activity=a3, person=people["zhang"], at=at(5, 5))
+    for person in (people["zhang"], people["li"]):
+        attendance_check_in(actor=SYSTEM, activity=a1, person=person, at=at(3, 10))
     activity_create(
-        actor=None, type=reading, organiser=u["town_z"], title="卓资读书班", start=at(5, 5), headcount=10
+        actor=SYSTEM, type=seminar, organiser=u["village_a"], title="研讨", start=at(3, 20), headcount=30
+    )
+    a3 = activity_create(actor=SYSTEM, type=reading, organiser=u["town_b"], title="读书班", start=at(5, 5))
+    attendance_check_in(actor=SYSTEM, activity=a3, person=people["zhang"], at=at(5, 5))
+    activity_create(
+        actor=SYSTEM, type=reading, organiser=u["town_z"], title="卓资读书班", start=at(5, 5), headcount=10
     )
 
     programme = programme_create(
-        actor=None, name="集宁区十个全覆盖", owner=u["county"], start_date=dt.date(2019, 1, 1)
+        actor=SYSTEM, name="集宁区十个全覆盖", owner=u["county"], start_date=dt.date(2019, 1, 1)
     )
     housing = target_create(
-        actor=None,
+        actor=SYSTEM,
         programme=programme,
         key="housing",
         name="危房改造",
@@ -160,7 +167,7 @@ def make_world() -> DashWorld:
         plan_quantity=Decimal(100),
     )
     progress_report(
-        actor=None,
+        actor=SYSTEM,
         target=housing,
         unit=u["town_a"],
         date=dt.date(2019, 6, 30),

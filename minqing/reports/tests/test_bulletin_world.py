@@ -25,6 +25,7 @@ from minqing.activities.tests.activity_pages import ActivityWorld, make_world
 from minqing.campaigns.models import Campaign, CampaignKind
 from minqing.campaigns.services import campaign_create
 from minqing.core.paths import prefix_q
+from minqing.orgs.actors import SYSTEM
 from minqing.reports.metrics import registry
 from minqing.reports.metrics.registry import METRICS, MetricContext, metric
 from minqing.reports.models import BulletinTemplate
@@ -90,7 +91,7 @@ class BulletinWorld:
 
     def activity(self, unit_key: str, when: dt.datetime) -> Activity:
         return activity_create(
-            actor=None,
+            actor=SYSTEM,
             type=ActivityType.objects.get(code="reading_class"),
             organiser=self.u[unit_key],
             title="读书班",

@@ -223,7 +223,7 @@ def test_batched_activity_figures_equal_activity_counts(
     if refreshed:  # then one more activity, not in the rollups yet
         rollups_refresh()
         activity_create(
-            actor=None,
+            actor=SYSTEM,
             type=ActivityType.objects.get(code="seminar"),
             organiser=w.u["village_b"],
             title="研讨二",

@@ -25,6 +25,7 @@ from minqing.catalogues.models import PowerCategory, ReformStatus
 from minqing.catalogues.services.commendations import commendation_create
 from minqing.catalogues.services.powers import power_item_create
 from minqing.catalogues.services.reforms import reform_create, reform_result_add
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import AssignmentKind
 from minqing.orgs.services.assignments import assignment_create
 from minqing.orgs.services.households import household_create
@@ -41,16 +42,21 @@ D = Decimal
 def xw(db: Any) -> MetricWorld:
     mw = make_world()
     u = mw.u
-    programme = programme_create(actor=None, name="集宁区十个全覆盖", owner=u["county"], start_date=day(9, 1))
+    programme = programme_create(
+        actor=SYSTEM,
+        name="集宁区十个全覆盖",
+        owner=u["county"],
+        start_date=day(9, 1),
+    )
     housing = target_create(
-        actor=None, programme=programme, key="housing", name="危房改造", measure="户", plan_quantity=D(100)
+        actor=SYSTEM, programme=programme, key="housing", name="危房改造", measure="户", plan_quantity=D(100)
     )
     shop = target_create(
-        actor=None, programme=programme, key="shop", name="便民连锁超市", measure="个", plan_quantity=D(10),
+        actor=SYSTEM, programme=programme, key="shop", name="便民连锁超市", measure="个", plan_quantity=D(10),
         share_basis=ShareBasis.COMPLETED,
     )  # fmt: skip
-    plan_set(actor=None, target=housing, unit=u["town_a"], quantity=D(60))
-    plan_set(actor=None, target=housing, unit=u["town_b"], quantity=D(40))
+    plan_set(actor=SYSTEM, target=housing, unit=u["town_a"], quantity=D(60))
+    plan_set(actor=SYSTEM, target=housing, unit=u["town_b"], quantity=D(40))
     for target, unit, d, ip, done, funds in (
         (housing, "town_a", day(10, 1), 10, 20, 100),
         (housing, "town_a", day(12, 1), 5, 30, 150),
@@ -59,7 +65,7 @@ def xw(db: Any) -> MetricWorld:
         (shop, "town_a", day(11, 1), 3, 4, 10),
     ):
         progress_report(
-            actor=None,
+            actor=SYSTEM,
             target=target,
             unit=u[unit],
             date=d,
@@ -97,16 +103,16 @@ def xw(db: Any) -> MetricWorld:
         ("sibling", lic, "己", day(3, 1), True),
     ):
         power_item_create(
-            actor=None, unit=u[unit], category=cat, name=name, published_on=published, is_active=active
+            actor=SYSTEM, unit=u[unit], category=cat, name=name, published_on=published, is_active=active
         )
 
     def reform(unit: str, title: str, key: bool, started: dt.date, results: list[dt.date], **kw: Any) -> None:
         m = reform_create(
-            actor=None, unit=u[unit], title=title, is_key=key, status=ReformStatus.IN_PROGRESS,
+            actor=SYSTEM, unit=u[unit], title=title, is_key=key, status=ReformStatus.IN_PROGRESS,
             campaign=kw.get("campaign", mw.campaign), started_on=started,
         )  # fmt: skip
         for d in results:
-            reform_result_add(actor=None, measure=m, date=d, text=f"成果{d}")
+            reform_result_add(actor=SYSTEM, measure=m, date=d, text=f"成果{d}")
 
     reform("ag_1", "M1", True, day(9, 1), [day(10, 1), day(11, 1)])
     reform("ag_1", "M2", False, day(10, 1), [day(12, 21)])
@@ -125,7 +131,7 @@ def xw(db: Any) -> MetricWorld:
         ("sibling", "钱七", day(10, 1), mw.campaign),
         ("town_a", "孙八", day(10, 2), mw.other),
     ):
-        commendation_create(actor=None, unit=u[unit], title=title, date=d, name=name, campaign=campaign)
+        commendation_create(actor=SYSTEM, unit=u[unit], title=title, date=d, name=name, campaign=campaign)
     return mw
 
 

@@ -32,6 +32,7 @@ from minqing.activities.models import WorkPlan
 from minqing.activities.services.research import interview_record, report_submit, topic_create
 from minqing.activities.services.visits import visit_record
 from minqing.activities.services.workplans import workplan_file, workplan_review
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Rank
 from minqing.orgs.services.households import household_create
 from minqing.reports.tests.test_metrics_world import MetricWorld, at, day, make_world, person
@@ -48,11 +49,11 @@ def rw(db: Any) -> MetricWorld:
 
     def topic(unit: str, key: bool, when: Any, interviews: list[tuple[Any, int]], **kw: Any) -> Any:
         t = topic_create(
-            actor=None, title=f"课题@{unit}", leader=kw.pop("leader", county_leader), unit=mw.u[unit],
+            actor=SYSTEM, title=f"课题@{unit}", leader=kw.pop("leader", county_leader), unit=mw.u[unit],
             campaign=kw.pop("campaign", mw.campaign), is_key=key, at=when,
         )  # fmt: skip
         for d, n in interviews:
-            interview_record(actor=None, topic=t, date=d, person_times=n)
+            interview_record(actor=SYSTEM, topic=t, date=d, person_times=n)
         return t
 
     t1 = topic("town_a", True, at(9, 10), [(day(9, 20), 100), (day(12, 20), 50), (day(12, 21), 7)])
@@ -60,8 +61,8 @@ def rw(db: Any) -> MetricWorld:
     topic("town_b", True, at(12, 21), [(day(12, 21), 3)])
     topic("sibling", True, at(10, 1), [(day(10, 2), 1000)])
     topic("town_a", True, at(10, 1), [(day(10, 5), 9)], campaign=mw.other)
-    report_submit(actor=None, topic=t2, title="报告", author=county_leader, submitted_on=day(11, 1))
-    report_submit(actor=None, topic=t1, title="报告", author=a_leader, submitted_on=day(12, 21))
+    report_submit(actor=SYSTEM, topic=t2, title="报告", author=county_leader, submitted_on=day(11, 1))
+    report_submit(actor=SYSTEM, topic=t1, title="报告", author=a_leader, submitted_on=day(12, 21))
 
     for unit, d in (
         ("village_a", day(10, 1)),
@@ -71,23 +72,23 @@ def rw(db: Any) -> MetricWorld:
         ("sibling_town", day(10, 1)),
         ("village_a", day(8, 31)),
     ):
-        visit_record(actor=None, cadre=cadre, date=d, unit=mw.u[unit])  # fmt: skip
+        visit_record(actor=SYSTEM, cadre=cadre, date=d, unit=mw.u[unit])  # fmt: skip
     house = household_create(actor=None, grid=mw.u["grid_a"], number="A1")
-    visit_record(actor=None, cadre=cadre, date=day(10, 3), household=house)
+    visit_record(actor=SYSTEM, cadre=cadre, date=day(10, 3), household=house)
 
     def plan(unit: str, filed: Any, **kw: Any) -> WorkPlan:
         return workplan_file(
-            actor=None, unit=mw.u[unit], campaign=kw.get("campaign", mw.campaign), title="方案", at=filed
+            actor=SYSTEM, unit=mw.u[unit], campaign=kw.get("campaign", mw.campaign), title="方案", at=filed
         )
 
-    workplan_review(actor=None, plan=plan("county", at(9, 5)), passed=True, at=at(9, 10))
+    workplan_review(actor=SYSTEM, plan=plan("county", at(9, 5)), passed=True, at=at(9, 10))
     returned = workplan_review(
-        actor=None, plan=plan("sibling", at(9, 6)), passed=False, comments="重写", at=at(9, 12)
+        actor=SYSTEM, plan=plan("sibling", at(9, 6)), passed=False, comments="重写", at=at(9, 12)
     )
-    workplan_file(actor=None, unit=mw.u["sibling"], campaign=mw.campaign, title="方案", plan=returned,
+    workplan_file(actor=SYSTEM, unit=mw.u["sibling"], campaign=mw.campaign, title="方案", plan=returned,
                   at=at(9, 20))  # fmt: skip
-    workplan_review(actor=None, plan=plan("ag_p", at(9, 7)), passed=True, at=at(12, 21))
-    workplan_review(actor=None, plan=plan("ag_1", at(9, 8)), passed=True, at=at(9, 9))
+    workplan_review(actor=SYSTEM, plan=plan("ag_p", at(9, 7)), passed=True, at=at(12, 21))
+    workplan_review(actor=SYSTEM, plan=plan("ag_1", at(9, 8)), passed=True, at=at(9, 9))
     plan("town_a", at(10, 1))
     plan("town_b", at(12, 21))
     plan("village_a", at(10, 1), campaign=mw.other)

@@ -55,11 +55,11 @@ def activity(
 ) -> Activity:
     kw.setdefault("campaign", mw.campaign)
     a = activity_create(
-        actor=None, type=ActivityType.objects.get(code=code), organiser=mw.u[organiser],
+        actor=SYSTEM, type=ActivityType.objects.get(code=code), organiser=mw.u[organiser],
         title=f"{code}@{organiser}", start=when, **kw,
     )  # fmt: skip
     for p in roster:
-        attendance_check_in(actor=None, activity=a, person=p)
+        attendance_check_in(actor=SYSTEM, activity=a, person=p)
     return a
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from minqing.ledger.enums import Source
 from minqing.ledger.models import Problem
+from minqing.orgs.actors import SYSTEM
 from minqing.reports.tests.test_metrics_world import MetricWorld, at, day, make_world
 from minqing.supervision.enums import InspectionKind
 from minqing.supervision.services.groups import group_create
@@ -31,12 +32,12 @@ def gw(db: Any) -> MetricWorld:
 
     def group(name: str, sender: str, units: list[str], campaign: Any = None) -> Any:
         return group_create(
-            actor=None, name=name, campaign=campaign or mw.campaign, unit=u[sender],
+            actor=SYSTEM, name=name, campaign=campaign or mw.campaign, unit=u[sender],
             units=[u[k] for k in units], at=at(9, 2),
         )  # fmt: skip
 
     def visit(g: Any, unit: str, d: Any, **kw: Any) -> None:
-        inspection_record(actor=None, group=g, unit=u[unit], date=d, kind=InspectionKind.SPOT_CHECK, **kw)
+        inspection_record(actor=SYSTEM, group=g, unit=u[unit], date=d, kind=InspectionKind.SPOT_CHECK, **kw)
 
     g1 = group("第一指导组", "county", ["town_a", "town_b"])
     for unit, d in (

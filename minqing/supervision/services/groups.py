@@ -10,7 +10,6 @@ inspections already recorded stay as they are.
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,13 +18,12 @@ from minqing.campaigns.models import Campaign
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
-from minqing.orgs.enums import Role
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
-from minqing.orgs.scoping import can_access_path, can_access_unit
+from minqing.orgs.scoping import can_access_path
 from minqing.supervision.enums import MemberRole
 from minqing.supervision.models import GroupMember, GroupUnit, GuidanceGroup
-
-GROUP_ROLES = (Role.OFFICE,)
 
 
 @dataclass(frozen=True)
@@ -37,12 +35,12 @@ class MemberSpec:
     role: str = MemberRole.MEMBER
 
 
-def can_manage(actor: Any, unit: Unit) -> bool:
-    """The office of ``unit`` or of a unit above it; ``None`` is the system."""
-    return actor is None or can_access_unit(actor, unit, GROUP_ROLES)
+def can_manage(actor: Actor, unit: Unit) -> bool:
+    """The office of ``unit`` or of a unit above it (``SYSTEM`` everywhere)."""
+    return policy.has_role(actor, policy.OFFICE, unit.path)
 
 
-def _check_manage(actor: Any, unit: Unit) -> None:
+def _check_manage(actor: Actor, unit: Unit) -> None:
     if not can_manage(actor, unit):
         raise PermissionDeniedError()
 
@@ -76,14 +74,14 @@ def _unique_units(group_unit: Unit, units: Iterable[Unit]) -> list[Unit]:
     return sorted(out.values(), key=lambda u: u.path)
 
 
-def _member_rows(actor: Any, members: Sequence[MemberSpec]) -> list[GroupMember]:
+def _member_rows(actor: Actor, members: Sequence[MemberSpec]) -> list[GroupMember]:
     rows: list[GroupMember] = []
     seen: set[str] = set()
     leaders = 0
     for m in members:
         if m.role not in MemberRole.values:
             raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="role", value=m.role)
-        if m.person is not None and actor is not None and not can_access_path(actor, m.person.path):
+        if m.person is not None and not can_access_path(actor, m.person.path):
             raise PermissionDeniedError()
         name = (m.person.name if m.person is not None else m.name).strip()[:50]
         if not name:
@@ -109,7 +107,7 @@ def _write_parts(group: GuidanceGroup, units: list[Unit], members: list[GroupMem
 @transaction.atomic
 def group_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     campaign: Campaign,
     unit: Unit,
@@ -140,7 +138,7 @@ def group_create(
 @transaction.atomic
 def group_update(
     *,
-    actor: Any,
+    actor: Actor,
     group: GuidanceGroup,
     name: str,
     units: Iterable[Unit],

@@ -1,7 +1,7 @@
 """Writes for inspections: a guidance group's visit to a unit, and the problems it found.
 
 Who: the office (领导小组办公室) or an inspector (督导组成员) of the inspected unit or of a unit
-above it; ``actor=None`` is the system (demo, imports).
+above it; ``SYSTEM`` (demo, imports) records anywhere.
 
 Rounds (轮次): round n of a group is the group's n-th sweep through its units. An explicit
 round must lie between 1 and the group's latest round + 1 (rounds do not skip numbers). Without
@@ -18,7 +18,6 @@ findings and their problems are written in one transaction: all or nothing.
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -30,13 +29,12 @@ from minqing.core.models import AuditEvent
 from minqing.ledger.enums import Source
 from minqing.ledger.models import Category
 from minqing.ledger.services.intake import ProblemFacts, problem_register
-from minqing.orgs.enums import Role
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.models import Unit
-from minqing.orgs.scoping import can_access_unit
 from minqing.supervision.enums import InspectionKind
 from minqing.supervision.models import Finding, GroupUnit, GuidanceGroup, Inspection
 
-RECORD_ROLES = (Role.OFFICE, Role.INSPECTOR)
 PROBLEM_SOURCE = Source.SUPERVISION
 TITLE_MAX = 60
 FOUND_AT = dt.time(17, 0)  # a finding of a past day is registered at the end of that working day
@@ -65,9 +63,9 @@ class RecordsChecked:
         return self.minutes or self.scripts or self.media
 
 
-def can_record(actor: Any, unit: Unit) -> bool:
-    """Office or inspector of ``unit`` or of a unit above it; ``None`` is the system."""
-    return actor is None or can_access_unit(actor, unit, RECORD_ROLES)
+def can_record(actor: Actor, unit: Unit) -> bool:
+    """Office or inspector of ``unit`` or of a unit above it (``SYSTEM`` everywhere)."""
+    return policy.has_role(actor, policy.INSPECTORS, unit.path)
 
 
 def in_group_range(group: GuidanceGroup, unit: Unit) -> bool:
@@ -119,7 +117,7 @@ def _validate(
 @transaction.atomic
 def inspection_record(
     *,
-    actor: Any,
+    actor: Actor,
     group: GuidanceGroup,
     unit: Unit,
     date: dt.date,
@@ -155,7 +153,7 @@ def inspection_record(
         checked_scripts=records.scripts,
         checked_media=records.media,
         notes=notes.strip(),
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=user_of(actor),
         recorded_at=at,
     )
     found_at = _found_at(date, at)

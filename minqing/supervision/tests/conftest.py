@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from minqing.campaigns.services import campaign_create
+from minqing.orgs.actors import SYSTEM, Actor
 from minqing.orgs.enums import Role
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.tests.factories import PersonFactory, UserFactory, grant, small_tree
@@ -28,7 +29,7 @@ class World:
 
     def group(self, name: str = "县委第一指导组", units: tuple[str, ...] = ("town_a", "town_b"), **kw: Any):
         return group_create(
-            actor=None,
+            actor=SYSTEM,
             name=name,
             campaign=kw.pop("campaign", self.campaign),
             unit=self.u[kw.pop("unit", "county")],
@@ -51,7 +52,8 @@ class World:
         date: dt.date = DAY,
         kind: str = InspectionKind.SPOT_CHECK,
         findings: tuple[str, ...] = (),
-        actor: Any = None,
+        *,
+        actor: Actor,
         **kw: Any,
     ) -> Inspection:
         return inspection_record(
@@ -92,11 +94,11 @@ def w(db) -> World:
         "b_person": PersonFactory(unit=u["town_b"], number="PB001", name="李四"),
     }
     campaign = campaign_create(
-        actor=None,
+        actor=SYSTEM,
         name="主题教育",
         scope=u["county"],
         start_date=dt.date(2019, 9, 1),
         end_date=dt.date(2019, 12, 31),
     )
-    other = campaign_create(actor=None, name="专题教育", scope=u["county"], start_date=dt.date(2019, 1, 1))
+    other = campaign_create(actor=SYSTEM, name="专题教育", scope=u["county"], start_date=dt.date(2019, 1, 1))
     return World(u, users, people, campaign, other)

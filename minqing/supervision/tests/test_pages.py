@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from minqing.ledger.enums import Source
 from minqing.ledger.models import Problem
+from minqing.orgs.actors import SYSTEM
 from minqing.supervision.enums import InspectionKind
 from minqing.supervision.models import GuidanceGroup, Inspection
 from minqing.supervision.tests.conftest import DAY
@@ -57,7 +58,7 @@ def _group_post(w, **extra):
 
 def test_anonymous_is_sent_to_login(client, w):
     g = w.group()
-    i = w.inspect(g)
+    i = w.inspect(g, actor=SYSTEM)
     urls = [
         reverse("supervision:groups"),
         reverse("supervision:group_new"),
@@ -79,7 +80,7 @@ def test_anonymous_is_sent_to_login(client, w):
 
 def test_menu_and_group_list(client, w):
     g = w.group()
-    w.inspect(g, findings=("问题",))
+    w.inspect(g, findings=("问题",), actor=SYSTEM)
     html = login(client, w.users["county_office"]).get(reverse("supervision:groups")).content.decode()
     for url in ("groups", "inspection_new", "inspections", "unit_rounds", "never_inspected"):
         assert reverse(f"supervision:{url}") in html
@@ -272,8 +273,8 @@ def test_form_errors_keep_the_input(client, w):
 
 def test_inspection_pages_are_scoped(client, w):
     g = w.group()
-    i = w.inspect(g, "town_a", findings=("甲镇问题",))
-    j = w.inspect(g, "town_b", findings=("乙镇问题",))
+    i = w.inspect(g, "town_a", findings=("甲镇问题",), actor=SYSTEM)
+    j = w.inspect(g, "town_b", findings=("乙镇问题",), actor=SYSTEM)
     c = login(client, w.users["b_office"])
     assert c.get(reverse("supervision:inspection", args=[i.pk])).status_code == 404
     assert c.get(reverse("supervision:inspection", args=[j.pk])).status_code == 200
@@ -288,8 +289,8 @@ def test_inspection_pages_are_scoped(client, w):
 
 def test_unit_rounds_and_never_inspected_pages(client, w):
     g = w.group()
-    w.inspect(g, "town_a")
-    w.inspect(g, "village_a")
+    w.inspect(g, "town_a", actor=SYSTEM)
+    w.inspect(g, "village_a", actor=SYSTEM)
     c = login(client, w.users["county_office"])
     html = c.get(reverse("supervision:unit_rounds")).content.decode()
     assert "共 2 个单位接受过督导,合计 2 次" in html
@@ -315,7 +316,7 @@ def _csv(response) -> list[list[str]]:
 
 def test_exports(client, w):
     g = w.group()
-    w.inspect(g, "town_a", findings=("问题",))
+    w.inspect(g, "town_a", findings=("问题",), actor=SYSTEM)
     c = login(client, w.users["county_office"])
     rows = _csv(c.get(reverse("supervision:groups"), {"format": "csv"}))
     assert (

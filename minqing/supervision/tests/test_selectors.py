@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.http import Http404
 
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import UnitKind
 from minqing.supervision import selectors as sel
 from minqing.supervision.enums import InspectionKind
@@ -23,13 +24,13 @@ def sweeps(w):
     """Group 1: round 1 at town_a, village_a, town_b; round 2 at town_a (two kinds that day).
     Group 2 (the other campaign): round 1 at village_a."""
     g1 = w.group()
-    w.inspect(g1, "town_a", _d(0), findings=("甲问题",))
-    w.inspect(g1, "village_a", _d(1))
-    w.inspect(g1, "town_b", _d(2), findings=("乙问题一", "乙问题二"))
-    w.inspect(g1, "town_a", _d(10), kind=InspectionKind.SIT_IN_MEETING)
-    w.inspect(g1, "town_a", _d(10), kind=InspectionKind.SIT_IN_STUDY)
+    w.inspect(g1, "town_a", _d(0), findings=("甲问题",), actor=SYSTEM)
+    w.inspect(g1, "village_a", _d(1), actor=SYSTEM)
+    w.inspect(g1, "town_b", _d(2), findings=("乙问题一", "乙问题二"), actor=SYSTEM)
+    w.inspect(g1, "town_a", _d(10), kind=InspectionKind.SIT_IN_MEETING, actor=SYSTEM)
+    w.inspect(g1, "town_a", _d(10), kind=InspectionKind.SIT_IN_STUDY, actor=SYSTEM)
     g2 = w.group(name="专项组", campaign=w.other_campaign, units=("town_a",))
-    w.inspect(g2, "village_a", _d(5), kind=InspectionKind.UNANNOUNCED_VISIT)
+    w.inspect(g2, "village_a", _d(5), kind=InspectionKind.UNANNOUNCED_VISIT, actor=SYSTEM)
     return g1, g2
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import SYSTEM, Actor
 from minqing.supervision.enums import MemberRole
 from minqing.supervision.models import GroupMember, GroupUnit
 from minqing.supervision.services.groups import MemberSpec, group_create, group_update
@@ -14,7 +15,7 @@ from minqing.supervision.tests.helpers import snapshot
 pytestmark = pytest.mark.django_db
 
 
-def _create(w, actor, unit="county", units=("town_a",), **kw):
+def _create(w, actor: Actor, unit="county", units=("town_a",), **kw):
     return group_create(
         actor=actor,
         name=kw.pop("name", "第一指导组"),
@@ -84,17 +85,17 @@ def test_campaign_must_concern_the_sending_unit(w):
     from minqing.campaigns.services import campaign_create
 
     town_campaign = campaign_create(
-        actor=None, name="乙镇专题", scope=w.u["town_b"], start_date=w.campaign.start_date
+        actor=SYSTEM, name="乙镇专题", scope=w.u["town_b"], start_date=w.campaign.start_date
     )
     with pytest.raises(DomainError) as err:
         _create(w, w.users["county_office"], unit="town_a", units=(), campaign=town_campaign)
     assert err.value.code == ErrorCode.SUPERVISION_CAMPAIGN_SCOPE
     # a county group in the township's campaign concerns it (the scopes overlap)
-    assert _create(w, None, unit="county", units=("town_b",), campaign=town_campaign)
+    assert _create(w, SYSTEM, unit="county", units=("town_b",), campaign=town_campaign)
 
 
 def test_names_leaders_and_members_are_validated(w):
-    _create(w, None)
+    _create(w, SYSTEM)
     before = snapshot()
     cases: list[tuple[dict[str, Any], ErrorCode]] = [
         ({"name": "第一指导组"}, ErrorCode.SUPERVISION_GROUP_NAME_TAKEN),
@@ -122,7 +123,7 @@ def test_names_leaders_and_members_are_validated(w):
         assert err.value.code == code, kw
     assert snapshot() == before
     # the same name in another campaign is another group
-    assert _create(w, None, campaign=w.other_campaign)
+    assert _create(w, SYSTEM, campaign=w.other_campaign)
 
 
 def test_a_member_out_of_the_actors_scope_is_refused(w):

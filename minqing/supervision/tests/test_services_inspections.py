@@ -8,6 +8,7 @@ from django.utils import timezone
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.ledger.enums import Action, Source, State
 from minqing.ledger.models import Category, Problem, ProblemEvent
+from minqing.orgs.actors import SYSTEM
 from minqing.supervision.enums import InspectionKind
 from minqing.supervision.models import Finding, Inspection
 from minqing.supervision.services import inspections as svc
@@ -24,30 +25,30 @@ def _days(n: int) -> dt.date:
 
 def test_rounds_are_numbered_per_group(w):
     g, other = w.group(), w.group(name="第二指导组")
-    first = w.inspect(g, "town_a", _days(0))
+    first = w.inspect(g, "town_a", _days(0), actor=SYSTEM)
     assert first.round == 1
-    assert w.inspect(g, "town_b", _days(1)).round == 1  # the same sweep goes on
-    assert w.inspect(g, "village_a", _days(2)).round == 1  # a unit under an assigned one
+    assert w.inspect(g, "town_b", _days(1), actor=SYSTEM).round == 1  # the same sweep goes on
+    assert w.inspect(g, "village_a", _days(2), actor=SYSTEM).round == 1  # a unit under an assigned one
     # the same unit the same day: the same visit, the same round
-    assert w.inspect(g, "town_a", _days(0), kind=InspectionKind.SIT_IN_MEETING).round == 1
+    assert w.inspect(g, "town_a", _days(0), kind=InspectionKind.SIT_IN_MEETING, actor=SYSTEM).round == 1
     # back at town_a on another day: the second sweep begins
-    assert w.inspect(g, "town_a", _days(10)).round == 2
-    assert w.inspect(g, "town_b", _days(11)).round == 2
+    assert w.inspect(g, "town_a", _days(10), actor=SYSTEM).round == 2
+    assert w.inspect(g, "town_b", _days(11), actor=SYSTEM).round == 2
     # another group counts its own rounds
-    assert w.inspect(other, "town_a", _days(12)).round == 1
+    assert w.inspect(other, "town_a", _days(12), actor=SYSTEM).round == 1
     # an explicit round: any existing one, or the next one
-    assert w.inspect(g, "village_b", _days(3), round=1).round == 1
-    assert w.inspect(g, "village_b", _days(20), round=3).round == 3
+    assert w.inspect(g, "village_b", _days(3), round=1, actor=SYSTEM).round == 1
+    assert w.inspect(g, "village_b", _days(20), round=3, actor=SYSTEM).round == 3
     assert svc.latest_round(g) == 3 and svc.latest_round(other) == 1
 
 
 @pytest.mark.parametrize("bad", [0, -1, 3])
 def test_explicit_rounds_do_not_skip(w, bad):
     g = w.group()
-    w.inspect(g, "town_a")
+    w.inspect(g, "town_a", actor=SYSTEM)
     before = snapshot()
     with pytest.raises(DomainError) as err:
-        w.inspect(g, "town_b", round=bad)
+        w.inspect(g, "town_b", round=bad, actor=SYSTEM)
     assert err.value.code == ErrorCode.SUPERVISION_BAD_ROUND
     assert err.value.params == {"max": 2}
     assert snapshot() == before
@@ -92,21 +93,21 @@ def test_findings_become_problems_with_source_supervision(w):
 
 def test_a_finding_today_is_registered_now(w):
     g = w.group()
-    i = w.inspect(g, "town_a", timezone.localdate(), findings=("会议室台账混乱",))
+    i = w.inspect(g, "town_a", timezone.localdate(), findings=("会议室台账混乱",), actor=SYSTEM)
     p = i.findings.get().problem
     assert abs((timezone.now() - p.registered_at).total_seconds()) < 60
 
 
 def test_a_long_first_line_is_cut_for_the_title(w):
     text = "问" * 80
-    i = w.inspect(w.group(), findings=(text,))
+    i = w.inspect(w.group(), findings=(text,), actor=SYSTEM)
     p = i.findings.get().problem
     assert p.title == "问" * 59 + "…" and p.description == text
 
 
 def test_all_or_nothing_when_a_finding_fails(w, monkeypatch):
     g = w.group()
-    w.inspect(g, "town_a")
+    w.inspect(g, "town_a", actor=SYSTEM)
     before = snapshot()
     real = svc.problem_register
     calls = []
@@ -119,7 +120,7 @@ def test_all_or_nothing_when_a_finding_fails(w, monkeypatch):
 
     monkeypatch.setattr(svc, "problem_register", failing)
     with pytest.raises(RuntimeError):
-        w.inspect(g, "town_b", findings=("第一个问题", "第二个问题", "第三个问题"))
+        w.inspect(g, "town_b", findings=("第一个问题", "第二个问题", "第三个问题"), actor=SYSTEM)
     assert len(calls) == 2
     assert snapshot() == before  # no inspection, no finding, no problem, no event, no audit row
 
@@ -128,7 +129,7 @@ def test_an_empty_finding_rejects_the_whole_inspection(w):
     g = w.group()
     before = snapshot()
     with pytest.raises(DomainError) as err:
-        w.inspect(g, "town_a", findings=("有内容", "   "))
+        w.inspect(g, "town_a", findings=("有内容", "   "), actor=SYSTEM)
     assert err.value.code == ErrorCode.SUPERVISION_FINDING_EMPTY and err.value.params == {"n": 2}
     assert snapshot() == before
 
@@ -145,7 +146,7 @@ def test_kind_and_records_are_validated(w, kind, records, code):
     g = w.group()
     before = snapshot()
     with pytest.raises(DomainError) as err:
-        w.inspect(g, kind=kind, records=records)
+        w.inspect(g, kind=kind, records=records, actor=SYSTEM)
     assert err.value.code == code
     assert snapshot() == before
 
@@ -154,16 +155,16 @@ def test_future_dates_and_units_outside_the_group_are_refused(w):
     g = w.group(units=("town_a",))
     before = snapshot()
     with pytest.raises(DomainError) as err:
-        w.inspect(g, "town_a", timezone.localdate() + dt.timedelta(days=1))
+        w.inspect(g, "town_a", timezone.localdate() + dt.timedelta(days=1), actor=SYSTEM)
     assert err.value.code == ErrorCode.SUPERVISION_FUTURE_DATE
     for unit in ("town_b", "village_b", "county"):
         with pytest.raises(DomainError) as err:
-            w.inspect(g, unit)
+            w.inspect(g, unit, actor=SYSTEM)
         assert err.value.code == ErrorCode.SUPERVISION_OUTSIDE_GROUP, unit
     assert snapshot() == before
     # a group without assigned units covers its sending unit's subtree
     open_group = w.group(name="机动组", units=())
-    assert w.inspect(open_group, "village_b").round == 1
+    assert w.inspect(open_group, "village_b", actor=SYSTEM).round == 1
 
 
 @pytest.mark.parametrize(

@@ -7,17 +7,7 @@ from django.http import Http404, HttpRequest
 from minqing.activities.selectors import campaign_by_id, default_unit, unit_by_code, visible_campaigns
 from minqing.campaigns.models import Campaign
 from minqing.core.errors import DomainError, PermissionDeniedError
-from minqing.orgs.enums import Role
 from minqing.orgs.models import Unit
-from minqing.orgs.scoping import actor_prefixes
-
-MANAGE_ROLES = (Role.OFFICE,)
-RECORD_ROLES = (Role.OFFICE, Role.INSPECTOR)
-
-
-def has_role(actor: Any, roles: tuple[str, ...]) -> bool:
-    """The actor holds one of ``roles`` somewhere (a superuser everywhere)."""
-    return actor_prefixes(actor, roles) != []
 
 
 def current_unit(request: HttpRequest) -> Unit:

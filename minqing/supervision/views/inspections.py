@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from minqing.activities.selectors import parse_date
 from minqing.core.errors import DomainError
+from minqing.orgs import policy
 from minqing.supervision import selectors as sel
 from minqing.supervision.enums import InspectionKind
 from minqing.supervision.exports import table_response, wanted_format
@@ -25,13 +26,11 @@ from minqing.supervision.forms import FindingFormSet, InspectionForm, with_more_
 from minqing.supervision.models import Inspection
 from minqing.supervision.services.inspections import inspection_record
 from minqing.supervision.views._common import (
-    RECORD_ROLES,
     campaigns,
     current_campaign,
     current_unit,
     export_query,
     fail,
-    has_role,
 )
 
 INSPECTION_HEADERS = (
@@ -93,7 +92,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         "groups": sel.groups_for_recording(request.user),
         "kinds": InspectionKind.choices,
         "page_obj": sel.paginate(qs, request.GET.get("page")),
-        "can_record": has_role(request.user, RECORD_ROLES),
+        "can_record": policy.has_role(request.user, policy.INSPECTORS),
         "export_query": export_query(request),
     }
     return render(request, "supervision/inspections.html", ctx)
@@ -112,7 +111,7 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
 @never_cache
 @login_required
 def inspection_new(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, RECORD_ROLES):
+    if not policy.has_role(request.user, policy.INSPECTORS):
         raise PermissionDenied
     if request.method != "POST":
         form = InspectionForm(actor=request.user, initial=_initial(request))

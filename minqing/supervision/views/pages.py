@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from minqing.activities.selectors import default_unit
 from minqing.core.errors import DomainError
+from minqing.orgs import policy
 from minqing.supervision import selectors as sel
 from minqing.supervision.exports import table_response, wanted_format
 from minqing.supervision.forms import GroupForm
@@ -25,13 +26,10 @@ from minqing.supervision.models import GuidanceGroup
 from minqing.supervision.services import groups as svc
 from minqing.supervision.services.inspections import can_record
 from minqing.supervision.views._common import (
-    MANAGE_ROLES,
-    RECORD_ROLES,
     campaigns,
     current_campaign,
     export_query,
     fail,
-    has_role,
 )
 
 
@@ -76,8 +74,8 @@ def groups(request: HttpRequest) -> HttpResponse:
         "campaign": campaign,
         "campaigns": campaigns(request),
         "q": q,
-        "can_create": has_role(request.user, MANAGE_ROLES),
-        "can_record": has_role(request.user, RECORD_ROLES),
+        "can_create": policy.has_role(request.user, policy.OFFICE),
+        "can_record": policy.has_role(request.user, policy.INSPECTORS),
         "export_query": export_query(request),
     }
     return render(request, "supervision/groups.html", ctx)
@@ -85,9 +83,9 @@ def groups(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def group_new(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, MANAGE_ROLES):
+    if not policy.has_role(request.user, policy.OFFICE):
         raise PermissionDenied
-    unit = default_unit(request.user, MANAGE_ROLES)
+    unit = default_unit(request.user, policy.OFFICE)
     initial = {"unit_code": unit.code if unit is not None else ""}
     form = GroupForm(request.POST or None, actor=request.user, initial=initial)
     status = 200

@@ -24,6 +24,7 @@ from minqing.demo.replay.common import Who, at, days
 from minqing.demo.replay.figures import ARTICLE_ULANHOT as FIG
 from minqing.demo.replay.ulanhot2019 import problems
 from minqing.demo.replay.ulanhot2019.world import AS_OF, PREFIX, STREAM, World
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Rank
 from minqing.orgs.models import Person, Unit
 from minqing.supervision.enums import InspectionKind, MemberRole
@@ -122,7 +123,7 @@ def load_research(ctx: DemoContext, world: World, campaign: Campaign) -> dict[st
         day = rng.choice(early if key else later)
         topics.append(
             topic_create(
-                actor=None,
+                actor=SYSTEM,
                 title=title,
                 leader=people[x.id],
                 unit=unit,
@@ -143,7 +144,9 @@ def load_research(ctx: DemoContext, world: World, campaign: Campaign) -> dict[st
     for t, n in sessions:
         window = days(t.created_at.date() + dt.timedelta(days=2), AS_OF)
         for day in sorted(rng.sample(window, n)):
-            interview_record(actor=None, topic=t, date=day, person_times=next(sizes), notes="座谈、入户走访")
+            interview_record(
+                actor=SYSTEM, topic=t, date=day, person_times=next(sizes), notes="座谈、入户走访"
+            )
             interviews += 1
     reported: set[int] = set()
     report_days = days(dt.date(2019, 11, 4), dt.date(2019, 12, 18), workdays=True)
@@ -153,7 +156,7 @@ def load_research(ctx: DemoContext, world: World, campaign: Campaign) -> dict[st
         if first or (t.is_key and rng.random() < 0.7) or rng.random() < 0.3:
             day = rng.choice(report_days) if first or rng.random() < 0.9 else rng.choice(late_days)
             report_submit(
-                actor=None, topic=t, title=f"关于{t.title.removesuffix('调研')}的调研报告", submitted_on=day
+                actor=SYSTEM, topic=t, title=f"关于{t.title.removesuffix('调研')}的调研报告", submitted_on=day
             )
             reported.add(t.leader_id)
             reports += 1
@@ -161,7 +164,7 @@ def load_research(ctx: DemoContext, world: World, campaign: Campaign) -> dict[st
         x = key_leaders[i * DIVISION_TOPICS]
         leader = people[x.id]
         t = topic_create(
-            actor=None,
+            actor=SYSTEM,
             title=f"关于巩固主题教育成果、{THEMES[-1 - i]}的调研",
             leader=leader,
             unit=units[x.unit_id],
@@ -169,7 +172,7 @@ def load_research(ctx: DemoContext, world: World, campaign: Campaign) -> dict[st
             is_key=True,
             at=at(dt.date(2020, 1, 6) + dt.timedelta(days=i), 10),
         )
-        interview_record(actor=None, topic=t, date=dt.date(2020, 1, 15), person_times=rng.randint(20, 60))
+        interview_record(actor=SYSTEM, topic=t, date=dt.date(2020, 1, 15), person_times=rng.randint(20, 60))
         topics.append(t)
         interviews += 1
     return {"topics": len(topics), "interviews": interviews, "reports": reports}
@@ -203,7 +206,7 @@ def load_supervision(ctx: DemoContext, world: World, campaign: Campaign) -> dict
         rng = ctx.rng(STREAM, "supervision", i)
         towns, agencies, orgs = world.towns[i::GROUPS], world.agencies[i::GROUPS], world.non_public[i::GROUPS]
         group = group_create(
-            actor=None,
+            actor=SYSTEM,
             name=f"市委第{names.cn_number(i + 1)}指导组",
             campaign=campaign,
             unit=world.city,
@@ -225,7 +228,7 @@ def load_supervision(ctx: DemoContext, world: World, campaign: Campaign) -> dict
                     seq += 1
                     found = [FindingSpec(text=rng.choice(FINDINGS), number=f"{PREFIX}DD{seq:04d}")]
                 inspection_record(
-                    actor=None,
+                    actor=SYSTEM,
                     group=group,
                     unit=unit,
                     date=day,

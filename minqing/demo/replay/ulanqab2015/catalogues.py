@@ -43,6 +43,7 @@ from minqing.demo.replay.ulanqab2015.vocab import (
     TEMPLATES,
 )
 from minqing.demo.replay.ulanqab2015.world import AS_OF, STREAM, World
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Person, Unit
 
@@ -248,11 +249,11 @@ def load(ctx: DemoContext, world: World, campaign: Campaign, notes: Notes) -> di
     deps = departments(world)
     if len(deps) != int(FIG["catalogue.power.departments"]):
         notes.add(f"权力清单:演示数据中找到 {len(deps)} 个部门(原文 55 个)")
-    powers = power_items_upsert(actor=None, rows=power_rows(ctx, deps), source="demo-replay")
+    powers = power_items_upsert(actor=SYSTEM, rows=power_rows(ctx, deps), source="demo-replay")
     rows, results = reform_rows(ctx, deps)
-    reforms = reforms_upsert(actor=None, rows=rows, results=results, source="demo-replay")
+    reforms = reforms_upsert(actor=SYSTEM, rows=rows, results=results, source="demo-replay")
     honours = commendations_upsert(
-        actor=None, rows=commendation_rows(ctx, world, campaign), source="demo-replay"
+        actor=SYSTEM, rows=commendation_rows(ctx, world, campaign), source="demo-replay"
     )
     _, date, _ = COMMENDATION
     notes.add(

@@ -30,6 +30,7 @@ from minqing.demo.plan import apportion, short_name
 from minqing.demo.replay.common import Act, Notes, Planner, Who, at, days, organisers, sized
 from minqing.demo.replay.figures import ARTICLE_ULANQAB as FIG
 from minqing.demo.replay.ulanqab2015.world import AS_OF, PREFIX, START, STREAM, World
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Rank
 from minqing.orgs.models import Unit
 
@@ -56,7 +57,7 @@ def _name(u: Unit) -> str:
 def _review(
     plan: WorkPlan, day: dt.date, rng: random.Random, passed: bool = True, comments: str = ""
 ) -> None:
-    workplan_review(actor=None, plan=plan, passed=passed, comments=comments, at=at(day, rng.randint(9, 17)))
+    workplan_review(actor=SYSTEM, plan=plan, passed=passed, comments=comments, at=at(day, rng.randint(9, 17)))
 
 
 def load_plans(ctx: DemoContext, world: World, campaign: Campaign) -> dict[str, int]:
@@ -87,7 +88,7 @@ def load_plans(ctx: DemoContext, world: World, campaign: Campaign) -> dict[str, 
                 else f"{_name(u)}践行“三严三实”示范点工作方案"
             )
             plan = workplan_file(
-                actor=None, unit=u, campaign=campaign, title=title, at=at(filed, rng.randint(9, 17))
+                actor=SYSTEM, unit=u, campaign=campaign, title=title, at=at(filed, rng.randint(9, 17))
             )
             if reviewed and u.pk in returned:
                 _review(
@@ -98,7 +99,7 @@ def load_plans(ctx: DemoContext, world: World, campaign: Campaign) -> dict[str, 
                     comments="查摆问题不具体,请补充整改措施和时限",
                 )
                 plan = workplan_file(
-                    actor=None,
+                    actor=SYSTEM,
                     unit=u,
                     campaign=campaign,
                     title=title,
@@ -124,7 +125,7 @@ def load_plans(ctx: DemoContext, world: World, campaign: Campaign) -> dict[str, 
     for v in late:  # filed in July: after the article's date
         day = rng.choice(days(dt.date(2015, 7, 2), dt.date(2015, 7, 24), workdays=True, cal=cal))
         workplan_file(
-            actor=None,
+            actor=SYSTEM,
             unit=v,
             campaign=campaign,
             title=f"{_name(v)}践行“三严三实”示范点工作方案",
