@@ -12,7 +12,7 @@ from minqing.activities import selectors
 from minqing.activities.models import ActivityType
 from minqing.activities.services.activities import ORGANISER_ROLES
 from minqing.campaigns.models import Campaign, CampaignKind
-from minqing.campaigns.services import CAMPAIGN_ROLES
+from minqing.orgs.policy import OFFICE as CAMPAIGN_ROLES
 
 NUMBERS_SPLIT = re.compile(r"[\s,,、;;]+")
 

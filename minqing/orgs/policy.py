@@ -34,6 +34,8 @@ INSPECTORS: RoleSet = frozenset({Role.OFFICE, Role.INSPECTOR})
 CLAIMERS: RoleSet = frozenset({Role.LEADER})
 # who grants or denies a deadline extension
 EXTENSION_DECIDERS: RoleSet = frozenset({Role.OFFICE, Role.LEADER})
+# who hears of the deadlines of a unit's problems (in-app notifications, on exactly that unit)
+DEADLINE_WATCHERS: RoleSet = frozenset({Role.OFFICE, Role.UNIT_STAFF, Role.LEADER})
 # who may add a note to a problem's timeline
 NOTE_WRITERS: RoleSet = ANY_ROLE
 

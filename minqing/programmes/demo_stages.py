@@ -26,6 +26,7 @@ from minqing.campaigns.models import Campaign
 from minqing.campaigns.services import campaign_create
 from minqing.demo.context import DemoContext
 from minqing.demo.registry import register_stage
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit
 from minqing.programmes.models import Programme, ProgressReport, ShareBasis, Target
@@ -72,7 +73,7 @@ def _campaign() -> Campaign | None:
     root = Unit.objects.filter(depth=1).order_by("path").first()
     if root is None:
         return None
-    return campaign_create(actor=None, name=name, scope=root, start_date=first, end_date=last, kind=kind)
+    return campaign_create(actor=SYSTEM, name=name, scope=root, start_date=first, end_date=last, kind=kind)
 
 
 def _reporters(county: Unit) -> list[Unit]:

@@ -24,6 +24,7 @@ from minqing.core.paths import prefix_q
 from minqing.demo import names
 from minqing.demo.context import DemoContext
 from minqing.demo.registry import register_stage
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Rank, UnitKind
 from minqing.orgs.models import Person, Unit
 from minqing.supervision.enums import InspectionKind, MemberRole
@@ -65,7 +66,7 @@ def _campaign() -> Campaign | None:
     root = Unit.objects.filter(depth=1).order_by("path").first()
     if root is None:
         return None
-    return campaign_create(actor=None, name=name, scope=root, start_date=first, end_date=last, kind=kind)
+    return campaign_create(actor=SYSTEM, name=name, scope=root, start_date=first, end_date=last, kind=kind)
 
 
 def _workdays(start: dt.date) -> list[dt.date]:

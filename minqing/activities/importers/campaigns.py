@@ -26,8 +26,8 @@ from minqing.core.errors import ErrorCode
 from minqing.core.importing import ImportResult
 from minqing.core.tabular import Column, Record
 from minqing.orgs.models import Unit
+from minqing.orgs.policy import UNIT_WRITERS as WRITE_ROLES
 from minqing.orgs.scoping import can_access_unit
-from minqing.orgs.services.bulk import WRITE_ROLES
 
 COLUMNS = (
     Column("name", "专题名称", ("name", "campaign", "专题"), required=True),

@@ -18,8 +18,9 @@ from minqing.core.importing import ImportFailed, ImportResult, issue
 from minqing.core.tabular import Column, Record
 from minqing.orgs.enums import Rank
 from minqing.orgs.models import Person, Unit
+from minqing.orgs.policy import UNIT_WRITERS as WRITE_ROLES
 from minqing.orgs.scoping import can_access_unit
-from minqing.orgs.services.bulk import WRITE_ROLES, ref_of
+from minqing.orgs.services.bulk import ref_of
 from minqing.orgs.services.people import PersonRow, people_bulk_create
 
 COLUMNS = (

@@ -11,6 +11,7 @@ from minqing.campaigns.models import Campaign, CampaignKind
 from minqing.campaigns.services import campaign_create
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_counts_page_numbers(client, aw):
 
 def test_counts_page_campaign_filter(client, aw):
     campaign = campaign_create(
-        actor=None, name="主题教育", scope=aw.u["county"], start_date=dt.date(2019, 9, 1)
+        actor=SYSTEM, name="主题教育", scope=aw.u["county"], start_date=dt.date(2019, 9, 1)
     )
     a = aw.activity(campaign=campaign)
     aw.activity()
@@ -145,7 +146,9 @@ def test_campaign_validation_creates_nothing(client, aw, bad):
 
 
 def test_campaign_duplicate_name(client, aw):
-    campaign_create(actor=None, name="学习贯彻主题教育", scope=aw.u["county"], start_date=dt.date(2019, 9, 1))
+    campaign_create(
+        actor=SYSTEM, name="学习贯彻主题教育", scope=aw.u["county"], start_date=dt.date(2019, 9, 1)
+    )
     before = snapshot()
     r = as_user(client, aw, "a_office").post(CAMPAIGNS, _campaign_form(aw))
     assert r.status_code == 200 and "已有同名专题" in r.content.decode()
@@ -164,10 +167,14 @@ def test_campaign_denied_without_office_role(client, aw):
 
 
 def test_campaigns_visible_from_above_and_below_only(client, aw):
-    county = campaign_create(actor=None, name="县专题", scope=aw.u["county"], start_date=dt.date(2019, 9, 1))
-    town_b = campaign_create(actor=None, name="B镇专题", scope=aw.u["town_b"], start_date=dt.date(2019, 9, 1))
+    county = campaign_create(
+        actor=SYSTEM, name="县专题", scope=aw.u["county"], start_date=dt.date(2019, 9, 1)
+    )
+    town_b = campaign_create(
+        actor=SYSTEM, name="B镇专题", scope=aw.u["town_b"], start_date=dt.date(2019, 9, 1)
+    )
     village = campaign_create(
-        actor=None, name="村专题", scope=aw.u["village_a"], start_date=dt.date(2019, 9, 1)
+        actor=SYSTEM, name="村专题", scope=aw.u["village_a"], start_date=dt.date(2019, 9, 1)
     )
     seen = set(as_user(client, aw, "a_staff").get(CAMPAIGNS).context["campaigns"])
     assert seen == {county, village} and town_b not in seen

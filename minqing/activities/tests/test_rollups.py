@@ -17,6 +17,7 @@ from minqing.activities.services import rollups
 from minqing.activities.services.activities import activity_create, attendance_check_in
 from minqing.activities.services.bulk import AttendanceRow, attendance_bulk_create
 from minqing.campaigns.services import campaign_create
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.tests.factories import PersonFactory, small_tree
 
@@ -39,7 +40,7 @@ class World:
         self.u = small_tree()
         self.types = list(ActivityType.objects.filter(code__in=["reading_class", "seminar", "party_lecture"]))
         self.camp = campaign_create(
-            actor=None, name="主题教育", scope=self.u["prefecture"], start_date=TZ_DAYS[0]
+            actor=SYSTEM, name="主题教育", scope=self.u["prefecture"], start_date=TZ_DAYS[0]
         )
         self.units = [self.u[k] for k in ("town_a", "town_b", "village_a", "village_b", "grid_a", "county")]
         self.people = [cast(Person, PersonFactory(unit=self.u["town_a"])) for _ in range(12)]
@@ -174,8 +175,8 @@ def test_counts_refresh_themselves_when_many_rows_wait(monkeypatch: pytest.Monke
 def test_campaign_rows_only_count_for_their_campaign() -> None:
     u = small_tree()
     reading = ActivityType.objects.get(code="reading_class")
-    camp = campaign_create(actor=None, name="专题", scope=u["county"], start_date=TZ_DAYS[0])
-    other = campaign_create(actor=None, name="另一专题", scope=u["county"], start_date=TZ_DAYS[0])
+    camp = campaign_create(actor=SYSTEM, name="专题", scope=u["county"], start_date=TZ_DAYS[0])
+    other = campaign_create(actor=SYSTEM, name="另一专题", scope=u["county"], start_date=TZ_DAYS[0])
     for c in (camp, None, camp):
         start = aware(TZ_DAYS[0], 9)
         activity_create(
@@ -213,14 +214,14 @@ def test_a_moved_unit_takes_its_activities_counts_and_problems_along() -> None:
     )
     attendance_check_in(actor=None, activity=act, person=cast(Person, PersonFactory(unit=u["grid_a"])))
     problem = problem_register(
-        actor=None, facts=ProblemFacts(title="路灯不亮", description="", unit=u["grid_a"])
+        actor=SYSTEM, facts=ProblemFacts(title="路灯不亮", description="", unit=u["grid_a"])
     )
     rollups.rollups_refresh()
     lo, hi = aware(dt.date(2019, 1, 1)), aware(dt.date(2020, 1, 1))
     assert key(activity_counts(None, u["town_a"], lo, hi))["reading_class"] == (1, 1, 1, 0)
 
     row = UnitRow("G-A-01", "泉山社区第一网格", UnitKind.GRID, "150902101201", "community_grid")
-    assert units_upsert(rows=[row]).moved == 1
+    assert units_upsert(actor=SYSTEM, rows=[row]).moved == 1
     grid = Unit.objects.get(code="G-A-01")
     assert grid.path.startswith(u["village_b"].path)
     act.refresh_from_db()

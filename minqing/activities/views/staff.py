@@ -25,8 +25,9 @@ from minqing.activities.forms import ActivityForm, CampaignForm, period_from
 from minqing.activities.models import Activity, CheckInMethod
 from minqing.activities.selectors import ActivityFilters
 from minqing.activities.services.activities import ORGANISER_ROLES, activity_create, attendance_check_in
-from minqing.campaigns.services import CAMPAIGN_ROLES, campaign_create
+from minqing.campaigns.services import campaign_create
 from minqing.core.errors import DomainError
+from minqing.orgs.policy import OFFICE as CAMPAIGN_ROLES
 from minqing.orgs.scoping import actor_prefixes, can_access_unit
 
 

@@ -33,6 +33,7 @@ from minqing.core.workdays import WorkCalendar
 from minqing.demo import names
 from minqing.demo.context import DemoContext
 from minqing.demo.plan import apportion
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.services.bulk import UnitRef, ref_of
 
@@ -93,7 +94,7 @@ class Notes:
         have = note_lines(campaign)
         new = [line for line in self.lines if line not in have and line not in self.demo_only]
         if new:
-            campaign_set_bulletin_notes(actor=None, campaign=campaign, notes="\n".join(have + new))
+            campaign_set_bulletin_notes(actor=SYSTEM, campaign=campaign, notes="\n".join(have + new))
 
 
 # --- the campaign ------------------------------------------------------------------------
@@ -105,7 +106,9 @@ def campaign_get_or_create(
     """The campaign named ``name``: created over ``scope`` if missing, else reused as it is."""
     found = Campaign.objects.filter(name=name).select_related("scope").first()
     if found is None:
-        return campaign_create(actor=None, name=name, scope=scope, start_date=start, end_date=end, kind=kind)
+        return campaign_create(
+            actor=SYSTEM, name=name, scope=scope, start_date=start, end_date=end, kind=kind
+        )
     if (found.scope_id, found.start_date, found.end_date, found.kind) != (scope.pk, start, end, kind):
         notes.add(
             f"专题“{name}”已存在(范围{found.scope.name},{found.start_date}至{found.end_date or '—'}),"

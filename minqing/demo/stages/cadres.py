@@ -7,6 +7,7 @@ from minqing.demo.plan import tree_rows
 from minqing.demo.registry import register_stage
 from minqing.demo.rosters import Cadre, roster
 from minqing.demo.stages.units import org_set_rows
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit
 from minqing.orgs.services.bulk import unit_refs
@@ -55,6 +56,6 @@ def load_cadres(ctx: DemoContext) -> dict[str, int]:
             if code in refs
             for c in cadres
         ]
-        res = people_bulk_create(actor=None, rows=rows, source="demo")
+        res = people_bulk_create(actor=SYSTEM, rows=rows, source="demo")
         bar.update(total)
     return {"people": res.created}

@@ -9,6 +9,7 @@ from minqing.demo.context import DemoContext
 from minqing.demo.names import person_name
 from minqing.demo.plan import GridPlan, grid_plan, names_by_code, short_name
 from minqing.demo.registry import register_stage
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import UnitSubkind
 from minqing.orgs.models import Household
 from minqing.orgs.services.bulk import UnitRef, unit_refs
@@ -55,7 +56,7 @@ def load_households(ctx: DemoContext) -> dict[str, int]:
                 batch.append(g)
             size = sum(b.households for b in batch)
             if batch and (g is None or size >= CHUNK):
-                created += households_bulk_create(actor=None, rows=_rows(ctx, batch, refs, rows)).created
+                created += households_bulk_create(actor=SYSTEM, rows=_rows(ctx, batch, refs, rows)).created
                 bar.update(size)
                 batch = []
     return {"households": created}

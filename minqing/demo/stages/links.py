@@ -16,6 +16,7 @@ from minqing.demo.registry import register_stage
 from minqing.demo.rosters import Cadre
 from minqing.demo.stages.cadres import rosters
 from minqing.demo.stages.households import household_number
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import AssignmentKind, UnitKind
 from minqing.orgs.models import Household, Person
 from minqing.orgs.services.assignments import AssignmentRow, assignments_bulk_create
@@ -99,7 +100,7 @@ def load_links(ctx: DemoContext) -> dict[str, int]:
             add(c, AssignmentKind.HOUSEHOLD_PAIRING, hh=found[number])
 
     with ctx.bar(len(out), str(_("联系分工"))) as bar:
-        res = assignments_bulk_create(actor=None, rows=out, source="demo")
+        res = assignments_bulk_create(actor=SYSTEM, rows=out, source="demo")
         bar.update(len(out))
     return {"assignments": res.created}
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from minqing.demo import names
 from minqing.demo.context import DemoContext
 from minqing.demo.registry import register_stage
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Rank, Role
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.services.people import person_create
@@ -63,12 +64,12 @@ def load_users(ctx: DemoContext) -> dict[str, int]:
             user.save()
             created += 1
         if d.role:
-            role_grant(actor=None, user=user, role=d.role, unit=units[d.unit_code])
+            role_grant(actor=SYSTEM, user=user, role=d.role, unit=units[d.unit_code])
         if d.role == Role.LEADER and not Person.objects.filter(user=user).exists():
             # a leader claims must-solve problems as a person of the organisation
             rng = ctx.rng("leader", d.username)
             person_create(
-                actor=None,
+                actor=SYSTEM,
                 number=f"{d.unit_code}-{d.username}",
                 name=str(d.label),
                 unit=units[d.unit_code],

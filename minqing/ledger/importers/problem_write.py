@@ -15,7 +15,7 @@ from minqing.core.workdays import WorkCalendar
 from minqing.ledger.enums import Action, State
 from minqing.ledger.models import Problem
 from minqing.ledger.problem_format import RESOLVED_STATES, ProblemRow
-from minqing.ledger.services.intake import ProblemFacts, problem_register
+from minqing.ledger.services.intake import ProblemFacts, problem_register_unchecked
 from minqing.ledger.services.workflow import record_event
 from minqing.orgs.models import Person, Unit
 
@@ -84,7 +84,7 @@ def write_problem(c: Candidate, *, actor: Any, calendar: WorkCalendar, source_na
         number=v.number,
         extra={"import": source_name},
     )
-    p = problem_register(actor=actor, facts=facts, calendar=calendar, check=False)
+    p = problem_register_unchecked(actor=actor, facts=facts, calendar=calendar)
     todo = steps(c)
     for s in todo:
         record_event(

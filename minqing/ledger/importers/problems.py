@@ -38,8 +38,8 @@ from minqing.ledger.problem_format import (
     format_datetime,
     words,
 )
-from minqing.ledger.services.intake import INTAKE_ROLES
 from minqing.orgs.models import Person, Unit
+from minqing.orgs.policy import INTAKE as INTAKE_ROLES
 from minqing.orgs.scoping import can_access_unit
 from minqing.orgs.services.units import resolve_unit
 

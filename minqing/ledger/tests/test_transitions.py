@@ -15,6 +15,7 @@ from minqing.ledger.enums import Action, ResolutionKind, Satisfaction, Source, S
 from minqing.ledger.models import DeadlineRule, Extension, ExtensionState, Feedback, Problem, ProblemEvent
 from minqing.ledger.services.intake import ProblemFacts, problem_register
 from minqing.ledger.services.workflow import TRANSITIONS, problem_transition
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Role
 from minqing.orgs.models import RoleAssignment
 from minqing.orgs.tests.factories import UserFactory, grant
@@ -92,7 +93,7 @@ def in_state(lw, state: str) -> Problem:
             params["responsible_unit"] = lw.u[params["responsible_unit"]]
         if "into" in params:
             params["into"] = lw.submit().problem
-        p = problem_transition(actor=None, problem=p, action=action, **params)
+        p = problem_transition(actor=SYSTEM, problem=p, action=action, **params)
     assert p.state == state
     return p
 

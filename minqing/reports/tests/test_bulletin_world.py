@@ -25,6 +25,7 @@ from minqing.activities.tests.activity_pages import ActivityWorld, make_world
 from minqing.campaigns.models import Campaign, CampaignKind
 from minqing.campaigns.services import campaign_create
 from minqing.core.paths import prefix_q
+from minqing.orgs.actors import SYSTEM
 from minqing.reports.metrics import registry
 from minqing.reports.metrics.registry import METRICS, MetricContext, metric
 from minqing.reports.models import BulletinTemplate
@@ -102,7 +103,7 @@ class BulletinWorld:
 def make_bulletin_world() -> BulletinWorld:
     w = make_world()
     campaign = campaign_create(
-        actor=None,
+        actor=SYSTEM,
         name="第二批主题教育",
         scope=w.u["county"],
         start_date=dt.date(2019, 9, 1),

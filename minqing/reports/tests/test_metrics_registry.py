@@ -8,6 +8,7 @@ import pytest
 from django.http import Http404
 
 from minqing.campaigns.services import campaign_create
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Role
 from minqing.orgs.tests.factories import UserFactory, grant
 from minqing.reports.metrics import (
@@ -155,6 +156,6 @@ def test_default_campaign_is_the_most_specific_running_one(campaigns: MetricWorl
     # not started yet
     assert default_campaign(u["sibling"], day(8, 31)) is None
     # of two running at the same scope, the one started later
-    later = campaign_create(actor=None, name="新专题", scope=u["prefecture"], start_date=day(10, 1))
+    later = campaign_create(actor=SYSTEM, name="新专题", scope=u["prefecture"], start_date=day(10, 1))
     assert default_campaign(u["sibling"], AS_OF) == later
     assert default_campaign(u["sibling"], dt.date(2019, 9, 30)) == mw.campaign

@@ -32,6 +32,7 @@ from minqing.activities.models import WorkPlan
 from minqing.activities.services.research import interview_record, report_submit, topic_create
 from minqing.activities.services.visits import visit_record
 from minqing.activities.services.workplans import workplan_file, workplan_review
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Rank
 from minqing.orgs.services.households import household_create
 from minqing.reports.tests.test_metrics_world import MetricWorld, at, day, make_world, person
@@ -72,7 +73,7 @@ def rw(db: Any) -> MetricWorld:
         ("village_a", day(8, 31)),
     ):
         visit_record(actor=None, cadre=cadre, date=d, unit=mw.u[unit])  # fmt: skip
-    house = household_create(actor=None, grid=mw.u["grid_a"], number="A1")
+    house = household_create(actor=SYSTEM, grid=mw.u["grid_a"], number="A1")
     visit_record(actor=None, cadre=cadre, date=day(10, 3), household=house)
 
     def plan(unit: str, filed: Any, **kw: Any) -> WorkPlan:

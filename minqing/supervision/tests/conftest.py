@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from minqing.campaigns.services import campaign_create
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Role
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.tests.factories import PersonFactory, UserFactory, grant, small_tree
@@ -92,11 +93,11 @@ def w(db) -> World:
         "b_person": PersonFactory(unit=u["town_b"], number="PB001", name="李四"),
     }
     campaign = campaign_create(
-        actor=None,
+        actor=SYSTEM,
         name="主题教育",
         scope=u["county"],
         start_date=dt.date(2019, 9, 1),
         end_date=dt.date(2019, 12, 31),
     )
-    other = campaign_create(actor=None, name="专题教育", scope=u["county"], start_date=dt.date(2019, 1, 1))
+    other = campaign_create(actor=SYSTEM, name="专题教育", scope=u["county"], start_date=dt.date(2019, 1, 1))
     return World(u, users, people, campaign, other)

@@ -6,6 +6,7 @@ import pytest
 
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import SYSTEM
 from minqing.supervision.enums import MemberRole
 from minqing.supervision.models import GroupMember, GroupUnit
 from minqing.supervision.services.groups import MemberSpec, group_create, group_update
@@ -84,7 +85,7 @@ def test_campaign_must_concern_the_sending_unit(w):
     from minqing.campaigns.services import campaign_create
 
     town_campaign = campaign_create(
-        actor=None, name="乙镇专题", scope=w.u["town_b"], start_date=w.campaign.start_date
+        actor=SYSTEM, name="乙镇专题", scope=w.u["town_b"], start_date=w.campaign.start_date
     )
     with pytest.raises(DomainError) as err:
         _create(w, w.users["county_office"], unit="town_a", units=(), campaign=town_campaign)

@@ -35,6 +35,7 @@ from minqing.demo.replay.ulanhot2019.world import (
     load_world,
     member_rows,
 )
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit
 from minqing.orgs.services.people import people_bulk_create
@@ -52,7 +53,7 @@ def load_ulanhot2019(ctx: DemoContext) -> dict[str, int]:
     campaign = campaign_get_or_create(
         name=NAME, kind=CampaignKind.THEMED, scope=city, start=START, end=END, notes=notes
     )
-    people = people_bulk_create(actor=None, rows=member_rows(ctx, city), source="demo-replay").created
+    people = people_bulk_create(actor=SYSTEM, rows=member_rows(ctx, city), source="demo-replay").created
     world = load_world(city)
     acts = study.plan(ctx, world)
     activities, attendance = write_activities(acts, campaign, code_offset=CODE_OFFSET)

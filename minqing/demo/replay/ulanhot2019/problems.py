@@ -31,6 +31,7 @@ from minqing.ledger.enums import Action, Channel, ResolutionKind, Satisfaction, 
 from minqing.ledger.models import Problem
 from minqing.ledger.services.bulk import ProblemRow, Step, problems_bulk_register
 from minqing.ledger.services.workflow import problem_transition
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.services.bulk import ref_of
 
@@ -306,7 +307,7 @@ def load(ctx: DemoContext, world: World, campaign: Campaign) -> dict[str, int]:
         if leader is None:
             continue
         problem = problem_transition(
-            actor=None,
+            actor=SYSTEM,
             problem=Problem.objects.get(number=row.number),
             action=Action.CLAIM,
             at=at(c.claimed, 15),
@@ -317,7 +318,7 @@ def load(ctx: DemoContext, world: World, campaign: Campaign) -> dict[str, int]:
         )
         if c.resolved is not None:
             problem_transition(
-                actor=None,
+                actor=SYSTEM,
                 problem=problem,
                 action=Action.RESOLVE,
                 at=at(c.resolved, 16),

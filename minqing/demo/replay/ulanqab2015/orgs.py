@@ -31,6 +31,7 @@ from minqing.demo.replay.figures import ARTICLE_ULANQAB as FIG
 from minqing.demo.replay.figures import TREE_FIGURES
 from minqing.demo.replay.ulanqab2015.world import AS_OF, START, STREAM, World
 from minqing.demo.rosters import roster
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import AssignmentKind, PartyCategory, Rank, UnitKind
 from minqing.orgs.models import Assignment, Household, Person, Unit
 from minqing.orgs.services.assignments import AssignmentRow, assignments_bulk_create
@@ -115,7 +116,7 @@ def unit_rows(ctx: DemoContext, city: Unit) -> list[UnitRow]:
 
 def load_units(ctx: DemoContext, city: Unit) -> dict[str, int]:
     rows = unit_rows(ctx, city)
-    created = units_upsert(rows=rows, source="demo-replay").created
+    created = units_upsert(actor=SYSTEM, rows=rows, source="demo-replay").created
     refs = unit_refs(r.code for r in rows)
     people = [
         PersonRow(
@@ -133,7 +134,7 @@ def load_units(ctx: DemoContext, city: Unit) -> dict[str, int]:
     ]
     return {
         "units": created,
-        "people": people_bulk_create(actor=None, rows=people, source="demo-replay").created,
+        "people": people_bulk_create(actor=SYSTEM, rows=people, source="demo-replay").created,
     }
 
 
@@ -238,7 +239,7 @@ def load_demonstration(ctx: DemoContext, world: World, notes: Notes) -> dict[str
     others = [x for x in world.people if x.id not in c.cadres]
     missing = max(0, wanted - len(c.cadres) - len(others))
     created = people_bulk_create(
-        actor=None, rows=_team_rows(ctx, world, missing + LATE_CADRES), source="demo-replay"
+        actor=SYSTEM, rows=_team_rows(ctx, world, missing + LATE_CADRES), source="demo-replay"
     ).created
     numbers = [r.number for r in _team_rows(ctx, world, missing + LATE_CADRES)]
     fields = ("id", "number", "unit_id", "path", "duties", "rank")
@@ -258,7 +259,7 @@ def load_demonstration(ctx: DemoContext, world: World, notes: Notes) -> dict[str
         c.add(x, _contact_for(rng, x, world, below), start=dt.date(2015, 7, 6))
     if len(c.cadres) - LATE_CADRES > wanted:
         notes.add(f"参与示范引领的干部:此前各阶段已有 {len(c.cadres) - LATE_CADRES} 人,多于原文 {wanted} 人")
-    res = assignments_bulk_create(actor=None, rows=c.rows, source="demo-replay")
+    res = assignments_bulk_create(actor=SYSTEM, rows=c.rows, source="demo-replay")
     _tree_notes(world, notes)
     return {"people": created, "assignments": res.created}
 
