@@ -16,6 +16,7 @@ from minqing.core.batching import chunked
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.importing import ImportFailed, ImportResult, issue
 from minqing.core.tabular import Column, Record
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Rank
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.policy import UNIT_WRITERS as WRITE_ROLES
@@ -112,7 +113,8 @@ def import_people(path: Path, *, actor: Any = None, progress: bool = False) -> I
     ]
     try:
         with transaction.atomic():
-            res = people_bulk_create(actor=actor, rows=rows, source=path.name)
+            # no --user: the system (people_bulk_create refuses None, nobody)
+            res = people_bulk_create(actor=SYSTEM if actor is None else actor, rows=rows, source=path.name)
     except (DomainError, DatabaseError) as exc:
         raise ImportFailed([issue(None, "", "", ErrorCode.IMPORT_WRITE_FAILED, reason=str(exc))]) from exc
     return ImportResult(created=res.created, unchanged=unchanged)

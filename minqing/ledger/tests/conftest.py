@@ -19,7 +19,9 @@ class LedgerWorld:
     users: dict[str, Any]
     leader_person: Any
 
-    def submit(self, channel: str = Channel.ONLINE, unit_key: str = "village_a", actor: Actor = SYSTEM) -> Any:
+    def submit(
+        self, channel: str = Channel.ONLINE, unit_key: str = "village_a", actor: Actor = SYSTEM
+    ) -> Any:
         """A feedback on ``channel``; by default the public form's (``SYSTEM``)."""
         return feedback_submit(
             actor=actor,

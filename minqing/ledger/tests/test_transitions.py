@@ -15,7 +15,7 @@ from minqing.ledger.enums import Action, ResolutionKind, Satisfaction, Source, S
 from minqing.ledger.models import DeadlineRule, Extension, ExtensionState, Feedback, Problem, ProblemEvent
 from minqing.ledger.services.intake import ProblemFacts, problem_register
 from minqing.ledger.services.workflow import TRANSITIONS, problem_transition
-from minqing.orgs.actors import SYSTEM
+from minqing.orgs.actors import SYSTEM, Actor
 from minqing.orgs.enums import Role
 from minqing.orgs.models import RoleAssignment
 from minqing.orgs.tests.factories import UserFactory, grant
@@ -107,7 +107,7 @@ def snapshot(p: Problem) -> tuple:
     )
 
 
-def refused(lw, p: Problem, actor: Any, action: str, code: ErrorCode, params: dict[str, Any]) -> None:
+def refused(lw, p: Problem, actor: Actor, action: str, code: ErrorCode, params: dict[str, Any]) -> None:
     before = snapshot(p)
     with pytest.raises(DomainError) as err:
         problem_transition(actor=actor, problem=p, action=action, **params)
