@@ -33,7 +33,7 @@ VILLAGES_WITHOUT_CADRE = "villages_without_cadre"
 GRIDS_WITHOUT_CONTACT = "grids_without_contact"
 HOUSEHOLDS_NEVER_VISITED = "households_never_visited"
 
-CheckFunc = Callable[[Any, Unit], tuple[int, Sequence[Any]]]
+CheckFunc = Callable[[Actor, Unit], tuple[int, Sequence[Any]]]
 
 
 @dataclass(frozen=True)
