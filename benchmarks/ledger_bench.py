@@ -38,6 +38,7 @@ from benchmarks.common import (
     vacuum_pg,
     write_results,
 )
+from minqing.orgs.actors import SYSTEM
 
 BENCH_ENV = {"MINQING_PUBLIC_RATE_LIMIT": "0", "DEBUG": "0", "LOG_LEVEL": "ERROR"}
 TARGET_MS = 200
@@ -107,8 +108,9 @@ def intake(n):
     for i in range(n):
         t0 = time.perf_counter()
         feedback_submit(
-            actor=None, channel=Channel.ONLINE, title=f"小区路灯不亮{i}", content="晚上出行不便,请尽快修复。",
-            unit=units[i % len(units)], reporter=Reporter(name="王大妈", phone="13900001111"),
+            actor=SYSTEM, channel=Channel.ONLINE, title=f"小区路灯不亮{i}",
+            content="晚上出行不便,请尽快修复。", unit=units[i % len(units)],
+            reporter=Reporter(name="王大妈", phone="13900001111"),
         )  # fmt: skip
         direct.append(time.perf_counter() - t0)
     direct_total = time.perf_counter() - t_all

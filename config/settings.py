@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "minqing.orgs.context_processors.scope",
+                "minqing.orgs.context_processors.menu",
             ],
         },
     },

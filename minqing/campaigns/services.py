@@ -1,7 +1,6 @@
 """Writes for campaigns (专题): created by the office of the scope unit, audited."""
 
 import datetime as dt
-from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -9,17 +8,15 @@ from minqing.campaigns.models import Campaign, CampaignKind
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
-from minqing.orgs.enums import Role
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
-from minqing.orgs.scoping import can_access_unit
-
-CAMPAIGN_ROLES = (Role.OFFICE,)
 
 
 @transaction.atomic
 def campaign_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     scope: Unit,
     start_date: dt.date,
@@ -27,8 +24,9 @@ def campaign_create(
     kind: str = CampaignKind.THEMED,
     bulletin_notes: str = "",
 ) -> Campaign:
-    """A new campaign over ``scope``'s subtree; ``actor=None`` is the system (imports, demo)."""
-    if actor is not None and not can_access_unit(actor, scope, CAMPAIGN_ROLES):
+    """A new campaign over ``scope``'s subtree, by the office of ``scope`` or above (or ``SYSTEM``:
+    imports, the demo)."""
+    if not policy.has_role(actor, policy.OFFICE, scope.path):
         raise PermissionDeniedError()
     name = name.strip()
     if not name:
@@ -72,13 +70,13 @@ def note_lines(campaign: Campaign) -> list[str]:
     return campaign.bulletin_notes.splitlines()
 
 
-def can_manage(actor: Any, campaign: Campaign) -> bool:
-    """The office of the campaign's scope unit or above (who creates it); ``None`` is the system."""
-    return actor is None or can_access_unit(actor, campaign.scope, CAMPAIGN_ROLES)
+def can_manage(actor: Actor | None, campaign: Campaign) -> bool:
+    """The office of the campaign's scope unit or above (who creates it), or ``SYSTEM``."""
+    return policy.has_role(actor, policy.OFFICE, campaign.scope.path)
 
 
 @transaction.atomic
-def campaign_set_bulletin_notes(*, actor: Any, campaign: Campaign, notes: str) -> Campaign:
+def campaign_set_bulletin_notes(*, actor: Actor, campaign: Campaign, notes: str) -> Campaign:
     """Replace the notes printed after every bulletin of ``campaign`` (office of its scope unit)."""
     if not can_manage(actor, campaign):
         raise PermissionDeniedError()

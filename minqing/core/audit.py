@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import Actor, actor_label, user_of
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -16,7 +17,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 def audit(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     obj: Any = None,
     object_type: str = "",
@@ -25,14 +26,14 @@ def audit(
     request: HttpRequest | None = None,
     actor_name: str = "",
 ) -> AuditEvent:
-    """Append one audit row. ``actor_name`` names an unauthenticated actor (a failed login)."""
+    """Append one audit row. ``actor=None`` is nobody signed in: ``actor_name`` then names the
+    account tried (a failed login)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
-        actor=user,
-        actor_name=(getattr(user, "username", "") if user else actor_name)[:150],
+        actor=user_of(actor),
+        actor_name=(actor_label(actor) or actor_name)[:150],
         action=action,
         object_type=object_type,
         object_id=object_id,

@@ -12,38 +12,35 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from minqing.orgs.enums import Role
-from minqing.orgs.models import RoleAssignment
-from minqing.orgs.scoping import actor_prefixes, can_access_path, scope_q
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor, is_unrestricted, user_of
+from minqing.orgs.models import Application, RoleAssignment
+from minqing.orgs.scoping import can_access_path, scope_q
 
-REPORTER_ROLES = (Role.OFFICE, Role.INTAKE)
 
-
-def problem_scope_q(actor: Any, roles: Iterable[str] | None = None) -> Q:
+def problem_scope_q(actor: Actor, roles: Iterable[str] | None = None) -> Q:
     return scope_q(actor, "path", roles) | scope_q(actor, "responsible_path", roles)
 
 
-def scoped_problems(qs: QuerySet[Any], actor: Any, roles: Iterable[str] | None = None) -> QuerySet[Any]:
+def scoped_problems(qs: QuerySet[Any], actor: Actor, roles: Iterable[str] | None = None) -> QuerySet[Any]:
     return qs.filter(problem_scope_q(actor, roles))
 
 
-def can_see_problem(actor: Any, problem: Any, roles: Iterable[str] | None = None) -> bool:
+def can_see_problem(actor: Actor, problem: Any, roles: Iterable[str] | None = None) -> bool:
     if can_access_path(actor, problem.path, roles):
         return True
     return bool(problem.responsible_path) and can_access_path(actor, problem.responsible_path, roles)
 
 
-def can_see_reporter(actor: Any, problem: Any) -> bool:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return False
-    if actor.is_superuser:
+def can_see_reporter(actor: Actor, problem: Any) -> bool:
+    if is_unrestricted(actor):
         return True
-    if not can_access_path(actor, problem.path, REPORTER_ROLES):
+    if not policy.has_role(actor, policy.REPORTER_READERS, problem.path):
         return False
-    own_units = RoleAssignment.objects.filter(user=actor).values_list("unit__path", flat=True)
+    if isinstance(actor, Application):
+        own_units = [actor.unit.path]
+    else:
+        own_units = list(
+            RoleAssignment.objects.filter(user=user_of(actor)).values_list("unit__path", flat=True)
+        )
     return not any(p.startswith(problem.path) for p in own_units)
-
-
-def has_any_scope(actor: Any) -> bool:
-    prefixes = actor_prefixes(actor)
-    return prefixes is None or bool(prefixes)

@@ -22,6 +22,7 @@ from minqing.ledger.access import scoped_problems
 from minqing.ledger.enums import Channel, Source, State
 from minqing.ledger.models import Problem
 from minqing.ledger.problem_format import HEADERS, KEYS, ProblemRow
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import can_access_unit
 
@@ -58,7 +59,7 @@ class ExportFilters:
         )
 
 
-def filtered_problems(actor: Any, filters: ExportFilters | None = None) -> QuerySet[Problem]:
+def filtered_problems(actor: Actor, filters: ExportFilters | None = None) -> QuerySet[Problem]:
     """The problems the actor may see, narrowed by ``filters`` (an unknown or out-of-scope unit: none)."""
     f = filters or ExportFilters()
     q = Q()
@@ -78,7 +79,7 @@ def filtered_problems(actor: Any, filters: ExportFilters | None = None) -> Query
     return scoped_problems(Problem.objects.filter(q), actor)
 
 
-def problem_rows(actor: Any, queryset: QuerySet[Problem]) -> Iterator[ProblemRow]:
+def problem_rows(actor: Actor, queryset: QuerySet[Problem]) -> Iterator[ProblemRow]:
     """The visible problems of ``queryset`` as rows, in a stable order, read in chunks."""
     qs = scoped_problems(queryset, actor).select_related(*RELATED).order_by("number")
     for p in qs.iterator(chunk_size=CHUNK):
@@ -132,7 +133,7 @@ def write_xlsx(rows: Iterable[ProblemRow]) -> bytes:
     return out.getvalue()
 
 
-def export_problems(actor: Any, queryset: QuerySet[Problem], fmt: Format) -> bytes:
+def export_problems(actor: Actor, queryset: QuerySet[Problem], fmt: Format) -> bytes:
     """The problems of ``queryset`` the actor may see, in the 问题 format, as an xlsx or csv file."""
     rows = problem_rows(actor, queryset)
     if fmt == "csv":

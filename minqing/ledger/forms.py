@@ -15,10 +15,10 @@ from minqing.core.paths import prefix_q
 from minqing.ledger import selectors
 from minqing.ledger.enums import Action, Channel, ResolutionKind, Satisfaction, Urgency
 from minqing.ledger.models import Category, Problem
-from minqing.ledger.services.intake import INTAKE_ROLES, ChannelDetails, Reporter
-from minqing.ledger.services.workflow import DISPATCH
+from minqing.ledger.services.intake import ChannelDetails, Reporter
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import RoleAssignment, Unit
-from minqing.orgs.scoping import can_access_unit
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{4,18}[0-9]$")
 ID_RE = re.compile(r"^([0-9]{15}|[0-9]{17}[0-9Xx])$")
@@ -94,7 +94,7 @@ class IntakeForm(forms.Form):
     }
     ALL_CHANNEL_FIELDS = ("letter_date", "address", "visitors", "group_visit", "caller")
 
-    def __init__(self, *args: Any, actor: Any, channel: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, channel: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.channel = channel
@@ -128,12 +128,12 @@ class IntakeForm(forms.Form):
         code, pk = (data.get("unit_code") or "").strip(), data.get("unit") or ""
         unit: Unit | None = None
         if code:
-            unit = selectors.unit_by_code(self.actor, code, INTAKE_ROLES)
+            unit = selectors.unit_by_code(self.actor, code, policy.INTAKE)
             if unit is None:
                 self.add_error("unit_code", _("找不到该单位代码,或该单位不在您的管辖范围内"))
         elif pk:
             unit = Unit.objects.filter(pk=pk).first()
-            if unit is None or not can_access_unit(self.actor, unit, INTAKE_ROLES):
+            if unit is None or not policy.has_role(self.actor, policy.INTAKE, unit.path):
                 self.add_error("unit", _("该单位不在您的管辖范围内"))
                 unit = None
         else:
@@ -218,7 +218,7 @@ class ActionForm(forms.Form):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     note = forms.CharField(label=_("说明"), max_length=2000, required=False, widget=forms.TextInput())
 
-    def __init__(self, *args: Any, actor: Any, problem: Problem, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, problem: Problem, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", self.action)
         kwargs.setdefault("initial", {"expected_version": problem.version})
         super().__init__(*args, **kwargs)
@@ -243,7 +243,7 @@ class AssignForm(ActionForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
-        unit = selectors.unit_by_code(self.actor, data.get("unit_code") or "", DISPATCH)
+        unit = selectors.unit_by_code(self.actor, data.get("unit_code") or "", policy.DISPATCHERS)
         if unit is None and data.get("unit_code"):
             self.add_error("unit_code", _("找不到该单位代码,或该单位不在您的管辖范围内"))
         data["unit_obj"] = unit

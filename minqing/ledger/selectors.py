@@ -25,7 +25,8 @@ from minqing.core.paths import any_prefix_q, prefix_q
 from minqing.ledger.access import can_see_problem, can_see_reporter, problem_scope_q, scoped_problems
 from minqing.ledger.enums import OPEN_STATES, Action, Channel, Source, State
 from minqing.ledger.models import Extension, ExtensionState, Feedback, FeedbackIdentity, Problem, ProblemEvent
-from minqing.ledger.services.intake import INTAKE_ROLES
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.enums import TERRITORIAL_KINDS, UnitKind
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.scoping import actor_prefixes, can_access_unit, scoped
@@ -126,13 +127,14 @@ def _nothing() -> Q:
     return Q(pk__in=[])
 
 
-def _person_id(actor: Any) -> int | None:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+def _person_id(actor: Actor) -> int | None:
+    user = user_of(actor)
+    if user is None:
         return None
-    return Person.objects.filter(user=actor).values_list("pk", flat=True).first()
+    return Person.objects.filter(user=user).values_list("pk", flat=True).first()
 
 
-def unit_by_code(actor: Any, code: str, roles: Iterable[str] | None = None) -> Unit | None:
+def unit_by_code(actor: Actor, code: str, roles: Iterable[str] | None = None) -> Unit | None:
     """The unit with this code if the actor may see it (with one of ``roles``); else None."""
     code = code.strip()
     if not code:
@@ -150,7 +152,7 @@ def _scan_prefix_q(prefixes: list[str], field: str) -> Q:
     return q
 
 
-def _scope_q(actor: Any, time_scan: bool) -> Q:
+def _scope_q(actor: Actor, time_scan: bool) -> Q:
     if not time_scan:
         return problem_scope_q(actor)
     prefixes = actor_prefixes(actor)
@@ -159,12 +161,13 @@ def _scope_q(actor: Any, time_scan: bool) -> Q:
     return _scan_prefix_q(prefixes, "path") | _scan_prefix_q(prefixes, "responsible_path")
 
 
-def _tab_q(actor: Any, tab: str, time_scan: bool = False) -> Q:
+def _tab_q(actor: Actor, tab: str, time_scan: bool = False) -> Q:
     scope = _scope_q(actor, time_scan)
     if tab == QueueTab.MINE:
-        if not getattr(actor, "is_authenticated", False):
+        user = user_of(actor)
+        if user is None:
             return _nothing()
-        return scope & Q(owner=actor)
+        return scope & Q(owner=user)
     if tab == QueueTab.OVERDUE:
         return scope & _overdue_q()
     if tab == QueueTab.CLAIMED:
@@ -178,7 +181,7 @@ def _overdue_q() -> Q:
     return late & Q(state__in=list(OPEN_STATES))
 
 
-def _filters_q(actor: Any, f: QueueFilters, time_scan: bool = False) -> Q:
+def _filters_q(actor: Actor, f: QueueFilters, time_scan: bool = False) -> Q:
     q = Q()
     if f.source:
         q &= Q(source=f.source)
@@ -201,7 +204,7 @@ def _count_by_state(qs: Any) -> dict[str, int]:
     return dict(qs.values_list("state").annotate(n=Count("id")).order_by())
 
 
-def _split_state_counts(actor: Any, tab: str, f: QueueFilters) -> dict[str, int] | None:
+def _split_state_counts(actor: Actor, tab: str, f: QueueFilters) -> dict[str, int] | None:
     """Counts by state for a scoped tab as two index-only scans instead of one OR over two paths.
 
     Problems concerning a unit in scope (index path, state), plus those only assigned into the
@@ -221,7 +224,7 @@ def _split_state_counts(actor: Any, tab: str, f: QueueFilters) -> dict[str, int]
     return counts
 
 
-def problem_queue(actor: Any, *, tab: str = QueueTab.UNIT, filters: Any = None, page: Any = 1) -> QueuePage:
+def problem_queue(actor: Actor, *, tab: str = QueueTab.UNIT, filters: Any = None, page: Any = 1) -> QueuePage:
     """The staff queue: one tab (mine / my unit / overdue / claimed by me), filtered, 50 a page.
 
     ``filters`` is a ``QueueFilters`` or a mapping such as ``request.GET``. The page carries
@@ -290,7 +293,7 @@ def public_problem_list(filters: Any = None, page: Any = 1) -> Page[Problem]:
 # --- one problem --------------------------------------------------------------------------
 
 
-def problem_get(actor: Any, number: str) -> Problem:
+def problem_get(actor: Actor, number: str) -> Problem:
     qs = Problem.objects.filter(number=number).select_related(
         "unit",
         "responsible_unit",
@@ -307,20 +310,20 @@ def problem_get(actor: Any, number: str) -> Problem:
     return problem
 
 
-def problem_events(actor: Any, problem: Problem) -> list[ProblemEvent]:
+def problem_events(actor: Actor, problem: Problem) -> list[ProblemEvent]:
     if not can_see_problem(actor, problem):
         raise Http404
     return list(ProblemEvent.objects.filter(problem=problem).order_by("at", "id"))
 
 
-def problem_feedback(actor: Any, problem: Problem) -> list[Feedback]:
+def problem_feedback(actor: Actor, problem: Problem) -> list[Feedback]:
     """The feedback items merged into the problem; never their reporters (see ``problem_reporters``)."""
     if not can_see_problem(actor, problem):
         raise Http404
     return list(Feedback.objects.filter(problem=problem).order_by("received_at", "id"))
 
 
-def problem_extensions(actor: Any, problem: Problem) -> list[Extension]:
+def problem_extensions(actor: Actor, problem: Problem) -> list[Extension]:
     if not can_see_problem(actor, problem):
         raise Http404
     return list(Extension.objects.filter(problem=problem).order_by("requested_at", "id"))
@@ -336,7 +339,9 @@ class ReporterRow:
     identity: FeedbackIdentity | None
 
 
-def problem_reporters(actor: Any, problem: Problem, request: HttpRequest | None = None) -> list[ReporterRow]:
+def problem_reporters(
+    actor: Actor, problem: Problem, request: HttpRequest | None = None
+) -> list[ReporterRow]:
     """Who reported the problem, for those allowed (``can_see_reporter``); each identity read is audited.
 
     Anyone else, above all the unit the problem concerns, gets ``Http404`` and nothing is written.
@@ -359,7 +364,7 @@ def problem_reporters(actor: Any, problem: Problem, request: HttpRequest | None 
     return rows
 
 
-def problem_for_merge(actor: Any, number: str) -> Problem | None:
+def problem_for_merge(actor: Actor, number: str) -> Problem | None:
     """A problem the actor may see, by number, that can still take feedback (not itself merged)."""
     number = number.strip()
     if not number:
@@ -368,9 +373,9 @@ def problem_for_merge(actor: Any, number: str) -> Problem | None:
     return qs.first()
 
 
-def intake_units(actor: Any) -> list[Unit]:
+def intake_units(actor: Actor) -> list[Unit]:
     """Units for the intake form's select: the actor's intake scope without grids, in tree order (capped)."""
-    qs = scoped(Unit.objects.exclude(kind=UnitKind.GRID), actor, roles=INTAKE_ROLES).order_by("path")
+    qs = scoped(Unit.objects.exclude(kind=UnitKind.GRID), actor, roles=policy.INTAKE).order_by("path")
     return list(qs.only("pk", "code", "name", "depth")[:UNIT_CHOICES_LIMIT])
 
 

@@ -1,8 +1,12 @@
+from functools import cached_property
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor, is_signed_in
+from minqing.orgs.scoping import held_roles
 from minqing.orgs.selectors import unit_roots
 
 
@@ -12,3 +16,37 @@ def scope(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"scope_units": []}
     return {"scope_units": SimpleLazyObject(lambda: unit_roots(user))}
+
+
+def _holding(roles: policy.RoleSet, page: str) -> property:
+    """A flag: the user holds one of ``roles`` somewhere, as ``page`` requires."""
+
+    def flag(self: "MenuPermissions") -> bool:
+        return not self.held.isdisjoint(roles)
+
+    return property(flag, doc=page)
+
+
+class MenuPermissions:
+    """What the staff menu may link to: each flag is the check of the page it links to, so a
+    link is shown only when opening it would not answer 403 (nor 404 for want of any unit).
+    Computed when first read, from one query for the roles the user holds."""
+
+    def __init__(self, actor: Actor | None) -> None:
+        self._actor = actor
+
+    @cached_property
+    def held(self) -> frozenset[str]:
+        return held_roles(self._actor)
+
+    staff = _holding(policy.ANY_ROLE, "the pages that open on a unit of the user's scope")
+    intake = _holding(policy.INTAKE, "ledger:intake")
+    create_activity = _holding(policy.UNIT_WRITERS, "activities:new (a unit's writers organise)")
+    record_inspection = _holding(policy.INSPECTORS, "supervision:inspection_new")
+    manage_programmes = _holding(policy.OFFICE, "programmes:new")
+
+
+def menu(request: HttpRequest) -> dict[str, Any]:
+    """``may``: the menu's flags (:class:`MenuPermissions`); all false for a visitor."""
+    user = getattr(request, "user", None)
+    return {"may": MenuPermissions(user if is_signed_in(user) else None)}

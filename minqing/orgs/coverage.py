@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from minqing.core.paths import prefix_q
+from minqing.orgs.actors import Actor
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import can_access_unit, scoped
@@ -32,7 +33,7 @@ VILLAGES_WITHOUT_CADRE = "villages_without_cadre"
 GRIDS_WITHOUT_CONTACT = "grids_without_contact"
 HOUSEHOLDS_NEVER_VISITED = "households_never_visited"
 
-CheckFunc = Callable[[Any, Unit], tuple[int, Sequence[Any]]]
+CheckFunc = Callable[[Actor, Unit], tuple[int, Sequence[Any]]]
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def checks() -> list[CoverageCheck]:
     return sorted(_REGISTRY.values(), key=lambda c: (c.order, c.key))
 
 
-def run_checks(actor: Any, unit: Unit) -> list[CoverageResult]:
+def run_checks(actor: Actor, unit: Unit) -> list[CoverageResult]:
     if not can_access_unit(actor, unit):
         return []
     out = []
@@ -96,7 +97,7 @@ def run_checks(actor: Any, unit: Unit) -> list[CoverageResult]:
     return out
 
 
-def _units_without_assignment(actor: Any, unit: Unit, kind: str) -> tuple[int, Sequence[Any]]:
+def _units_without_assignment(actor: Actor, unit: Unit, kind: str) -> tuple[int, Sequence[Any]]:
     """Units of ``kind`` in the subtree (the unit itself included) with no current assignment on them."""
     has_one = active_assignments().filter(unit=OuterRef("pk"))
     qs = scoped(Unit.objects.filter(prefix_q(unit.path), kind=kind), actor).filter(~Exists(has_one))
@@ -104,12 +105,12 @@ def _units_without_assignment(actor: Any, unit: Unit, kind: str) -> tuple[int, S
 
 
 @register(VILLAGES_WITHOUT_CADRE, _("没有联系干部的村(社区)"), order=10)
-def villages_without_cadre(actor: Any, unit: Unit) -> tuple[int, Sequence[Any]]:
+def villages_without_cadre(actor: Actor, unit: Unit) -> tuple[int, Sequence[Any]]:
     return _units_without_assignment(actor, unit, UnitKind.VILLAGE)
 
 
 @register(GRIDS_WITHOUT_CONTACT, _("没有联系人的网格"), order=20)
-def grids_without_contact(actor: Any, unit: Unit) -> tuple[int, Sequence[Any]]:
+def grids_without_contact(actor: Actor, unit: Unit) -> tuple[int, Sequence[Any]]:
     return _units_without_assignment(actor, unit, UnitKind.GRID)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from minqing.orgs.actors import Actor
 from minqing.orgs.enums import Role
-from minqing.orgs.scoping import actor_prefixes, can_access_path
+from minqing.orgs.scoping import can_access_path, held_roles
 
 RoleSet = frozenset[str]
 
@@ -34,6 +34,8 @@ INSPECTORS: RoleSet = frozenset({Role.OFFICE, Role.INSPECTOR})
 CLAIMERS: RoleSet = frozenset({Role.LEADER})
 # who grants or denies a deadline extension
 EXTENSION_DECIDERS: RoleSet = frozenset({Role.OFFICE, Role.LEADER})
+# who hears of the deadlines of a unit's problems (in-app notifications, on exactly that unit)
+DEADLINE_WATCHERS: RoleSet = frozenset({Role.OFFICE, Role.UNIT_STAFF, Role.LEADER})
 # who may add a note to a problem's timeline
 NOTE_WRITERS: RoleSet = ANY_ROLE
 
@@ -43,9 +45,9 @@ def has_role(actor: Actor | None, roles: Iterable[str], path: str | None = None)
     anywhere at all."""
     if path is not None:
         return can_access_path(actor, path, roles)
-    return actor_prefixes(actor, roles) != []
+    return not held_roles(actor).isdisjoint(roles)
 
 
 def has_any_role(actor: Actor | None) -> bool:
     """The actor holds some role somewhere (or is unrestricted): may open the staff pages."""
-    return actor_prefixes(actor) != []
+    return bool(held_roles(actor))

@@ -13,6 +13,7 @@ from django.db.models import Model, Q, QuerySet
 
 from minqing.core.paths import any_prefix_q, minimal_prefixes
 from minqing.orgs.actors import Actor, is_signed_in, is_unrestricted
+from minqing.orgs.enums import Role
 from minqing.orgs.models import Application, RoleAssignment, Unit
 
 M = TypeVar("M", bound=Model)
@@ -39,6 +40,22 @@ def actor_prefixes(actor: Actor | None, roles: Iterable[str] | None = None) -> l
             qs = qs.filter(role__in=list(roles))
         cache[key] = minimal_prefixes(qs.values_list("unit__path", flat=True))
     return cache[key]
+
+
+def held_roles(actor: Actor | None) -> frozenset[str]:
+    """The roles the actor holds on some unit (every role for the system and superusers); one
+    query per user, cached with the prefixes."""
+    if not is_signed_in(actor):
+        return frozenset()
+    if is_unrestricted(actor):
+        return frozenset(Role)
+    if isinstance(actor, Application):
+        return frozenset(actor.roles)
+    assert isinstance(actor, User)
+    cache: dict[Any, Any] = actor.__dict__.setdefault(_CACHE_ATTR, {})
+    if "held" not in cache:
+        cache["held"] = frozenset(RoleAssignment.objects.filter(user=actor).values_list("role", flat=True))
+    return cache["held"]
 
 
 def scope_q(actor: Actor | None, field: str = "path", roles: Iterable[str] | None = None) -> Q:

@@ -20,14 +20,15 @@ from django.utils import timezone
 from minqing.core.audit import audit
 from minqing.core.models import AuditEvent
 from minqing.core.paths import prefix_q
-from minqing.orgs.enums import Rank, Role, UnitKind, UnitSubkind
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor
+from minqing.orgs.enums import Rank, UnitKind, UnitSubkind
 from minqing.orgs.masking import mask_id_number, mask_phone
 from minqing.orgs.models import Assignment, Household, Person, PersonIdentity, Unit
 from minqing.orgs.scoping import can_access_path, can_access_unit, root_units, scoped
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 50
-REVEAL_ROLES = (Role.OFFICE, Role.UNIT_STAFF, Role.LEADER)
 
 KIND_LABELS = dict(UnitKind.choices)
 SUBKIND_LABELS = dict(UnitSubkind.choices)
@@ -37,7 +38,7 @@ def paginate(qs: QuerySet[Any], page: Any) -> Page[Any]:
     return Paginator(qs, PAGE_SIZE).get_page(page)
 
 
-def _require_unit(actor: Any, unit: Unit) -> None:
+def _require_unit(actor: Actor, unit: Unit) -> None:
     if not can_access_unit(actor, unit):
         raise Http404
 
@@ -50,31 +51,31 @@ def active_assignments(today: date | None = None) -> QuerySet[Assignment]:
 # --- units -------------------------------------------------------------------------------
 
 
-def unit_roots(actor: Any) -> list[Unit]:
+def unit_roots(actor: Actor) -> list[Unit]:
     """The top units of the actor's scope (the unit switcher and the tree's first level)."""
     return list(root_units(actor))
 
 
-def unit_get(actor: Any, pk: int) -> Unit:
+def unit_get(actor: Actor, pk: int) -> Unit:
     unit = scoped(Unit.objects.filter(pk=pk), actor).first()
     if unit is None:
         raise Http404
     return unit
 
 
-def unit_children(actor: Any, unit: Unit) -> QuerySet[Unit]:
+def unit_children(actor: Actor, unit: Unit) -> QuerySet[Unit]:
     _require_unit(actor, unit)
     qs = Unit.objects.filter(prefix_q(unit.path), depth=unit.depth + 1)
     return scoped(qs, actor).order_by("path")
 
 
-def unit_ancestors(actor: Any, unit: Unit) -> list[tuple[Unit, bool]]:
+def unit_ancestors(actor: Actor, unit: Unit) -> list[tuple[Unit, bool]]:
     """The breadcrumb: each ancestor with whether the actor may open it (only those become links)."""
     _require_unit(actor, unit)
     return [(a, can_access_unit(actor, a)) for a in Unit.objects.get_ancestors(unit)]
 
 
-def unit_search(actor: Any, q: str, limit: int = SEARCH_LIMIT) -> list[Unit]:
+def unit_search(actor: Actor, q: str, limit: int = SEARCH_LIMIT) -> list[Unit]:
     """Units in scope whose name contains ``q`` or whose code or division code starts with it."""
     q = q.strip()
     if not q:
@@ -117,7 +118,7 @@ class UnitCounts:
         ]
 
 
-def unit_counts(actor: Any, unit: Unit) -> UnitCounts:
+def unit_counts(actor: Actor, unit: Unit) -> UnitCounts:
     _require_unit(actor, unit)
     below = Unit.objects.filter(prefix_q(unit.path), depth__gt=unit.depth)
     below = scoped(below, actor)
@@ -145,7 +146,7 @@ def unit_counts(actor: Any, unit: Unit) -> UnitCounts:
 
 
 def unit_people(
-    actor: Any, unit: Unit, page: Any = 1, *, q: str = "", rank: str = "", party: str = ""
+    actor: Actor, unit: Unit, page: Any = 1, *, q: str = "", rank: str = "", party: str = ""
 ) -> Page[Any]:
     """People of the unit's subtree, optionally by name / number, rank, and party membership."""
     _require_unit(actor, unit)
@@ -160,14 +161,14 @@ def unit_people(
     return paginate(qs.order_by("path", "id"), page)
 
 
-def person_get(actor: Any, pk: int) -> Person:
+def person_get(actor: Actor, pk: int) -> Person:
     person = scoped(Person.objects.filter(pk=pk), actor).select_related("unit").first()
     if person is None:
         raise Http404
     return person
 
 
-def person_assignments(actor: Any, person: Person) -> QuerySet[Assignment]:
+def person_assignments(actor: Actor, person: Person) -> QuerySet[Assignment]:
     """The person's assignments whose target the actor may see."""
     if not can_access_path(actor, person.path):
         raise Http404
@@ -175,9 +176,9 @@ def person_assignments(actor: Any, person: Person) -> QuerySet[Assignment]:
     return scoped(qs, actor).order_by("-start_date", "id")
 
 
-def can_reveal(actor: Any, person: Person) -> bool:
+def can_reveal(actor: Actor, person: Person) -> bool:
     """Whether the actor may see the person's full phone and ID number."""
-    return can_access_path(actor, person.path, roles=REVEAL_ROLES)
+    return policy.has_role(actor, policy.PERSON_REVEALERS, person.path)
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ class IdentityView:
 
 
 def person_identity(
-    actor: Any, person: Person, request: HttpRequest | None = None, *, reveal: bool = False
+    actor: Actor, person: Person, request: HttpRequest | None = None, *, reveal: bool = False
 ) -> IdentityView:
     """Phone and ID number, masked; with ``reveal`` in full, which is audited (VIEW_PERSONAL).
 
@@ -219,7 +220,7 @@ def person_identity(
 # --- households --------------------------------------------------------------------------
 
 
-def unit_households(actor: Any, unit: Unit, page: Any = 1, *, q: str = "") -> Page[Any]:
+def unit_households(actor: Actor, unit: Unit, page: Any = 1, *, q: str = "") -> Page[Any]:
     """Households of the unit's subtree, optionally by number (prefix) or head of household."""
     _require_unit(actor, unit)
     qs = scoped(Household.objects.filter(prefix_q(unit.path)), actor).select_related("grid")
@@ -229,14 +230,14 @@ def unit_households(actor: Any, unit: Unit, page: Any = 1, *, q: str = "") -> Pa
     return paginate(qs.order_by("path", "id"), page)
 
 
-def household_get(actor: Any, pk: int) -> Household:
+def household_get(actor: Actor, pk: int) -> Household:
     household = scoped(Household.objects.filter(pk=pk), actor).select_related("grid").first()
     if household is None:
         raise Http404
     return household
 
 
-def household_open(actor: Any, pk: int, request: HttpRequest | None = None) -> Household:
+def household_open(actor: Actor, pk: int, request: HttpRequest | None = None) -> Household:
     """The household for its own page (head's full name, address): an audited read of personal data."""
     household = household_get(actor, pk)
     audit(
@@ -249,7 +250,7 @@ def household_open(actor: Any, pk: int, request: HttpRequest | None = None) -> H
     return household
 
 
-def household_assignments(actor: Any, household: Household) -> QuerySet[Assignment]:
+def household_assignments(actor: Actor, household: Household) -> QuerySet[Assignment]:
     if not can_access_path(actor, household.path):
         raise Http404
     qs = Assignment.objects.filter(household=household).select_related("person")
@@ -269,7 +270,7 @@ class TreeRow:
     more: int = 0  # children left out of an expanded level (see the unit's own page)
 
 
-def unit_tree_rows(actor: Any, open_unit: Unit | None = None) -> list[TreeRow]:
+def unit_tree_rows(actor: Actor, open_unit: Unit | None = None) -> list[TreeRow]:
     """The roots of the actor's scope, with the path down to ``open_unit`` expanded."""
     expanded: set[str] = set()
     if open_unit is not None:

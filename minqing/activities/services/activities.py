@@ -17,7 +17,6 @@ from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 
 # the importers' old name for policy.UNIT_WRITERS: remove once they ask the policy
-ORGANISER_ROLES = policy.UNIT_WRITERS
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 

@@ -243,7 +243,7 @@ def test_a_moved_unit_takes_its_activities_counts_and_problems_along() -> None:
     assert key(activity_counts(SYSTEM, u["town_a"], lo, hi))["reading_class"] == (1, 1, 1, 0)
 
     row = UnitRow("G-A-01", "泉山社区第一网格", UnitKind.GRID, "150902101201", "community_grid")
-    assert units_upsert(rows=[row]).moved == 1
+    assert units_upsert(actor=SYSTEM, rows=[row]).moved == 1
     grid = Unit.objects.get(code="G-A-01")
     assert grid.path.startswith(u["village_b"].path)
     act.refresh_from_db()

@@ -24,7 +24,6 @@ from minqing.catalogues.services.commendations import (
 )
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.importing import ImportResult
-from minqing.core.importing.rows import service_actor
 from minqing.core.tabular import Record
 from minqing.orgs.actors import Actor
 
@@ -79,4 +78,4 @@ def import_commendations(path: Path, *, actor: Actor, progress: bool = False) ->
     check, records = start(path, COMMENDATIONS, actor, progress)
     rows = [r for r in (read(check, rec) for rec in records) if r is not None]
     check.finish()
-    return write(lambda: commendations_upsert(actor=service_actor(actor), rows=rows, source=path.name))
+    return write(lambda: commendations_upsert(actor=actor, rows=rows, source=path.name))

@@ -13,7 +13,6 @@ from minqing.catalogues.models import PowerCategory
 from minqing.catalogues.services._common import KeyedRow
 from minqing.catalogues.services.powers import CODE_MAX, NAME_MAX, power_items_upsert, power_row
 from minqing.core.importing import ImportResult
-from minqing.core.importing.rows import service_actor
 from minqing.core.importing.values import Choices
 from minqing.core.tabular import Record
 from minqing.orgs.actors import Actor
@@ -48,4 +47,4 @@ def import_powers(path: Path, *, actor: Actor, progress: bool = False) -> Import
     check, records = start(path, POWERS, actor, progress)
     rows = [r for r in (read(check, rec) for rec in records) if r is not None]
     check.finish()
-    return write(lambda: power_items_upsert(actor=service_actor(actor), rows=rows, source=path.name))
+    return write(lambda: power_items_upsert(actor=actor, rows=rows, source=path.name))

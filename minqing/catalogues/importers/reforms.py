@@ -27,7 +27,6 @@ from minqing.catalogues.services.reforms import (
 )
 from minqing.core.errors import ErrorCode
 from minqing.core.importing import ImportResult
-from minqing.core.importing.rows import service_actor
 from minqing.core.importing.values import Choices
 from minqing.core.tabular import Record
 from minqing.orgs.actors import Actor
@@ -111,7 +110,7 @@ def import_reforms(path: Path, *, actor: Actor, progress: bool = False) -> Impor
     done: list[UpsertResult] = []
 
     def run() -> UpsertResult:
-        done.append(reforms_upsert(actor=service_actor(actor), rows=rows, results=results, source=path.name))
+        done.append(reforms_upsert(actor=actor, rows=rows, results=results, source=path.name))
         return done[-1]
 
     out = write(run)

@@ -26,7 +26,7 @@ from minqing.core.importing import ImportFailed, ImportIssue, issue
 from minqing.core.importing.values import Choices, parse_count, parse_datetime, parse_yes_no
 from minqing.core.models import AuditEvent
 from minqing.core.tabular import Column, ColumnMap, Record, map_columns, read_table
-from minqing.orgs.actors import Actor, is_system
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 from minqing.orgs.policy import has_role
 from minqing.orgs.services.units import resolve_unit
@@ -53,15 +53,6 @@ EXISTS_DIFFERENT = _("“{value}”已存在且内容不同(不同的列:{column
 BAD_CHOICE = _("无法识别的取值“{value}”,应为:{choices}")
 BAD_COUNT = _("“{value}”应为不小于 0 的整数")
 END_BEFORE_START = _("结束时间“{value}”早于开始时间 {start}")
-
-
-def service_actor(actor: Actor) -> Any:
-    """The actor as the services on this branch still expect it: ``None`` for the system.
-
-    Transitional (issue 11): once every service takes ``SYSTEM`` itself, pass ``actor`` and
-    delete this function.
-    """
-    return None if is_system(actor) else actor
 
 
 class RowCheck:
@@ -244,7 +235,7 @@ def write_all(
     with writing():
         out = write()
         audit(
-            actor=service_actor(actor),
+            actor=actor,
             action=AuditEvent.Action.IMPORT,
             object_type=object_type,
             detail=f"{path.name}: created {created}, unchanged {unchanged}",

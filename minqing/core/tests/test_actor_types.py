@@ -2,8 +2,9 @@
 
 ``Actor`` (``minqing.orgs.actors``) is a user, an API application or ``SYSTEM``; ``None`` means
 nobody. A parameter named ``actor`` must be annotated with a type that names ``Actor`` and
-must have no default; no call may pass ``actor=None`` (pass ``SYSTEM``, or nobody
-positionally where a test checks that nobody sees nothing).
+must have no default (a test helper may default to ``SYSTEM``); no call may pass
+``actor=None`` (pass ``SYSTEM``), except the calls named in ``NOBODY`` where nobody acts on
+purpose. Keyword ``actor=`` in ORM calls and model constructors names a column, not an actor.
 """
 
 import ast
@@ -13,6 +14,11 @@ from pathlib import Path
 import minqing
 
 ROOT = Path(minqing.__file__).parent
+# (file, function called): calls that pass actor=None because nobody acts, on purpose
+NOBODY = {
+    ("minqing/core/forms.py", "audit"): "a failed login is audited with nobody signed in",
+}
+ORM_CALLS = {"filter", "exclude", "get", "create", "update", "get_or_create", "update_or_create"}
 
 
 def _sources() -> Iterator[Path]:
@@ -29,6 +35,13 @@ def _actor_args(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[tuple[as
     yield from ((arg, d) for arg, d in zip(a.kwonlyargs, a.kw_defaults, strict=True) if arg.arg == "actor")
 
 
+def _called(call: ast.Call) -> str:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
 def _problems(path: Path, root: Path = ROOT.parent) -> Iterator[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     where = path.relative_to(root)
@@ -38,15 +51,23 @@ def _problems(path: Path, root: Path = ROOT.parent) -> Iterator[str]:
                 note = ast.unparse(arg.annotation) if arg.annotation is not None else ""
                 if "Actor" not in note:
                     yield f"{where}:{arg.lineno} {node.name}(actor: {note or 'untyped'})"
-                if default is not None:
+                in_tests = "tests" in where.parts
+                if default is not None and not (in_tests and ast.unparse(default) == "SYSTEM"):
                     yield f"{where}:{arg.lineno} {node.name}(actor=...) has a default"
         elif isinstance(node, ast.Call):
+            called = _called(node)
+            if called in ORM_CALLS or called[:1].isupper() or (str(where), called) in NOBODY:
+                continue
             for kw in node.keywords:
                 if kw.arg == "actor" and isinstance(kw.value, ast.Constant) and kw.value.value is None:
                     yield f"{where}:{node.lineno} passes actor=None"
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            if node.target.id == "actor" and "Actor" not in ast.unparse(node.annotation):
-                yield f"{where}:{node.lineno} actor: {ast.unparse(node.annotation)}"
+        elif (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and node.target.id == "actor"
+            and "Actor" not in ast.unparse(node.annotation)
+        ):
+            yield f"{where}:{node.lineno} actor: {ast.unparse(node.annotation)}"
 
 
 def test_every_actor_is_explicit() -> None:
@@ -56,7 +77,10 @@ def test_every_actor_is_explicit() -> None:
 
 def test_the_check_finds_an_untyped_actor(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
-    bad.write_text("def f(actor=None):\n    g(actor=None)\n", encoding="utf-8")
+    bad.write_text(
+        "def f(actor=None):\n    g(actor=None)\n    Event(actor=None)\n    qs.filter(actor=None)\n",
+        encoding="utf-8",
+    )
     found = list(_problems(bad, tmp_path))
     assert found == [
         "bad.py:1 f(actor: untyped)",

@@ -7,6 +7,7 @@ from minqing.demo.orgnames import agency_names, non_public_names
 from minqing.demo.plan import grid_plan, tree_rows
 from minqing.demo.registry import register_stage
 from minqing.demo.tiers import OrgSet
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import UnitKind, UnitSubkind, default_party_category
 from minqing.orgs.models import Unit
 from minqing.orgs.services.units import UnitRow, units_upsert
@@ -18,7 +19,7 @@ SOURCE = "demo"
 def load_tree(ctx: DemoContext) -> dict[str, int]:
     rows = tree_rows(ctx)
     with ctx.bar(len(rows), str(_("行政区划树"))) as bar:
-        res = units_upsert(rows=rows, source=SOURCE)
+        res = units_upsert(actor=SYSTEM, rows=rows, source=SOURCE)
         bar.update(len(rows))
     return {"units": res.created}
 
@@ -51,7 +52,7 @@ def load_orgs(ctx: DemoContext) -> dict[str, int]:
     )
     rows = [r for s in ctx.tier.org_sets if s.parent_code in present for r in org_set_rows(ctx, s)]
     with ctx.bar(len(rows), str(_("机关、企业和社会组织"))) as bar:
-        res = units_upsert(rows=rows, source=SOURCE)
+        res = units_upsert(actor=SYSTEM, rows=rows, source=SOURCE)
         bar.update(len(rows))
     return {"units": res.created}
 
@@ -67,6 +68,6 @@ def load_grids(ctx: DemoContext) -> dict[str, int]:
     with ctx.bar(len(rows), str(_("网格"))) as bar:
         for i in range(0, len(rows), 20000):
             chunk = rows[i : i + 20000]
-            created += units_upsert(rows=chunk, source=SOURCE).created
+            created += units_upsert(actor=SYSTEM, rows=chunk, source=SOURCE).created
             bar.update(len(chunk))
     return {"grids": created}

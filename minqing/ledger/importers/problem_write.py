@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from minqing.campaigns.models import Campaign
-from minqing.core.importing.rows import service_actor
 from minqing.core.workdays import WorkCalendar
 from minqing.ledger.enums import Action, State
 from minqing.ledger.models import Problem
 from minqing.ledger.problem_format import RESOLVED_STATES, ProblemRow
-from minqing.ledger.services.intake import ProblemFacts, problem_register
+from minqing.ledger.services.intake import ProblemFacts, problem_register_unchecked
 from minqing.ledger.services.workflow import record_event
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
@@ -86,12 +85,12 @@ def write_problem(c: Candidate, *, actor: Actor, calendar: WorkCalendar, source_
         number=v.number,
         extra={"import": source_name},
     )
-    p = problem_register(actor=service_actor(actor), facts=facts, calendar=calendar, check=False)
+    p = problem_register_unchecked(actor=actor, facts=facts, calendar=calendar)
     todo = steps(c)
     for s in todo:
         record_event(
             problem=p,
-            actor=service_actor(actor),
+            actor=actor,
             action=s.action,
             from_state=s.from_state,
             to_state=s.to_state,

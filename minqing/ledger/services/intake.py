@@ -16,12 +16,11 @@ from minqing.ledger.access import can_see_problem
 from minqing.ledger.enums import Action, Channel, Source, State, Urgency
 from minqing.ledger.models import Category, Feedback, FeedbackIdentity, Problem
 from minqing.ledger.services.workflow import record_event
-from minqing.orgs.enums import Role
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.models import Unit
-from minqing.orgs.scoping import can_access_unit
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
-INTAKE_ROLES = (Role.INTAKE, Role.OFFICE, Role.UNIT_STAFF)
 
 
 def new_tracking_code() -> str:
@@ -64,8 +63,10 @@ class ProblemFacts:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _check_intake(actor: Any, unit: Unit) -> None:
-    if actor is not None and not can_access_unit(actor, unit, INTAKE_ROLES):
+def _check_intake(actor: Actor | None, unit: Unit) -> None:
+    """An intake role on ``unit`` or above it, or ``SYSTEM`` (the public form, jobs); ``None``:
+    nobody, denied."""
+    if not policy.has_role(actor, policy.INTAKE, unit.path):
         raise PermissionDeniedError()
 
 
@@ -74,12 +75,20 @@ def _problem_number(registered_at: dt.datetime) -> str:
     return f"WT{day}{secrets.randbelow(10**6):06d}"
 
 
-def problem_register(
-    *, actor: Any, facts: ProblemFacts, calendar: WorkCalendar | None = None, check: bool = True
+def problem_register(*, actor: Actor, facts: ProblemFacts, calendar: WorkCalendar | None = None) -> Problem:
+    """A new problem in state 已登记 with its deadlines and a 登记 event, by an actor with an
+    intake role on its unit (or ``SYSTEM``)."""
+    _check_intake(actor, facts.unit)
+    return problem_register_unchecked(actor=actor, facts=facts, calendar=calendar)
+
+
+def problem_register_unchecked(
+    *, actor: Actor | None, facts: ProblemFacts, calendar: WorkCalendar | None = None
 ) -> Problem:
-    """A new problem in state 已登记 with its deadlines and a 登记 event."""
-    if check:
-        _check_intake(actor, facts.unit)
+    """``problem_register`` for a caller that has checked the actor's right under its own rule:
+    an inspection's findings (the office or an inspector of the unit), a problems file (its rows'
+    units), a feedback (intake, checked by ``feedback_submit``). ``actor`` is only who the 登记
+    event names (``None``: nobody is named)."""
     if facts.source not in Source.values:
         raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="source", value=facts.source)
     if facts.channel and facts.channel not in Channel.values:
@@ -129,7 +138,7 @@ def problem_register(
 
 def feedback_submit(
     *,
-    actor: Any,
+    actor: Actor,
     channel: str,
     title: str,
     content: str,
@@ -148,7 +157,7 @@ def feedback_submit(
 ) -> Feedback:
     """One submission: a Feedback row, the reporter apart, and a new problem (or an existing one).
 
-    ``actor=None`` is the public online form; a clerk (intake, office, unit staff) records letters,
+    ``SYSTEM`` takes the public online form; a clerk (intake, office, unit staff) records letters,
     visits and calls. A repeated ``idempotency_key`` returns the first submission unchanged.
     """
     if channel not in Channel.values:
@@ -156,7 +165,7 @@ def feedback_submit(
     if not title.strip() or not content.strip():
         raise DomainError(ErrorCode.TRANSITION_MISSING, field="title/content")
     _check_intake(actor, unit)
-    if merge_into is not None and actor is not None and not can_see_problem(actor, merge_into, INTAKE_ROLES):
+    if merge_into is not None and not can_see_problem(actor, merge_into, policy.INTAKE):
         raise PermissionDeniedError()
     if idempotency_key:
         earlier = Feedback.objects.filter(idempotency_key=idempotency_key).first()
@@ -192,7 +201,7 @@ def feedback_submit(
 
 def _record_feedback(
     *,
-    actor: Any,
+    actor: Actor,
     channel: str,
     title: str,
     content: str,
@@ -222,7 +231,7 @@ def _record_feedback(
                 urgency=urgency,
                 registered_at=at,
             )
-            problem = problem_register(actor=actor, facts=facts, calendar=calendar, check=False)
+            problem = problem_register_unchecked(actor=actor, facts=facts, calendar=calendar)
         else:
             problem = merge_into
         fb = Feedback(
@@ -239,7 +248,7 @@ def _record_feedback(
             visitors=details.visitors if channel == Channel.VISIT else None,
             group_visit=details.group_visit if channel == Channel.VISIT else False,
             idempotency_key=idempotency_key or None,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=user_of(actor),
         )
         fb.save()
         if reporter is not None and not anonymous and not reporter.is_empty():

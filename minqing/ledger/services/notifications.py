@@ -1,7 +1,6 @@
 """The in-app notification list: who is told about a problem, and reading one's own list."""
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -9,14 +8,12 @@ from django.utils import timezone
 
 from minqing.core.errors import PermissionDeniedError
 from minqing.ledger.models import Notification, NotificationKind, Problem
-from minqing.orgs.enums import Role
+from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.models import RoleAssignment, Unit
-
-# The roles on a unit that hear about its problems' deadlines.
-DEADLINE_ROLES: tuple[str, ...] = (Role.OFFICE, Role.UNIT_STAFF, Role.LEADER)
+from minqing.orgs.policy import DEADLINE_WATCHERS
 
 
-def unit_user_ids(unit_ids: Iterable[int], roles: Iterable[str] = DEADLINE_ROLES) -> dict[int, list[int]]:
+def unit_user_ids(unit_ids: Iterable[int], roles: Iterable[str] = DEADLINE_WATCHERS) -> dict[int, list[int]]:
     """``unit id -> user ids`` holding one of ``roles`` on exactly that unit (not above it)."""
     out: dict[int, list[int]] = {}
     qs = RoleAssignment.objects.filter(unit_id__in=list(set(unit_ids)), role__in=list(roles))
@@ -32,7 +29,7 @@ def notify_unit_users(
     unit: Unit,
     problem: Problem | None,
     text: str,
-    roles: Iterable[str] = DEADLINE_ROLES,
+    roles: Iterable[str] = DEADLINE_WATCHERS,
     kind: str = NotificationKind.INFO,
 ) -> list[Notification]:
     """One notification for every user holding one of ``roles`` on ``unit``."""
@@ -42,9 +39,10 @@ def notify_unit_users(
         return Notification.objects.bulk_create(rows)
 
 
-def notifications_for(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
+def notifications_for(actor: Actor | None, *, unread_only: bool = False) -> QuerySet[Notification]:
     """The user's own notifications, newest first (nobody else's, whatever their role)."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    user = user_of(actor)
+    if user is None:
         return Notification.objects.none()
     qs = Notification.objects.filter(user=user)
     if unread_only:
@@ -52,9 +50,10 @@ def notifications_for(user: Any, *, unread_only: bool = False) -> QuerySet[Notif
     return qs.select_related("problem").order_by("-created_at", "-id")
 
 
-def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
+def notification_mark_read(*, actor: Actor, notification: Notification) -> Notification:
     """Only the notification's owner may mark it read; marking twice keeps the first time."""
-    if actor is None or not getattr(actor, "is_authenticated", False) or notification.user_id != actor.pk:
+    user = user_of(actor)
+    if user is None or notification.user_id != user.pk:
         raise PermissionDeniedError()
     if notification.read_at is None:
         now = timezone.now()

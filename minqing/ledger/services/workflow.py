@@ -19,53 +19,54 @@ from minqing.ledger import deadlines
 from minqing.ledger.access import can_see_problem
 from minqing.ledger.enums import OPEN_STATES, Action, ResolutionKind, Satisfaction, State
 from minqing.ledger.models import Extension, ExtensionState, Feedback, Problem, ProblemEvent
-from minqing.orgs.enums import Role
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor, actor_label, is_system, user_of
 from minqing.orgs.models import Person, Unit
-from minqing.orgs.scoping import can_access_path
+from minqing.orgs.policy import DISPATCHERS, EXTENSION_DECIDERS, UNIT_WRITERS
 
 ANY_STATE = frozenset(State)
-STAFF = frozenset({Role.UNIT_STAFF, Role.OFFICE})
-DISPATCH = frozenset({Role.OFFICE, Role.INTAKE})
 
 
 @dataclass(frozen=True)
 class Transition:
     sources: frozenset[str]
     target: str | None  # None: the state does not change
-    roles: frozenset[str]
+    roles: policy.RoleSet
     scope: str  # "problem": path or responsible_path; "responsible": responsible_path only
 
 
 TRANSITIONS: dict[str, Transition] = {
     Action.ASSIGN: Transition(
-        frozenset({State.REGISTERED, State.RETURNED}), State.ASSIGNED, DISPATCH, "problem"
+        frozenset({State.REGISTERED, State.RETURNED}), State.ASSIGNED, DISPATCHERS, "problem"
     ),
-    Action.ACCEPT: Transition(frozenset({State.ASSIGNED}), State.ACCEPTED, STAFF, "responsible"),
-    Action.RETURN: Transition(frozenset({State.ASSIGNED}), State.RETURNED, STAFF, "responsible"),
+    Action.ACCEPT: Transition(frozenset({State.ASSIGNED}), State.ACCEPTED, UNIT_WRITERS, "responsible"),
+    Action.RETURN: Transition(frozenset({State.ASSIGNED}), State.RETURNED, UNIT_WRITERS, "responsible"),
     Action.CLAIM: Transition(
-        frozenset({State.ASSIGNED, State.ACCEPTED, State.RECTIFYING}),
-        None,
-        frozenset({Role.LEADER}),
-        "problem",
+        frozenset({State.ASSIGNED, State.ACCEPTED, State.RECTIFYING}), None, policy.CLAIMERS, "problem"
     ),
-    Action.START: Transition(frozenset({State.ACCEPTED}), State.RECTIFYING, STAFF, "responsible"),
+    Action.START: Transition(frozenset({State.ACCEPTED}), State.RECTIFYING, UNIT_WRITERS, "responsible"),
     Action.REQUEST_EXTENSION: Transition(
-        frozenset({State.ACCEPTED, State.RECTIFYING}), None, STAFF, "responsible"
+        frozenset({State.ACCEPTED, State.RECTIFYING}), None, UNIT_WRITERS, "responsible"
     ),
     Action.GRANT_EXTENSION: Transition(
-        frozenset({State.ACCEPTED, State.RECTIFYING}), None, frozenset({Role.OFFICE, Role.LEADER}), "problem"
+        frozenset({State.ACCEPTED, State.RECTIFYING}), None, EXTENSION_DECIDERS, "problem"
     ),
     Action.DENY_EXTENSION: Transition(
-        frozenset({State.ACCEPTED, State.RECTIFYING}), None, frozenset({Role.OFFICE, Role.LEADER}), "problem"
+        frozenset({State.ACCEPTED, State.RECTIFYING}), None, EXTENSION_DECIDERS, "problem"
     ),
     Action.RESOLVE: Transition(
-        frozenset({State.ASSIGNED, State.ACCEPTED, State.RECTIFYING}), State.RESOLVED, STAFF, "responsible"
+        frozenset({State.ASSIGNED, State.ACCEPTED, State.RECTIFYING}),
+        State.RESOLVED,
+        UNIT_WRITERS,
+        "responsible",
     ),
-    Action.CLOSE: Transition(frozenset({State.RESOLVED}), State.CLOSED, frozenset({Role.OFFICE}), "problem"),
+    Action.CLOSE: Transition(frozenset({State.RESOLVED}), State.CLOSED, policy.OFFICE, "problem"),
     # callback: satisfied closes, unsatisfied reopens (target decided by the handler)
-    Action.CALLBACK: Transition(frozenset({State.RESOLVED, State.CLOSED}), State.CLOSED, DISPATCH, "problem"),
-    Action.MERGE: Transition(frozenset(OPEN_STATES), State.MERGED, DISPATCH, "problem"),
-    Action.NOTE: Transition(ANY_STATE, None, frozenset(Role), "problem"),
+    Action.CALLBACK: Transition(
+        frozenset({State.RESOLVED, State.CLOSED}), State.CLOSED, DISPATCHERS, "problem"
+    ),
+    Action.MERGE: Transition(frozenset(OPEN_STATES), State.MERGED, DISPATCHERS, "problem"),
+    Action.NOTE: Transition(ANY_STATE, None, policy.NOTE_WRITERS, "problem"),
 }
 
 SYSTEM_ONLY = frozenset({Action.REGISTER, Action.OVERDUE, Action.ESCALATE, Action.REOPEN})
@@ -82,7 +83,7 @@ class Change:
     data: dict[str, Any] | None = None
 
 
-Handler = Callable[[Any, Problem, dict[str, Any], WorkCalendar], Change]
+Handler = Callable[[Actor, Problem, dict[str, Any], WorkCalendar], Change]
 
 
 def _required(params: dict[str, Any], name: str) -> Any:
@@ -92,9 +93,9 @@ def _required(params: dict[str, Any], name: str) -> Any:
     return value
 
 
-def _assign(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+def _assign(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
     unit: Unit = _required(params, "responsible_unit")
-    if actor is not None and not can_access_path(actor, unit.path, DISPATCH):
+    if not policy.has_role(actor, DISPATCHERS, unit.path):
         raise PermissionDeniedError()
     rule = deadlines.rule_for(p)
     today = timezone.localdate(params["at"])  # the assignment date (back-dated imports too)
@@ -105,7 +106,7 @@ def _assign(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -
     return Change(fields, State.ASSIGNED, params.get("note", ""), True, {"unit": unit.code, "due": str(due)})
 
 
-def _return(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+def _return(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
     note = _required(params, "note")
     data = {"unit": p.responsible_unit.code if p.responsible_unit else ""}
     return Change(
@@ -113,8 +114,11 @@ def _return(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -
     )
 
 
-def _claim(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
-    leader: Person | None = params.get("leader") or Person.objects.filter(user=actor).first()
+def _claim(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+    user = user_of(actor)
+    leader: Person | None = params.get("leader") or (
+        Person.objects.filter(user=user).first() if user is not None else None
+    )
     if leader is None:
         raise DomainError(ErrorCode.TRANSITION_MISSING, field="leader")
     must = bool(params.get("must_solve", True))
@@ -127,7 +131,7 @@ def _claim(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) ->
     )
 
 
-def _request_extension(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+def _request_extension(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
     days = int(_required(params, "days"))
     reason = _required(params, "reason")
     rule = deadlines.rule_for(p)
@@ -136,10 +140,13 @@ def _request_extension(actor: Any, p: Problem, params: dict[str, Any], cal: Work
     used = sum(e.days for e in p.extensions.filter(state__in=taken))
     if days <= 0 or used + days > rule.max_extension_days:
         raise DomainError(ErrorCode.EXTENSION_TOO_LONG, limit=rule.max_extension_days, used=used)
+    requester = user_of(actor)
+    if requester is None:  # an extension is asked for by a person of the responsible unit
+        raise DomainError(ErrorCode.TRANSITION_MISSING, field="requested_by")
     Extension.objects.create(
         problem=p,
         requested_at=timezone.now(),
-        requested_by=actor,
+        requested_by=requester,
         days=days,
         reason=reason,
         old_due=p.due_date,
@@ -148,11 +155,11 @@ def _request_extension(actor: Any, p: Problem, params: dict[str, Any], cal: Work
 
 
 def _decide_extension(grant: bool) -> Handler:
-    def handler(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+    def handler(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
         ext = p.extensions.filter(state=ExtensionState.REQUESTED).order_by("requested_at").first()
         if ext is None:
             raise DomainError(ErrorCode.EXTENSION_NONE_PENDING)
-        ext.decided_by, ext.decided_at = actor, timezone.now()
+        ext.decided_by, ext.decided_at = user_of(actor), timezone.now()
         fields: dict[str, Any] = {}
         if grant:
             limit = deadlines.rule_for(p).max_extension_days  # the rule may have changed since the request
@@ -172,7 +179,7 @@ def _decide_extension(grant: bool) -> Handler:
     return handler
 
 
-def _resolve(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+def _resolve(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
     kind = _required(params, "resolution_kind")
     if kind not in ResolutionKind.values:
         raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="resolution_kind", value=kind)
@@ -180,11 +187,11 @@ def _resolve(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) 
     return Change(fields, State.RESOLVED, params.get("note", ""), True, {"resolution_kind": kind})
 
 
-def _close(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+def _close(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
     return Change({"closed_at": params["at"]}, State.CLOSED, params.get("note", ""), True)
 
 
-def _callback(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+def _callback(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
     value = _required(params, "satisfaction")
     if value not in Satisfaction.values:
         raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="satisfaction", value=value)
@@ -195,13 +202,13 @@ def _callback(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar)
     return Change(fields, State.CLOSED, params.get("note", ""), True, {"satisfaction": value})
 
 
-def _merge(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+def _merge(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
     target: Problem = _required(params, "into")
     if target.pk == p.pk:
         raise DomainError(ErrorCode.MERGE_TARGET, reason="same problem")
     if target.state == State.MERGED:
         raise DomainError(ErrorCode.MERGE_TARGET, reason=str(State(target.state).label))
-    if actor is not None and not can_see_problem(actor, target, DISPATCH):
+    if not can_see_problem(actor, target, DISPATCHERS):
         raise PermissionDeniedError()
     Feedback.objects.filter(problem=p).update(problem=target)
     return Change(
@@ -210,16 +217,17 @@ def _merge(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) ->
 
 
 def _same(to: str | None = None) -> Handler:
-    def handler(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+    def handler(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
         return Change({}, to or p.state, params.get("note", ""), bool(params.get("public", False)))
 
     return handler
 
 
-def _accept(actor: Any, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
+def _accept(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
     fields: dict[str, Any] = {}
-    if actor is not None and p.owner_id is None:
-        fields["owner"] = actor
+    user = user_of(actor)
+    if user is not None and p.owner_id is None:
+        fields["owner"] = user
     return Change(fields, State.ACCEPTED, params.get("note", ""), True)
 
 
@@ -240,22 +248,20 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-def allowed_actions(actor: Any, problem: Problem) -> list[str]:
+def allowed_actions(actor: Actor, problem: Problem) -> list[str]:
     """The actions the actor may try on the problem now (for the buttons on its page)."""
     return [a for a, t in TRANSITIONS.items() if problem.state in t.sources and _permitted(actor, problem, t)]
 
 
-def _permitted(actor: Any, p: Problem, t: Transition) -> bool:
-    if actor is None:
-        return True  # the system (imports, jobs, the demo)
+def _permitted(actor: Actor, p: Problem, t: Transition) -> bool:
     if t.scope == "responsible":
-        return bool(p.responsible_path) and can_access_path(actor, p.responsible_path, t.roles)
+        return bool(p.responsible_path) and policy.has_role(actor, t.roles, p.responsible_path)
     return can_see_problem(actor, p, t.roles)
 
 
 def problem_transition(
     *,
-    actor: Any,
+    actor: Actor,
     problem: Problem,
     action: str,
     expected_version: int | None = None,
@@ -263,7 +269,8 @@ def problem_transition(
     calendar: WorkCalendar | None = None,
     **params: Any,
 ) -> Problem:
-    """Apply ``action`` to ``problem`` as ``actor`` (None = the system); returns the fresh problem."""
+    """Apply ``action`` to ``problem`` as ``actor`` (``SYSTEM``: imports, jobs, the demo); returns
+    the fresh problem."""
     if action not in TRANSITIONS:
         raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="action", value=action)
     t = TRANSITIONS[Action(action)]
@@ -275,7 +282,7 @@ def problem_transition(
             .select_related("responsible_unit")
             .get(pk=problem.pk)
         )
-        if actor is not None and not can_see_problem(actor, p):
+        if not can_see_problem(actor, p):
             raise PermissionDeniedError()
         if expected_version is not None and p.version != expected_version:
             raise DomainError(ErrorCode.TRANSITION_STALE)
@@ -311,7 +318,7 @@ def problem_transition(
 def record_event(
     *,
     problem: Problem,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     from_state: str,
     to_state: str,
@@ -320,12 +327,13 @@ def record_event(
     data: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
 ) -> ProblemEvent:
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    """One event on the problem's timeline; it names the user or the application (the page shows
+    "系统" for the system and for ``None``)."""
     return ProblemEvent.objects.create(
         problem=problem,
         at=at or timezone.now(),
-        actor=user,
-        actor_name=user.get_username() if user else "",
+        actor=user_of(actor),
+        actor_name="" if is_system(actor) else actor_label(actor),
         action=action,
         from_state=from_state,
         to_state=to_state,

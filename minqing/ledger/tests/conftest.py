@@ -7,6 +7,7 @@ import pytest
 
 from minqing.ledger.enums import Channel
 from minqing.ledger.services.intake import Reporter, feedback_submit
+from minqing.orgs.actors import SYSTEM, Actor
 from minqing.orgs.enums import Role
 from minqing.orgs.models import Unit
 from minqing.orgs.tests.factories import PersonFactory, UserFactory, grant, small_tree
@@ -18,7 +19,10 @@ class LedgerWorld:
     users: dict[str, Any]
     leader_person: Any
 
-    def submit(self, channel: str = Channel.ONLINE, unit_key: str = "village_a", actor: Any = None) -> Any:
+    def submit(
+        self, channel: str = Channel.ONLINE, unit_key: str = "village_a", actor: Actor = SYSTEM
+    ) -> Any:
+        """A feedback on ``channel``; by default the public form's (``SYSTEM``)."""
         return feedback_submit(
             actor=actor,
             channel=channel,

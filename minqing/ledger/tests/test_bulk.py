@@ -21,6 +21,7 @@ from minqing.ledger.models import Problem, ProblemEvent
 from minqing.ledger.services.bulk import ProblemRow, Step, problems_bulk_register
 from minqing.ledger.services.intake import ProblemFacts, problem_register
 from minqing.ledger.services.workflow import problem_transition
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.services.bulk import ref_of
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def test_bulk_row_equals_the_service_path(lw) -> None:
     facts = ProblemFacts(
         "路灯不亮", "村口路灯", lw.u["village_a"], Source.PUBLIC, Channel.CALL, registered_at=at(1)
     )
-    p = problem_register(actor=None, facts=dataclasses.replace(facts, number="SVC-1"), calendar=cal)
+    p = problem_register(actor=SYSTEM, facts=dataclasses.replace(facts, number="SVC-1"), calendar=cal)
     for s in steps:
         params: dict[str, Any] = {
             "resolution_kind": s.resolution_kind,
@@ -64,7 +65,7 @@ def test_bulk_row_equals_the_service_path(lw) -> None:
         if s.unit:
             params["responsible_unit"] = town
         params = {k: v for k, v in params.items() if v}
-        p = problem_transition(actor=None, problem=p, action=s.action, at=s.at, calendar=cal, **params)
+        p = problem_transition(actor=SYSTEM, problem=p, action=s.action, at=s.at, calendar=cal, **params)
 
     compare = [f.attname for f in Problem._meta.concrete_fields if f.attname not in ("id", "number")]
     assert {k: getattr(bulk, k) for k in compare} == {k: getattr(p, k) for k in compare}

@@ -13,6 +13,7 @@ from minqing.ledger.enums import Channel, Source, State, Urgency
 from minqing.ledger.models import DeadlineRule
 from minqing.ledger.rules_seed import default_rules
 from minqing.ledger.services.intake import ProblemFacts, problem_register
+from minqing.orgs.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def register(lw, channel=Channel.CALL, source=Source.PUBLIC, urgency=Urgency.NOR
         urgency=urgency,
         registered_at=at,
     )
-    return problem_register(actor=None, facts=facts)
+    return problem_register(actor=SYSTEM, facts=facts)
 
 
 @pytest.mark.parametrize(("days", "expected"), sorted(BY_HAND.items()))

@@ -12,6 +12,7 @@ from minqing.core.models import AuditEvent
 from minqing.ledger.enums import Action, Channel
 from minqing.ledger.services.workflow import problem_transition
 from minqing.ledger.views.export import problem_export
+from minqing.orgs.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_csv_download_scoped_filtered_and_audited(lw) -> None:
     a1 = lw.submit(Channel.CALL).problem
     a2 = lw.submit(Channel.LETTER).problem
     b = lw.submit(unit_key="village_b").problem
-    problem_transition(actor=None, problem=a2, action=Action.ASSIGN, responsible_unit=lw.u["town_a"])
+    problem_transition(actor=SYSTEM, problem=a2, action=Action.ASSIGN, responsible_unit=lw.u["town_a"])
     response = get(lw.users["a_staff"], format="csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     disposition = response["Content-Disposition"]

@@ -9,13 +9,14 @@ from minqing.ledger.enums import Channel
 from minqing.ledger.models import Feedback, Problem
 from minqing.ledger.services import intake
 from minqing.ledger.services.intake import feedback_submit
+from minqing.orgs.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
 
 def _submit(lw, **kw):
     return feedback_submit(
-        actor=kw.pop("actor", None),
+        actor=kw.pop("actor", SYSTEM),
         channel=Channel.ONLINE,
         title="路灯不亮",
         content="村口路灯坏了",
@@ -36,7 +37,7 @@ def test_a_key_that_wins_a_race_elsewhere_returns_the_winner(lw) -> None:
 
 def test_merge_into_a_problem_out_of_scope_is_refused(lw) -> None:
     other = feedback_submit(
-        actor=None, channel=Channel.ONLINE, title="b", content="b", unit=lw.u["village_b"]
+        actor=SYSTEM, channel=Channel.ONLINE, title="b", content="b", unit=lw.u["village_b"]
     ).problem
     with pytest.raises(DomainError) as err:
         _submit(lw, actor=lw.users["a_staff"], merge_into=other)

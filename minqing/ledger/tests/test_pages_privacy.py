@@ -7,6 +7,7 @@ from minqing.core.models import AuditEvent
 from minqing.ledger.enums import Action, Channel
 from minqing.ledger.services.workflow import problem_transition
 from minqing.ledger.tests.pages import REPORTER_NAME, REPORTER_PHONE, assigned_problem, login
+from minqing.orgs.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,7 @@ def test_anonymous_feedback_has_no_identity_to_reveal(client, lw):
     from minqing.ledger.services.intake import Reporter, feedback_submit
 
     fb = feedback_submit(
-        actor=None,
+        actor=SYSTEM,
         channel=Channel.ONLINE,
         title="噪音",
         content="夜间施工",

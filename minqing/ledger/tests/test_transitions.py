@@ -15,6 +15,7 @@ from minqing.ledger.enums import Action, ResolutionKind, Satisfaction, Source, S
 from minqing.ledger.models import DeadlineRule, Extension, ExtensionState, Feedback, Problem, ProblemEvent
 from minqing.ledger.services.intake import ProblemFacts, problem_register
 from minqing.ledger.services.workflow import TRANSITIONS, problem_transition
+from minqing.orgs.actors import SYSTEM, Actor
 from minqing.orgs.enums import Role
 from minqing.orgs.models import RoleAssignment
 from minqing.orgs.tests.factories import UserFactory, grant
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 @dataclass(frozen=True)
 class Spec:
-    actor: str  # a user of the ledger world with a role the row allows
+    who: str  # a user of the ledger world with a role the row allows
     params: Callable[[Any], dict[str, Any]] = lambda lw: {}
     prepare: Callable[[Any, Problem], None] | None = None  # needed before the action (in a source state)
     expect: dict[str, Any] = field(default_factory=dict)  # fields of the problem afterwards
@@ -92,7 +93,7 @@ def in_state(lw, state: str) -> Problem:
             params["responsible_unit"] = lw.u[params["responsible_unit"]]
         if "into" in params:
             params["into"] = lw.submit().problem
-        p = problem_transition(actor=None, problem=p, action=action, **params)
+        p = problem_transition(actor=SYSTEM, problem=p, action=action, **params)
     assert p.state == state
     return p
 
@@ -106,7 +107,7 @@ def snapshot(p: Problem) -> tuple:
     )
 
 
-def refused(lw, p: Problem, actor: Any, action: str, code: ErrorCode, params: dict[str, Any]) -> None:
+def refused(lw, p: Problem, actor: Actor, action: str, code: ErrorCode, params: dict[str, Any]) -> None:
     before = snapshot(p)
     with pytest.raises(DomainError) as err:
         problem_transition(actor=actor, problem=p, action=action, **params)
@@ -135,7 +136,7 @@ def test_allowed(lw, action, state) -> None:
     if spec.prepare:
         spec.prepare(lw, p)
         p.refresh_from_db()
-    actor = lw.users[spec.actor]
+    actor = lw.users[spec.who]
     events = p.events.count()
     after = problem_transition(actor=actor, problem=p, action=action, **spec.params(lw))
     expected = t.target or state
@@ -157,7 +158,7 @@ def test_allowed(lw, action, state) -> None:
 def test_forbidden_from_other_states(lw, action, state) -> None:
     spec = SPECS[action]
     p = in_state(lw, state)
-    refused(lw, p, lw.users[spec.actor], action, ErrorCode.TRANSITION_NOT_ALLOWED, spec.params(lw))
+    refused(lw, p, lw.users[spec.who], action, ErrorCode.TRANSITION_NOT_ALLOWED, spec.params(lw))
 
 
 WRONG_ROLE_ORDER = (Role.VIEWER, Role.INSPECTOR, Role.INTAKE, Role.LEADER, Role.UNIT_STAFF, Role.OFFICE)
@@ -191,7 +192,7 @@ def test_out_of_subtree(lw, action) -> None:
     p = in_state(lw, sorted(t.sources)[0])
     if spec.prepare:
         spec.prepare(lw, p)
-    role = RoleAssignment.objects.filter(user=lw.users[spec.actor]).values_list("role", flat=True).first()
+    role = RoleAssignment.objects.filter(user=lw.users[spec.who]).values_list("role", flat=True).first()
     assert role is not None
     outsider = user_with(role, lw.u["town_b"])
     refused(lw, p, outsider, action, ErrorCode.PERMISSION_DENIED, spec.params(lw))

@@ -23,6 +23,7 @@ from minqing.ledger.forms import PublicSubmitForm, new_token
 from minqing.ledger.models import Feedback
 from minqing.ledger.selectors import PublicFilters
 from minqing.ledger.services.intake import feedback_submit
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Unit
 
 RATE_SCOPE = "public_submit"
@@ -73,7 +74,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     d = form.cleaned_data
     try:
         fb = feedback_submit(
-            actor=None,
+            actor=SYSTEM,  # the public form: anyone may report, the system registers it
             channel=Channel.ONLINE,
             title=d["title"],
             content=d["content"],

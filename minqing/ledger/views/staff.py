@@ -24,9 +24,9 @@ from minqing.ledger.enums import Action, Channel, Source, State
 from minqing.ledger.forms import ACTION_FORMS, ActionForm, IntakeForm, new_token
 from minqing.ledger.models import Problem
 from minqing.ledger.selectors import QueueFilters, QueueTab, ReporterRow
-from minqing.ledger.services.intake import INTAKE_ROLES, feedback_submit
+from minqing.ledger.services.intake import feedback_submit
 from minqing.ledger.services.workflow import allowed_actions, problem_transition
-from minqing.orgs.scoping import actor_prefixes
+from minqing.orgs import policy
 
 INTAKE_CHANNELS = (Channel.LETTER, Channel.VISIT, Channel.CALL)
 EXTENSION_DECISIONS = (Action.GRANT_EXTENSION, Action.DENY_EXTENSION)
@@ -58,7 +58,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
     """A clerk records a letter, a visit or a call; afterwards the problem's page shows its tracking code."""
-    if actor_prefixes(request.user, INTAKE_ROLES) == []:
+    if not policy.has_role(request.user, policy.INTAKE):
         raise PermissionDenied
     channel = request.GET.get("channel", Channel.LETTER)
     if channel not in INTAKE_CHANNELS:

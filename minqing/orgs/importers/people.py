@@ -11,7 +11,7 @@ from pathlib import Path
 
 from minqing.core.batching import chunked
 from minqing.core.importing import ImportResult
-from minqing.core.importing.rows import RowCheck, read_records, service_actor, writing
+from minqing.core.importing.rows import RowCheck, read_records, writing
 from minqing.core.importing.values import Choices, synonyms
 from minqing.core.tabular import Column, Record
 from minqing.orgs.actors import Actor
@@ -116,5 +116,5 @@ def import_people(path: Path, *, actor: Actor, progress: bool = False) -> Import
         for c in new
     ]
     with writing():
-        res = people_bulk_create(actor=service_actor(actor), rows=rows, source=path.name)
+        res = people_bulk_create(actor=actor, rows=rows, source=path.name)
     return ImportResult(created=res.created, unchanged=unchanged)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from minqing.core.errors import ErrorCode
 from minqing.core.importing import ImportResult
-from minqing.core.importing.rows import RowCheck, service_actor, writing
+from minqing.core.importing.rows import RowCheck, writing
 from minqing.core.importing.values import parse_yes_no
 from minqing.core.tabular import Column, ColumnMap, Record, map_columns, normalize_header, read_table
 from minqing.orgs.actors import Actor
@@ -281,7 +281,7 @@ def import_units(path: Path, *, actor: Actor, progress: bool = False) -> ImportR
     check.finish()
     rows = check.unit_rows(db)
     with writing():
-        res = units_upsert(rows=rows, actor=service_actor(actor), source=path.name)
+        res = units_upsert(rows=rows, actor=actor, source=path.name)
     result = ImportResult(created=res.created, updated=res.updated, unchanged=res.unchanged, moved=res.moved)
     for root in check.auto:
         if root.code in res.created_codes:

@@ -3,7 +3,6 @@
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 
@@ -11,6 +10,7 @@ from minqing.core.audit import audit
 from minqing.core.batching import chunked
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import Actor
 from minqing.orgs.enums import AssignmentKind
 from minqing.orgs.models import Assignment, Household, Person, Unit
 from minqing.orgs.services.bulk import (
@@ -25,7 +25,7 @@ from minqing.orgs.services.bulk import (
 @transaction.atomic
 def assignment_create(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     kind: str,
     start_date: datetime.date,
@@ -76,7 +76,7 @@ class AssignmentRow:
 
 @transaction.atomic
 def assignments_bulk_create(
-    *, actor: Any, rows: Iterable[AssignmentRow], batch_size: int = 10000, source: str = ""
+    *, actor: Actor, rows: Iterable[AssignmentRow], batch_size: int = 10000, source: str = ""
 ) -> BulkResult:
     """Create many assignments; one that exists already (same person, kind and target) is skipped."""
     result = BulkResult()

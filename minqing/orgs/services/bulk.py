@@ -7,19 +7,17 @@ them by code in chunks.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar
 
 from minqing.core.audit import audit
 from minqing.core.batching import chunked
 from minqing.core.errors import PermissionDeniedError
 from minqing.core.models import AuditEvent
-from minqing.orgs.enums import Role
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor, is_system
 from minqing.orgs.models import Unit
-from minqing.orgs.scoping import can_access_path, can_access_unit
 
 T = TypeVar("T")
-
-WRITE_ROLES = (Role.OFFICE, Role.UNIT_STAFF)
 
 
 class UnitRef(NamedTuple):
@@ -52,22 +50,20 @@ def unit_refs(codes: Iterable[str] | None = None) -> dict[str, UnitRef]:
     return out
 
 
-def check_unit_write(actor: Any, unit: Unit) -> None:
-    """A non-system actor needs the office or unit-staff role on ``unit`` or above it."""
-    if actor is not None and not can_access_unit(actor, unit, roles=WRITE_ROLES):
-        raise PermissionDeniedError()
+def check_unit_write(actor: Actor, unit: Unit) -> None:
+    """The actor needs the office or unit-staff role on ``unit`` or above it (or is ``SYSTEM``)."""
+    check_paths_write(actor, [unit.path])
 
 
-def check_paths_write(actor: Any, paths: Sequence[str]) -> None:
-    if actor is None:
-        return
+def check_paths_write(actor: Actor, paths: Sequence[str]) -> None:
     for p in set(paths):
-        if not can_access_path(actor, p, roles=WRITE_ROLES):
+        if not policy.has_role(actor, policy.UNIT_WRITERS, p):
             raise PermissionDeniedError()
 
 
-def audit_bulk(*, actor: Any, object_type: str, result: BulkResult, source: str) -> None:
-    if actor is not None or source:
+def audit_bulk(*, actor: Actor, object_type: str, result: BulkResult, source: str) -> None:
+    """One audit row for a bulk write (none for the system without a named source)."""
+    if not is_system(actor) or source:
         audit(
             actor=actor,
             action=AuditEvent.Action.IMPORT,

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import connection, transaction
 
@@ -10,6 +9,7 @@ from minqing.core.audit import audit
 from minqing.core.batching import chunked
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import Actor
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Household, Unit
 from minqing.orgs.services.bulk import (
@@ -24,7 +24,7 @@ from minqing.orgs.services.bulk import (
 @transaction.atomic
 def household_create(
     *,
-    actor: Any,
+    actor: Actor,
     grid: Unit,
     number: str,
     head_name: str = "",
@@ -63,7 +63,7 @@ def _insert_sql() -> str:
 
 @transaction.atomic
 def households_bulk_create(
-    *, actor: Any, rows: Iterable[HouseholdRow], batch_size: int = 20000, source: str = ""
+    *, actor: Actor, rows: Iterable[HouseholdRow], batch_size: int = 20000, source: str = ""
 ) -> BulkResult:
     """Insert many households with ``executemany`` in one transaction.
 

@@ -10,6 +10,7 @@ from minqing.core.audit import audit
 from minqing.core.batching import chunked
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import Actor
 from minqing.orgs.enums import Rank
 from minqing.orgs.models import Person, PersonIdentity, Unit
 from minqing.orgs.services.bulk import (
@@ -24,7 +25,7 @@ from minqing.orgs.services.bulk import (
 @transaction.atomic
 def person_create(
     *,
-    actor: Any,
+    actor: Actor,
     number: str,
     name: str,
     unit: Unit,
@@ -72,7 +73,7 @@ class PersonRow:
 
 @transaction.atomic
 def people_bulk_create(
-    *, actor: Any, rows: Iterable[PersonRow], batch_size: int = 5000, source: str = ""
+    *, actor: Actor, rows: Iterable[PersonRow], batch_size: int = 5000, source: str = ""
 ) -> BulkResult:
     """Create many people at once; rows whose number exists already are skipped (idempotent)."""
     result = BulkResult()

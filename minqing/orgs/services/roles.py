@@ -1,24 +1,24 @@
 """Granting and revoking a user's role on a unit."""
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from minqing.core.audit import audit
 from minqing.core.errors import PermissionDeniedError
 from minqing.core.models import AuditEvent
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor
 from minqing.orgs.enums import Role
 from minqing.orgs.models import RoleAssignment, Unit
-from minqing.orgs.scoping import can_access_unit, clear_cache
+from minqing.orgs.scoping import clear_cache
 
 
 @transaction.atomic
-def role_grant(*, actor: Any, user: Any, role: str, unit: Unit) -> RoleAssignment:
-    """Give ``user`` ``role`` on ``unit``. ``actor=None`` is the system (demo, commands).
-
-    A non-superuser actor must hold the office role on a unit above or at ``unit``.
+def role_grant(*, actor: Actor, user: User, role: str, unit: Unit) -> RoleAssignment:
+    """Give ``user`` ``role`` on ``unit``. ``SYSTEM`` may (demo, commands), as may a superuser;
+    anyone else must hold the office role on a unit above or at ``unit``.
     """
-    if actor is not None and not can_access_unit(actor, unit, roles=[Role.OFFICE]):
+    if not policy.has_role(actor, policy.OFFICE, unit.path):
         raise PermissionDeniedError()
     ra, created = RoleAssignment.objects.get_or_create(user=user, role=Role(role), unit=unit)
     if created:
@@ -28,8 +28,8 @@ def role_grant(*, actor: Any, user: Any, role: str, unit: Unit) -> RoleAssignmen
 
 
 @transaction.atomic
-def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
-    if actor is not None and not can_access_unit(actor, assignment.unit, roles=[Role.OFFICE]):
+def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
+    if not policy.has_role(actor, policy.OFFICE, assignment.unit.path):
         raise PermissionDeniedError()
     audit(actor=actor, action=AuditEvent.Action.DELETE, obj=assignment)
     assignment.delete()

@@ -10,7 +10,6 @@ with the same rows changes nothing.
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -20,6 +19,7 @@ from minqing.core.batching import chunked
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
 from minqing.core.paths import prefix_q
+from minqing.orgs.actors import Actor, is_system
 from minqing.orgs.models import Unit
 from minqing.orgs.pathcopies import repath_copies
 
@@ -102,7 +102,7 @@ def _order_new(rows: Sequence[UnitRow], existing: dict[str, Unit]) -> list[UnitR
 
 
 @transaction.atomic
-def units_upsert(*, rows: Sequence[UnitRow], actor: Any = None, source: str = "") -> UpsertResult:
+def units_upsert(*, rows: Sequence[UnitRow], actor: Actor, source: str = "") -> UpsertResult:
     """Create or update units by code. Parents may come earlier or later in ``rows`` or exist already."""
     result = UpsertResult()
     codes = {r.code for r in rows} | {r.parent_code for r in rows if r.parent_code}
@@ -192,7 +192,7 @@ def units_upsert(*, rows: Sequence[UnitRow], actor: Any = None, source: str = ""
         repath_copies(old, u.path)
         result.moved += 1
 
-    if actor is not None or source:
+    if not is_system(actor) or source:
         audit(
             actor=actor,
             action=AuditEvent.Action.IMPORT,

@@ -5,6 +5,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import AssignmentKind, Rank, UnitKind
 from minqing.orgs.models import Assignment, Household, Person, PersonIdentity, Unit
 from minqing.orgs.services.roles import role_grant
@@ -66,12 +67,12 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
 
 
 def make_units(rows: list[UnitRow]) -> dict[str, Unit]:
-    units_upsert(rows=rows)
+    units_upsert(actor=SYSTEM, rows=rows)
     return {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in rows])}
 
 
 def grant(user, role: str, unit: Unit):
-    return role_grant(actor=None, user=user, role=role, unit=unit)
+    return role_grant(actor=SYSTEM, user=user, role=role, unit=unit)
 
 
 def small_tree() -> dict[str, Unit]:

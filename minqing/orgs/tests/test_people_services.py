@@ -6,6 +6,7 @@ import pytest
 
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import AssignmentKind, Rank
 from minqing.orgs.models import Assignment, Household, Person, PersonIdentity
 from minqing.orgs.services.assignments import AssignmentRow, assignment_create, assignments_bulk_create
@@ -35,7 +36,7 @@ def test_person_create_with_identity_and_audit(world):
 
 
 def test_person_without_identity_has_no_identity_row(world):
-    p = person_create(actor=None, number="X-002", name="周八", unit=world.u["town_a"])
+    p = person_create(actor=SYSTEM, number="X-002", name="周八", unit=world.u["town_a"])
     assert not PersonIdentity.objects.filter(person=p).exists()
 
 
@@ -54,9 +55,9 @@ def test_person_create_allowed_for_office_above_and_superuser(world):
 
 
 def test_person_number_taken(world):
-    person_create(actor=None, number="X-006", name="甲", unit=world.u["town_a"])
+    person_create(actor=SYSTEM, number="X-006", name="甲", unit=world.u["town_a"])
     with pytest.raises(DomainError) as e:
-        person_create(actor=None, number="X-006", name="乙", unit=world.u["town_a"])
+        person_create(actor=SYSTEM, number="X-006", name="乙", unit=world.u["town_a"])
     assert e.value.code is ErrorCode.PERSON_NUMBER_TAKEN
 
 
@@ -65,10 +66,10 @@ def test_household_create_under_grid_only(world):
     hh = household_create(actor=staff, grid=world.u["grid_a"], number="0001", head_name="刘一")
     assert hh.path == world.u["grid_a"].path
     with pytest.raises(DomainError) as e:
-        household_create(actor=None, grid=world.u["village_a"], number="0002")
+        household_create(actor=SYSTEM, grid=world.u["village_a"], number="0002")
     assert e.value.code is ErrorCode.NOT_A_GRID
     with pytest.raises(DomainError) as e:
-        household_create(actor=None, grid=world.u["grid_a"], number="0001")
+        household_create(actor=SYSTEM, grid=world.u["grid_a"], number="0001")
     assert e.value.code is ErrorCode.HOUSEHOLD_NUMBER_TAKEN
 
 
@@ -91,7 +92,7 @@ def test_assignment_create_copies_target_path(world):
     assert a.path == world.u["grid_a"].path
     hh = world.households["a"][1]
     b = assignment_create(
-        actor=None, person=person, kind=AssignmentKind.HOUSEHOLD_PAIRING, household=hh, start_date=D
+        actor=SYSTEM, person=person, kind=AssignmentKind.HOUSEHOLD_PAIRING, household=hh, start_date=D
     )
     assert b.path == hh.path
 
@@ -99,11 +100,11 @@ def test_assignment_create_copies_target_path(world):
 def test_assignment_create_checks_target_and_dates(world):
     person = world.people["town_a"]
     with pytest.raises(DomainError) as e:
-        assignment_create(actor=None, person=person, kind=AssignmentKind.CONTACT_POINT, start_date=D)
+        assignment_create(actor=SYSTEM, person=person, kind=AssignmentKind.CONTACT_POINT, start_date=D)
     assert e.value.code is ErrorCode.ASSIGNMENT_ONE_TARGET
     with pytest.raises(DomainError) as e:
         assignment_create(
-            actor=None,
+            actor=SYSTEM,
             person=person,
             kind=AssignmentKind.CONTACT_POINT,
             unit=world.u["village_a"],
@@ -128,10 +129,10 @@ def test_bulk_writers_are_idempotent(world):
     village = ref_of(world.u["village_b"])
     people = [PersonRow(f"B-{i}", f"干部{i}", village, phone="13800000000") for i in range(3)]
     households = [HouseholdRow(grid, f"B{i:04d}", f"户主{i}", "红旗村1号", 2) for i in range(5)]
-    assert people_bulk_create(actor=None, rows=people).created == 3
-    assert households_bulk_create(actor=None, rows=iter(households), batch_size=2).created == 5
-    again_p = people_bulk_create(actor=None, rows=people)
-    again_h = households_bulk_create(actor=None, rows=households)
+    assert people_bulk_create(actor=SYSTEM, rows=people).created == 3
+    assert households_bulk_create(actor=SYSTEM, rows=iter(households), batch_size=2).created == 5
+    again_p = people_bulk_create(actor=SYSTEM, rows=people)
+    again_h = households_bulk_create(actor=SYSTEM, rows=households)
     assert (again_p.created, again_p.skipped, again_h.created, again_h.skipped) == (0, 3, 0, 5)
     assert PersonIdentity.objects.filter(person__number__startswith="B-").count() == 3
     pid = Person.objects.get(number="B-0").pk
@@ -140,8 +141,8 @@ def test_bulk_writers_are_idempotent(world):
         AssignmentRow(pid, AssignmentKind.DEMONSTRATION, D, unit=grid),
         AssignmentRow(pid, AssignmentKind.HOUSEHOLD_PAIRING, D, household_id=hh.pk, household_path=hh.path),
     ]
-    assert assignments_bulk_create(actor=None, rows=rows).created == 2
-    assert assignments_bulk_create(actor=None, rows=rows).created == 0
+    assert assignments_bulk_create(actor=SYSTEM, rows=rows).created == 2
+    assert assignments_bulk_create(actor=SYSTEM, rows=rows).created == 0
     assert Assignment.objects.get(person_id=pid, kind=AssignmentKind.DEMONSTRATION).path == grid.path
 
 
@@ -159,4 +160,4 @@ def test_bulk_writers_check_scope(world):
 
 def test_bulk_household_rejects_non_grid(world):
     with pytest.raises(DomainError):
-        households_bulk_create(actor=None, rows=[HouseholdRow(ref_of(world.u["village_b"]), "Y0001")])
+        households_bulk_create(actor=SYSTEM, rows=[HouseholdRow(ref_of(world.u["village_b"]), "Y0001")])

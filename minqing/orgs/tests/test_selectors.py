@@ -6,6 +6,7 @@ from django.http import Http404
 
 from minqing.core.models import AuditEvent
 from minqing.orgs import coverage, selectors
+from minqing.orgs.actors import Actor
 from minqing.orgs.masking import mask_id_number, mask_phone
 from minqing.orgs.tests.factories import AssignmentFactory, HouseholdFactory
 
@@ -101,7 +102,7 @@ def restore_registry():
 
 def test_coverage_hook_replaces_placeholder(world, restore_registry):
     @coverage.register(coverage.HOUSEHOLDS_NEVER_VISITED, "从未走访的户", order=30)
-    def never_visited(actor, unit):
+    def never_visited(actor: Actor, unit):
         return 7, []
 
     coverage.register_placeholder(coverage.HOUSEHOLDS_NEVER_VISITED, "x", "y")  # does not undo it

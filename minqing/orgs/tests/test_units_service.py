@@ -5,6 +5,7 @@ from typing import cast
 import pytest
 
 from minqing.core.errors import DomainError, ErrorCode
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Household, Unit
 from minqing.orgs.services.units import UnitRow, resolve_unit, step, step_value, units_upsert
@@ -34,7 +35,7 @@ def test_steps_round_trip() -> None:
 
 
 def test_upsert_builds_a_valid_tree_and_is_idempotent() -> None:
-    first = units_upsert(rows=rows())
+    first = units_upsert(actor=SYSTEM, rows=rows())
     assert first.created == 5
     assert Unit.objects.find_problems() == ([], [], [], [], [])
     city = Unit.objects.get(code="150900000000")
@@ -45,13 +46,16 @@ def test_upsert_builds_a_valid_tree_and_is_idempotent() -> None:
         "150902000000",
         "150902001000",
     ]
-    again = units_upsert(rows=rows())
+    again = units_upsert(actor=SYSTEM, rows=rows())
     assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
 
 
 def test_new_children_append_after_existing_ones() -> None:
-    units_upsert(rows=rows())
-    units_upsert(rows=[UnitRow(code="G-2", name="网格二", kind=UnitKind.GRID, parent_code="150902001000")])
+    units_upsert(actor=SYSTEM, rows=rows())
+    units_upsert(
+        actor=SYSTEM,
+        rows=[UnitRow(code="G-2", name="网格二", kind=UnitKind.GRID, parent_code="150902001000")],
+    )
     township = Unit.objects.get(code="150902001000")
     assert [c.code for c in Unit.objects.get_children(township)] == ["G-1", "G-2"]
     assert township.numchild == 2
@@ -59,22 +63,22 @@ def test_new_children_append_after_existing_ones() -> None:
 
 
 def test_rename_counts_as_update() -> None:
-    units_upsert(rows=rows())
+    units_upsert(actor=SYSTEM, rows=rows())
     changed = [
         *rows()[:-1],
         UnitRow(code="G-1", name="新名字", kind=UnitKind.GRID, parent_code="150902001000"),
     ]
-    result = units_upsert(rows=changed)
+    result = units_upsert(actor=SYSTEM, rows=changed)
     assert (result.created, result.updated) == (0, 1)
     assert Unit.objects.get(code="G-1").name == "新名字"
 
 
 def test_move_rewrites_copied_paths() -> None:
-    units_upsert(rows=rows())
+    units_upsert(actor=SYSTEM, rows=rows())
     grid = Unit.objects.get(code="G-1")
     household = cast(Household, HouseholdFactory(grid=grid))
     moved = [*rows()[:-1], UnitRow(code="G-1", name="网格一", kind=UnitKind.GRID, parent_code="150921000000")]
-    result = units_upsert(rows=moved)
+    result = units_upsert(actor=SYSTEM, rows=moved)
     assert result.moved == 1
     grid.refresh_from_db()
     assert Unit.objects.get_parent(grid).code == "150921000000"
@@ -84,21 +88,24 @@ def test_move_rewrites_copied_paths() -> None:
 
 def test_unknown_parent_and_cycle_raise_and_write_nothing() -> None:
     with pytest.raises(DomainError) as err:
-        units_upsert(rows=[UnitRow(code="X", name="x", kind=UnitKind.OTHER, parent_code="NOPE")])
+        units_upsert(
+            actor=SYSTEM, rows=[UnitRow(code="X", name="x", kind=UnitKind.OTHER, parent_code="NOPE")]
+        )
     assert err.value.code is ErrorCode.IMPORT_UNKNOWN_PARENT
     with pytest.raises(DomainError) as err:
         units_upsert(
+            actor=SYSTEM,
             rows=[
                 UnitRow(code="A", name="a", kind=UnitKind.OTHER, parent_code="B"),
                 UnitRow(code="B", name="b", kind=UnitKind.OTHER, parent_code="A"),
-            ]
+            ],
         )
     assert err.value.code is ErrorCode.IMPORT_PARENT_CYCLE
     assert Unit.objects.count() == 0
 
 
 def test_resolve_unit_accepts_full_short_and_own_codes() -> None:
-    units_upsert(rows=rows())
+    units_upsert(actor=SYSTEM, rows=rows())
     assert resolve_unit("150900").code == "150900000000"
     assert resolve_unit("150900000000").code == "150900000000"
     assert resolve_unit("G-1").code == "G-1"

@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.importing import ImportFailed, ImportResult, issue
-from minqing.core.importing.rows import RowCheck, service_actor, writing
+from minqing.core.importing.rows import RowCheck, writing
 from minqing.core.models import AuditEvent
 from minqing.core.tabular import Column, ColumnMap, Record, map_columns, read_table
 from minqing.orgs.actors import Actor
@@ -214,7 +214,7 @@ def progress_bulk_upload(
     with writing():
         for r in rows:
             _report, outcome = save_report(
-                actor=service_actor(actor),
+                actor=actor,
                 target=r.target,
                 unit=r.unit,
                 date=r.date,
@@ -228,7 +228,7 @@ def progress_bulk_upload(
             if warning:
                 warnings.append(gettext("第 {row} 行:{warning}").format(row=r.number, warning=warning))
         audit(
-            actor=service_actor(actor),
+            actor=actor,
             action=AuditEvent.Action.IMPORT,
             object_type="programmes.progressreport",
             object_id=str(programme.pk) if programme else "",

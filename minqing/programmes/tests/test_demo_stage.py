@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from minqing.demo.context import DemoContext
 from minqing.demo.registry import discover, stages_for
 from minqing.demo.tiers import SEED
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.divisions import ULANQAB
 from minqing.orgs.enums import LEVEL_KIND, UnitKind
 from minqing.orgs.services.units import UnitRow, units_upsert
@@ -33,7 +34,7 @@ def _ulanqab_counties_and_one_countys_townships() -> None:
                         r["code"], r["name"], LEVEL_KIND[level], r["parent_code"], division_code=r["code"]
                     )
                 )
-    units_upsert(rows=rows)
+    units_upsert(actor=SYSTEM, rows=rows)
 
 
 def _snapshot() -> list[tuple]:

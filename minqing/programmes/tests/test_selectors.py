@@ -11,8 +11,8 @@ from minqing.programmes.tests.world import World, day
 pytestmark = pytest.mark.django_db
 
 
-def figures(w: World, unit: str, as_of, actor: str = "county_office", key: str = "road_paving"):
-    progress = selectors.programme_progress(w.users[actor], w.programme, w.u[unit], as_of)
+def figures(w: World, unit: str, as_of, who: str = "county_office", key: str = "road_paving"):
+    progress = selectors.programme_progress(w.users[who], w.programme, w.u[unit], as_of)
     return next(t for t in progress.targets if t.target.key == key)
 
 
@@ -100,7 +100,7 @@ def test_figures_are_scoped_to_the_actors_subtree(w: World):
     staff = w.users["a_staff"]
     assert selectors.default_unit(staff, w.programme) == w.u["town_a"]
     assert selectors.default_unit(w.users["viewer"], w.programme) == w.u["county"]
-    tp = figures(w, "town_a", day(6, 30), actor="a_staff")
+    tp = figures(w, "town_a", day(6, 30), who="a_staff")
     assert tp.total.started == 2
     for unit in ("town_b", "county"):  # out of the actor's subtree: 404
         with pytest.raises(Http404):

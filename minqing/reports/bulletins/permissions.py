@@ -6,49 +6,48 @@
 - check a published bulletin: anyone who may see it (the check only records a recount);
 - edit the templates, which every unit shares: the office of a county-level or higher
   territorial unit (province, prefecture, county), or a superuser.
-"""
 
-from typing import Any
+``SYSTEM`` may do all of it (the command line, the seed); ``None`` (nobody) may do none of it.
+"""
 
 from minqing.campaigns.models import Campaign
 from minqing.campaigns.services import can_manage
-from minqing.orgs.enums import Role, UnitKind
+from minqing.orgs import policy
+from minqing.orgs.actors import Actor, is_unrestricted, user_of
+from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import RoleAssignment, Unit
-from minqing.orgs.scoping import actor_prefixes, can_access_path, can_access_unit
+from minqing.orgs.scoping import can_access_path
 
-PUBLISH_ROLES = (Role.OFFICE,)
-TEMPLATE_ROLES = (Role.OFFICE,)
 TEMPLATE_UNIT_KINDS = (UnitKind.PROVINCE, UnitKind.PREFECTURE, UnitKind.COUNTY)
 
 
-def can_generate(actor: Any, unit: Unit) -> bool:
-    return actor is None or can_access_unit(actor, unit)
+def can_generate(actor: Actor | None, unit: Unit) -> bool:
+    return can_access_path(actor, unit.path)
 
 
-def can_publish(actor: Any, unit: Unit) -> bool:
-    return actor is None or can_access_unit(actor, unit, PUBLISH_ROLES)
+def can_publish(actor: Actor | None, unit: Unit) -> bool:
+    return policy.has_role(actor, policy.OFFICE, unit.path)
 
 
-def can_publish_anywhere(actor: Any) -> bool:
-    return actor_prefixes(actor, PUBLISH_ROLES) != []
+def can_publish_anywhere(actor: Actor | None) -> bool:
+    return policy.has_role(actor, policy.OFFICE)
 
 
-def can_edit_notes(actor: Any, campaign: Campaign) -> bool:
+def can_edit_notes(actor: Actor | None, campaign: Campaign) -> bool:
     """The campaign's bulletin notes: the office of its scope unit or above (as it creates it)."""
     return can_manage(actor, campaign)
 
 
-def can_see_path(actor: Any, path: str) -> bool:
-    return actor is None or can_access_path(actor, path)
+def can_see_path(actor: Actor | None, path: str) -> bool:
+    return can_access_path(actor, path)
 
 
-def can_edit_templates(actor: Any) -> bool:
-    if actor is None:
+def can_edit_templates(actor: Actor | None) -> bool:
+    if is_unrestricted(actor):
         return True
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    user = user_of(actor)
+    if user is None or not user.is_active:
         return False
-    if actor.is_superuser:
-        return True
     return RoleAssignment.objects.filter(
-        user=actor, role__in=TEMPLATE_ROLES, unit__kind__in=TEMPLATE_UNIT_KINDS
+        user=user, role__in=policy.OFFICE, unit__kind__in=TEMPLATE_UNIT_KINDS
     ).exists()

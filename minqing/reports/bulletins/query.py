@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from minqing.campaigns.models import Campaign
 from minqing.core.errors import DomainError, ErrorCode
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 from minqing.reports.bulletins import selectors
 from minqing.reports.bulletins.campaigns import default_campaign
@@ -48,7 +49,7 @@ class BulletinQuery:
         return out
 
 
-def read_query(actor: Any, data: Mapping[str, Any], *, defaults: bool = True) -> BulletinQuery:
+def read_query(actor: Actor, data: Mapping[str, Any], *, defaults: bool = True) -> BulletinQuery:
     """Read ``unit`` (a code), ``as_of`` (YYYY-MM-DD) and ``campaign`` (a pk) from ``data``."""
     q = BulletinQuery(
         unit_code=str(data.get("code") or data.get("unit") or "").strip()[:32],

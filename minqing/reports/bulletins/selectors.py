@@ -13,6 +13,7 @@ from minqing.activities import selectors as activity_selectors
 from minqing.campaigns.models import Campaign
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.paths import prefix_q
+from minqing.orgs.actors import Actor
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import can_access_unit, root_units, scoped
@@ -32,7 +33,7 @@ def parse_date(value: Any) -> dt.date:
         raise DomainError(ErrorCode.BULLETIN_BAD_DATE, value=text) from None
 
 
-def unit_by_code(actor: Any, code: str) -> Unit | None:
+def unit_by_code(actor: Actor, code: str) -> Unit | None:
     """A unit of the actor's scope by its own code or division code (short forms allowed)."""
     code = (code or "").strip()[:32]
     if not code:
@@ -44,7 +45,7 @@ def unit_by_code(actor: Any, code: str) -> Unit | None:
     return unit if can_access_unit(actor, unit) else None
 
 
-def picker_units(actor: Any) -> list[Unit]:
+def picker_units(actor: Actor) -> list[Unit]:
     """The actor's top units and the county-level or higher units under them, and the townships
     too when the whole list stays short (other units are reached by typing their code)."""
     units = {u.pk: u for u in root_units(actor)[:PICKER_LIMIT]}
@@ -57,16 +58,16 @@ def picker_units(actor: Any) -> list[Unit]:
     return sorted(units.values(), key=lambda u: u.path)
 
 
-def default_unit(actor: Any) -> Unit | None:
+def default_unit(actor: Actor) -> Unit | None:
     return root_units(actor).first()
 
 
-def visible_campaigns(actor: Any) -> QuerySet[Campaign]:
+def visible_campaigns(actor: Actor) -> QuerySet[Campaign]:
     """Campaigns over a unit of the actor's scope or over a unit above it."""
     return activity_selectors.visible_campaigns(actor)
 
 
-def campaign_by_id(actor: Any, value: Any) -> Campaign | None:
+def campaign_by_id(actor: Actor, value: Any) -> Campaign | None:
     return activity_selectors.campaign_by_id(actor, value)
 
 
@@ -94,7 +95,7 @@ class PublishedFilters:
         }
 
 
-def published_queryset(actor: Any, filters: PublishedFilters | None = None) -> QuerySet[Bulletin]:
+def published_queryset(actor: Actor, filters: PublishedFilters | None = None) -> QuerySet[Bulletin]:
     qs = scoped(Bulletin.objects.select_related("unit", "campaign", "published_by"), actor)
     f = filters or PublishedFilters()
     if f.unit:
@@ -109,11 +110,11 @@ def published_queryset(actor: Any, filters: PublishedFilters | None = None) -> Q
     return qs
 
 
-def published_list(actor: Any, filters: PublishedFilters, page: Any = 1) -> Page[Bulletin]:
+def published_list(actor: Actor, filters: PublishedFilters, page: Any = 1) -> Page[Bulletin]:
     return Paginator(published_queryset(actor, filters), PAGE_SIZE).get_page(page)
 
 
-def published_get(actor: Any, pk: int) -> Bulletin:
+def published_get(actor: Actor, pk: int) -> Bulletin:
     b = published_queryset(actor).filter(pk=pk).first()
     if b is None:
         raise Http404

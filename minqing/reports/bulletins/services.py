@@ -2,7 +2,7 @@
 
 Every figure comes from the metrics registry (``compute``) for the unit's subtree, the campaign
 and the as-of date; the template only says where each goes. The metrics are always evaluated as
-the system (``actor=None``) once the actor's right to the unit is checked, so the page, the
+the system once the actor's right to the unit is checked, so the page, the
 command line and the frozen copy print the same numbers.
 """
 
@@ -20,7 +20,7 @@ from minqing.campaigns.services import note_lines
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
-from minqing.orgs.actors import SYSTEM
+from minqing.orgs.actors import SYSTEM, Actor, user_of
 from minqing.orgs.models import Unit
 from minqing.reports.bulletins import permissions
 from minqing.reports.bulletins.document import BulletinDoc, FigureRow
@@ -101,12 +101,12 @@ def bulletin_generate(
     as_of: dt.date,
     campaign: Campaign,
     template: BulletinTemplate | None = None,
-    actor: Any = None,
+    actor: Actor,
 ) -> BulletinDoc:
     """The bulletin of ``unit``'s subtree for ``campaign`` as of ``as_of``, from the records.
 
     ``figures`` holds every registered metric (the json format lists them all); the text prints
-    those its template names. ``actor=None`` is the system (the command line)."""
+    those its template names. ``SYSTEM`` generates for the command line."""
     if not permissions.can_generate(actor, unit):
         raise PermissionDeniedError()
     template = template or template_for(campaign.kind)
@@ -136,7 +136,7 @@ def bulletin_generate(
 @transaction.atomic
 def bulletin_publish(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     as_of: dt.date,
     campaign: Campaign,
@@ -170,7 +170,7 @@ def bulletin_publish(
         text=doc.text,
         figures=figures,
         published_at=at,
-        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+        published_by=user_of(actor),
     )
     audit(
         actor=actor,
@@ -246,7 +246,7 @@ def bulletin_check(bulletin: Bulletin) -> list[FigureChange]:
 
 
 @transaction.atomic
-def bulletin_check_record(*, actor: Any, bulletin: Bulletin, at: dt.datetime | None = None) -> Bulletin:
+def bulletin_check_record(*, actor: Actor, bulletin: Bulletin, at: dt.datetime | None = None) -> Bulletin:
     """Run ``bulletin_check`` and keep its result on the bulletin (the list shows the warning)."""
     if not permissions.can_see_path(actor, bulletin.path):
         raise PermissionDeniedError()
@@ -259,7 +259,7 @@ def bulletin_check_record(*, actor: Any, bulletin: Bulletin, at: dt.datetime | N
 
 
 @transaction.atomic
-def template_save(*, actor: Any, kind: str, title: str, body: str) -> BulletinTemplate:
+def template_save(*, actor: Actor, kind: str, title: str, body: str) -> BulletinTemplate:
     """Create or change the template of campaign kind ``kind``; every placeholder must be valid."""
     if not permissions.can_edit_templates(actor):
         raise PermissionDeniedError()
@@ -272,9 +272,8 @@ def template_save(*, actor: Any, kind: str, title: str, body: str) -> BulletinTe
         raise DomainError(ErrorCode.TRANSITION_MISSING, field="body")
     for err in template_errors(title, body):
         raise err
-    user = actor if getattr(actor, "is_authenticated", False) else None
     template, created = BulletinTemplate.objects.update_or_create(
-        kind=kind, defaults={"title": title[:200], "body": body, "updated_by": user}
+        kind=kind, defaults={"title": title[:200], "body": body, "updated_by": user_of(actor)}
     )
     audit(
         actor=actor,

@@ -68,7 +68,7 @@ class DashWorld:
 
 def _feedback(unit: Unit, channel: str, when: dt.datetime, title: str) -> Problem:
     fb = feedback_submit(
-        actor=None,
+        actor=SYSTEM,
         channel=channel,
         title=title,
         content=title + "(内容)",
@@ -81,7 +81,7 @@ def _feedback(unit: Unit, channel: str, when: dt.datetime, title: str) -> Proble
 
 
 def _go(problem: Problem, action: str, when: dt.datetime, **params: Any) -> Problem:
-    return problem_transition(actor=None, problem=problem, action=action, at=when, **params)
+    return problem_transition(actor=SYSTEM, problem=problem, action=action, at=when, **params)
 
 
 def make_world() -> DashWorld:
@@ -113,7 +113,7 @@ def make_world() -> DashWorld:
     p1 = _go(p1, Action.ASSIGN, at(3, 2), responsible_unit=u["town_a"])
     p["p1"] = _go(p1, Action.RESOLVE, at(3, 5), resolution_kind=ResolutionKind.ON_THE_SPOT)
     p2 = problem_register(
-        actor=None,
+        actor=SYSTEM,
         facts=ProblemFacts(
             title="会议过多",
             description="自查发现",

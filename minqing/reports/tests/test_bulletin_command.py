@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from minqing.campaigns.services import campaign_create
+from minqing.orgs.actors import SYSTEM
 from minqing.reports.models import Bulletin
 from minqing.reports.tests.test_bulletin_world import isolated_metrics, make_bulletin_world
 
@@ -122,7 +123,7 @@ def test_clear_bilingual_errors(bw, args, chinese, english):
 
 def test_default_campaign_prefers_the_nearest_scope(bw):
     campaign_create(
-        actor=None,
+        actor=SYSTEM,
         name="街道专题",
         scope=bw.u["town_a"],
         start_date=dt.date(2019, 12, 1),

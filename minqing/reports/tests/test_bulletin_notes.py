@@ -9,6 +9,7 @@ from django.urls import reverse
 from minqing.campaigns.services import NOTES_MAX, campaign_set_bulletin_notes, clean_notes
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import SYSTEM
 from minqing.reports.bulletins.renderers import render
 from minqing.reports.bulletins.services import (
     bulletin_generate,
@@ -42,13 +43,13 @@ def test_notes_paragraph_forms():
 
 
 def test_office_sets_notes_and_every_bulletin_prints_them(bw):
-    before = bulletin_generate(unit=bw.u["town_a"], as_of=AS_OF, campaign=bw.campaign)
+    before = bulletin_generate(actor=SYSTEM, unit=bw.u["town_a"], as_of=AS_OF, campaign=bw.campaign)
     campaign = campaign_set_bulletin_notes(
         actor=bw.users["county_office"], campaign=bw.campaign, notes="现行区划有 121 个村级单位\n"
     )
     assert campaign.bulletin_notes == "现行区划有 121 个村级单位"
     assert AuditEvent.objects.filter(action="update", object_type="campaigns.campaign").count() == 1
-    doc = bulletin_generate(unit=bw.u["town_a"], as_of=AS_OF, campaign=campaign)
+    doc = bulletin_generate(actor=SYSTEM, unit=bw.u["town_a"], as_of=AS_OF, campaign=campaign)
     assert doc.paragraphs[-1] == "（说明：现行区划有 121 个村级单位。）"
     assert doc.paragraphs[:-1] == before.paragraphs  # the text is the same, the notes follow it
     assert "（说明：现行区划有 121 个村级单位。）" in render(doc, "txt").decode()
@@ -61,13 +62,13 @@ def test_office_sets_notes_and_every_bulletin_prints_them(bw):
 
 
 def test_published_bulletin_keeps_the_notes_it_was_published_with(bw):
-    campaign = campaign_set_bulletin_notes(actor=None, campaign=bw.campaign, notes="甲")
+    campaign = campaign_set_bulletin_notes(actor=SYSTEM, campaign=bw.campaign, notes="甲")
     office = bw.users["county_office"]
     b = bulletin_publish(actor=office, unit=bw.u["county"], as_of=AS_OF, campaign=campaign, at=at(21, 12))
-    campaign_set_bulletin_notes(actor=None, campaign=bw.campaign, notes="乙")
+    campaign_set_bulletin_notes(actor=SYSTEM, campaign=bw.campaign, notes="乙")
     assert published_doc(b).paragraphs[-1] == "（说明：甲。）"
     bw.campaign.refresh_from_db()
-    now = bulletin_generate(unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
+    now = bulletin_generate(actor=SYSTEM, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
     assert now.paragraphs[-1] == "（说明：乙。）"
 
 
@@ -81,7 +82,7 @@ def test_only_the_office_of_the_scope_sets_notes(bw, user):
 
 def test_notes_too_long_are_refused_whole(bw):
     with pytest.raises(DomainError) as err:
-        campaign_set_bulletin_notes(actor=None, campaign=bw.campaign, notes="长" * (NOTES_MAX + 1))
+        campaign_set_bulletin_notes(actor=SYSTEM, campaign=bw.campaign, notes="长" * (NOTES_MAX + 1))
     assert err.value.code is ErrorCode.BULLETIN_NOTES_TOO_LONG
     assert str(NOTES_MAX) in err.value.message
     bw.campaign.refresh_from_db()

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import SYSTEM
 from minqing.reports.bulletins.services import bulletin_publish
 from minqing.reports.models import Bulletin, BulletinTemplate
 from minqing.reports.tests.test_bulletin_world import AS_OF, at, isolated_metrics, make_bulletin_world
@@ -172,8 +173,8 @@ def test_publish_future_date_is_refused(client, bw):
 @pytest.fixture
 def published(bw):
     return {
-        "county": bulletin_publish(actor=None, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign),
-        "town_b": bulletin_publish(actor=None, unit=bw.u["town_b"], as_of=AS_OF, campaign=bw.campaign),
+        "county": bulletin_publish(actor=SYSTEM, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign),
+        "town_b": bulletin_publish(actor=SYSTEM, unit=bw.u["town_b"], as_of=AS_OF, campaign=bw.campaign),
     }
 
 

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
+from minqing.orgs.actors import SYSTEM
 from minqing.reports.bulletins.renderers import render
 from minqing.reports.bulletins.renderers.docx import char_space
 from minqing.reports.bulletins.renderers.pdf import render_html
@@ -32,7 +33,7 @@ def _metrics(monkeypatch):
 @pytest.fixture
 def doc():
     bw = make_bulletin_world()
-    return bulletin_generate(unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
+    return bulletin_generate(actor=SYSTEM, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
 
 
 def mm(length: Any) -> int:
@@ -159,7 +160,7 @@ def _problems():
     town, village = Unit.objects.get(code="150902001000"), Unit.objects.get(code="150902001001")
     for day, resolved in ((at(1, 10), at(5, 10)), (at(1, 12), None), (at(2, 12), at(25, 12))):
         fb = feedback_submit(
-            actor=None,
+            actor=SYSTEM,
             channel=Channel.ONLINE,
             title="路灯不亮",
             content="路灯不亮",
@@ -169,11 +170,11 @@ def _problems():
         )
         assert fb.problem is not None
         p = problem_transition(
-            actor=None, problem=fb.problem, action=Action.ASSIGN, at=day, responsible_unit=town
+            actor=SYSTEM, problem=fb.problem, action=Action.ASSIGN, at=day, responsible_unit=town
         )
         if resolved is not None:
             problem_transition(
-                actor=None,
+                actor=SYSTEM,
                 problem=p,
                 action=Action.RESOLVE,
                 at=resolved,
@@ -210,7 +211,7 @@ def test_published_bulletins_render_from_the_frozen_copy(doc):
     from minqing.orgs.models import Unit
 
     b = bulletin_publish(
-        actor=None, unit=Unit.objects.get(code="150902000000"), as_of=AS_OF, campaign=Campaign.objects.get()
+        actor=SYSTEM, unit=Unit.objects.get(code="150902000000"), as_of=AS_OF, campaign=Campaign.objects.get()
     )
     frozen = published_doc(b)
     assert render(frozen, "txt").decode().splitlines()[2] == doc.paragraphs[0]

@@ -10,6 +10,7 @@ import pytest
 
 from minqing.campaigns.models import CampaignKind
 from minqing.campaigns.services import campaign_create
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.tests.factories import small_tree
 from minqing.reports.bulletins.renderers import render
 from minqing.reports.bulletins.services import bulletin_generate, template_errors
@@ -124,13 +125,13 @@ def test_every_placeholder_is_a_registered_metric(kind):
 def test_the_real_metrics_render_the_seeded_templates():
     u = small_tree()
     campaign = campaign_create(
-        actor=None,
+        actor=SYSTEM,
         name="“三严三实”专题教育",
         scope=u["prefecture"],
         start_date=dt.date(2015, 5, 11),
         kind=CampaignKind.SPECIAL,
     )
-    doc = bulletin_generate(unit=u["prefecture"], as_of=dt.date(2015, 6, 30), campaign=campaign)
+    doc = bulletin_generate(actor=SYSTEM, unit=u["prefecture"], as_of=dt.date(2015, 6, 30), campaign=campaign)
     assert doc.title == "乌兰察布市开展“三严三实”专题教育情况简报"
     assert doc.paragraphs[0] == "对0个旗县市区和0个市直部门单位的“三严三实”专题教育工作方案进行了审核把关。"
     assert "{" not in doc.text and "}" not in doc.text

@@ -6,6 +6,7 @@ import pytest
 
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
+from minqing.orgs.actors import SYSTEM
 from minqing.reports.bulletins.services import (
     bulletin_check,
     bulletin_check_record,
@@ -37,7 +38,7 @@ def bw():
 
 
 def test_generate_counts_from_the_records(bw):
-    doc = bulletin_generate(unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
+    doc = bulletin_generate(actor=SYSTEM, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
     assert doc.title == "集宁区第二批主题教育简报"
     assert doc.paragraphs == [
         "截至2019年12月20日,集宁区共举办活动2次,占计划的50%。",
@@ -48,7 +49,7 @@ def test_generate_counts_from_the_records(bw):
     assert doc.printed == ["test.sessions", "test.share", "test.funds", "test.households"]
     labels = {f.id: (f.label, f.word, f.kind) for f in doc.figures}
     assert labels["test.funds"] == ("投入资金", "亿元", "amount")
-    town = bulletin_generate(unit=bw.u["town_a"], as_of=AS_OF, campaign=bw.campaign)
+    town = bulletin_generate(actor=SYSTEM, unit=bw.u["town_a"], as_of=AS_OF, campaign=bw.campaign)
     assert value(town, "test.sessions") == 1
 
 
@@ -62,11 +63,11 @@ def test_generate_checks_the_actor_scope(bw):
 def test_generate_without_a_template_or_with_an_unregistered_metric(bw):
     BulletinTemplate.objects.filter(kind=bw.campaign.kind).delete()
     with pytest.raises(DomainError) as e:
-        bulletin_generate(unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
+        bulletin_generate(actor=SYSTEM, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
     assert e.value.code is ErrorCode.BULLETIN_NO_TEMPLATE
     BulletinTemplate.objects.create(kind=bw.campaign.kind, title="{unit}", body="{study.unknown}次")
     with pytest.raises(DomainError) as e:
-        bulletin_generate(unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
+        bulletin_generate(actor=SYSTEM, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
     assert e.value.code is ErrorCode.BULLETIN_UNKNOWN_METRIC and e.value.params["name"] == "study.unknown"
 
 
@@ -96,7 +97,7 @@ def test_publish_freezes_text_figures_and_template(bw):
     BulletinTemplate.objects.filter(kind=bw.campaign.kind).update(body="{test.sessions}")
     doc = published_doc(Bulletin.objects.get(pk=b.pk))
     assert doc.paragraphs[0].startswith("截至2019年12月20日") and value(doc, "test.funds") == 17.75
-    again = bulletin_publish(actor=None, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
+    again = bulletin_publish(actor=SYSTEM, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
     assert again.number == 2
 
 
@@ -112,24 +113,24 @@ def test_publish_needs_the_office_and_a_past_date(bw):
     assert not Bulletin.objects.exists()
     tomorrow = dt.date.today() + dt.timedelta(days=2)
     with pytest.raises(DomainError) as e:
-        bulletin_publish(actor=None, unit=bw.u["county"], as_of=tomorrow, campaign=bw.campaign)
+        bulletin_publish(actor=SYSTEM, unit=bw.u["county"], as_of=tomorrow, campaign=bw.campaign)
     assert e.value.code is ErrorCode.BULLETIN_FUTURE_DATE
     b = bulletin_publish(actor=bw.users["a_office"], unit=bw.u["town_a"], as_of=AS_OF, campaign=bw.campaign)
     assert b.figures["test.sessions"]["value"] == 1
 
 
 def test_records_dated_after_the_as_of_date_change_nothing(bw):
-    b = bulletin_publish(actor=None, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
+    b = bulletin_publish(actor=SYSTEM, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
     bw.activity("town_a", at(21, 12))  # the day after the as-of date
     bw.activity("town_b", at(5, 1, 2020))
     assert bulletin_check(b) == []
-    regenerated = bulletin_generate(unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
+    regenerated = bulletin_generate(actor=SYSTEM, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
     assert regenerated.text == b.text
     assert {f.id: f.value for f in regenerated.figures} == {k: v["value"] for k, v in b.figures.items()}
 
 
 def test_a_back_dated_record_is_reported(bw):
-    b = bulletin_publish(actor=None, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
+    b = bulletin_publish(actor=SYSTEM, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
     bw.activity("town_a", at(20, 12, hour=20))  # entered late, dated on the as-of day
     changes = {c.id: c for c in bulletin_check(b)}
     assert set(changes) == {"test.sessions", "test.share", "test.funds", "test.households"}
@@ -148,14 +149,14 @@ def test_a_back_dated_record_is_reported(bw):
 def test_check_reports_a_metric_no_longer_defined(bw):
     from minqing.reports.metrics.registry import METRICS
 
-    b = bulletin_publish(actor=None, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
+    b = bulletin_publish(actor=SYSTEM, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
     del METRICS["test.households"]
     changes = bulletin_check(b)
     assert [(c.id, c.now) for c in changes] == [("test.households", None)]
 
 
 def test_check_record_is_scoped(bw):
-    b = bulletin_publish(actor=None, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
+    b = bulletin_publish(actor=SYSTEM, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
     with pytest.raises(PermissionDeniedError):
         bulletin_check_record(actor=bw.users["a_staff"], bulletin=b)
     b.refresh_from_db()

@@ -103,7 +103,7 @@ class BulletinWorld:
 def make_bulletin_world() -> BulletinWorld:
     w = make_world()
     campaign = campaign_create(
-        actor=None,
+        actor=SYSTEM,
         name="第二批主题教育",
         scope=w.u["county"],
         start_date=dt.date(2019, 9, 1),

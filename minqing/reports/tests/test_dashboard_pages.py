@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from minqing.core.models import AuditEvent
 from minqing.ledger.models import Problem, ProblemEvent
+from minqing.orgs.actors import SYSTEM
 from minqing.reports.tests.dashboard_world import DashWorld, make_world
 
 URL = reverse("reports:dashboard")
@@ -136,7 +137,7 @@ def test_a_campaign_out_of_sight_is_ignored(client: Client, w: DashWorld) -> Non
     from minqing.campaigns.services import campaign_create
 
     other = campaign_create(
-        actor=None, name="卓资专题", scope=w.u["county_z"], start_date=w.programme.start_date
+        actor=SYSTEM, name="卓资专题", scope=w.u["county_z"], start_date=w.programme.start_date
     )
     login(client, w, "a_staff")
     r = client.get(URL, {"campaign": str(other.pk), **YEAR})

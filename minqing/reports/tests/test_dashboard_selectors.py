@@ -56,9 +56,9 @@ def test_a_longer_period_sees_later_records_and_later_states(w: DashWorld) -> No
 def test_a_running_period_takes_the_current_state(w: DashWorld) -> None:
     now = timezone.now()
     p = _feedback(w.u["village_a"], Channel.ONLINE, now - dt.timedelta(minutes=5), "新问题")
-    p = problem_transition(actor=None, problem=p, action=Action.ASSIGN, responsible_unit=w.u["town_a"])
+    p = problem_transition(actor=SYSTEM, problem=p, action=Action.ASSIGN, responsible_unit=w.u["town_a"])
     problem_transition(
-        actor=None, problem=p, action=Action.RESOLVE, resolution_kind=ResolutionKind.ON_THE_SPOT
+        actor=SYSTEM, problem=p, action=Action.RESOLVE, resolution_kind=ResolutionKind.ON_THE_SPOT
     )
     today = timezone.localdate()
     period = Period(dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
@@ -128,7 +128,7 @@ def test_campaign_filters_problems_and_activities(w: DashWorld) -> None:
     from minqing.campaigns.services import campaign_create
 
     campaign = campaign_create(
-        actor=None, name="测试专题", scope=w.u["county"], start_date=dt.date(2019, 1, 1)
+        actor=SYSTEM, name="测试专题", scope=w.u["county"], start_date=dt.date(2019, 1, 1)
     )
     d = selectors.dashboard(w.users["county_office"], w.u["county"], YEAR_2019, campaign)
     assert d.problems.total == 0

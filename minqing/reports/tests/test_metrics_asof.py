@@ -11,6 +11,7 @@ from minqing.ledger.enums import Action, ResolutionKind, Satisfaction, Source, S
 from minqing.ledger.models import Problem
 from minqing.ledger.services.intake import ProblemFacts, problem_register
 from minqing.ledger.services.workflow import problem_transition
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.tests.factories import small_tree
 from minqing.reports.tests.test_metrics_world import at, day
 
@@ -21,11 +22,11 @@ def _problem(u: dict[str, Any], month: int, d: int, source: str = Source.PUBLIC)
     facts = ProblemFacts(
         title="t", description="d", unit=u["village_a"], source=source, registered_at=at(month, d)
     )
-    return problem_register(actor=None, facts=facts)
+    return problem_register(actor=SYSTEM, facts=facts)
 
 
 def _go(p: Problem, action: str, month: int, d: int, **params: Any) -> Problem:
-    return problem_transition(actor=None, problem=p, action=action, at=at(month, d), **params)
+    return problem_transition(actor=SYSTEM, problem=p, action=action, at=at(month, d), **params)
 
 
 @pytest.fixture

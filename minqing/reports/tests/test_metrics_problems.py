@@ -67,11 +67,11 @@ def register(mw: MetricWorld, unit: str, source: str, when: dt.datetime, **kw: A
         registered_at=when,
         **kw,
     )
-    return problem_register(actor=None, facts=facts)
+    return problem_register(actor=SYSTEM, facts=facts)
 
 
 def step(p: Problem, action: str, when: dt.datetime, **params: Any) -> Problem:
-    return problem_transition(actor=None, problem=p, action=action, at=when, **params)
+    return problem_transition(actor=SYSTEM, problem=p, action=action, at=when, **params)
 
 
 def resolve(mw: MetricWorld, p: Problem, kind: str, when: dt.datetime, assigned: dt.datetime) -> Problem:
@@ -84,7 +84,7 @@ def pw(db: Any) -> MetricWorld:
     mw = make_world()
     ots, rect, expl = ResolutionKind.ON_THE_SPOT, ResolutionKind.RECTIFIED, ResolutionKind.EXPLAINED
     fb = feedback_submit(
-        actor=None, channel=Channel.LETTER, title="路灯", content="路灯不亮", unit=mw.u["village_a"],
+        actor=SYSTEM, channel=Channel.LETTER, title="路灯", content="路灯不亮", unit=mw.u["village_a"],
         received_at=at(9, 10), campaign=mw.campaign,
     )  # fmt: skip
     assert fb.problem is not None

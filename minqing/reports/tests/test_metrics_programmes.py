@@ -74,7 +74,7 @@ def xw(db: Any) -> MetricWorld:
             funds=D(funds),
         )
 
-    houses = {g: [household_create(actor=None, grid=u[g], number=f"{g}-{i}") for i in range(n)]
+    houses = {g: [household_create(actor=SYSTEM, grid=u[g], number=f"{g}-{i}") for i in range(n)]
               for g, n in (("grid_a", 3), ("grid_b", 2))}  # fmt: skip
     c = {i: person(u["county"]) for i in range(1, 8)}
     demo = AssignmentKind.DEMONSTRATION
@@ -89,9 +89,11 @@ def xw(db: Any) -> MetricWorld:
         (7, "town_b", day(10, 1), None, AssignmentKind.CONTACT_POINT),
     )
     for who, unit, start, end, kind in on_units:
-        assignment_create(actor=None, person=c[who], kind=kind, start_date=start, end_date=end, unit=u[unit])
+        assignment_create(
+            actor=SYSTEM, person=c[who], kind=kind, start_date=start, end_date=end, unit=u[unit]
+        )
     for house in (houses["grid_b"][0], houses["grid_a"][1]):
-        assignment_create(actor=None, person=c[3], kind=demo, start_date=day(10, 1), household=house)
+        assignment_create(actor=SYSTEM, person=c[3], kind=demo, start_date=day(10, 1), household=house)
 
     lic, pen = PowerCategory.LICENSING, PowerCategory.PENALTY
     for unit, cat, name, published, active in (

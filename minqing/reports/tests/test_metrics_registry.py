@@ -157,6 +157,6 @@ def test_default_campaign_is_the_most_specific_running_one(campaigns: MetricWorl
     # not started yet
     assert default_campaign(u["sibling"], day(8, 31)) is None
     # of two running at the same scope, the one started later
-    later = campaign_create(actor=None, name="新专题", scope=u["prefecture"], start_date=day(10, 1))
+    later = campaign_create(actor=SYSTEM, name="新专题", scope=u["prefecture"], start_date=day(10, 1))
     assert default_campaign(u["sibling"], AS_OF) == later
     assert default_campaign(u["sibling"], dt.date(2019, 9, 30)) == mw.campaign

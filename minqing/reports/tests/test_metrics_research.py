@@ -73,7 +73,7 @@ def rw(db: Any) -> MetricWorld:
         ("village_a", day(8, 31)),
     ):
         visit_record(actor=SYSTEM, cadre=cadre, date=d, unit=mw.u[unit])  # fmt: skip
-    house = household_create(actor=None, grid=mw.u["grid_a"], number="A1")
+    house = household_create(actor=SYSTEM, grid=mw.u["grid_a"], number="A1")
     visit_record(actor=SYSTEM, cadre=cadre, date=day(10, 3), household=house)
 
     def plan(unit: str, filed: Any, **kw: Any) -> WorkPlan:

@@ -100,7 +100,7 @@ def make_world() -> MetricWorld:
     for key, unit in u.items():
         u[key] = Unit.objects.get(pk=unit.pk)
     campaign = campaign_create(
-        actor=None, name="主题教育", scope=u["prefecture"], start_date=day(9, 1), end_date=day(1, 31, 2020)
+        actor=SYSTEM, name="主题教育", scope=u["prefecture"], start_date=day(9, 1), end_date=day(1, 31, 2020)
     )
-    other = campaign_create(actor=None, name="其他专题", scope=u["county"], start_date=day(1, 1))
+    other = campaign_create(actor=SYSTEM, name="其他专题", scope=u["county"], start_date=day(1, 1))
     return MetricWorld(u, campaign, other)

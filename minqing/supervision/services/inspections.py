@@ -28,7 +28,7 @@ from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
 from minqing.ledger.enums import Source
 from minqing.ledger.models import Category
-from minqing.ledger.services.intake import ProblemFacts, problem_register
+from minqing.ledger.services.intake import ProblemFacts, problem_register_unchecked
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.models import Unit
@@ -171,7 +171,7 @@ def inspection_record(
             extra={"inspection": inspection.pk, "group": group.name, "round": round},
         )
         # the permission is the one checked above (office or inspector): not the intake roles
-        problem = problem_register(actor=actor, facts=facts, check=False)
+        problem = problem_register_unchecked(actor=actor, facts=facts)
         Finding.objects.create(
             inspection=inspection, position=position, text=text, category=f.category, problem=problem
         )

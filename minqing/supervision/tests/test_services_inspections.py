@@ -109,7 +109,7 @@ def test_all_or_nothing_when_a_finding_fails(w, monkeypatch):
     g = w.group()
     w.inspect(g, "town_a", actor=SYSTEM)
     before = snapshot()
-    real = svc.problem_register
+    real = svc.problem_register_unchecked
     calls = []
 
     def failing(**kw):
@@ -118,7 +118,7 @@ def test_all_or_nothing_when_a_finding_fails(w, monkeypatch):
             raise RuntimeError("ledger unavailable")
         return real(**kw)
 
-    monkeypatch.setattr(svc, "problem_register", failing)
+    monkeypatch.setattr(svc, "problem_register_unchecked", failing)
     with pytest.raises(RuntimeError):
         w.inspect(g, "town_b", findings=("第一个问题", "第二个问题", "第三个问题"), actor=SYSTEM)
     assert len(calls) == 2

@@ -116,7 +116,7 @@ def unit_rows(ctx: DemoContext, city: Unit) -> list[UnitRow]:
 
 def load_units(ctx: DemoContext, city: Unit) -> dict[str, int]:
     rows = unit_rows(ctx, city)
-    created = units_upsert(rows=rows, source="demo-replay").created
+    created = units_upsert(actor=SYSTEM, rows=rows, source="demo-replay").created
     refs = unit_refs(r.code for r in rows)
     people = [
         PersonRow(

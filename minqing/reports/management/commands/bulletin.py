@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from minqing.core.errors import DomainError
+from minqing.orgs.actors import SYSTEM
 from minqing.orgs.services.units import resolve_unit
 from minqing.reports.bulletins.campaigns import campaign_for
 from minqing.reports.bulletins.renderers import FORMATS, filename, render
@@ -48,14 +49,14 @@ class Command(BaseCommand):
             as_of = parse_date(opts["as_of"])
             campaign = campaign_for(unit, as_of, opts["campaign"] or None)
             if opts["publish"]:
-                bulletin = bulletin_publish(actor=None, unit=unit, as_of=as_of, campaign=campaign)
+                bulletin = bulletin_publish(actor=SYSTEM, unit=unit, as_of=as_of, campaign=campaign)
                 doc = published_doc(bulletin)
                 self.stderr.write(
                     _("已发布第 {n} 期简报(编号 {pk})").format(n=bulletin.number, pk=bulletin.pk)
                     + f" / published as issue {bulletin.number} (#{bulletin.pk})"
                 )
             else:
-                doc = bulletin_generate(unit=unit, as_of=as_of, campaign=campaign)
+                doc = bulletin_generate(unit=unit, as_of=as_of, campaign=campaign, actor=SYSTEM)
         except DomainError as err:
             raise CommandError(err.bilingual()) from err
         try:
