@@ -1,7 +1,7 @@
 """Staff pages of activities: thin views over ``selectors``, ``forms`` and the services.
 
 An activity or a unit the user may not see is a 404, exactly like a missing one. Writes go only
-through ``campaign_create``, ``activity_create`` and ``attendance_check_in``.
+through ``activity_create`` and ``attendance_check_in`` (campaign pages: ``minqing.campaigns.views``).
 """
 
 import datetime as dt
@@ -14,18 +14,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from minqing.activities import selectors
 from minqing.activities.counting import activity_counts
-from minqing.activities.forms import ActivityForm, CampaignForm, period_from
+from minqing.activities.forms import ActivityForm, period_from
 from minqing.activities.models import Activity, CheckInMethod
 from minqing.activities.selectors import ActivityFilters
 from minqing.activities.services.activities import ORGANISER_ROLES, activity_create, attendance_check_in
-from minqing.campaigns.services import CAMPAIGN_ROLES, campaign_create
 from minqing.core.errors import DomainError
 from minqing.orgs.scoping import actor_prefixes, can_access_unit
 
@@ -33,41 +31,6 @@ from minqing.orgs.scoping import actor_prefixes, can_access_unit
 def _require_roles(request: HttpRequest, roles: Any) -> None:
     if actor_prefixes(request.user, roles) == []:
         raise PermissionDenied
-
-
-# --- campaigns ------------------------------------------------------------------------------
-
-
-@never_cache
-@login_required
-def campaigns(request: HttpRequest) -> HttpResponse:
-    can_create = actor_prefixes(request.user, CAMPAIGN_ROLES) != []
-    form: CampaignForm | None = None
-    if request.method == "POST":
-        _require_roles(request, CAMPAIGN_ROLES)
-        form = CampaignForm(request.POST, actor=request.user)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                campaign = campaign_create(
-                    actor=request.user,
-                    name=d["name"],
-                    kind=d["kind"],
-                    scope=d["scope"],
-                    start_date=d["start_date"],
-                    end_date=d.get("end_date"),
-                )
-            except DomainError as err:
-                form.add_error(None, err.message)
-            else:
-                messages.success(request, _("已新建专题:{name}").format(name=campaign.name))
-                return redirect("activities:campaigns")
-    elif can_create:
-        scope = selectors.default_unit(request.user, CAMPAIGN_ROLES)
-        initial = {"unit_code": scope.code if scope else "", "start_date": timezone.localdate()}
-        form = CampaignForm(actor=request.user, initial=initial)
-    context = {"campaigns": selectors.visible_campaigns(request.user), "form": form}
-    return render(request, "activities/campaigns.html", context)
 
 
 # --- activities -----------------------------------------------------------------------------

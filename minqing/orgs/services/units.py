@@ -102,6 +102,21 @@ def _order_new(rows: Sequence[UnitRow], existing: dict[str, Unit]) -> list[UnitR
 
 
 @transaction.atomic
+def unit_moved(unit: Unit, old_path: str) -> None:
+    """After ``unit`` moved in the tree from ``old_path`` (here or in treebeard's admin), the
+    copied paths under it (households, people, assignments, ...) follow it."""
+    unit.refresh_from_db()
+    if unit.path != old_path:
+        repath_copies(old_path, unit.path)
+
+
+def unit_move(unit: Unit, target: Unit, pos: str = "last-child") -> None:
+    """Move ``unit`` under or beside ``target`` (treebeard's ``pos``), its copied paths with it."""
+    old_path = unit.path
+    Unit.objects.move(unit, target, pos=pos)
+    unit_moved(unit, old_path)
+
+
 def units_upsert(*, rows: Sequence[UnitRow], actor: Any = None, source: str = "") -> UpsertResult:
     """Create or update units by code. Parents may come earlier or later in ``rows`` or exist already."""
     result = UpsertResult()
@@ -186,10 +201,7 @@ def units_upsert(*, rows: Sequence[UnitRow], actor: Any = None, source: str = ""
     for u, parent_code in to_move:
         u.refresh_from_db()
         target = Unit.objects.get(code=parent_code)
-        old = u.path
-        Unit.objects.move(u, target, pos="last-child")
-        u.refresh_from_db()
-        repath_copies(old, u.path)
+        unit_move(u, target)
         result.moved += 1
 
     if actor is not None or source:

@@ -1,5 +1,5 @@
 """Outreach pages: research, visits, work plans and the coverage page; thin views over
-``outreach_selectors``, ``coverage_rules``, ``outreach_forms`` and the services.
+``selectors``, ``coverage_rules``, ``forms`` and the services.
 
 Reads need any role in the unit's subtree (else 404); writes go through the services, whose
 permission error becomes a 403 with nothing changed.
@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minqing.activities import coverage_rules as rules
-from minqing.activities import outreach_selectors as sel
 from minqing.activities.coverage_rules import Period
 from minqing.activities.models import WorkPlanState
-from minqing.activities.outreach_forms import (
+from minqing.activities.outreach import selectors as sel
+from minqing.activities.outreach.forms import (
     InterviewForm,
     ReportForm,
     ReviewForm,

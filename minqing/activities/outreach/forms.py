@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minqing.activities import outreach_selectors as sel
+from minqing.activities.outreach import selectors as sel
 from minqing.campaigns.models import Campaign
 from minqing.orgs.models import Household, Person, Unit
 
