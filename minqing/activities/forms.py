@@ -13,6 +13,7 @@ from minqing.activities.models import ActivityType
 from minqing.activities.services.activities import ORGANISER_ROLES
 from minqing.campaigns.models import Campaign, CampaignKind
 from minqing.campaigns.services import CAMPAIGN_ROLES
+from minqing.orgs.selectors import unit_by_code
 
 NUMBERS_SPLIT = re.compile(r"[\s,,、;;]+")
 
@@ -48,7 +49,7 @@ class CampaignForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         code = data.get("unit_code") or ""
-        data["scope"] = selectors.unit_by_code(self.actor, code, CAMPAIGN_ROLES)
+        data["scope"] = unit_by_code(self.actor, code, CAMPAIGN_ROLES)
         if code and data["scope"] is None:
             self.add_error("unit_code", UNIT_NOT_FOUND)
         start, end = data.get("start_date"), data.get("end_date")
@@ -114,7 +115,7 @@ class ActivityForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         code = data.get("unit_code") or ""
-        data["organiser"] = selectors.unit_by_code(self.actor, code, ORGANISER_ROLES)
+        data["organiser"] = unit_by_code(self.actor, code, ORGANISER_ROLES)
         if code and data["organiser"] is None:
             self.add_error("unit_code", UNIT_NOT_FOUND)
         data["campaign_obj"] = None

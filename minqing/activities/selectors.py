@@ -20,6 +20,7 @@ from minqing.campaigns.models import Campaign
 from minqing.core.paths import prefix_q
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.scoping import actor_prefixes, can_access_unit, root_units, scope_q
+from minqing.orgs.selectors import unit_by_code
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 50
@@ -35,16 +36,6 @@ def parse_date(value: Any) -> dt.date | None:
 def day_start(day: dt.date) -> dt.datetime:
     """Local midnight at the start of ``day`` (aware)."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def unit_by_code(actor: Any, code: str, roles: Any = None) -> Unit | None:
-    code = (code or "").strip()
-    if not code:
-        return None
-    unit = Unit.objects.filter(code=code).first()
-    if unit is None or not can_access_unit(actor, unit, roles):
-        return None
-    return unit
 
 
 def default_unit(actor: Any, roles: Any = None) -> Unit | None:

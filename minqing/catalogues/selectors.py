@@ -25,6 +25,7 @@ from minqing.catalogues.models import (
 from minqing.core.paths import prefix_q
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.scoping import scoped
+from minqing.orgs.selectors import unit_by_code
 
 PAGE_SIZE = 50
 Q_MAX = 100
@@ -49,13 +50,6 @@ def _int(data: Mapping[str, Any], name: str) -> int | None:
 
 
 # --- units, campaigns, people --------------------------------------------------------------
-
-
-def unit_by_code(actor: Any, code: str) -> Unit | None:
-    code = code.strip()
-    if not code:
-        return None
-    return scoped(Unit.objects.filter(code=code), actor).first()
 
 
 def filter_unit(actor: Any, code: str) -> Unit | None:

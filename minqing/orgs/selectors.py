@@ -7,6 +7,7 @@ columns (``minqing.core.paths.prefix_q``), one indexed range per query, never jo
 the tree.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,6 +21,7 @@ from django.utils import timezone
 from minqing.core.audit import audit
 from minqing.core.models import AuditEvent
 from minqing.core.paths import prefix_q
+from minqing.orgs.actors import Actor
 from minqing.orgs.enums import Rank, Role, UnitKind, UnitSubkind
 from minqing.orgs.masking import mask_id_number, mask_phone
 from minqing.orgs.models import Assignment, Household, Person, PersonIdentity, Unit
@@ -35,6 +37,26 @@ SUBKIND_LABELS = dict(UnitSubkind.choices)
 
 def paginate(qs: QuerySet[Any], page: Any) -> Page[Any]:
     return Paginator(qs, PAGE_SIZE).get_page(page)
+
+
+def unit_for_code(code: str) -> Unit | None:
+    """The unit with this 12-digit division code, a short form of one (``150900`` is
+    ``150900000000``) or this own code (a non-territorial unit's); no scope check."""
+    code = code.strip()
+    if code.isdigit() and len(code) in (2, 4, 6, 9, 12):
+        unit = Unit.objects.filter(division_code=code.ljust(12, "0")).first()
+        if unit is not None:
+            return unit
+    return Unit.objects.filter(code=code).first() if code else None
+
+
+def unit_by_code(actor: Actor | None, code: str, roles: Iterable[str] | None = None) -> Unit | None:
+    """The unit with this code (as ``unit_for_code`` reads it) if the actor may see it, with one
+    of ``roles`` when given; else None, exactly as for a missing one."""
+    unit = unit_for_code((code or "").strip()[:32])
+    if unit is None or not can_access_unit(actor, unit, roles):
+        return None
+    return unit
 
 
 def _require_unit(actor: Any, unit: Unit) -> None:

@@ -36,13 +36,6 @@ def default_unit(actor: Any) -> Unit | None:
     return root_units(actor).first()
 
 
-def unit_by_code(actor: Any, code: str) -> Unit | None:
-    code = code.strip()
-    if not code:
-        return None
-    return scoped(Unit.objects.filter(code=code), actor).first()
-
-
 def campaigns(actor: Any) -> QuerySet[Campaign]:
     """All campaigns: names and periods are public within the platform (a county works in the
     province's campaign)."""

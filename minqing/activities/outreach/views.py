@@ -34,12 +34,13 @@ from minqing.activities.services import research, visits, workplans
 from minqing.campaigns.models import Campaign
 from minqing.core.errors import DomainError, PermissionDeniedError
 from minqing.orgs.models import Unit
+from minqing.orgs.selectors import unit_by_code
 
 
 def _unit(request: HttpRequest) -> Unit:
     """``?unit=<code>`` in the actor's scope (else 404); without it the top of their scope."""
     code = request.GET.get("unit", "").strip()
-    unit = sel.unit_by_code(request.user, code) if code else sel.default_unit(request.user)
+    unit = unit_by_code(request.user, code) if code else sel.default_unit(request.user)
     if unit is None:
         raise Http404
     return unit

@@ -26,6 +26,7 @@ from minqing.activities.selectors import ActivityFilters
 from minqing.activities.services.activities import ORGANISER_ROLES, activity_create, attendance_check_in
 from minqing.core.errors import DomainError
 from minqing.orgs.scoping import actor_prefixes, can_access_unit
+from minqing.orgs.selectors import unit_by_code
 
 
 def _require_roles(request: HttpRequest, roles: Any) -> None:
@@ -43,7 +44,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filters": filters,
         "page_obj": page,
-        "unit_error": bool(filters.unit) and selectors.unit_by_code(request.user, filters.unit) is None,
+        "unit_error": bool(filters.unit) and unit_by_code(request.user, filters.unit) is None,
         "types": selectors.activity_types(),
         "campaigns": selectors.visible_campaigns(request.user),
         "can_create": actor_prefixes(request.user, ORGANISER_ROLES) != [],
@@ -157,7 +158,7 @@ def _back(activity: Activity, q: str) -> str:
 @login_required
 def counts(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("unit", "").strip()[:32]
-    unit = selectors.unit_by_code(request.user, code) if code else selectors.default_unit(request.user)
+    unit = unit_by_code(request.user, code) if code else selectors.default_unit(request.user)
     start, end = period_from(request.GET)
     campaign = selectors.campaign_by_id(request.user, request.GET.get("campaign"))
     context: dict[str, Any] = {

@@ -22,6 +22,7 @@ from minqing.core.models import AuditEvent
 from minqing.core.paths import prefix_q
 from minqing.orgs.models import Unit
 from minqing.orgs.pathcopies import repath_copies
+from minqing.orgs.selectors import unit_for_code
 
 ALPHABET = Unit.alphabet
 STEPLEN = Unit.steplen
@@ -217,13 +218,7 @@ def units_upsert(*, rows: Sequence[UnitRow], actor: Any = None, source: str = ""
 def resolve_unit(code: str) -> Unit:
     """A unit by its 12-digit division code, the short form of one (150900 = 150900000000) or own code."""
     code = code.strip()
-    qs = Unit.objects.all()
-    if code.isdigit() and len(code) in (2, 4, 6, 9, 12):
-        full = code.ljust(12, "0")
-        u = qs.filter(division_code=full).first()
-        if u is not None:
-            return u
-    u = qs.filter(code=code).first()
+    u = unit_for_code(code)
     if u is None:
         raise DomainError(ErrorCode.UNIT_NOT_FOUND, code=code)
     return u

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from minqing.campaigns.models import Campaign
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.orgs.models import Unit
+from minqing.orgs.selectors import unit_by_code
 from minqing.reports.bulletins import selectors
 from minqing.reports.bulletins.campaigns import default_campaign
 
@@ -56,7 +57,7 @@ def read_query(actor: Any, data: Mapping[str, Any], *, defaults: bool = True) ->
         campaign_id=str(data.get("campaign") or "").strip()[:12],
     )
     if q.unit_code:
-        q.unit = selectors.unit_by_code(actor, q.unit_code)
+        q.unit = unit_by_code(actor, q.unit_code)
         if q.unit is None:
             q.errors.append(_("找不到该单位代码,或该单位不在您的管辖范围内"))
     elif defaults:

@@ -15,8 +15,8 @@ from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.paths import prefix_q
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit
-from minqing.orgs.scoping import can_access_unit, root_units, scoped
-from minqing.orgs.services.units import resolve_unit
+from minqing.orgs.scoping import root_units, scoped
+from minqing.orgs.selectors import unit_by_code
 from minqing.reports.models import Bulletin, BulletinTemplate
 
 PAGE_SIZE = 50
@@ -30,18 +30,6 @@ def parse_date(value: Any) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise DomainError(ErrorCode.BULLETIN_BAD_DATE, value=text) from None
-
-
-def unit_by_code(actor: Any, code: str) -> Unit | None:
-    """A unit of the actor's scope by its own code or division code (short forms allowed)."""
-    code = (code or "").strip()[:32]
-    if not code:
-        return None
-    try:
-        unit = resolve_unit(code)
-    except DomainError:
-        return None
-    return unit if can_access_unit(actor, unit) else None
 
 
 def picker_units(actor: Any) -> list[Unit]:

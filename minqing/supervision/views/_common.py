@@ -4,12 +4,13 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
-from minqing.activities.selectors import campaign_by_id, default_unit, unit_by_code, visible_campaigns
+from minqing.activities.selectors import campaign_by_id, default_unit, visible_campaigns
 from minqing.campaigns.models import Campaign
 from minqing.core.errors import DomainError, PermissionDeniedError
 from minqing.orgs.enums import Role
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import actor_prefixes
+from minqing.orgs.selectors import unit_by_code
 
 MANAGE_ROLES = (Role.OFFICE,)
 RECORD_ROLES = (Role.OFFICE, Role.INSPECTOR)
