@@ -10,19 +10,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from minqing.activities.models import Activity, ActivityType, Attendance
 from minqing.campaigns.models import Campaign
+from minqing.core.pages import paginate
 from minqing.core.paths import prefix_q
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.scoping import actor_prefixes, can_access_unit, root_units, scope_q
 from minqing.orgs.selectors import unit_by_code
 
-PAGE_SIZE = 50
 SEARCH_LIMIT = 50
 
 
@@ -113,7 +113,7 @@ def activity_list(actor: Any, filters: ActivityFilters, page: Any = None) -> Pag
         .annotate(checked_in=Count("attendance"))
         .order_by("-start", "-id")
     )
-    return Paginator(qs, PAGE_SIZE).get_page(page)
+    return paginate(qs, page)
 
 
 def activity_get(actor: Any, number: str) -> Activity:

@@ -13,13 +13,14 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from minqing.core.audit import audit
 from minqing.core.models import AuditEvent
+from minqing.core.pages import paginate
 from minqing.core.paths import prefix_q
 from minqing.orgs.actors import Actor
 from minqing.orgs.enums import Rank, Role, UnitKind, UnitSubkind
@@ -27,16 +28,11 @@ from minqing.orgs.masking import mask_id_number, mask_phone
 from minqing.orgs.models import Assignment, Household, Person, PersonIdentity, Unit
 from minqing.orgs.scoping import can_access_path, can_access_unit, root_units, scoped
 
-PAGE_SIZE = 50
 SEARCH_LIMIT = 50
 REVEAL_ROLES = (Role.OFFICE, Role.UNIT_STAFF, Role.LEADER)
 
 KIND_LABELS = dict(UnitKind.choices)
 SUBKIND_LABELS = dict(UnitSubkind.choices)
-
-
-def paginate(qs: QuerySet[Any], page: Any) -> Page[Any]:
-    return Paginator(qs, PAGE_SIZE).get_page(page)
 
 
 def unit_for_code(code: str) -> Unit | None:

@@ -5,22 +5,17 @@ A record outside the actor's scope raises ``Http404``, exactly as a missing one 
 
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 
 from minqing.activities.coverage_rules import Period
 from minqing.activities.models import Interview, ResearchReport, ResearchTopic, Visit, WorkPlan
 from minqing.campaigns.models import Campaign
+from minqing.core.pages import paginate
 from minqing.core.paths import prefix_q
 from minqing.orgs.models import Household, Person, Unit
 from minqing.orgs.scoping import can_access_unit, root_units, scoped
-
-PAGE_SIZE = 50
-
-
-def paginate(qs: QuerySet[Any], page: Any) -> Page[Any]:
-    return Paginator(qs, PAGE_SIZE).get_page(page)
 
 
 def _require(actor: Any, unit: Unit) -> None:

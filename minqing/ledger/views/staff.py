@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.pages import paginate
 from minqing.ledger import selectors
 from minqing.ledger.access import can_see_problem, can_see_reporter
 from minqing.ledger.enums import Action, Channel, Source, State
@@ -199,7 +199,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     from minqing.ledger.services.notifications import notifications_for
 
     qs = notifications_for(request.user)
-    page = Paginator(qs, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(qs, request.GET.get("page"))
     return render(request, "ledger/notifications.html", {"page_obj": page})
 
 

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.importing import ImportFailed
 from minqing.core.models import AuditEvent
+from minqing.core.pages import paginate
 from minqing.orgs.models import Unit
 from minqing.programmes import exports, selectors
 from minqing.programmes.forms import ReportForm, UploadForm
@@ -31,8 +31,6 @@ from minqing.programmes.models import Programme
 from minqing.programmes.services.progress import progress_report
 from minqing.programmes.services.upload import progress_bulk_upload
 from minqing.programmes.views.pages import can_report_in, file_response
-
-PAGE_SIZE = 50
 
 
 def _require_reporter(request: HttpRequest, programme: Programme) -> None:
@@ -176,7 +174,7 @@ def reports(request: HttpRequest, pk: int) -> HttpResponse:
         "unit": unit,
         "targets": targets,
         "filters": filters,
-        "page_obj": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page_obj": paginate(qs, request.GET.get("page")),
     }
     return render(request, "programmes/reports.html", context)
 

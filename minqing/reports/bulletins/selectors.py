@@ -5,13 +5,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import Http404
 
 from minqing.activities import selectors as activity_selectors
 from minqing.campaigns.models import Campaign
 from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.pages import paginate
 from minqing.core.paths import prefix_q
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit
@@ -19,7 +20,6 @@ from minqing.orgs.scoping import root_units, scoped
 from minqing.orgs.selectors import unit_by_code
 from minqing.reports.models import Bulletin, BulletinTemplate
 
-PAGE_SIZE = 50
 PICKER_KINDS = (UnitKind.PROVINCE, UnitKind.PREFECTURE, UnitKind.COUNTY)
 PICKER_LIMIT = 300
 
@@ -98,7 +98,7 @@ def published_queryset(actor: Any, filters: PublishedFilters | None = None) -> Q
 
 
 def published_list(actor: Any, filters: PublishedFilters, page: Any = 1) -> Page[Bulletin]:
-    return Paginator(published_queryset(actor, filters), PAGE_SIZE).get_page(page)
+    return paginate(published_queryset(actor, filters), page)
 
 
 def published_get(actor: Any, pk: int) -> Bulletin:

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from minqing.activities.selectors import parse_date
 from minqing.core.errors import DomainError
+from minqing.core.pages import paginate
 from minqing.supervision import selectors as sel
 from minqing.supervision.enums import InspectionKind
 from minqing.supervision.exports import table_response, wanted_format
@@ -92,7 +93,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         "campaigns": campaigns(request),
         "groups": sel.groups_for_recording(request.user),
         "kinds": InspectionKind.choices,
-        "page_obj": sel.paginate(qs, request.GET.get("page")),
+        "page_obj": paginate(qs, request.GET.get("page")),
         "can_record": has_role(request.user, RECORD_ROLES),
         "export_query": export_query(request),
     }

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from minqing.activities.selectors import default_unit
 from minqing.core.errors import DomainError
+from minqing.core.pages import paginate
 from minqing.supervision import selectors as sel
 from minqing.supervision.exports import table_response, wanted_format
 from minqing.supervision.forms import GroupForm
@@ -72,7 +73,7 @@ def groups(request: HttpRequest) -> HttpResponse:
             object_type="supervision.guidancegroup",
         )
     ctx = {
-        "page_obj": sel.paginate(qs, request.GET.get("page")),
+        "page_obj": paginate(qs, request.GET.get("page")),
         "campaign": campaign,
         "campaigns": campaigns(request),
         "q": q,
