@@ -13,6 +13,7 @@ from minqing.activities.models import ActivityType
 from minqing.activities.services.activities import ORGANISER_ROLES
 from minqing.campaigns.models import Campaign, CampaignKind
 from minqing.campaigns.services import CAMPAIGN_ROLES
+from minqing.core.pages import parse_date
 from minqing.orgs.selectors import unit_by_code
 
 NUMBERS_SPLIT = re.compile(r"[\s,,、;;]+")
@@ -152,6 +153,6 @@ def names_match(typed: str, actual: str) -> bool:
 def period_from(data: Any) -> tuple[dt.date, dt.date]:
     """The counts page's period (both ends inclusive); default: this year."""
     today = timezone.localdate()
-    start = selectors.parse_date(data.get("start")) or dt.date(today.year, 1, 1)
-    end = selectors.parse_date(data.get("end")) or dt.date(today.year, 12, 31)
+    start = parse_date(data.get("start")) or dt.date(today.year, 1, 1)
+    end = parse_date(data.get("end")) or dt.date(today.year, 12, 31)
     return start, end

@@ -17,20 +17,13 @@ from django.utils import timezone
 
 from minqing.activities.models import Activity, ActivityType, Attendance
 from minqing.campaigns.models import Campaign
-from minqing.core.pages import paginate
+from minqing.core.pages import paginate, parse_date
 from minqing.core.paths import prefix_q
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.scoping import actor_prefixes, can_access_unit, root_units, scope_q
 from minqing.orgs.selectors import unit_by_code
 
 SEARCH_LIMIT = 50
-
-
-def parse_date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        return None
 
 
 def day_start(day: dt.date) -> dt.datetime:

@@ -5,7 +5,6 @@ Reads need any role in the unit's subtree (else 404); writes go through the serv
 permission error becomes a 403 with nothing changed.
 """
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +31,7 @@ from minqing.activities.outreach.forms import (
 from minqing.activities.services import research, visits, workplans
 from minqing.campaigns.models import Campaign
 from minqing.core.errors import DomainError, PermissionDeniedError
+from minqing.core.pages import parse_date
 from minqing.orgs.models import Unit
 from minqing.orgs.selectors import unit_by_code
 
@@ -50,17 +49,10 @@ def _campaign(request: HttpRequest) -> Campaign | None:
     return sel.campaign_get(request.GET.get("campaign"))
 
 
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return parse_date((value or "").strip())
-    except ValueError:  # well formed but not a day, e.g. 2019-02-30
-        return None
-
-
 def _period(request: HttpRequest, campaign: Campaign | None) -> Period:
     """``?start=&end=`` (dates, both included); else the campaign's dates; else this month."""
     today = timezone.localdate()
-    start, end = _date(request.GET.get("start")), _date(request.GET.get("end"))
+    start, end = parse_date(request.GET.get("start")), parse_date(request.GET.get("end"))
     if start is None:
         start = campaign.start_date if campaign is not None else today.replace(day=1)
     if end is None:

@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, PermissionDeniedError
 from minqing.core.models import AuditEvent
+from minqing.core.pages import parse_date
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import actor_prefixes, can_access_unit
 from minqing.programmes import exports, selectors
@@ -49,10 +49,7 @@ def as_of_from(request: HttpRequest) -> tuple[dt.date, bool]:
     text = request.GET.get("as_of", "").strip()
     if not text:
         return timezone.localdate(), False
-    try:
-        value = parse_date(text)
-    except ValueError:
-        value = None
+    value = parse_date(text)
     return (value, False) if value is not None else (timezone.localdate(), True)
 
 

@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -23,7 +22,7 @@ from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.importing import ImportFailed
 from minqing.core.models import AuditEvent
-from minqing.core.pages import paginate
+from minqing.core.pages import paginate, parse_date
 from minqing.orgs.models import Unit
 from minqing.programmes import exports, selectors
 from minqing.programmes.forms import ReportForm, UploadForm
@@ -152,8 +151,8 @@ def reports(request: HttpRequest, pk: int) -> HttpResponse:
     key = request.GET.get("target", "")
     filters = selectors.ReportFilters(
         target=key if key in {t.key for t in targets} else "",
-        start=_date(request.GET.get("start")),
-        end=_date(request.GET.get("end")),
+        start=parse_date(request.GET.get("start")),
+        end=parse_date(request.GET.get("end")),
     )
     qs = selectors.report_list(request.user, programme, unit, filters)
     fmt = request.GET.get("format", "")
@@ -177,10 +176,3 @@ def reports(request: HttpRequest, pk: int) -> HttpResponse:
         "page_obj": paginate(qs, request.GET.get("page")),
     }
     return render(request, "programmes/reports.html", context)
-
-
-def _date(value: str | None) -> Any:
-    try:
-        return parse_date((value or "").strip())
-    except ValueError:
-        return None

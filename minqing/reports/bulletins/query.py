@@ -66,7 +66,7 @@ def read_query(actor: Any, data: Mapping[str, Any], *, defaults: bool = True) ->
             q.errors.append(_("您没有可访问的单位"))
     if q.as_of_text:
         try:
-            q.as_of = selectors.parse_date(q.as_of_text)
+            q.as_of = selectors.as_of_date(q.as_of_text)
         except DomainError as err:
             q.errors.append(err.bilingual())
     elif defaults:

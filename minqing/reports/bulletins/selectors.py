@@ -12,7 +12,7 @@ from django.http import Http404
 from minqing.activities import selectors as activity_selectors
 from minqing.campaigns.models import Campaign
 from minqing.core.errors import DomainError, ErrorCode
-from minqing.core.pages import paginate
+from minqing.core.pages import paginate, parse_date
 from minqing.core.paths import prefix_q
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit
@@ -24,12 +24,12 @@ PICKER_KINDS = (UnitKind.PROVINCE, UnitKind.PREFECTURE, UnitKind.COUNTY)
 PICKER_LIMIT = 300
 
 
-def parse_date(value: Any) -> dt.date:
-    text = str(value or "").strip()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise DomainError(ErrorCode.BULLETIN_BAD_DATE, value=text) from None
+def as_of_date(value: Any) -> dt.date:
+    """A bulletin's as-of date, typed; an unreadable one is a ``BULLETIN_BAD_DATE`` error."""
+    day = parse_date(value)
+    if day is None:
+        raise DomainError(ErrorCode.BULLETIN_BAD_DATE, value=str(value or "").strip())
+    return day
 
 
 def picker_units(actor: Any) -> list[Unit]:

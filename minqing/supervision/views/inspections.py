@@ -16,9 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from minqing.activities.selectors import parse_date
 from minqing.core.errors import DomainError
-from minqing.core.pages import paginate
+from minqing.core.pages import paginate, parse_date
 from minqing.supervision import selectors as sel
 from minqing.supervision.enums import InspectionKind
 from minqing.supervision.exports import table_response, wanted_format

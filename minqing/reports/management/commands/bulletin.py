@@ -17,7 +17,7 @@ from minqing.core.errors import DomainError
 from minqing.orgs.services.units import resolve_unit
 from minqing.reports.bulletins.campaigns import campaign_for
 from minqing.reports.bulletins.renderers import FORMATS, filename, render
-from minqing.reports.bulletins.selectors import parse_date
+from minqing.reports.bulletins.selectors import as_of_date
 from minqing.reports.bulletins.services import bulletin_generate, bulletin_publish, published_doc
 
 TEXT_FORMATS = ("txt", "json")
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         fmt: str = opts["format"]
         try:
             unit = resolve_unit(opts["unit"])
-            as_of = parse_date(opts["as_of"])
+            as_of = as_of_date(opts["as_of"])
             campaign = campaign_for(unit, as_of, opts["campaign"] or None)
             if opts["publish"]:
                 bulletin = bulletin_publish(actor=None, unit=unit, as_of=as_of, campaign=campaign)
