@@ -30,7 +30,8 @@ from minqing.activities.outreach.forms import (
 )
 from minqing.activities.services import research, visits, workplans
 from minqing.campaigns.models import Campaign
-from minqing.core.errors import DomainError, PermissionDeniedError
+from minqing.core.errors import DomainError
+from minqing.core.forms import fail
 from minqing.core.pages import parse_date
 from minqing.orgs.models import Unit
 from minqing.orgs.selectors import unit_by_code
@@ -68,11 +69,6 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     return {"unit": unit, "campaign": campaign, "campaigns": sel.campaigns(request.user)}
 
 
-def _fail(form: Any, err: DomainError) -> int:
-    form.add_error(None, err.message)
-    return 403 if isinstance(err, PermissionDeniedError) else 200
-
-
 # --- research --------------------------------------------------------------------------------
 
 
@@ -105,7 +101,7 @@ def topic_new(request: HttpRequest) -> HttpResponse:
                 is_key=bool(d.get("is_key")),
             )
         except DomainError as err:
-            status = _fail(form, err)
+            status = fail(form, err)
         else:
             messages.success(request, _("已确定调研课题"))
             return redirect("outreach:topic", pk=topic.pk)
@@ -149,7 +145,7 @@ def interview_add(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, topic=topic, date=d["date"], person_times=d["person_times"], notes=d["notes"]
         )
     except DomainError as err:
-        return _topic_page(request, pk, interview=form, status=_fail(form, err))
+        return _topic_page(request, pk, interview=form, status=fail(form, err))
     messages.success(request, _("已记录访谈"))
     return redirect("outreach:topic", pk=pk)
 
@@ -171,7 +167,7 @@ def report_add(request: HttpRequest, pk: int) -> HttpResponse:
             submitted_on=d["submitted_on"],
         )
     except DomainError as err:
-        return _topic_page(request, pk, report=form, status=_fail(form, err))
+        return _topic_page(request, pk, report=form, status=fail(form, err))
     messages.success(request, _("已提交调研报告"))
     return redirect("outreach:topic", pk=pk)
 
@@ -211,7 +207,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
                 campaign=d.get("campaign"),
             )
         except DomainError as err:
-            status = _fail(form, err)
+            status = fail(form, err)
         else:
             if visit.problem is not None:
                 messages.success(
@@ -256,7 +252,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user, unit=d["unit_code"], campaign=d["campaign"], title=d["title"], plan=refile
             )
         except DomainError as err:
-            status = _fail(form, err)
+            status = fail(form, err)
         else:
             messages.success(request, _("已报送工作方案"))
             return redirect("outreach:plan", pk=plan.pk)
@@ -298,7 +294,7 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, plan=plan, passed=d["decision"] == "pass", comments=d["comments"]
         )
     except DomainError as err:
-        return _plan_page(request, pk, form, status=_fail(form, err))
+        return _plan_page(request, pk, form, status=fail(form, err))
     messages.success(request, _("已审核工作方案"))
     return redirect("outreach:plan", pk=pk)
 

@@ -21,7 +21,8 @@ from minqing.catalogues.forms import UPLOAD_MAX_MB, RecordForm, UploadForm
 from minqing.catalogues.permissions import can_write_any, can_write_path, is_office
 from minqing.catalogues.views.kinds import CatalogueKind, F, R
 from minqing.core.audit import audit
-from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
+from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.forms import fail
 from minqing.core.importing import ImportFailed, ImportIssue, get_importer
 from minqing.core.models import AuditEvent
 from minqing.core.tabular import XLSX_SUFFIXES
@@ -40,12 +41,6 @@ def _view(name: str) -> Callable[[V], V]:
         return login_required(view)
 
     return named
-
-
-def fail_status(form: Any, err: DomainError) -> int:
-    """Put the service's refusal on the form; a permission refusal is a 403."""
-    form.add_error(None, err.message)
-    return 403 if isinstance(err, PermissionDeniedError) else 200
 
 
 def export_query(request: HttpRequest) -> str:
@@ -92,7 +87,7 @@ def new_view(kind: CatalogueKind[R, F]) -> View:
             try:
                 record = kind.writes.create(actor=request.user, **form.arguments())
             except DomainError as err:
-                status = fail_status(form, err)
+                status = fail(form, err)
             else:
                 messages.success(request, str(kind.words.created))
                 return redirect(f"catalogues:{kind.name}", pk=record.pk)
@@ -117,7 +112,7 @@ def edit_page(request: HttpRequest, kind: CatalogueKind[R, F], record: R, show: 
     try:
         writes.update(actor=request.user, **{writes.record: record}, **form.arguments())
     except DomainError as err:
-        return show(form, fail_status(form, err))
+        return show(form, fail(form, err))
     messages.success(request, _("已保存"))
     return redirect(f"catalogues:{kind.name}", pk=record.pk)
 

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from minqing.core.audit import audit
-from minqing.core.errors import DomainError, PermissionDeniedError
+from minqing.core.errors import DomainError
+from minqing.core.forms import fail
 from minqing.core.models import AuditEvent
 from minqing.core.pages import parse_date
 from minqing.orgs.models import Unit
@@ -38,10 +39,6 @@ from minqing.programmes.services.programmes import (
     target_update,
 )
 from minqing.programmes.services.progress import REPORTER_ROLES
-
-
-def _status(err: DomainError) -> int:
-    return 403 if isinstance(err, PermissionDeniedError) else 200
 
 
 def as_of_from(request: HttpRequest) -> tuple[dt.date, bool]:
@@ -115,8 +112,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
                 campaign=d.get("campaign"),
             )
         except DomainError as err:
-            form.add_error(None, err.message)
-            status = _status(err)
+            status = fail(form, err)
         else:
             messages.success(request, _("已新建项目:{name}").format(name=programme.name))
             return redirect("programmes:targets", pk=programme.pk)
@@ -206,8 +202,7 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
                     modes=d["modes"],
                 )
             except DomainError as err:
-                form.add_error(None, err.message)
-                status = _status(err)
+                status = fail(form, err)
             else:
                 messages.success(request, _("已新增指标:{name}").format(name=target.name))
                 return redirect("programmes:targets", pk=programme.pk)
@@ -268,8 +263,7 @@ def target_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                 mode=d.get("mode") or "",
             )
         except DomainError as err:
-            plan_form.add_error(None, err.message)
-            return _target_page(request, programme, target, plan_form=plan_form, status=_status(err))
+            return _target_page(request, programme, target, plan_form=plan_form, status=fail(plan_form, err))
         messages.success(request, _("已保存 {unit} 的计划").format(unit=d["unit_code"].name))
     else:
         target_form = TargetForm(request.POST, target=target)
@@ -287,7 +281,7 @@ def target_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                 modes=d["modes"],
             )
         except DomainError as err:
-            target_form.add_error(None, err.message)
-            return _target_page(request, programme, target, target_form=target_form, status=_status(err))
+            status = fail(target_form, err)
+            return _target_page(request, programme, target, target_form=target_form, status=status)
         messages.success(request, _("已保存指标:{name}").format(name=target.name))
     return redirect(reverse("programmes:target", args=[programme.pk, target.key]))

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.forms import fail
 from minqing.core.importing import ImportFailed
 from minqing.core.models import AuditEvent
 from minqing.core.pages import paginate, parse_date
@@ -75,8 +76,7 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
                 funds=d["funds"],
             )
         except DomainError as err:
-            form.add_error(None, err.message)
-            status = 403 if err.code == ErrorCode.PERMISSION_DENIED else 200
+            status = fail(form, err)
         else:
             if done.outcome == "updated":
                 messages.success(request, _("已更正同一日期的进度报告"))

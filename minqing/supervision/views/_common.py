@@ -6,7 +6,6 @@ from django.http import Http404, HttpRequest
 
 from minqing.activities.selectors import campaign_by_id, default_unit, visible_campaigns
 from minqing.campaigns.models import Campaign
-from minqing.core.errors import DomainError, PermissionDeniedError
 from minqing.orgs.enums import Role
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import actor_prefixes
@@ -36,12 +35,6 @@ def current_campaign(request: HttpRequest) -> Campaign | None:
 
 def campaigns(request: HttpRequest) -> Any:
     return visible_campaigns(request.user).order_by("-start_date", "name")
-
-
-def fail(form: Any, err: DomainError) -> int:
-    """Show a service's error on the form; a permission error answers 403."""
-    form.add_error(None, err.message)
-    return 403 if isinstance(err, PermissionDeniedError) else 200
 
 
 def export_query(request: HttpRequest) -> str:

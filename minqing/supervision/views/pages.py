@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from minqing.activities.selectors import default_unit
 from minqing.core.errors import DomainError
+from minqing.core.forms import fail
 from minqing.core.pages import paginate
 from minqing.supervision import selectors as sel
 from minqing.supervision.exports import table_response, wanted_format
@@ -31,7 +32,6 @@ from minqing.supervision.views._common import (
     campaigns,
     current_campaign,
     export_query,
-    fail,
     has_role,
 )
 
