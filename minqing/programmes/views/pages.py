@@ -15,12 +15,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError
+from minqing.core.exports import FORMATS, download
 from minqing.core.forms import fail
 from minqing.core.models import AuditEvent
 from minqing.core.pages import parse_date
@@ -50,14 +50,6 @@ def as_of_from(request: HttpRequest) -> tuple[dt.date, bool]:
     return (value, False) if value is not None else (timezone.localdate(), True)
 
 
-def file_response(data: bytes, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=exports.CONTENT_TYPES[fmt])
-    filename = f"{name}-{timezone.localdate():%Y%m%d}.{fmt}"
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def can_report_in(actor: Any, programme: Programme) -> bool:
     """Office or unit staff of the owner unit, a unit above it, or a unit inside the programme."""
     prefixes = actor_prefixes(actor, REPORTER_ROLES)
@@ -75,7 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
     programmes = selectors.programme_list(request.user, q)
     fmt = request.GET.get("format", "")
     if fmt:
-        if fmt not in exports.FORMATS:
+        if fmt not in FORMATS:
             return HttpResponseBadRequest(_("不支持的导出格式"))
         audit(
             actor=request.user,
@@ -84,7 +76,7 @@ def index(request: HttpRequest) -> HttpResponse:
             detail=f"format={fmt} q={q}",
             request=request,
         )
-        return file_response(exports.export_programmes(programmes, fmt), fmt, _("项目"))  # type: ignore[arg-type]
+        return download(exports.export_programmes(programmes, fmt), fmt, _("项目"))  # type: ignore[arg-type]
     context = {
         "programmes": programmes,
         "q": q,
@@ -158,7 +150,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def progress_export(request: HttpRequest, pk: int) -> HttpResponse:
     """``?format=xlsx|csv&unit=&as_of=``: the progress table of the page."""
     fmt = request.GET.get("format") or "xlsx"
-    if fmt not in exports.FORMATS:
+    if fmt not in FORMATS:
         return HttpResponseBadRequest(_("不支持的导出格式"))
     programme = selectors.programme_get(request.user, pk)
     unit = selectors.unit_or_404(request.user, programme, request.GET.get("unit", ""))
@@ -172,7 +164,7 @@ def progress_export(request: HttpRequest, pk: int) -> HttpResponse:
         request=request,
     )
     name = _("{programme}进度").format(programme=programme.name)
-    return file_response(exports.export_progress(progress, fmt), fmt, name)  # type: ignore[arg-type]
+    return download(exports.export_progress(progress, fmt), fmt, name)  # type: ignore[arg-type]
 
 
 # --- targets and plans -------------------------------------------------------------------------

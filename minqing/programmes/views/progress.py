@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.exports import FORMATS, download
 from minqing.core.forms import fail
 from minqing.core.importing import ImportFailed
 from minqing.core.models import AuditEvent
@@ -30,7 +31,7 @@ from minqing.programmes.forms import ReportForm, UploadForm
 from minqing.programmes.models import Programme
 from minqing.programmes.services.progress import progress_report
 from minqing.programmes.services.upload import progress_bulk_upload
-from minqing.programmes.views.pages import can_report_in, file_response
+from minqing.programmes.views.pages import can_report_in
 
 
 def _require_reporter(request: HttpRequest, programme: Programme) -> None:
@@ -139,7 +140,7 @@ def upload_template(request: HttpRequest, pk: int) -> HttpResponse:
     progress = selectors.programme_progress(request.user, programme, unit, timezone.localdate(), series=False)
     units = progress.children or [unit]
     data = exports.upload_template(programme, units, selectors.targets(programme), timezone.localdate())
-    return file_response(data, "xlsx", _("{programme}进度填报模板").format(programme=programme.name))
+    return download(data, "xlsx", _("{programme}进度填报模板").format(programme=programme.name))
 
 
 @login_required
@@ -157,7 +158,7 @@ def reports(request: HttpRequest, pk: int) -> HttpResponse:
     qs = selectors.report_list(request.user, programme, unit, filters)
     fmt = request.GET.get("format", "")
     if fmt:
-        if fmt not in exports.FORMATS:
+        if fmt not in FORMATS:
             return HttpResponseBadRequest(_("不支持的导出格式"))
         audit(
             actor=request.user,
@@ -167,7 +168,7 @@ def reports(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
         name = _("{programme}进度报告").format(programme=programme.name)
-        return file_response(exports.export_reports(programme, qs, fmt), fmt, name)  # type: ignore[arg-type]
+        return download(exports.export_reports(programme, qs, fmt), fmt, name)  # type: ignore[arg-type]
     context = {
         "programme": programme,
         "unit": unit,

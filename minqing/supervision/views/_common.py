@@ -35,11 +35,3 @@ def current_campaign(request: HttpRequest) -> Campaign | None:
 
 def campaigns(request: HttpRequest) -> Any:
     return visible_campaigns(request.user).order_by("-start_date", "name")
-
-
-def export_query(request: HttpRequest) -> str:
-    """The page's filters without ``page`` and ``format``, for the export links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    return query.urlencode()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from minqing.core.errors import DomainError
+from minqing.core.exports import export_query
 from minqing.core.forms import fail
 from minqing.core.pages import paginate, parse_date
 from minqing.supervision import selectors as sel
@@ -30,7 +31,6 @@ from minqing.supervision.views._common import (
     campaigns,
     current_campaign,
     current_unit,
-    export_query,
     has_role,
 )
 

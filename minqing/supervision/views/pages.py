@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from minqing.activities.selectors import default_unit
 from minqing.core.errors import DomainError
+from minqing.core.exports import export_query
 from minqing.core.forms import fail
 from minqing.core.pages import paginate
 from minqing.supervision import selectors as sel
@@ -31,7 +32,6 @@ from minqing.supervision.views._common import (
     RECORD_ROLES,
     campaigns,
     current_campaign,
-    export_query,
     has_role,
 )
 

@@ -11,11 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from minqing.core.exports import export_query
 from minqing.core.pages import paginate
 from minqing.orgs.enums import UnitKind
 from minqing.supervision import selectors as sel
 from minqing.supervision.exports import table_response, wanted_format
-from minqing.supervision.views._common import campaigns, current_campaign, current_unit, export_query
+from minqing.supervision.views._common import campaigns, current_campaign, current_unit
 
 LEVELS = [
     (k.value, k.label)
