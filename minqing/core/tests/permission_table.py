@@ -125,30 +125,48 @@ def R(name: str, get: Answers, post: Answers | None = None, writes: tuple[str, .
     return Row(name, get, post, KWARGS.get(name), QUERY.get(name, ""), DATA.get(name), writes)
 
 
+# answers shared by many rows
+SIGNED_IN = A(200, anon=LOGIN)  # any signed-in user
+IN_SCOPE = A(200, anon=LOGIN, norole=404)  # any role anywhere (township B's staff sees its own subtree)
+IN_A = A(200, anon=LOGIN, norole=404, other=404)  # any role over township A, where the object is
+POST_ONLY = A(405)  # a GET on a POST-only view
+A_WRITERS = A(
+    403, anon=LOGIN, norole=404, other=404, office=200, unit_staff=200
+)  # unit writers of township A's object
+UNIT_WRITERS = A(
+    403, anon=LOGIN, other=200, office=200, unit_staff=200
+)  # unit writers anywhere (a form for their own unit)
+OFFICE = A(403, anon=LOGIN, office=200)  # the office only
+
 # Answers as the code gives them today. A POST row is declared where the view takes a POST
 # (forms and actions; a POST with empty data shows the form's errors, 200, to who may write).
 ROWS: list[Row] = [
     # --- accounts and language (Django's views) ---
     R("set_language", A(302), post=A(302)),
     R("login", A(302, anon=200), post=A(302, anon=200)),
-    R("logout", A(405), post=A(LOGIN)),
+    R("logout", POST_ONLY, post=A(LOGIN)),
     # --- the ledger: staff pages; a problem of village A ---
-    R("ledger:queue", A(200, anon=LOGIN)),  # without a role: an empty queue
+    R("ledger:queue", SIGNED_IN),  # without a role: an empty queue
     R(
         "ledger:intake",
         A(403, anon=LOGIN, other=200, office=200, unit_staff=200, intake=200),
         post=A(403, anon=LOGIN, other=200, office=200, unit_staff=200, intake=200),
     ),
-    R("ledger:export", A(200, anon=LOGIN)),
-    R("ledger:notifications", A(200, anon=LOGIN)),
-    R("ledger:notification_read", A(405), post=A(404, anon=LOGIN, office=302), writes=("office",)),
-    R("ledger:detail", A(200, anon=LOGIN, norole=404, other=404)),
-    R("ledger:reveal", A(405), post=A(404, anon=LOGIN, office=200, intake=200), writes=("office", "intake")),
+    R("ledger:export", SIGNED_IN),
+    R("ledger:notifications", SIGNED_IN),
+    R("ledger:notification_read", POST_ONLY, post=A(404, anon=LOGIN, office=302), writes=("office",)),
+    R("ledger:detail", IN_A),
+    R(
+        "ledger:reveal",
+        POST_ONLY,
+        post=A(404, anon=LOGIN, office=200, intake=200),
+        writes=("office", "intake"),
+    ),
     # a valid assignment to village A: only the dispatchers (office, intake) may; others see the
     # form's refusal (200) and nothing changes
     R(
         "ledger:act",
-        A(405),
+        POST_ONLY,
         post=A(200, anon=LOGIN, norole=404, other=404, office=302, intake=302),
         writes=("office", "intake"),
     ),
@@ -158,167 +176,119 @@ ROWS: list[Row] = [
     R("public:track", A(200)),
     R("public:problems", A(200)),
     # --- activities, the phone check-in and the campaign page ---
-    R("activities:list", A(200, anon=LOGIN)),
-    R(
-        "activities:new",
-        A(403, anon=LOGIN, other=200, office=200, unit_staff=200),
-        post=A(403, anon=LOGIN, other=200, office=200, unit_staff=200),
-    ),
-    R("activities:counts", A(200, anon=LOGIN, norole=404)),  # its GET still refreshes rollups (item 4)
-    R("activities:campaigns", A(200, anon=LOGIN), post=A(403, anon=LOGIN, office=200)),
-    R("activities:detail", A(200, anon=LOGIN, norole=404, other=404)),
+    R("activities:list", SIGNED_IN),
+    R("activities:new", UNIT_WRITERS, post=UNIT_WRITERS),
+    R("activities:counts", IN_SCOPE),  # its GET still refreshes rollups (item 4)
+    R("activities:campaigns", SIGNED_IN, post=OFFICE),
+    R("activities:detail", IN_A),
     R(
         "activities:check_in",
-        A(405),
+        POST_ONLY,
         post=A(403, anon=LOGIN, norole=404, other=404, office=302, unit_staff=302),
     ),
     R("checkin:form", A(200)),
     R("checkin:code", A(200), post=A(200), writes=ALL),  # every POST counts a rate-limit hit
     # --- outreach: research, visits, work plans, coverage ---
-    R("outreach:research", A(200, anon=LOGIN, norole=404)),
+    R("outreach:research", IN_SCOPE),
     # the new-record forms open to any signed-in user (the lists answer 404 without a role); the
     # service refuses the write itself (403) once the form is valid
-    R("outreach:topic_new", A(200, anon=LOGIN), post=A(200, anon=LOGIN)),
-    R("outreach:topic", A(200, anon=LOGIN, norole=404, other=404)),
-    R("outreach:interview_add", A(405), post=A(200, anon=LOGIN, norole=404, other=404)),
-    R("outreach:report_add", A(405), post=A(200, anon=LOGIN, norole=404, other=404)),
-    R("outreach:visits", A(200, anon=LOGIN, norole=404)),
-    R("outreach:visit_new", A(200, anon=LOGIN), post=A(200, anon=LOGIN)),
-    R("outreach:plans", A(200, anon=LOGIN, norole=404)),
-    R("outreach:plan_new", A(200, anon=LOGIN), post=A(200, anon=LOGIN)),
-    R("outreach:plan", A(200, anon=LOGIN, norole=404, other=404)),
-    R("outreach:plan_review", A(405), post=A(403, anon=LOGIN, norole=404, other=404)),
-    R("outreach:coverage", A(200, anon=LOGIN, norole=404)),
+    R("outreach:topic_new", SIGNED_IN, post=SIGNED_IN),
+    R("outreach:topic", IN_A),
+    R("outreach:interview_add", POST_ONLY, post=IN_A),
+    R("outreach:report_add", POST_ONLY, post=IN_A),
+    R("outreach:visits", IN_SCOPE),
+    R("outreach:visit_new", SIGNED_IN, post=SIGNED_IN),
+    R("outreach:plans", IN_SCOPE),
+    R("outreach:plan_new", SIGNED_IN, post=SIGNED_IN),
+    R("outreach:plan", IN_A),
+    R("outreach:plan_review", POST_ONLY, post=A(403, anon=LOGIN, norole=404, other=404)),
+    R("outreach:coverage", IN_SCOPE),
     # --- supervision: the county's guidance group over townships A and B; an inspection of A ---
-    R("supervision:groups", A(200, anon=LOGIN)),
-    R("supervision:group_new", A(403, anon=LOGIN, office=200), post=A(403, anon=LOGIN, office=200)),
-    R("supervision:group", A(200, anon=LOGIN, norole=404)),
+    R("supervision:groups", SIGNED_IN),
+    R("supervision:group_new", OFFICE, post=OFFICE),
+    R("supervision:group", IN_SCOPE),
     # the group is the county's: township A's office may not edit it
     R("supervision:group_edit", A(403, anon=LOGIN, norole=404), post=A(403, anon=LOGIN, norole=404)),
-    R("supervision:inspections", A(200, anon=LOGIN, norole=404)),
+    R("supervision:inspections", IN_SCOPE),
     R(
         "supervision:inspection_new",
         A(403, anon=LOGIN, office=200, inspector=200),
         post=A(403, anon=LOGIN, office=200, inspector=200),
     ),
-    R("supervision:inspection", A(200, anon=LOGIN, norole=404, other=404)),
-    R("supervision:unit_rounds", A(200, anon=LOGIN, norole=404)),
-    R("supervision:never_inspected", A(200, anon=LOGIN, norole=404)),
+    R("supervision:inspection", IN_A),
+    R("supervision:unit_rounds", IN_SCOPE),
+    R("supervision:never_inspected", IN_SCOPE),
     # --- programmes: owned by township A ---
-    R("programmes:list", A(200, anon=LOGIN)),
-    R("programmes:new", A(403, anon=LOGIN, office=200), post=A(403, anon=LOGIN, office=200)),
-    R("programmes:detail", A(200, anon=LOGIN, norole=404, other=404)),
-    R("programmes:export", A(200, anon=LOGIN, norole=404, other=404)),
-    R(
-        "programmes:targets",
-        A(200, anon=LOGIN, norole=404, other=404),
-        post=A(403, anon=LOGIN, norole=404, other=404, office=200),
-    ),
-    R(
-        "programmes:target",
-        A(200, anon=LOGIN, norole=404, other=404),
-        post=A(403, anon=LOGIN, norole=404, other=404, office=200),
-    ),
-    R(
-        "programmes:report",
-        A(403, anon=LOGIN, norole=404, other=404, office=200, unit_staff=200),
-        post=A(403, anon=LOGIN, norole=404, other=404, office=200, unit_staff=200),
-    ),
-    R(
-        "programmes:upload",
-        A(403, anon=LOGIN, norole=404, other=404, office=200, unit_staff=200),
-        post=A(403, anon=LOGIN, norole=404, other=404, office=200, unit_staff=200),
-    ),
-    R("programmes:template", A(403, anon=LOGIN, norole=404, other=404, office=200, unit_staff=200)),
-    R("programmes:reports", A(200, anon=LOGIN, norole=404, other=404)),
+    R("programmes:list", SIGNED_IN),
+    R("programmes:new", OFFICE, post=OFFICE),
+    R("programmes:detail", IN_A),
+    R("programmes:export", IN_A),
+    R("programmes:targets", IN_A, post=A(403, anon=LOGIN, norole=404, other=404, office=200)),
+    R("programmes:target", IN_A, post=A(403, anon=LOGIN, norole=404, other=404, office=200)),
+    R("programmes:report", A_WRITERS, post=A_WRITERS),
+    R("programmes:upload", A_WRITERS, post=A_WRITERS),
+    R("programmes:template", A_WRITERS),
+    R("programmes:reports", IN_A),
     # --- catalogues: items of township A ---
-    R("catalogues:index", A(200, anon=LOGIN)),
-    R("catalogues:powers", A(200, anon=LOGIN)),
-    R(
-        "catalogues:power_new",
-        A(403, anon=LOGIN, other=200, office=200, unit_staff=200),
-        post=A(403, anon=LOGIN, other=200, office=200, unit_staff=200),
-    ),
-    R("catalogues:power_export", A(200, anon=LOGIN)),
-    R("catalogues:power_import", A(403, anon=LOGIN, office=200), post=A(403, anon=LOGIN, office=200)),
-    R(
-        "catalogues:power",
-        A(200, anon=LOGIN, norole=404, other=404),
-        post=A(403, anon=LOGIN, norole=404, other=404, office=200, unit_staff=200),
-    ),
-    R("catalogues:reforms", A(200, anon=LOGIN)),
-    R(
-        "catalogues:reform_new",
-        A(403, anon=LOGIN, other=200, office=200, unit_staff=200),
-        post=A(403, anon=LOGIN, other=200, office=200, unit_staff=200),
-    ),
-    R("catalogues:reform_export", A(200, anon=LOGIN)),
-    R("catalogues:reform_import", A(403, anon=LOGIN, office=200), post=A(403, anon=LOGIN, office=200)),
-    R(
-        "catalogues:reform",
-        A(200, anon=LOGIN, norole=404, other=404),
-        post=A(403, anon=LOGIN, norole=404, other=404, office=200, unit_staff=200),
-    ),
-    R(
-        "catalogues:reform_result_new",
-        A(405),
-        post=A(403, anon=LOGIN, norole=404, other=404, office=200, unit_staff=200),
-    ),
-    R("catalogues:commendations", A(200, anon=LOGIN)),
-    R(
-        "catalogues:commendation_new",
-        A(403, anon=LOGIN, other=200, office=200, unit_staff=200),
-        post=A(403, anon=LOGIN, other=200, office=200, unit_staff=200),
-    ),
-    R("catalogues:commendation_export", A(200, anon=LOGIN)),
-    R("catalogues:commendation_import", A(403, anon=LOGIN, office=200), post=A(403, anon=LOGIN, office=200)),
-    R(
-        "catalogues:commendation",
-        A(200, anon=LOGIN, norole=404, other=404),
-        post=A(403, anon=LOGIN, norole=404, other=404, office=200, unit_staff=200),
-    ),
+    R("catalogues:index", SIGNED_IN),
+    R("catalogues:powers", SIGNED_IN),
+    R("catalogues:power_new", UNIT_WRITERS, post=UNIT_WRITERS),
+    R("catalogues:power_export", SIGNED_IN),
+    R("catalogues:power_import", OFFICE, post=OFFICE),
+    R("catalogues:power", IN_A, post=A_WRITERS),
+    R("catalogues:reforms", SIGNED_IN),
+    R("catalogues:reform_new", UNIT_WRITERS, post=UNIT_WRITERS),
+    R("catalogues:reform_export", SIGNED_IN),
+    R("catalogues:reform_import", OFFICE, post=OFFICE),
+    R("catalogues:reform", IN_A, post=A_WRITERS),
+    R("catalogues:reform_result_new", POST_ONLY, post=A_WRITERS),
+    R("catalogues:commendations", SIGNED_IN),
+    R("catalogues:commendation_new", UNIT_WRITERS, post=UNIT_WRITERS),
+    R("catalogues:commendation_export", SIGNED_IN),
+    R("catalogues:commendation_import", OFFICE, post=OFFICE),
+    R("catalogues:commendation", IN_A, post=A_WRITERS),
     # --- reports: bulletins (township A's published one) and the dashboard ---
-    R("reports:index", A(200, anon=LOGIN)),
-    R("reports:download", A(200, anon=LOGIN, norole=404, other=404)),
+    R("reports:index", SIGNED_IN),
+    R("reports:download", IN_A),
     R(
         "reports:publish",
-        A(405),
+        POST_ONLY,
         post=A(403, anon=LOGIN, norole=404, other=404, office=302),
         writes=("office",),
     ),
-    R("reports:notes", A(405), post=A(403, anon=LOGIN, norole=404)),  # notes are the campaign's (county)
-    R("reports:published", A(200, anon=LOGIN)),
-    R("reports:published_export", A(200, anon=LOGIN)),
+    R("reports:notes", POST_ONLY, post=A(403, anon=LOGIN, norole=404)),  # notes are the campaign's (county)
+    R("reports:published", SIGNED_IN),
+    R("reports:published_export", SIGNED_IN),
     R(
         "reports:published_check_all",
-        A(405),
+        POST_ONLY,
         post=A(302, anon=LOGIN),
         writes=("office", "unit_staff", "leader", "inspector", "intake", "viewer"),
     ),
-    R("reports:published_detail", A(200, anon=LOGIN, norole=404, other=404)),
+    R("reports:published_detail", IN_A),
     R(
         "reports:published_check",
-        A(405),
+        POST_ONLY,
         post=A(302, anon=LOGIN, norole=404, other=404),
         writes=("office", "unit_staff", "leader", "inspector", "intake", "viewer"),
     ),
-    R("reports:published_download", A(200, anon=LOGIN, norole=404, other=404)),
-    R("reports:templates", A(200, anon=LOGIN)),
+    R("reports:published_download", IN_A),
+    R("reports:templates", SIGNED_IN),
     R("reports:template_edit", A(403, anon=LOGIN), post=A(403, anon=LOGIN)),  # the templates are global
-    R("reports:dashboard", A(200, anon=LOGIN, norole=404)),
+    R("reports:dashboard", IN_SCOPE),
     # --- the organisation network: township A, its person and a household of grid A ---
     R("orgs:home", A(302, anon=LOGIN)),  # to the user's first page
-    R("orgs:tree", A(200, anon=LOGIN)),
-    R("orgs:unit", A(200, anon=LOGIN, norole=404, other=404)),
-    R("orgs:unit_people", A(200, anon=LOGIN, norole=404, other=404)),
-    R("orgs:unit_households", A(200, anon=LOGIN, norole=404, other=404)),
-    R("orgs:person", A(200, anon=LOGIN, norole=404, other=404)),
+    R("orgs:tree", SIGNED_IN),
+    R("orgs:unit", IN_A),
+    R("orgs:unit_people", IN_A),
+    R("orgs:unit_households", IN_A),
+    R("orgs:person", IN_A),
     R(
         "orgs:person_reveal",
-        A(405),
+        POST_ONLY,
         post=A(200, anon=LOGIN, norole=404, other=404, inspector=403, intake=403, viewer=403),
     ),
-    R("orgs:household", A(200, anon=LOGIN, norole=404, other=404)),
+    R("orgs:household", IN_A),
     # --- the admin: representative rows of the one gate (no persona is staff) ---
     R("admin:index", A(302)),  # to the admin's own login page
     R("admin:login", A(200)),

@@ -94,13 +94,9 @@ def make_matrix_world() -> MatrixWorld:
         grant(users[name], role, u["town_a"])
     person = cast(Person, PersonFactory(unit=u["town_a"], number="PM001", name="张三"))
     household = cast(Household, HouseholdFactory(grid=u["grid_a"], number="HM001"))
+    start, end, themed = dt.date(2019, 9, 1), dt.date(2020, 1, 31), CampaignKind.THEMED
     campaign = campaign_create(
-        actor=SYS,
-        name="主题教育",
-        scope=u["county"],
-        start_date=dt.date(2019, 9, 1),
-        end_date=dt.date(2020, 1, 31),
-        kind=CampaignKind.THEMED,
+        actor=SYS, name="主题", scope=u["county"], start_date=start, end_date=end, kind=themed
     )
     feedback = feedback_submit(
         actor=SYS,
