@@ -9,7 +9,7 @@ urlpatterns = [
     path("public/", include("minqing.ledger.public_urls")),
     path("activities/", include("minqing.activities.urls")),
     path("a/", include("minqing.activities.checkin_urls")),
-    path("outreach/", include("minqing.activities.outreach_urls")),
+    path("outreach/", include("minqing.activities.outreach.urls")),
     path("supervision/", include("minqing.supervision.urls")),
     path("programmes/", include("minqing.programmes.urls")),
     path("catalogues/", include("minqing.catalogues.urls")),

@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from minqing.activities import selectors
 from minqing.activities.models import ActivityType
 from minqing.campaigns.models import Campaign, CampaignKind
+from minqing.core.pages import parse_date
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor
+from minqing.orgs.selectors import unit_by_code
 
 NUMBERS_SPLIT = re.compile(r"[\s,,、;;]+")
 
@@ -48,7 +50,7 @@ class CampaignForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         code = data.get("unit_code") or ""
-        data["scope"] = selectors.unit_by_code(self.actor, code, policy.OFFICE)
+        data["scope"] = unit_by_code(self.actor, code, policy.OFFICE)
         if code and data["scope"] is None:
             self.add_error("unit_code", UNIT_NOT_FOUND)
         start, end = data.get("start_date"), data.get("end_date")
@@ -114,7 +116,7 @@ class ActivityForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         code = data.get("unit_code") or ""
-        data["organiser"] = selectors.unit_by_code(self.actor, code, policy.UNIT_WRITERS)
+        data["organiser"] = unit_by_code(self.actor, code, policy.UNIT_WRITERS)
         if code and data["organiser"] is None:
             self.add_error("unit_code", UNIT_NOT_FOUND)
         data["campaign_obj"] = None
@@ -151,6 +153,6 @@ def names_match(typed: str, actual: str) -> bool:
 def period_from(data: Any) -> tuple[dt.date, dt.date]:
     """The counts page's period (both ends inclusive); default: this year."""
     today = timezone.localdate()
-    start = selectors.parse_date(data.get("start")) or dt.date(today.year, 1, 1)
-    end = selectors.parse_date(data.get("end")) or dt.date(today.year, 12, 31)
+    start = parse_date(data.get("start")) or dt.date(today.year, 1, 1)
+    end = parse_date(data.get("end")) or dt.date(today.year, 12, 31)
     return start, end

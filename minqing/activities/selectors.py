@@ -10,42 +10,26 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from minqing.activities.models import Activity, ActivityType, Attendance
 from minqing.campaigns.models import Campaign
+from minqing.core.pages import paginate, parse_date
 from minqing.core.paths import prefix_q
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.scoping import actor_prefixes, can_access_unit, root_units, scope_q
+from minqing.orgs.selectors import unit_by_code
 
-PAGE_SIZE = 50
 SEARCH_LIMIT = 50
-
-
-def parse_date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        return None
 
 
 def day_start(day: dt.date) -> dt.datetime:
     """Local midnight at the start of ``day`` (aware)."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def unit_by_code(actor: Actor, code: str, roles: Iterable[str] | None = None) -> Unit | None:
-    code = (code or "").strip()
-    if not code:
-        return None
-    unit = Unit.objects.filter(code=code).first()
-    if unit is None or not can_access_unit(actor, unit, roles):
-        return None
-    return unit
 
 
 def default_unit(actor: Actor, roles: Iterable[str] | None = None) -> Unit | None:
@@ -123,7 +107,7 @@ def activity_list(actor: Actor, filters: ActivityFilters, page: Any = None) -> P
         .annotate(checked_in=Count("attendance"))
         .order_by("-start", "-id")
     )
-    return Paginator(qs, PAGE_SIZE).get_page(page)
+    return paginate(qs, page)
 
 
 def activity_get(actor: Actor, number: str) -> Activity:

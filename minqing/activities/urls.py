@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from minqing.activities.views import staff
 
@@ -7,7 +7,7 @@ urlpatterns = [
     path("", staff.activity_list, name="list"),
     path("new/", staff.activity_new, name="new"),
     path("counts/", staff.counts, name="counts"),
-    path("campaigns/", staff.campaigns, name="campaigns"),
+    path("campaigns/", include("minqing.campaigns.urls")),
     path("<str:number>/", staff.activity_detail, name="detail"),
     path("<str:number>/check-in/", staff.activity_check_in, name="check_in"),
 ]

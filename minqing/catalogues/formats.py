@@ -12,20 +12,15 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from django.utils import translation
 
 from minqing.catalogues.models import PowerCategory, ReformStatus
+from minqing.core.exports import CSV_BOM
+from minqing.core.exports import Format as ExportFormat
 from minqing.core.tabular import Column
 
-ExportFormat = Literal["xlsx", "csv"]
-EXPORT_FORMATS: tuple[ExportFormat, ...] = ("xlsx", "csv")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-CSV_BOM = "\ufeff"  # so Excel opens the UTF-8 file as UTF-8
 YES, NO = "是", "否"
 
 

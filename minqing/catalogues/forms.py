@@ -18,6 +18,7 @@ from minqing.catalogues.services.reforms import TITLE_MAX as MEASURE_MAX
 from minqing.core.errors import DomainError
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
+from minqing.orgs.selectors import unit_by_code
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 UPLOAD_MAX_MB = 20
@@ -38,7 +39,7 @@ class ActorForm(forms.Form):
         self.actor = actor
 
     def _unit(self, field: str) -> Unit:
-        unit = sel.unit_by_code(self.actor, self.cleaned_data.get(field, ""))
+        unit = unit_by_code(self.actor, self.cleaned_data.get(field, ""))
         if unit is None:
             raise forms.ValidationError(_("找不到该单位代码,或该单位不在您的管辖范围内"))
         return unit

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
@@ -22,17 +22,14 @@ from minqing.catalogues.models import (
     ReformStatus,
     category_order,
 )
+from minqing.core.pages import paginate
 from minqing.core.paths import prefix_q
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.scoping import scoped
+from minqing.orgs.selectors import unit_by_code
 
-PAGE_SIZE = 50
 Q_MAX = 100
-
-
-def paginate(qs: QuerySet[Any], page: Any) -> Page[Any]:
-    return Paginator(qs, PAGE_SIZE).get_page(page)
 
 
 def _text(data: Mapping[str, Any], name: str, limit: int = Q_MAX) -> str:
@@ -50,13 +47,6 @@ def _int(data: Mapping[str, Any], name: str) -> int | None:
 
 
 # --- units, campaigns, people --------------------------------------------------------------
-
-
-def unit_by_code(actor: Actor, code: str) -> Unit | None:
-    code = code.strip()
-    if not code:
-        return None
-    return scoped(Unit.objects.filter(code=code), actor).first()
 
 
 def filter_unit(actor: Actor, code: str) -> Unit | None:

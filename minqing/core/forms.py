@@ -1,4 +1,5 @@
-"""The login form: Django's, plus the failure lockout and the audit of every attempt."""
+"""The login form (Django's, plus the failure lockout and the audit of every attempt) and `fail`,
+which shows a service's refusal on any form."""
 
 from typing import Any
 
@@ -45,3 +46,10 @@ class LockoutAuthenticationForm(AuthenticationForm):
                     request=self.request,
                 )
             raise
+
+
+def fail(form: forms.BaseForm, err: DomainError) -> int:
+    """Show a service's refusal on the form; the page's status: 403 for a permission refusal
+    (nothing was changed), else 200."""
+    form.add_error(None, err.message)
+    return 403 if err.code == ErrorCode.PERMISSION_DENIED else 200

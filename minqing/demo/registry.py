@@ -1,7 +1,7 @@
 """The demo's stages, in order; other apps add theirs.
 
-An app that has demo data for a tier puts a ``demo_stages`` module in its package and
-registers a function there::
+Each app's demo data is a module of ``minqing.demo.stages`` (``stages/ledger.py`` for the
+ledger, ...) that registers a function there::
 
     from minqing.demo.registry import register_stage
 
@@ -11,9 +11,9 @@ registers a function there::
         ...
         return {"problems": n}
 
-``minqing demo`` imports every installed app's ``demo_stages`` module and runs the stages
-registered for the chosen tier. A tier's ``expected_stages`` that nobody has registered yet
-are listed as not available; nothing is faked in their place.
+``minqing demo`` imports those modules (``discover``) and runs the stages registered for the
+chosen tier; the domain apps never import the demo. A tier's ``expected_stages`` that nobody
+has registered yet are listed as not available; nothing is faked in their place.
 """
 
 from collections.abc import Callable
@@ -53,12 +53,9 @@ def register_stage(
 
 
 def discover() -> None:
-    """Import the core stages and every installed app's ``demo_stages`` module."""
-    from django.utils.module_loading import autodiscover_modules
-
+    """Import the core stages and every app's stages (importing a module registers its stages)."""
     import minqing.demo.stages  # noqa: F401  (registers the core stages)
-
-    autodiscover_modules("demo_stages")
+    from minqing.demo.stages import activities, catalogues, ledger, programmes, replay, supervision  # noqa: F401
 
 
 def stages_for(tier: str) -> list[Stage]:

@@ -12,11 +12,12 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from minqing.core.exports import CSV_BOM, Format
 from minqing.core.paths import prefix_q
 from minqing.ledger.access import scoped_problems
 from minqing.ledger.enums import Channel, Source, State
@@ -26,10 +27,7 @@ from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import can_access_unit
 
-Format = Literal["xlsx", "csv"]
-FORMATS: tuple[Format, ...] = ("xlsx", "csv")
 CHUNK = 2000
-CSV_BOM = "\ufeff"  # so Excel opens the UTF-8 file as UTF-8
 DATETIME_KEYS = frozenset({"registered_at", "resolved_at"})
 RELATED = ("campaign", "unit", "responsible_unit", "claimed_by")
 

@@ -19,6 +19,7 @@ from minqing.ledger.services.intake import ChannelDetails, Reporter
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import RoleAssignment, Unit
+from minqing.orgs.selectors import unit_by_code
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{4,18}[0-9]$")
 ID_RE = re.compile(r"^([0-9]{15}|[0-9]{17}[0-9Xx])$")
@@ -128,7 +129,7 @@ class IntakeForm(forms.Form):
         code, pk = (data.get("unit_code") or "").strip(), data.get("unit") or ""
         unit: Unit | None = None
         if code:
-            unit = selectors.unit_by_code(self.actor, code, policy.INTAKE)
+            unit = unit_by_code(self.actor, code, policy.INTAKE)
             if unit is None:
                 self.add_error("unit_code", _("找不到该单位代码,或该单位不在您的管辖范围内"))
         elif pk:
@@ -243,7 +244,7 @@ class AssignForm(ActionForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
-        unit = selectors.unit_by_code(self.actor, data.get("unit_code") or "", policy.DISPATCHERS)
+        unit = unit_by_code(self.actor, data.get("unit_code") or "", policy.DISPATCHERS)
         if unit is None and data.get("unit_code"):
             self.add_error("unit_code", _("找不到该单位代码,或该单位不在您的管辖范围内"))
         data["unit_obj"] = unit

@@ -8,7 +8,7 @@ indexed columns of the problem table only, order by ``-registered_at, -id`` (ser
 joins, and ``select_related`` exactly what a row shows.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -29,7 +29,8 @@ from minqing.orgs import policy
 from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.enums import TERRITORIAL_KINDS, UnitKind
 from minqing.orgs.models import Person, Unit
-from minqing.orgs.scoping import actor_prefixes, can_access_unit, scoped
+from minqing.orgs.scoping import actor_prefixes, scoped
+from minqing.orgs.selectors import unit_by_code
 
 PAGE_SIZE = 50
 TIME_SCAN_MIN = 2000  # above this many rows in the tab, page through the registered_at index
@@ -132,17 +133,6 @@ def _person_id(actor: Actor) -> int | None:
     if user is None:
         return None
     return Person.objects.filter(user=user).values_list("pk", flat=True).first()
-
-
-def unit_by_code(actor: Actor, code: str, roles: Iterable[str] | None = None) -> Unit | None:
-    """The unit with this code if the actor may see it (with one of ``roles``); else None."""
-    code = code.strip()
-    if not code:
-        return None
-    unit = Unit.objects.filter(code=code).first()
-    if unit is None or not can_access_unit(actor, unit, roles):
-        return None
-    return unit
 
 
 def _scan_prefix_q(prefixes: list[str], field: str) -> Q:

@@ -12,8 +12,8 @@ from treebeard.forms import MoveNodeForm, movenodeform_factory
 from minqing.core.admin_audit import AuditedAdminMixin
 from minqing.orgs.masking import mask_id_number, mask_phone
 from minqing.orgs.models import Assignment, Household, Person, PersonIdentity, RoleAssignment, Unit
-from minqing.orgs.pathcopies import repath_copies
 from minqing.orgs.scoping import clear_cache
+from minqing.orgs.services.units import unit_moved
 
 
 class UnitMoveForm(MoveNodeForm):
@@ -29,8 +29,8 @@ class UnitMoveForm(MoveNodeForm):
     def save(self, commit: bool = True) -> Any:
         old_path = self.instance.path if self.instance.pk else None
         instance = super().save(commit=commit)
-        if old_path and instance.path != old_path:
-            repath_copies(old_path, instance.path)
+        if old_path:
+            unit_moved(instance, old_path)
         return instance
 
 
@@ -48,9 +48,7 @@ class UnitAdmin(AuditedAdminMixin, TreeAdmin):
         old_path = node.path if node else None
         response = super().move_node(request)
         if node is not None and old_path and response.status_code == 200:
-            node.refresh_from_db()
-            if node.path != old_path:
-                repath_copies(old_path, node.path)
+            unit_moved(node, old_path)
         return response
 
 

@@ -7,18 +7,20 @@ columns (``minqing.core.paths.prefix_q``), one indexed range per query, never jo
 the tree.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from minqing.core.audit import audit
 from minqing.core.models import AuditEvent
+from minqing.core.pages import paginate
 from minqing.core.paths import prefix_q
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor
@@ -27,15 +29,30 @@ from minqing.orgs.masking import mask_id_number, mask_phone
 from minqing.orgs.models import Assignment, Household, Person, PersonIdentity, Unit
 from minqing.orgs.scoping import can_access_path, can_access_unit, root_units, scoped
 
-PAGE_SIZE = 50
 SEARCH_LIMIT = 50
 
 KIND_LABELS = dict(UnitKind.choices)
 SUBKIND_LABELS = dict(UnitSubkind.choices)
 
 
-def paginate(qs: QuerySet[Any], page: Any) -> Page[Any]:
-    return Paginator(qs, PAGE_SIZE).get_page(page)
+def unit_for_code(code: str) -> Unit | None:
+    """The unit with this 12-digit division code, a short form of one (``150900`` is
+    ``150900000000``) or this own code (a non-territorial unit's); no scope check."""
+    code = code.strip()
+    if code.isdigit() and len(code) in (2, 4, 6, 9, 12):
+        unit = Unit.objects.filter(division_code=code.ljust(12, "0")).first()
+        if unit is not None:
+            return unit
+    return Unit.objects.filter(code=code).first() if code else None
+
+
+def unit_by_code(actor: Actor | None, code: str, roles: Iterable[str] | None = None) -> Unit | None:
+    """The unit with this code (as ``unit_for_code`` reads it) if the actor may see it, with one
+    of ``roles`` when given; else None, exactly as for a missing one."""
+    unit = unit_for_code((code or "").strip()[:32])
+    if unit is None or not can_access_unit(actor, unit, roles):
+        return None
+    return unit
 
 
 def _require_unit(actor: Actor, unit: Unit) -> None:

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from minqing.core.pages import paginate
 from minqing.orgs import coverage, selectors
 from minqing.orgs.enums import Rank
 from minqing.orgs.models import Person
@@ -35,7 +36,7 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get(request.user, pk)
-    children = selectors.paginate(selectors.unit_children(request.user, unit), request.GET.get("page"))
+    children = paginate(selectors.unit_children(request.user, unit), request.GET.get("page"))
     context = {
         "unit": unit,
         "ancestors": selectors.unit_ancestors(request.user, unit),

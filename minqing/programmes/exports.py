@@ -9,24 +9,18 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
+from minqing.core.exports import CSV_BOM, Format
 from minqing.orgs.models import Unit
 from minqing.programmes.importers.progress import HEADERS as UPLOAD_HEADERS
 from minqing.programmes.models import Programme, ProgressReport, Target
 from minqing.programmes.rollup import Figures, quantity_text
 from minqing.programmes.selectors import ProgrammeProgress
 
-Format = Literal["xlsx", "csv"]
-FORMATS: tuple[Format, ...] = ("xlsx", "csv")
-CSV_BOM = "\ufeff"
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 TEMPLATE_UNITS_MAX = 500
 
 

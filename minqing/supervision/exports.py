@@ -6,19 +6,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from minqing.core.audit import audit
+from minqing.core.exports import CSV_BOM, FORMATS, download
 from minqing.core.models import AuditEvent
-
-FORMATS = ("xlsx", "csv")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-CSV_BOM = "\ufeff"  # so Excel opens the UTF-8 file as UTF-8
 
 
 def wanted_format(request: HttpRequest) -> str:
@@ -87,8 +79,4 @@ def table_response(
         request=request,
     )
     body = write_csv(headers, rows) if fmt == "csv" else write_xlsx(name, headers, rows)
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    filename = f"{name}-{timezone.localdate():%Y%m%d}.{fmt}"
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    response["Cache-Control"] = "no-store"
-    return response
+    return download(body, fmt, name)

@@ -8,12 +8,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minqing.activities.selectors import unit_by_code, visible_campaigns
+from minqing.activities.selectors import visible_campaigns
 from minqing.campaigns.models import Campaign
 from minqing.ledger.models import Category
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.scoping import scoped
+from minqing.orgs.selectors import unit_by_code
 from minqing.supervision import selectors as sel
 from minqing.supervision.enums import InspectionKind, MemberRole
 from minqing.supervision.models import GuidanceGroup
@@ -88,13 +89,13 @@ class GroupForm(ActorForm):
 
     def clean_units(self) -> list[Unit]:
         codes = [c for c in SPLIT.split(self.cleaned_data.get("units", "")) if c]
-        found = {u.code: u for u in (unit_by_code(self.actor, c) for c in codes) if u is not None}
+        found = {c: u for c in codes if (u := unit_by_code(self.actor, c)) is not None}
         missing = [c for c in codes if c not in found]
         if missing:
             raise forms.ValidationError(
                 _("找不到这些单位代码,或不在您的管辖范围内:{codes}").format(codes="、".join(missing))
             )
-        return list(found.values())
+        return list({u.pk: u for u in found.values()}.values())
 
     def clean(self) -> dict[str, Any]:
         d = super().clean() or {}

@@ -11,9 +11,7 @@ A record outside the actor's scope raises ``Http404``, exactly as a missing one 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
@@ -24,12 +22,6 @@ from minqing.orgs.models import Unit
 from minqing.orgs.scoping import actor_prefixes, can_access_unit, scope_q
 from minqing.supervision.enums import InspectionKind, MemberRole
 from minqing.supervision.models import Finding, GroupMember, GroupUnit, GuidanceGroup, Inspection
-
-PAGE_SIZE = 50
-
-
-def paginate(items: Any, page: Any, size: int = PAGE_SIZE) -> Page[Any]:
-    return Paginator(items, size).get_page(page)
 
 
 def _require(actor: Actor, unit: Unit) -> None:

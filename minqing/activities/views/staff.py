@@ -1,7 +1,7 @@
 """Staff pages of activities: thin views over ``selectors``, ``forms`` and the services.
 
 An activity or a unit the user may not see is a 404, exactly like a missing one. Writes go only
-through ``campaign_create``, ``activity_create`` and ``attendance_check_in``.
+through ``activity_create`` and ``attendance_check_in`` (campaign pages: ``minqing.campaigns.views``).
 """
 
 import datetime as dt
@@ -14,61 +14,25 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from minqing.activities import selectors
 from minqing.activities.counting import activity_counts
-from minqing.activities.forms import ActivityForm, CampaignForm, period_from
+from minqing.activities.forms import ActivityForm, period_from
 from minqing.activities.models import Activity, CheckInMethod
 from minqing.activities.selectors import ActivityFilters
 from minqing.activities.services.activities import activity_create, attendance_check_in
-from minqing.campaigns.services import campaign_create
 from minqing.core.errors import DomainError
 from minqing.orgs import policy
 from minqing.orgs.policy import RoleSet
+from minqing.orgs.selectors import unit_by_code
 
 
 def _require_roles(request: HttpRequest, roles: RoleSet) -> None:
     if not policy.has_role(request.user, roles):
         raise PermissionDenied
-
-
-# --- campaigns ------------------------------------------------------------------------------
-
-
-@never_cache
-@login_required
-def campaigns(request: HttpRequest) -> HttpResponse:
-    can_create = policy.has_role(request.user, policy.OFFICE)
-    form: CampaignForm | None = None
-    if request.method == "POST":
-        _require_roles(request, policy.OFFICE)
-        form = CampaignForm(request.POST, actor=request.user)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                campaign = campaign_create(
-                    actor=request.user,
-                    name=d["name"],
-                    kind=d["kind"],
-                    scope=d["scope"],
-                    start_date=d["start_date"],
-                    end_date=d.get("end_date"),
-                )
-            except DomainError as err:
-                form.add_error(None, err.message)
-            else:
-                messages.success(request, _("已新建专题:{name}").format(name=campaign.name))
-                return redirect("activities:campaigns")
-    elif can_create:
-        scope = selectors.default_unit(request.user, policy.OFFICE)
-        initial = {"unit_code": scope.code if scope else "", "start_date": timezone.localdate()}
-        form = CampaignForm(actor=request.user, initial=initial)
-    context = {"campaigns": selectors.visible_campaigns(request.user), "form": form}
-    return render(request, "activities/campaigns.html", context)
 
 
 # --- activities -----------------------------------------------------------------------------
@@ -81,7 +45,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filters": filters,
         "page_obj": page,
-        "unit_error": bool(filters.unit) and selectors.unit_by_code(request.user, filters.unit) is None,
+        "unit_error": bool(filters.unit) and unit_by_code(request.user, filters.unit) is None,
         "types": selectors.activity_types(),
         "campaigns": selectors.visible_campaigns(request.user),
         "can_create": policy.has_role(request.user, policy.UNIT_WRITERS),
@@ -195,7 +159,7 @@ def _back(activity: Activity, q: str) -> str:
 @login_required
 def counts(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("unit", "").strip()[:32]
-    unit = selectors.unit_by_code(request.user, code) if code else selectors.default_unit(request.user)
+    unit = unit_by_code(request.user, code) if code else selectors.default_unit(request.user)
     start, end = period_from(request.GET)
     campaign = selectors.campaign_by_id(request.user, request.GET.get("campaign"))
     context: dict[str, Any] = {

@@ -11,17 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from minqing.catalogues.formats import CONTENT_TYPES, EXPORT_FORMATS, ExportFormat, FileFormat
+from minqing.catalogues.formats import ExportFormat, FileFormat
 from minqing.catalogues.forms import UPLOAD_MAX_MB, RecordForm, UploadForm
 from minqing.catalogues.permissions import can_write_any, can_write_path, is_office
 from minqing.catalogues.views.kinds import CatalogueKind, F, R
 from minqing.core.audit import audit
-from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
+from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.exports import FORMATS, download, export_query
+from minqing.core.forms import fail
 from minqing.core.importing import ImportFailed, ImportIssue, get_importer
 from minqing.core.models import AuditEvent
 from minqing.core.tabular import XLSX_SUFFIXES
@@ -41,20 +41,6 @@ def _view(name: str) -> Callable[[V], V]:
         return login_required(view)
 
     return named
-
-
-def fail_status(form: Any, err: DomainError) -> int:
-    """Put the service's refusal on the form; a permission refusal is a 403."""
-    form.add_error(None, err.message)
-    return 403 if isinstance(err, PermissionDeniedError) else 200
-
-
-def export_query(request: HttpRequest) -> str:
-    """The list's filters as a query string for its export links (without page and format)."""
-    q = request.GET.copy()
-    for name in ("page", "format"):
-        q.pop(name, None)
-    return q.urlencode()
 
 
 # --- the pages of a kind ---------------------------------------------------------------------
@@ -93,7 +79,7 @@ def new_view(kind: CatalogueKind[R, F]) -> View:
             try:
                 record = kind.writes.create(actor=request.user, **form.arguments())
             except DomainError as err:
-                status = fail_status(form, err)
+                status = fail(form, err)
             else:
                 messages.success(request, str(kind.words.created))
                 return redirect(f"catalogues:{kind.name}", pk=record.pk)
@@ -118,7 +104,7 @@ def edit_page(request: HttpRequest, kind: CatalogueKind[R, F], record: R, show: 
     try:
         writes.update(actor=request.user, **{writes.record: record}, **form.arguments())
     except DomainError as err:
-        return show(form, fail_status(form, err))
+        return show(form, fail(form, err))
     messages.success(request, _("已保存"))
     return redirect(f"catalogues:{kind.name}", pk=record.pk)
 
@@ -184,7 +170,7 @@ def export_response(
 ) -> HttpResponse:
     """``?format=xlsx|csv`` (default xlsx): the file, audited; ``build`` writes the visible rows."""
     kind = request.GET.get("format") or "xlsx"
-    if kind not in EXPORT_FORMATS:
+    if kind not in FORMATS:
         return HttpResponseBadRequest(_("不支持的导出格式"))
     export_kind: ExportFormat = "csv" if kind == "csv" else "xlsx"
     audit(
@@ -194,11 +180,7 @@ def export_response(
         detail=f"format={kind} {export_query(request)}".strip(),
         request=request,
     )
-    response = HttpResponse(build(export_kind), content_type=CONTENT_TYPES[kind])
-    filename = f"{fmt.sheet}-{timezone.localdate():%Y%m%d}.{kind}"
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    response["Cache-Control"] = "no-store"
-    return response
+    return download(build(export_kind), kind, fmt.sheet)
 
 
 def _run_import(kind: str, upload: Any, actor: Actor) -> tuple[str, list[str], list[ImportIssue], str]:

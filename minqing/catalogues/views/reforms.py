@@ -21,13 +21,13 @@ from minqing.catalogues.services.reforms import reform_create, reform_result_add
 from minqing.catalogues.views.common import (
     edit_page,
     export_view,
-    fail_status,
     list_view,
     new_view,
     upload_view,
 )
 from minqing.catalogues.views.kinds import CatalogueKind, Reads, Words, Writes
 from minqing.core.errors import DomainError
+from minqing.core.forms import fail
 
 REFORM = CatalogueKind(
     name="reform",
@@ -100,6 +100,6 @@ def reform_result_new(request: HttpRequest, pk: int) -> HttpResponse:
             text=form.cleaned_data["text"],
         )
     except DomainError as err:
-        return _page(request, measure, result_form=form, status=fail_status(form, err))
+        return _page(request, measure, result_form=form, status=fail(form, err))
     messages.success(request, gettext("已记录改革成果"))
     return redirect("catalogues:reform", pk=measure.pk)

@@ -14,8 +14,8 @@ from django.utils import timezone
 from minqing.core.workdays import WorkCalendar
 from minqing.demo.context import DemoContext
 from minqing.demo.runner import run_demo
+from minqing.demo.stages import ledger as demo_stages
 from minqing.demo.tiers import MINI
-from minqing.ledger import demo_stages
 from minqing.ledger.enums import Action, Channel, ResolutionKind, Satisfaction, Source, State
 from minqing.ledger.models import Problem, ProblemEvent
 from minqing.ledger.services.bulk import ProblemRow, Step, problems_bulk_register

@@ -2,25 +2,18 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from minqing.core.audit import audit
+from minqing.core.exports import FORMATS, download, download_stream
 from minqing.core.models import AuditEvent
 from minqing.ledger.exports import (
-    FORMATS,
     ExportFilters,
     filtered_problems,
     iter_csv,
     problem_rows,
     write_xlsx,
 )
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @login_required
@@ -39,13 +32,8 @@ def problem_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse
         detail=detail.strip(),
         request=request,
     )
-    filename = _("问题清单") + f"-{timezone.localdate():%Y%m%d}.{fmt}"
+    name = _("问题清单")
     rows = problem_rows(request.user, qs)
-    response: HttpResponse | StreamingHttpResponse
     if fmt == "csv":
-        response = StreamingHttpResponse(iter_csv(rows), content_type=CONTENT_TYPES[fmt])
-    else:
-        response = HttpResponse(write_xlsx(rows), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    response["Cache-Control"] = "no-store"
-    return response
+        return download_stream(iter_csv(rows), fmt, name)
+    return download(write_xlsx(rows), fmt, name)

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.pages import paginate
 from minqing.ledger import selectors
 from minqing.ledger.access import can_see_problem, can_see_reporter
 from minqing.ledger.enums import Action, Channel, Source, State
@@ -27,6 +27,7 @@ from minqing.ledger.selectors import QueueFilters, QueueTab, ReporterRow
 from minqing.ledger.services.intake import feedback_submit
 from minqing.ledger.services.workflow import allowed_actions, problem_transition
 from minqing.orgs import policy
+from minqing.orgs.selectors import unit_by_code
 
 INTAKE_CHANNELS = (Channel.LETTER, Channel.VISIT, Channel.CALL)
 EXTENSION_DECISIONS = (Action.GRANT_EXTENSION, Action.DENY_EXTENSION)
@@ -39,7 +40,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     tab = tab if tab in QueueTab.VALUES else QueueTab.UNIT
     filters = QueueFilters.from_mapping(request.GET)
     page = selectors.problem_queue(request.user, tab=tab, filters=filters, page=request.GET.get("page"))
-    unit_error = bool(filters.unit) and selectors.unit_by_code(request.user, filters.unit) is None
+    unit_error = bool(filters.unit) and unit_by_code(request.user, filters.unit) is None
     context = {
         "tab": tab,
         "tabs": QueueTab.CHOICES,
@@ -198,7 +199,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     from minqing.ledger.services.notifications import notifications_for
 
     qs = notifications_for(request.user)
-    page = Paginator(qs, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(qs, request.GET.get("page"))
     return render(request, "ledger/notifications.html", {"page_obj": page})
 
 

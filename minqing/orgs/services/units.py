@@ -22,6 +22,7 @@ from minqing.core.paths import prefix_q
 from minqing.orgs.actors import Actor, is_system
 from minqing.orgs.models import Unit
 from minqing.orgs.pathcopies import repath_copies
+from minqing.orgs.selectors import unit_for_code
 
 ALPHABET = Unit.alphabet
 STEPLEN = Unit.steplen
@@ -102,6 +103,21 @@ def _order_new(rows: Sequence[UnitRow], existing: dict[str, Unit]) -> list[UnitR
 
 
 @transaction.atomic
+def unit_moved(unit: Unit, old_path: str) -> None:
+    """After ``unit`` moved in the tree from ``old_path`` (here or in treebeard's admin), the
+    copied paths under it (households, people, assignments, ...) follow it."""
+    unit.refresh_from_db()
+    if unit.path != old_path:
+        repath_copies(old_path, unit.path)
+
+
+def unit_move(unit: Unit, target: Unit, pos: str = "last-child") -> None:
+    """Move ``unit`` under or beside ``target`` (treebeard's ``pos``), its copied paths with it."""
+    old_path = unit.path
+    Unit.objects.move(unit, target, pos=pos)
+    unit_moved(unit, old_path)
+
+
 def units_upsert(*, rows: Sequence[UnitRow], actor: Actor, source: str = "") -> UpsertResult:
     """Create or update units by code. Parents may come earlier or later in ``rows`` or exist already."""
     result = UpsertResult()
@@ -186,10 +202,7 @@ def units_upsert(*, rows: Sequence[UnitRow], actor: Actor, source: str = "") -> 
     for u, parent_code in to_move:
         u.refresh_from_db()
         target = Unit.objects.get(code=parent_code)
-        old = u.path
-        Unit.objects.move(u, target, pos="last-child")
-        u.refresh_from_db()
-        repath_copies(old, u.path)
+        unit_move(u, target)
         result.moved += 1
 
     if not is_system(actor) or source:
@@ -205,13 +218,7 @@ def units_upsert(*, rows: Sequence[UnitRow], actor: Actor, source: str = "") -> 
 def resolve_unit(code: str) -> Unit:
     """A unit by its 12-digit division code, the short form of one (150900 = 150900000000) or own code."""
     code = code.strip()
-    qs = Unit.objects.all()
-    if code.isdigit() and len(code) in (2, 4, 6, 9, 12):
-        full = code.ljust(12, "0")
-        u = qs.filter(division_code=full).first()
-        if u is not None:
-            return u
-    u = qs.filter(code=code).first()
+    u = unit_for_code(code)
     if u is None:
         raise DomainError(ErrorCode.UNIT_NOT_FOUND, code=code)
     return u

@@ -14,14 +14,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from minqing.core.audit import audit
-from minqing.core.errors import DomainError, PermissionDeniedError
+from minqing.core.errors import DomainError
+from minqing.core.exports import FORMATS, download
+from minqing.core.forms import fail
 from minqing.core.models import AuditEvent
+from minqing.core.pages import parse_date
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
@@ -39,28 +40,13 @@ from minqing.programmes.services.programmes import (
 )
 
 
-def _status(err: DomainError) -> int:
-    return 403 if isinstance(err, PermissionDeniedError) else 200
-
-
 def as_of_from(request: HttpRequest) -> tuple[dt.date, bool]:
     """``?as_of=`` (a date); today when absent; (today, True) when unreadable."""
     text = request.GET.get("as_of", "").strip()
     if not text:
         return timezone.localdate(), False
-    try:
-        value = parse_date(text)
-    except ValueError:
-        value = None
+    value = parse_date(text)
     return (value, False) if value is not None else (timezone.localdate(), True)
-
-
-def file_response(data: bytes, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=exports.CONTENT_TYPES[fmt])
-    filename = f"{name}-{timezone.localdate():%Y%m%d}.{fmt}"
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def can_report_in(actor: Actor, programme: Programme) -> bool:
@@ -80,7 +66,7 @@ def index(request: HttpRequest) -> HttpResponse:
     programmes = selectors.programme_list(request.user, q)
     fmt = request.GET.get("format", "")
     if fmt:
-        if fmt not in exports.FORMATS:
+        if fmt not in FORMATS:
             return HttpResponseBadRequest(_("不支持的导出格式"))
         audit(
             actor=request.user,
@@ -89,7 +75,7 @@ def index(request: HttpRequest) -> HttpResponse:
             detail=f"format={fmt} q={q}",
             request=request,
         )
-        return file_response(exports.export_programmes(programmes, fmt), fmt, _("项目"))  # type: ignore[arg-type]
+        return download(exports.export_programmes(programmes, fmt), fmt, _("项目"))  # type: ignore[arg-type]
     context = {
         "programmes": programmes,
         "q": q,
@@ -117,8 +103,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
                 campaign=d.get("campaign"),
             )
         except DomainError as err:
-            form.add_error(None, err.message)
-            status = _status(err)
+            status = fail(form, err)
         else:
             messages.success(request, _("已新建项目:{name}").format(name=programme.name))
             return redirect("programmes:targets", pk=programme.pk)
@@ -164,7 +149,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def progress_export(request: HttpRequest, pk: int) -> HttpResponse:
     """``?format=xlsx|csv&unit=&as_of=``: the progress table of the page."""
     fmt = request.GET.get("format") or "xlsx"
-    if fmt not in exports.FORMATS:
+    if fmt not in FORMATS:
         return HttpResponseBadRequest(_("不支持的导出格式"))
     programme = selectors.programme_get(request.user, pk)
     unit = selectors.unit_or_404(request.user, programme, request.GET.get("unit", ""))
@@ -178,7 +163,7 @@ def progress_export(request: HttpRequest, pk: int) -> HttpResponse:
         request=request,
     )
     name = _("{programme}进度").format(programme=programme.name)
-    return file_response(exports.export_progress(progress, fmt), fmt, name)  # type: ignore[arg-type]
+    return download(exports.export_progress(progress, fmt), fmt, name)  # type: ignore[arg-type]
 
 
 # --- targets and plans -------------------------------------------------------------------------
@@ -208,8 +193,7 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
                     modes=d["modes"],
                 )
             except DomainError as err:
-                form.add_error(None, err.message)
-                status = _status(err)
+                status = fail(form, err)
             else:
                 messages.success(request, _("已新增指标:{name}").format(name=target.name))
                 return redirect("programmes:targets", pk=programme.pk)
@@ -270,8 +254,7 @@ def target_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                 mode=d.get("mode") or "",
             )
         except DomainError as err:
-            plan_form.add_error(None, err.message)
-            return _target_page(request, programme, target, plan_form=plan_form, status=_status(err))
+            return _target_page(request, programme, target, plan_form=plan_form, status=fail(plan_form, err))
         messages.success(request, _("已保存 {unit} 的计划").format(unit=d["unit_code"].name))
     else:
         target_form = TargetForm(request.POST, target=target)
@@ -289,7 +272,7 @@ def target_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                 modes=d["modes"],
             )
         except DomainError as err:
-            target_form.add_error(None, err.message)
-            return _target_page(request, programme, target, target_form=target_form, status=_status(err))
+            status = fail(target_form, err)
+            return _target_page(request, programme, target, target_form=target_form, status=status)
         messages.success(request, _("已保存指标:{name}").format(name=target.name))
     return redirect(reverse("programmes:target", args=[programme.pk, target.key]))

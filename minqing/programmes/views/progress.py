@@ -11,28 +11,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.exports import FORMATS, download
+from minqing.core.forms import fail
 from minqing.core.importing import ImportFailed
 from minqing.core.models import AuditEvent
+from minqing.core.pages import paginate, parse_date
 from minqing.orgs.models import Unit
 from minqing.programmes import exports, selectors
 from minqing.programmes.forms import ReportForm, UploadForm
 from minqing.programmes.importers.progress import progress_bulk_upload
 from minqing.programmes.models import Programme
 from minqing.programmes.services.progress import progress_report
-from minqing.programmes.views.pages import can_report_in, file_response
-
-PAGE_SIZE = 50
+from minqing.programmes.views.pages import can_report_in
 
 
 def _require_reporter(request: HttpRequest, programme: Programme) -> None:
@@ -78,8 +77,7 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
                 funds=d["funds"],
             )
         except DomainError as err:
-            form.add_error(None, err.message)
-            status = 403 if err.code == ErrorCode.PERMISSION_DENIED else 200
+            status = fail(form, err)
         else:
             if done.outcome == "updated":
                 messages.success(request, _("已更正同一日期的进度报告"))
@@ -142,7 +140,7 @@ def upload_template(request: HttpRequest, pk: int) -> HttpResponse:
     progress = selectors.programme_progress(request.user, programme, unit, timezone.localdate(), series=False)
     units = progress.children or [unit]
     data = exports.upload_template(programme, units, selectors.targets(programme), timezone.localdate())
-    return file_response(data, "xlsx", _("{programme}进度填报模板").format(programme=programme.name))
+    return download(data, "xlsx", _("{programme}进度填报模板").format(programme=programme.name))
 
 
 @login_required
@@ -154,13 +152,13 @@ def reports(request: HttpRequest, pk: int) -> HttpResponse:
     key = request.GET.get("target", "")
     filters = selectors.ReportFilters(
         target=key if key in {t.key for t in targets} else "",
-        start=_date(request.GET.get("start")),
-        end=_date(request.GET.get("end")),
+        start=parse_date(request.GET.get("start")),
+        end=parse_date(request.GET.get("end")),
     )
     qs = selectors.report_list(request.user, programme, unit, filters)
     fmt = request.GET.get("format", "")
     if fmt:
-        if fmt not in exports.FORMATS:
+        if fmt not in FORMATS:
             return HttpResponseBadRequest(_("不支持的导出格式"))
         audit(
             actor=request.user,
@@ -170,19 +168,12 @@ def reports(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
         name = _("{programme}进度报告").format(programme=programme.name)
-        return file_response(exports.export_reports(programme, qs, fmt), fmt, name)  # type: ignore[arg-type]
+        return download(exports.export_reports(programme, qs, fmt), fmt, name)  # type: ignore[arg-type]
     context = {
         "programme": programme,
         "unit": unit,
         "targets": targets,
         "filters": filters,
-        "page_obj": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page_obj": paginate(qs, request.GET.get("page")),
     }
     return render(request, "programmes/reports.html", context)
-
-
-def _date(value: str | None) -> Any:
-    try:
-        return parse_date((value or "").strip())
-    except ValueError:
-        return None

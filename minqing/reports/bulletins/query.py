@@ -17,6 +17,7 @@ from minqing.campaigns.models import Campaign
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
+from minqing.orgs.selectors import unit_by_code
 from minqing.reports.bulletins import selectors
 from minqing.reports.bulletins.campaigns import default_campaign
 
@@ -57,7 +58,7 @@ def read_query(actor: Actor, data: Mapping[str, Any], *, defaults: bool = True) 
         campaign_id=str(data.get("campaign") or "").strip()[:12],
     )
     if q.unit_code:
-        q.unit = selectors.unit_by_code(actor, q.unit_code)
+        q.unit = unit_by_code(actor, q.unit_code)
         if q.unit is None:
             q.errors.append(_("找不到该单位代码,或该单位不在您的管辖范围内"))
     elif defaults:
@@ -66,7 +67,7 @@ def read_query(actor: Actor, data: Mapping[str, Any], *, defaults: bool = True) 
             q.errors.append(_("您没有可访问的单位"))
     if q.as_of_text:
         try:
-            q.as_of = selectors.parse_date(q.as_of_text)
+            q.as_of = selectors.as_of_date(q.as_of_text)
         except DomainError as err:
             q.errors.append(err.bilingual())
     elif defaults:

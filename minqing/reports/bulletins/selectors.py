@@ -5,44 +5,32 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import Http404
 
 from minqing.activities import selectors as activity_selectors
 from minqing.campaigns.models import Campaign
 from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.pages import paginate, parse_date
 from minqing.core.paths import prefix_q
 from minqing.orgs.actors import Actor
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit
-from minqing.orgs.scoping import can_access_unit, root_units, scoped
-from minqing.orgs.services.units import resolve_unit
+from minqing.orgs.scoping import root_units, scoped
+from minqing.orgs.selectors import unit_by_code
 from minqing.reports.models import Bulletin, BulletinTemplate
 
-PAGE_SIZE = 50
 PICKER_KINDS = (UnitKind.PROVINCE, UnitKind.PREFECTURE, UnitKind.COUNTY)
 PICKER_LIMIT = 300
 
 
-def parse_date(value: Any) -> dt.date:
-    text = str(value or "").strip()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise DomainError(ErrorCode.BULLETIN_BAD_DATE, value=text) from None
-
-
-def unit_by_code(actor: Actor, code: str) -> Unit | None:
-    """A unit of the actor's scope by its own code or division code (short forms allowed)."""
-    code = (code or "").strip()[:32]
-    if not code:
-        return None
-    try:
-        unit = resolve_unit(code)
-    except DomainError:
-        return None
-    return unit if can_access_unit(actor, unit) else None
+def as_of_date(value: Any) -> dt.date:
+    """A bulletin's as-of date, typed; an unreadable one is a ``BULLETIN_BAD_DATE`` error."""
+    day = parse_date(value)
+    if day is None:
+        raise DomainError(ErrorCode.BULLETIN_BAD_DATE, value=str(value or "").strip())
+    return day
 
 
 def picker_units(actor: Actor) -> list[Unit]:
@@ -111,7 +99,7 @@ def published_queryset(actor: Actor, filters: PublishedFilters | None = None) ->
 
 
 def published_list(actor: Actor, filters: PublishedFilters, page: Any = 1) -> Page[Bulletin]:
-    return Paginator(published_queryset(actor, filters), PAGE_SIZE).get_page(page)
+    return paginate(published_queryset(actor, filters), page)
 
 
 def published_get(actor: Actor, pk: int) -> Bulletin:

@@ -27,6 +27,7 @@ from minqing.campaigns.services import campaign_set_bulletin_notes
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError
 from minqing.core.models import AuditEvent
+from minqing.orgs.selectors import unit_by_code
 from minqing.reports.bulletins import permissions, selectors
 from minqing.reports.bulletins.document import BulletinDoc
 from minqing.reports.bulletins.forms import TemplateForm
@@ -176,7 +177,7 @@ def published(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page_obj": page,
         "campaigns": selectors.visible_campaigns(request.user),
-        "unit_error": bool(filters.unit) and selectors.unit_by_code(request.user, filters.unit) is None,
+        "unit_error": bool(filters.unit) and unit_by_code(request.user, filters.unit) is None,
     }
     return render(request, "reports/published.html", context)
 

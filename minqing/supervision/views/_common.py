@@ -4,10 +4,10 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
-from minqing.activities.selectors import campaign_by_id, default_unit, unit_by_code, visible_campaigns
+from minqing.activities.selectors import campaign_by_id, default_unit, visible_campaigns
 from minqing.campaigns.models import Campaign
-from minqing.core.errors import DomainError, PermissionDeniedError
 from minqing.orgs.models import Unit
+from minqing.orgs.selectors import unit_by_code
 
 
 def current_unit(request: HttpRequest) -> Unit:
@@ -25,17 +25,3 @@ def current_campaign(request: HttpRequest) -> Campaign | None:
 
 def campaigns(request: HttpRequest) -> Any:
     return visible_campaigns(request.user).order_by("-start_date", "name")
-
-
-def fail(form: Any, err: DomainError) -> int:
-    """Show a service's error on the form; a permission error answers 403."""
-    form.add_error(None, err.message)
-    return 403 if isinstance(err, PermissionDeniedError) else 200
-
-
-def export_query(request: HttpRequest) -> str:
-    """The page's filters without ``page`` and ``format``, for the export links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    return query.urlencode()

@@ -16,8 +16,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from minqing.activities.selectors import parse_date
 from minqing.core.errors import DomainError
+from minqing.core.exports import export_query
+from minqing.core.forms import fail
+from minqing.core.pages import paginate, parse_date
 from minqing.orgs import policy
 from minqing.supervision import selectors as sel
 from minqing.supervision.enums import InspectionKind
@@ -29,8 +31,6 @@ from minqing.supervision.views._common import (
     campaigns,
     current_campaign,
     current_unit,
-    export_query,
-    fail,
 )
 
 INSPECTION_HEADERS = (
@@ -91,7 +91,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         "campaigns": campaigns(request),
         "groups": sel.groups_for_recording(request.user),
         "kinds": InspectionKind.choices,
-        "page_obj": sel.paginate(qs, request.GET.get("page")),
+        "page_obj": paginate(qs, request.GET.get("page")),
         "can_record": policy.has_role(request.user, policy.INSPECTORS),
         "export_query": export_query(request),
     }

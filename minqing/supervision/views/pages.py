@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 
 from minqing.activities.selectors import default_unit
 from minqing.core.errors import DomainError
+from minqing.core.exports import export_query
+from minqing.core.forms import fail
+from minqing.core.pages import paginate
 from minqing.orgs import policy
 from minqing.supervision import selectors as sel
 from minqing.supervision.exports import table_response, wanted_format
@@ -28,8 +31,6 @@ from minqing.supervision.services.inspections import can_record
 from minqing.supervision.views._common import (
     campaigns,
     current_campaign,
-    export_query,
-    fail,
 )
 
 
@@ -70,7 +71,7 @@ def groups(request: HttpRequest) -> HttpResponse:
             object_type="supervision.guidancegroup",
         )
     ctx = {
-        "page_obj": sel.paginate(qs, request.GET.get("page")),
+        "page_obj": paginate(qs, request.GET.get("page")),
         "campaign": campaign,
         "campaigns": campaigns(request),
         "q": q,

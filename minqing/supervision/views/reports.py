@@ -11,10 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from minqing.core.exports import export_query
+from minqing.core.pages import paginate
 from minqing.orgs.enums import UnitKind
 from minqing.supervision import selectors as sel
 from minqing.supervision.exports import table_response, wanted_format
-from minqing.supervision.views._common import campaigns, current_campaign, current_unit, export_query
+from minqing.supervision.views._common import campaigns, current_campaign, current_unit
 
 LEVELS = [
     (k.value, k.label)
@@ -72,7 +74,7 @@ def unit_rounds(request: HttpRequest) -> HttpResponse:
         "campaigns": campaigns(request),
         "level": level,
         "levels": LEVELS,
-        "page_obj": sel.paginate(rows, request.GET.get("page")),
+        "page_obj": paginate(rows, request.GET.get("page")),
         "total_inspections": sum(r.inspections for r in rows),
         "export_query": export_query(request),
     }
@@ -108,7 +110,7 @@ def never_inspected(request: HttpRequest) -> HttpResponse:
         "level": level,
         "levels": LEVELS,
         "below": below,
-        "page_obj": sel.paginate(qs, request.GET.get("page")) if qs is not None else None,
+        "page_obj": paginate(qs, request.GET.get("page")) if qs is not None else None,
         "level_total": sel.unit_kind_counts(request.user, unit, level),
         "export_query": export_query(request),
     }

@@ -24,7 +24,6 @@ import random
 from collections import defaultdict
 
 from minqing.campaigns.models import Campaign
-from minqing.catalogues.demo_stages import COMMENDATION, COMMENDED, DECIDED, POWERS, REFORMS
 from minqing.catalogues.models import ReformStatus
 from minqing.catalogues.services._common import KeyedRow
 from minqing.catalogues.services.commendations import commendation_row, commendations_upsert
@@ -43,6 +42,7 @@ from minqing.demo.replay.ulanqab2015.vocab import (
     TEMPLATES,
 )
 from minqing.demo.replay.ulanqab2015.world import AS_OF, STREAM, World
+from minqing.demo.stages.catalogues import COMMENDATION, COMMENDED, DECIDED, POWERS, REFORMS
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Person, Unit

@@ -3,7 +3,6 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from minqing.activities.demo_stages import CAMPAIGNS
 from minqing.activities.models import Activity
 from minqing.campaigns.models import Campaign
 from minqing.demo.replay.common import (
@@ -11,6 +10,7 @@ from minqing.demo.replay.common import (
     people_under,
     units_under,
 )
+from minqing.demo.stages.activities import CAMPAIGNS
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit
 

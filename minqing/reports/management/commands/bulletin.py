@@ -18,7 +18,7 @@ from minqing.orgs.actors import SYSTEM
 from minqing.orgs.services.units import resolve_unit
 from minqing.reports.bulletins.campaigns import campaign_for
 from minqing.reports.bulletins.renderers import FORMATS, filename, render
-from minqing.reports.bulletins.selectors import parse_date
+from minqing.reports.bulletins.selectors import as_of_date
 from minqing.reports.bulletins.services import bulletin_generate, bulletin_publish, published_doc
 
 TEXT_FORMATS = ("txt", "json")
@@ -46,7 +46,7 @@ class Command(BaseCommand):
         fmt: str = opts["format"]
         try:
             unit = resolve_unit(opts["unit"])
-            as_of = parse_date(opts["as_of"])
+            as_of = as_of_date(opts["as_of"])
             campaign = campaign_for(unit, as_of, opts["campaign"] or None)
             if opts["publish"]:
                 bulletin = bulletin_publish(actor=SYSTEM, unit=unit, as_of=as_of, campaign=campaign)

@@ -17,13 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minqing.activities.demo_stages import CAMPAIGNS
 from minqing.campaigns.models import Campaign
 from minqing.campaigns.services import campaign_create
 from minqing.core.paths import prefix_q
 from minqing.demo import names
 from minqing.demo.context import DemoContext
 from minqing.demo.registry import register_stage
+from minqing.demo.stages.activities import CAMPAIGNS
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Rank, UnitKind
 from minqing.orgs.models import Person, Unit

@@ -7,10 +7,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minqing.activities import outreach_selectors as sel
+from minqing.activities.outreach import selectors as sel
 from minqing.campaigns.models import Campaign
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Household, Person, Unit
+from minqing.orgs.selectors import unit_by_code
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -21,7 +22,7 @@ class ActorForm(forms.Form):
         self.actor = actor
 
     def _unit(self, field: str) -> Unit:
-        unit = sel.unit_by_code(self.actor, self.cleaned_data.get(field, ""))
+        unit = unit_by_code(self.actor, self.cleaned_data.get(field, ""))
         if unit is None:
             raise forms.ValidationError(_("找不到该单位代码,或该单位不在您的管辖范围内"))
         return unit

@@ -21,11 +21,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from minqing.activities.demo_stages import CAMPAIGNS
 from minqing.campaigns.models import Campaign
 from minqing.campaigns.services import campaign_create
 from minqing.demo.context import DemoContext
 from minqing.demo.registry import register_stage
+from minqing.demo.stages.activities import CAMPAIGNS
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit

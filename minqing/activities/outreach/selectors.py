@@ -5,23 +5,18 @@ A record outside the actor's scope raises ``Http404``, exactly as a missing one 
 
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 
 from minqing.activities.coverage_rules import Period
 from minqing.activities.models import Interview, ResearchReport, ResearchTopic, Visit, WorkPlan
 from minqing.campaigns.models import Campaign
+from minqing.core.pages import paginate
 from minqing.core.paths import prefix_q
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Household, Person, Unit
 from minqing.orgs.scoping import can_access_unit, root_units, scoped
-
-PAGE_SIZE = 50
-
-
-def paginate(qs: QuerySet[Any], page: Any) -> Page[Any]:
-    return Paginator(qs, PAGE_SIZE).get_page(page)
 
 
 def _require(actor: Actor, unit: Unit) -> None:
@@ -35,13 +30,6 @@ def _require(actor: Actor, unit: Unit) -> None:
 def default_unit(actor: Actor) -> Unit | None:
     """The first top unit of the actor's scope: where the pages start without ``?unit=``."""
     return root_units(actor).first()
-
-
-def unit_by_code(actor: Actor, code: str) -> Unit | None:
-    code = code.strip()
-    if not code:
-        return None
-    return scoped(Unit.objects.filter(code=code), actor).first()
 
 
 def campaigns(actor: Actor) -> QuerySet[Campaign]:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 
 from minqing.demo.context import DemoContext
 from minqing.demo.registry import discover, stages_for
+from minqing.demo.stages.programmes import BY_TOWNSHIP, NAME, load_programmes, split
 from minqing.demo.tiers import SEED
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.divisions import ULANQAB
@@ -16,7 +17,6 @@ from minqing.orgs.enums import LEVEL_KIND, UnitKind
 from minqing.orgs.services.units import UnitRow, units_upsert
 from minqing.orgs.tests.factories import UserFactory
 from minqing.programmes import selectors
-from minqing.programmes.demo_stages import BY_TOWNSHIP, NAME, load_programmes, split
 from minqing.programmes.models import Programme, ProgressReport
 from minqing.programmes.rollup import funds_yi_text, quantity_text
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minqing.activities import outreach_views as v
+from minqing.activities.outreach import views as v
 
 app_name = "outreach"
 urlpatterns = [

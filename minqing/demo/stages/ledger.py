@@ -29,7 +29,7 @@ from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit
 from minqing.orgs.services.bulk import UnitRef
 
-TITLES = Path(__file__).resolve().parent.parent / "fixtures" / "messages" / "titles.csv"
+TITLES = Path(__file__).resolve().parents[2] / "fixtures" / "messages" / "titles.csv"
 PREFIX = "YS"  # 演示: demo problem numbers
 DEMO_START = dt.date(2025, 1, 2)
 DEMO_AS_OF = dt.date(2025, 12, 31)  # the demo's "today": its last day, and the job's date

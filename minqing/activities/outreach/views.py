@@ -1,11 +1,10 @@
 """Outreach pages: research, visits, work plans and the coverage page; thin views over
-``outreach_selectors``, ``coverage_rules``, ``outreach_forms`` and the services.
+``selectors``, ``coverage_rules``, ``forms`` and the services.
 
 Reads need any role in the unit's subtree (else 404); writes go through the services, whose
 permission error becomes a 403 with nothing changed.
 """
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -14,15 +13,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minqing.activities import coverage_rules as rules
-from minqing.activities import outreach_selectors as sel
 from minqing.activities.coverage_rules import Period
 from minqing.activities.models import WorkPlanState
-from minqing.activities.outreach_forms import (
+from minqing.activities.outreach import selectors as sel
+from minqing.activities.outreach.forms import (
     InterviewForm,
     ReportForm,
     ReviewForm,
@@ -32,14 +30,17 @@ from minqing.activities.outreach_forms import (
 )
 from minqing.activities.services import research, visits, workplans
 from minqing.campaigns.models import Campaign
-from minqing.core.errors import DomainError, PermissionDeniedError
+from minqing.core.errors import DomainError
+from minqing.core.forms import fail
+from minqing.core.pages import parse_date
 from minqing.orgs.models import Unit
+from minqing.orgs.selectors import unit_by_code
 
 
 def _unit(request: HttpRequest) -> Unit:
     """``?unit=<code>`` in the actor's scope (else 404); without it the top of their scope."""
     code = request.GET.get("unit", "").strip()
-    unit = sel.unit_by_code(request.user, code) if code else sel.default_unit(request.user)
+    unit = unit_by_code(request.user, code) if code else sel.default_unit(request.user)
     if unit is None:
         raise Http404
     return unit
@@ -49,17 +50,10 @@ def _campaign(request: HttpRequest) -> Campaign | None:
     return sel.campaign_get(request.GET.get("campaign"))
 
 
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return parse_date((value or "").strip())
-    except ValueError:  # well formed but not a day, e.g. 2019-02-30
-        return None
-
-
 def _period(request: HttpRequest, campaign: Campaign | None) -> Period:
     """``?start=&end=`` (dates, both included); else the campaign's dates; else this month."""
     today = timezone.localdate()
-    start, end = _date(request.GET.get("start")), _date(request.GET.get("end"))
+    start, end = parse_date(request.GET.get("start")), parse_date(request.GET.get("end"))
     if start is None:
         start = campaign.start_date if campaign is not None else today.replace(day=1)
     if end is None:
@@ -73,11 +67,6 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     unit = _unit(request)
     campaign = _campaign(request)
     return {"unit": unit, "campaign": campaign, "campaigns": sel.campaigns(request.user)}
-
-
-def _fail(form: Any, err: DomainError) -> int:
-    form.add_error(None, err.message)
-    return 403 if isinstance(err, PermissionDeniedError) else 200
 
 
 # --- research --------------------------------------------------------------------------------
@@ -112,7 +101,7 @@ def topic_new(request: HttpRequest) -> HttpResponse:
                 is_key=bool(d.get("is_key")),
             )
         except DomainError as err:
-            status = _fail(form, err)
+            status = fail(form, err)
         else:
             messages.success(request, _("已确定调研课题"))
             return redirect("outreach:topic", pk=topic.pk)
@@ -156,7 +145,7 @@ def interview_add(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, topic=topic, date=d["date"], person_times=d["person_times"], notes=d["notes"]
         )
     except DomainError as err:
-        return _topic_page(request, pk, interview=form, status=_fail(form, err))
+        return _topic_page(request, pk, interview=form, status=fail(form, err))
     messages.success(request, _("已记录访谈"))
     return redirect("outreach:topic", pk=pk)
 
@@ -178,7 +167,7 @@ def report_add(request: HttpRequest, pk: int) -> HttpResponse:
             submitted_on=d["submitted_on"],
         )
     except DomainError as err:
-        return _topic_page(request, pk, report=form, status=_fail(form, err))
+        return _topic_page(request, pk, report=form, status=fail(form, err))
     messages.success(request, _("已提交调研报告"))
     return redirect("outreach:topic", pk=pk)
 
@@ -218,7 +207,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
                 campaign=d.get("campaign"),
             )
         except DomainError as err:
-            status = _fail(form, err)
+            status = fail(form, err)
         else:
             if visit.problem is not None:
                 messages.success(
@@ -263,7 +252,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user, unit=d["unit_code"], campaign=d["campaign"], title=d["title"], plan=refile
             )
         except DomainError as err:
-            status = _fail(form, err)
+            status = fail(form, err)
         else:
             messages.success(request, _("已报送工作方案"))
             return redirect("outreach:plan", pk=plan.pk)
@@ -305,7 +294,7 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, plan=plan, passed=d["decision"] == "pass", comments=d["comments"]
         )
     except DomainError as err:
-        return _plan_page(request, pk, form, status=_fail(form, err))
+        return _plan_page(request, pk, form, status=fail(form, err))
     messages.success(request, _("已审核工作方案"))
     return redirect("outreach:plan", pk=pk)
 

@@ -7,11 +7,11 @@ import time
 import pytest
 
 from minqing.catalogues.counting import power_counts, reform_counts
-from minqing.catalogues.demo_stages import COMMENDATION, DECIDED, load_catalogues
 from minqing.catalogues.models import Commendation, PowerItem, ReformMeasure, ReformResult
 from minqing.demo.context import DemoContext
 from minqing.demo.orgnames import agency_names
 from minqing.demo.registry import discover, stages_for
+from minqing.demo.stages.catalogues import COMMENDATION, DECIDED, load_catalogues
 from minqing.demo.tiers import SEED
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit

@@ -8,6 +8,7 @@ import pytest
 from minqing.core.paths import prefix_q
 from minqing.demo.context import DemoContext
 from minqing.demo.registry import discover, stages_for
+from minqing.demo.stages.supervision import GROUPS, load_supervision
 from minqing.demo.tiers import SEED, TreeSource
 from minqing.ledger.enums import Source
 from minqing.ledger.models import Problem
@@ -15,7 +16,6 @@ from minqing.orgs.divisions import ULANQAB
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit
 from minqing.supervision import selectors as sel
-from minqing.supervision.demo_stages import GROUPS, load_supervision
 from minqing.supervision.models import Finding, GuidanceGroup, Inspection
 
 pytestmark = pytest.mark.django_db
