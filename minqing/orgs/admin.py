@@ -12,7 +12,8 @@ from treebeard.forms import MoveNodeForm, movenodeform_factory
 from minqing.core.admin_audit import AuditedAdminMixin
 from minqing.orgs.masking import mask_id_number, mask_phone
 from minqing.orgs.models import Assignment, Household, Person, PersonIdentity, RoleAssignment, Unit
-from minqing.orgs.scoping import clear_cache
+from minqing.orgs.services.records import record_save
+from minqing.orgs.services.roles import role_revoke, role_save
 from minqing.orgs.services.units import unit_moved
 
 
@@ -61,8 +62,8 @@ class HouseholdAdmin(AuditedAdminMixin):
     show_full_result_count = False
 
     def save_model(self, request: HttpRequest, obj: Household, form: Any, change: bool) -> None:
-        obj.path = obj.grid.path
-        super().save_model(request, obj, form, change)
+        record_save(actor=request.user, obj=obj)
+        self.audit_saved(request, obj, change)
 
 
 class PersonIdentityInline(admin.StackedInline):
@@ -99,8 +100,8 @@ class PersonAdmin(AuditedAdminMixin):
     inlines = (PersonIdentityInline,)
 
     def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
-        obj.path = obj.unit.path
-        super().save_model(request, obj, form, change)
+        record_save(actor=request.user, obj=obj)
+        self.audit_saved(request, obj, change)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Keep the stored phone / ID number when its (never pre-filled) field is left empty."""
@@ -126,9 +127,8 @@ class AssignmentAdmin(AuditedAdminMixin):
     list_select_related = ("person", "unit", "household")
 
     def save_model(self, request: HttpRequest, obj: Assignment, form: Any, change: bool) -> None:
-        target = obj.unit if obj.unit is not None else obj.household
-        obj.path = target.path if target is not None else ""
-        super().save_model(request, obj, form, change)
+        record_save(actor=request.user, obj=obj)
+        self.audit_saved(request, obj, change)
 
 
 @admin.register(RoleAssignment)
@@ -140,9 +140,8 @@ class RoleAssignmentAdmin(AuditedAdminMixin):
     list_select_related = ("user", "unit")
 
     def save_model(self, request: HttpRequest, obj: RoleAssignment, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        clear_cache(obj.user)
+        role_save(actor=request.user, assignment=obj)
+        self.audit_saved(request, obj, change)
 
     def delete_model(self, request: HttpRequest, obj: RoleAssignment) -> None:
-        super().delete_model(request, obj)
-        clear_cache(obj.user)
+        role_revoke(actor=request.user, assignment=obj)  # audits the deletion

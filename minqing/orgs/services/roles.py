@@ -34,3 +34,19 @@ def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
     audit(actor=actor, action=AuditEvent.Action.DELETE, obj=assignment)
     assignment.delete()
     clear_cache(assignment.user)
+
+
+@transaction.atomic
+def role_save(*, actor: Actor, assignment: RoleAssignment) -> None:
+    """A role assignment created or changed by hand (the maintenance admin): the office rule
+    holds at its unit and, when it changes, at the unit it had."""
+    old = (
+        RoleAssignment.objects.select_related("unit").filter(pk=assignment.pk).first()
+        if assignment.pk
+        else None
+    )
+    for unit in (assignment.unit, old.unit if old is not None else assignment.unit):
+        if not policy.has_role(actor, policy.OFFICE, unit.path):
+            raise PermissionDeniedError()
+    assignment.save()
+    clear_cache(assignment.user)
