@@ -152,15 +152,28 @@ def test_xlsx_has_every_figure_and_the_tables(doc):
 
 
 def _problems():
+    """Three problems of the campaign and one of none, which the campaign's bulletin leaves out
+    (its figures and the tables behind them count the campaign's records only)."""
+    from minqing.campaigns.models import Campaign
     from minqing.ledger.enums import Action, Channel, ResolutionKind
     from minqing.ledger.services.intake import Reporter, feedback_submit
     from minqing.ledger.services.workflow import problem_transition
     from minqing.orgs.models import Unit
 
     town, village = Unit.objects.get(code="150902001000"), Unit.objects.get(code="150902001001")
+    campaign = Campaign.objects.get()
+    feedback_submit(
+        actor=SYSTEM,
+        channel=Channel.CALL,
+        title="不属专题",
+        content="不属专题",
+        unit=village,
+        received_at=at(1, 11),
+    )
     for day, resolved in ((at(1, 10), at(5, 10)), (at(1, 12), None), (at(2, 12), at(25, 12))):
         fb = feedback_submit(
             actor=SYSTEM,
+            campaign=campaign,
             channel=Channel.ONLINE,
             title="路灯不亮",
             content="路灯不亮",

@@ -9,13 +9,11 @@ A group without a provider gets the list of its figures only.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from minqing.activities.counting import activity_counts
-from minqing.core.paths import prefix_q
 from minqing.ledger.enums import Source, State
-from minqing.ledger.models import Problem, ProblemEvent
+from minqing.ledger.figures import ProblemFigures, problem_figures
 from minqing.reports.metrics.registry import MetricContext
 
 Cell = str | int | float
@@ -52,22 +50,15 @@ def study_table(ctx: MetricContext) -> Table:
 
 
 def problems_table(ctx: MetricContext) -> Table:
-    """Problems of the subtree registered in the period, by source and by state as of the date
-    (merged duplicates show as 已合并)."""
-    state_at = (
-        ProblemEvent.objects.filter(problem=OuterRef("pk"), at__lt=ctx.end)
-        .exclude(to_state="")
-        .order_by("-at", "-id")
-        .values("to_state")[:1]
+    """Problems of the subtree registered in the period (of the campaign, when there is one), by
+    source and by state as of the date (merged duplicates show as 已合并): the ledger's figures
+    (``minqing.ledger.figures``) that the bulletin's problem metrics count too."""
+    figures = problem_figures(
+        ctx.actor, ctx.unit, ctx.start, ctx.end, as_of=ctx.as_of, campaign=ctx.campaign, make=ProblemFigures
     )
-    qs = Problem.objects.filter(
-        prefix_q(ctx.unit.path), registered_at__gte=ctx.start, registered_at__lt=ctx.end
-    )
-    if ctx.campaign is not None:  # problems of this campaign, or of none (the everyday ledger)
-        qs = qs.filter(Q(campaign=ctx.campaign) | Q(campaign__isnull=True))
     counts: dict[tuple[str, str], int] = {}
-    for r in qs.annotate(state_at=Subquery(state_at)).values("source", "state_at").annotate(n=Count("id")):
-        counts[(r["source"], r["state_at"] or State.REGISTERED)] = r["n"]
+    for cell in figures.cells:
+        counts[(cell.source, cell.state)] = counts.get((cell.source, cell.state), 0) + cell.n
     states = list(State)
     t = Table(
         _("问题按来源和截止日期时的状态"),
