@@ -42,6 +42,7 @@ class MenuPermissions:
     staff = _holding(policy.ANY_ROLE, "the pages that open on a unit of the user's scope")
     intake = _holding(policy.INTAKE, "ledger:intake")
     create_activity = _holding(policy.UNIT_WRITERS, "activities:new (a unit's writers organise)")
+    write_outreach = _holding(policy.UNIT_WRITERS, "outreach:topic_new, visit_new, plan_new")
     record_inspection = _holding(policy.INSPECTORS, "supervision:inspection_new")
     manage_programmes = _holding(policy.OFFICE, "programmes:new")
 

@@ -33,6 +33,7 @@ from minqing.campaigns.models import Campaign
 from minqing.core.errors import DomainError
 from minqing.core.forms import fail
 from minqing.core.pages import parse_date
+from minqing.orgs import policy
 from minqing.orgs.models import Unit
 from minqing.orgs.selectors import unit_by_code
 
@@ -85,8 +86,15 @@ def research_list(request: HttpRequest) -> HttpResponse:
     return render(request, "activities/outreach/research_list.html", ctx)
 
 
+def _require_writer(request: HttpRequest) -> None:
+    """The new-record forms are for a unit's writers (the services refuse anyone else)."""
+    if not policy.has_role(request.user, policy.UNIT_WRITERS):
+        raise PermissionDenied
+
+
 @login_required
 def topic_new(request: HttpRequest) -> HttpResponse:
+    _require_writer(request)
     form = TopicForm(request.POST or None, actor=request.user)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -186,6 +194,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def visit_new(request: HttpRequest) -> HttpResponse:
+    _require_writer(request)
     initial = {}
     person = getattr(request.user, "person", None)
     if person is not None:
@@ -237,6 +246,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_new(request: HttpRequest) -> HttpResponse:
+    _require_writer(request)
     refile = None
     if request.GET.get("refile", "").isdigit():
         refile = sel.workplan_get(request.user, int(request.GET["refile"]))

@@ -190,16 +190,15 @@ ROWS: list[Row] = [
     R("checkin:code", A(200), post=A(200), writes=ALL),  # every POST counts a rate-limit hit
     # --- outreach: research, visits, work plans, coverage ---
     R("outreach:research", IN_SCOPE),
-    # the new-record forms open to any signed-in user (the lists answer 404 without a role); the
-    # service refuses the write itself (403) once the form is valid
-    R("outreach:topic_new", SIGNED_IN, post=SIGNED_IN),
+    # the new-record forms are for unit writers anywhere (a form for their own unit)
+    R("outreach:topic_new", UNIT_WRITERS, post=UNIT_WRITERS),
     R("outreach:topic", IN_A),
     R("outreach:interview_add", POST_ONLY, post=IN_A),
     R("outreach:report_add", POST_ONLY, post=IN_A),
     R("outreach:visits", IN_SCOPE),
-    R("outreach:visit_new", SIGNED_IN, post=SIGNED_IN),
+    R("outreach:visit_new", UNIT_WRITERS, post=UNIT_WRITERS),
     R("outreach:plans", IN_SCOPE),
-    R("outreach:plan_new", SIGNED_IN, post=SIGNED_IN),
+    R("outreach:plan_new", UNIT_WRITERS, post=UNIT_WRITERS),
     R("outreach:plan", IN_A),
     R("outreach:plan_review", POST_ONLY, post=A(403, anon=LOGIN, norole=404, other=404)),
     R("outreach:coverage", IN_SCOPE),
