@@ -11,7 +11,15 @@ from treebeard.forms import MoveNodeForm, movenodeform_factory
 
 from minqing.core.admin_audit import AuditedAdminMixin
 from minqing.orgs.masking import mask_id_number, mask_phone
-from minqing.orgs.models import Assignment, Household, Person, PersonIdentity, RoleAssignment, Unit
+from minqing.orgs.models import (
+    Application,
+    Assignment,
+    Household,
+    Person,
+    PersonIdentity,
+    RoleAssignment,
+    Unit,
+)
 from minqing.orgs.services.records import record_save
 from minqing.orgs.services.roles import role_revoke, role_save
 from minqing.orgs.services.units import unit_moved
@@ -145,3 +153,14 @@ class RoleAssignmentAdmin(AuditedAdminMixin):
 
     def delete_model(self, request: HttpRequest, obj: RoleAssignment) -> None:
         role_revoke(actor=request.user, assignment=obj)  # audits the deletion
+
+
+@admin.register(Application)
+class ApplicationAdmin(AuditedAdminMixin):
+    """API clients: each acts with its roles on its unit's subtree (keys come with the API)."""
+
+    list_display = ("name", "unit", "roles", "is_active", "created_at")
+    list_filter = ("is_active",)
+    search_fields = ("name", "unit__name", "unit__code")
+    raw_id_fields = ("unit",)
+    list_select_related = ("unit",)
