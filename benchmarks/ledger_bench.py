@@ -38,7 +38,6 @@ from benchmarks.common import (
     vacuum_pg,
     write_results,
 )
-from minqing.orgs.actors import SYSTEM
 
 BENCH_ENV = {"MINQING_PUBLIC_RATE_LIMIT": "0", "DEBUG": "0", "LOG_LEVEL": "ERROR"}
 TARGET_MS = 200
@@ -79,6 +78,7 @@ def intake(n):
     from minqing.ledger.forms import new_token
     from minqing.ledger.models import Feedback
     from minqing.ledger.services.intake import Reporter, feedback_submit
+    from minqing.orgs.actors import SYSTEM
     from minqing.orgs.enums import UnitKind
     from minqing.orgs.models import Unit
 

@@ -42,7 +42,6 @@ from benchmarks.common import (
 )
 from benchmarks.ledger_bench import BENCH_ENV, stats
 from benchmarks.ledger_bench import fresh as _fresh
-from minqing.orgs.actors import SYSTEM
 
 TARGETS_MS = {"city": 1000, "region": 3000}
 REPEAT = int(os.environ.get("BENCH_REPEAT", "10"))
