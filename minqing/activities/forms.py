@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from minqing.activities import selectors
 from minqing.activities.models import ActivityType
-from minqing.campaigns.models import Campaign, CampaignKind
+from minqing.campaigns.selectors import campaign_by_id, visible_campaigns
+from minqing.core.forms import UNIT_NOT_FOUND
 from minqing.core.pages import parse_date
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor
@@ -18,45 +19,12 @@ from minqing.orgs.selectors import unit_by_code
 
 NUMBERS_SPLIT = re.compile(r"[\s,,、;;]+")
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
-UNIT_NOT_FOUND = _("找不到该单位代码,或该单位不在您的管辖范围内")
 
 
 def _campaign_choices(actor: Actor) -> list[tuple[str, Any]]:
-    return [("", _("(不属于专题)")), *((str(c.pk), c.name) for c in selectors.visible_campaigns(actor))]
-
-
-class CampaignForm(forms.Form):
-    name = forms.CharField(label=_("专题名称"), max_length=100)
-    kind = forms.ChoiceField(label=_("类型"), choices=CampaignKind.choices, initial=CampaignKind.THEMED)
-    unit_code = forms.CharField(
-        label=_("范围单位代码"), max_length=32, help_text=_("专题覆盖该单位及其全部下级单位")
-    )
-    start_date = forms.DateField(label=_("开始日期"), widget=DATE)
-    end_date = forms.DateField(label=_("结束日期"), required=False, widget=DATE)
-
-    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.actor = actor
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data.get("name", "").strip()
-        if Campaign.objects.filter(name=name).exists():
-            raise forms.ValidationError(_("已有同名专题"))
-        return name
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or self.cleaned_data
-        code = data.get("unit_code") or ""
-        data["scope"] = unit_by_code(self.actor, code, policy.OFFICE)
-        if code and data["scope"] is None:
-            self.add_error("unit_code", UNIT_NOT_FOUND)
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("结束日期不能早于开始日期"))
-        return data
+    return [("", _("(不属于专题)")), *((str(c.pk), c.name) for c in visible_campaigns(actor))]
 
 
 class ActivityForm(forms.Form):
@@ -121,7 +89,7 @@ class ActivityForm(forms.Form):
             self.add_error("unit_code", UNIT_NOT_FOUND)
         data["campaign_obj"] = None
         if data.get("campaign"):
-            data["campaign_obj"] = selectors.campaign_by_id(self.actor, data["campaign"])
+            data["campaign_obj"] = campaign_by_id(self.actor, data["campaign"])
             if data["campaign_obj"] is None:
                 self.add_error("campaign", _("找不到该专题"))
         start, end = data.get("start"), data.get("end")

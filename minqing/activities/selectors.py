@@ -6,7 +6,7 @@ code and one person by their number.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -16,12 +16,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from minqing.activities.models import Activity, ActivityType, Attendance
-from minqing.campaigns.models import Campaign
 from minqing.core.pages import paginate, parse_date
 from minqing.core.paths import prefix_q
 from minqing.orgs.actors import Actor
-from minqing.orgs.models import Person, Unit
-from minqing.orgs.scoping import actor_prefixes, can_access_unit, root_units, scope_q
+from minqing.orgs.models import Person
+from minqing.orgs.scoping import can_access_unit, scope_q
 from minqing.orgs.selectors import unit_by_code
 
 SEARCH_LIMIT = 50
@@ -30,33 +29,6 @@ SEARCH_LIMIT = 50
 def day_start(day: dt.date) -> dt.datetime:
     """Local midnight at the start of ``day`` (aware)."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def default_unit(actor: Actor, roles: Iterable[str] | None = None) -> Unit | None:
-    """The first top unit of the actor's scope (for ``roles`` when given)."""
-    prefixes = actor_prefixes(actor, roles)
-    if prefixes is None:
-        return root_units(actor).first()
-    return Unit.objects.filter(path__in=prefixes).order_by("path").first()
-
-
-def visible_campaigns(actor: Actor) -> QuerySet[Campaign]:
-    """Campaigns over a unit of the actor's scope, or over an ancestor of it (a county's campaign
-    is a township's campaign too)."""
-    prefixes = actor_prefixes(actor)
-    qs = Campaign.objects.select_related("scope")
-    if prefixes is None:
-        return qs
-    steplen = Unit.steplen
-    ancestors = {p[:k] for p in prefixes for k in range(steplen, len(p), steplen)}
-    return qs.filter(scope_q(actor) | Q(path__in=sorted(ancestors)))
-
-
-def campaign_by_id(actor: Actor, value: Any) -> Campaign | None:
-    text = str(value or "").strip()
-    if not text.isdigit():
-        return None
-    return visible_campaigns(actor).filter(pk=int(text)).first()
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Campaign pages: the list of campaigns the user may see and, for the office, the form that
-creates one; a thin view over the activities' selectors and form and ``campaign_create``."""
+creates one; a thin view over the campaign selectors and form and ``campaign_create``."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from minqing.activities import selectors
-from minqing.activities.forms import CampaignForm
+from minqing.campaigns.forms import CampaignForm
+from minqing.campaigns.selectors import visible_campaigns
 from minqing.campaigns.services import campaign_create
 from minqing.core.errors import DomainError
 from minqing.orgs import policy
+from minqing.orgs.selectors import default_unit
 
 
 @never_cache
@@ -43,8 +44,8 @@ def campaigns(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已新建专题:{name}").format(name=campaign.name))
                 return redirect("activities:campaigns")
     elif can_create:
-        scope = selectors.default_unit(request.user, policy.OFFICE)
+        scope = default_unit(request.user, policy.OFFICE)
         initial = {"unit_code": scope.code if scope else "", "start_date": timezone.localdate()}
         form = CampaignForm(actor=request.user, initial=initial)
-    context = {"campaigns": selectors.visible_campaigns(request.user), "form": form}
+    context = {"campaigns": visible_campaigns(request.user), "form": form}
     return render(request, "campaigns/campaigns.html", context)

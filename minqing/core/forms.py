@@ -13,6 +13,10 @@ from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.lockout import LOCKED_DETAIL, is_locked
 from minqing.core.models import AuditEvent
 
+# shared by the forms of every app
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+UNIT_NOT_FOUND = _("找不到该单位代码,或该单位不在您的管辖范围内")
+
 
 class LockoutAuthenticationForm(AuthenticationForm):
     error_messages = {

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from minqing.core.forms import UNIT_NOT_FOUND
 from minqing.core.paths import prefix_q
 from minqing.ledger import selectors
 from minqing.ledger.enums import Action, Channel, ResolutionKind, Satisfaction, Urgency
@@ -131,7 +132,7 @@ class IntakeForm(forms.Form):
         if code:
             unit = unit_by_code(self.actor, code, policy.INTAKE)
             if unit is None:
-                self.add_error("unit_code", _("找不到该单位代码,或该单位不在您的管辖范围内"))
+                self.add_error("unit_code", UNIT_NOT_FOUND)
         elif pk:
             unit = Unit.objects.filter(pk=pk).first()
             if unit is None or not policy.has_role(self.actor, policy.INTAKE, unit.path):
@@ -246,7 +247,7 @@ class AssignForm(ActionForm):
         data = super().clean() or self.cleaned_data
         unit = unit_by_code(self.actor, data.get("unit_code") or "", policy.DISPATCHERS)
         if unit is None and data.get("unit_code"):
-            self.add_error("unit_code", _("找不到该单位代码,或该单位不在您的管辖范围内"))
+            self.add_error("unit_code", UNIT_NOT_FOUND)
         data["unit_obj"] = unit
         username = (data.get("owner") or "").strip()
         data["owner_obj"] = None

@@ -27,7 +27,7 @@ from minqing.orgs.actors import Actor
 from minqing.orgs.enums import Rank, UnitKind, UnitSubkind
 from minqing.orgs.masking import mask_id_number, mask_phone
 from minqing.orgs.models import Assignment, Household, Person, PersonIdentity, Unit
-from minqing.orgs.scoping import can_access_path, can_access_unit, root_units, scoped
+from minqing.orgs.scoping import actor_prefixes, can_access_path, can_access_unit, root_units, scoped
 
 SEARCH_LIMIT = 50
 
@@ -53,6 +53,14 @@ def unit_by_code(actor: Actor | None, code: str, roles: Iterable[str] | None = N
     if unit is None or not can_access_unit(actor, unit, roles):
         return None
     return unit
+
+
+def default_unit(actor: Actor, roles: Iterable[str] | None = None) -> Unit | None:
+    """The first top unit of the actor's scope (for ``roles`` when given)."""
+    prefixes = actor_prefixes(actor, roles)
+    if prefixes is None:
+        return root_units(actor).first()
+    return Unit.objects.filter(path__in=prefixes).order_by("path").first()
 
 
 def _require_unit(actor: Actor, unit: Unit) -> None:

@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minqing.activities.selectors import visible_campaigns
 from minqing.campaigns.models import Campaign
+from minqing.campaigns.selectors import visible_campaigns
+from minqing.core.forms import DATE, UNIT_NOT_FOUND
 from minqing.ledger.models import Category
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
@@ -21,9 +22,7 @@ from minqing.supervision.models import GuidanceGroup
 from minqing.supervision.services.groups import MemberSpec
 from minqing.supervision.services.inspections import FindingSpec, RecordsChecked
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SPLIT = re.compile(r"[\s,,;;、]+")
-NOT_FOUND = _("找不到该单位代码,或该单位不在您的管辖范围内")
 FINDING_ROWS = 3  # blank finding rows on a new form; "增加一行" adds more without JavaScript
 
 
@@ -35,7 +34,7 @@ class ActorForm(forms.Form):
     def unit(self, code: str) -> Unit:
         unit = unit_by_code(self.actor, code)
         if unit is None:
-            raise forms.ValidationError(NOT_FOUND)
+            raise forms.ValidationError(UNIT_NOT_FOUND)
         return unit
 
     def member(self, text: str, role: str) -> MemberSpec:

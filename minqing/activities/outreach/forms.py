@@ -9,11 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from minqing.activities.outreach import selectors as sel
 from minqing.campaigns.models import Campaign
+from minqing.core.forms import DATE, UNIT_NOT_FOUND
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Household, Person, Unit
 from minqing.orgs.selectors import unit_by_code
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ActorForm(forms.Form):
@@ -24,7 +23,7 @@ class ActorForm(forms.Form):
     def _unit(self, field: str) -> Unit:
         unit = unit_by_code(self.actor, self.cleaned_data.get(field, ""))
         if unit is None:
-            raise forms.ValidationError(_("找不到该单位代码,或该单位不在您的管辖范围内"))
+            raise forms.ValidationError(UNIT_NOT_FOUND)
         return unit
 
     def _person(self, field: str) -> Person:

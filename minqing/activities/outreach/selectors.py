@@ -16,7 +16,7 @@ from minqing.core.pages import paginate
 from minqing.core.paths import prefix_q
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Household, Person, Unit
-from minqing.orgs.scoping import can_access_unit, root_units, scoped
+from minqing.orgs.scoping import can_access_unit, scoped
 
 
 def _require(actor: Actor, unit: Unit) -> None:
@@ -25,11 +25,6 @@ def _require(actor: Actor, unit: Unit) -> None:
 
 
 # --- units, campaigns, people --------------------------------------------------------------
-
-
-def default_unit(actor: Actor) -> Unit | None:
-    """The first top unit of the actor's scope: where the pages start without ``?unit=``."""
-    return root_units(actor).first()
 
 
 def campaigns(actor: Actor) -> QuerySet[Campaign]:

@@ -35,13 +35,13 @@ from minqing.core.forms import fail
 from minqing.core.pages import parse_date
 from minqing.orgs import policy
 from minqing.orgs.models import Unit
-from minqing.orgs.selectors import unit_by_code
+from minqing.orgs.selectors import default_unit, unit_by_code
 
 
 def _unit(request: HttpRequest) -> Unit:
     """``?unit=<code>`` in the actor's scope (else 404); without it the top of their scope."""
     code = request.GET.get("unit", "").strip()
-    unit = unit_by_code(request.user, code) if code else sel.default_unit(request.user)
+    unit = unit_by_code(request.user, code) if code else default_unit(request.user)
     if unit is None:
         raise Http404
     return unit

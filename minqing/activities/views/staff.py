@@ -24,10 +24,11 @@ from minqing.activities.forms import ActivityForm, period_from
 from minqing.activities.models import Activity, CheckInMethod
 from minqing.activities.selectors import ActivityFilters
 from minqing.activities.services.activities import activity_create, attendance_check_in
+from minqing.campaigns.selectors import campaign_by_id, visible_campaigns
 from minqing.core.errors import DomainError
 from minqing.orgs import policy
 from minqing.orgs.policy import RoleSet
-from minqing.orgs.selectors import unit_by_code
+from minqing.orgs.selectors import default_unit, unit_by_code
 
 
 def _require_roles(request: HttpRequest, roles: RoleSet) -> None:
@@ -47,7 +48,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "unit_error": bool(filters.unit) and unit_by_code(request.user, filters.unit) is None,
         "types": selectors.activity_types(),
-        "campaigns": selectors.visible_campaigns(request.user),
+        "campaigns": visible_campaigns(request.user),
         "can_create": policy.has_role(request.user, policy.UNIT_WRITERS),
     }
     return render(request, "activities/list.html", context)
@@ -58,7 +59,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 def activity_new(request: HttpRequest) -> HttpResponse:
     _require_roles(request, policy.UNIT_WRITERS)
     if request.method != "POST":
-        unit = selectors.default_unit(request.user, policy.UNIT_WRITERS)
+        unit = default_unit(request.user, policy.UNIT_WRITERS)
         form = ActivityForm(actor=request.user, initial={"unit_code": unit.code if unit else ""})
         return render(request, "activities/new.html", {"form": form})
     form = ActivityForm(request.POST, actor=request.user)
@@ -159,16 +160,16 @@ def _back(activity: Activity, q: str) -> str:
 @login_required
 def counts(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("unit", "").strip()[:32]
-    unit = unit_by_code(request.user, code) if code else selectors.default_unit(request.user)
+    unit = unit_by_code(request.user, code) if code else default_unit(request.user)
     start, end = period_from(request.GET)
-    campaign = selectors.campaign_by_id(request.user, request.GET.get("campaign"))
+    campaign = campaign_by_id(request.user, request.GET.get("campaign"))
     context: dict[str, Any] = {
         "unit": unit,
         "unit_code": code or (unit.code if unit else ""),
         "start": start,
         "end": end,
         "campaign": campaign,
-        "campaigns": selectors.visible_campaigns(request.user),
+        "campaigns": visible_campaigns(request.user),
         "rows": [],
     }
     if unit is None:

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minqing.campaigns.models import Campaign
+from minqing.campaigns.selectors import campaign_by_id
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
-from minqing.orgs.selectors import unit_by_code
+from minqing.orgs.selectors import default_unit, unit_by_code
 from minqing.reports.bulletins import selectors
 from minqing.reports.bulletins.campaigns import default_campaign
 
@@ -62,7 +63,7 @@ def read_query(actor: Actor, data: Mapping[str, Any], *, defaults: bool = True) 
         if q.unit is None:
             q.errors.append(_("找不到该单位代码,或该单位不在您的管辖范围内"))
     elif defaults:
-        q.unit = selectors.default_unit(actor)
+        q.unit = default_unit(actor)
         if q.unit is None:
             q.errors.append(_("您没有可访问的单位"))
     if q.as_of_text:
@@ -73,12 +74,12 @@ def read_query(actor: Actor, data: Mapping[str, Any], *, defaults: bool = True) 
     elif defaults:
         q.as_of = timezone.localdate()
     if q.campaign_id:
-        q.campaign = selectors.campaign_by_id(actor, q.campaign_id)
+        q.campaign = campaign_by_id(actor, q.campaign_id)
         if q.campaign is None:
             q.errors.append(DomainError(ErrorCode.IMPORT_UNKNOWN_CAMPAIGN, value=q.campaign_id).bilingual())
     elif q.unit is not None and q.as_of is not None:
         found = default_campaign(q.unit, q.as_of)
-        if found is not None and selectors.campaign_by_id(actor, found.pk) is not None:
+        if found is not None and campaign_by_id(actor, found.pk) is not None:
             q.campaign = found
         else:
             missing = DomainError(ErrorCode.BULLETIN_NO_CAMPAIGN, date=q.as_of.isoformat(), unit=q.unit.name)

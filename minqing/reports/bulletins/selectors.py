@@ -9,8 +9,6 @@ from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import Http404
 
-from minqing.activities import selectors as activity_selectors
-from minqing.campaigns.models import Campaign
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.pages import paginate, parse_date
 from minqing.core.paths import prefix_q
@@ -44,19 +42,6 @@ def picker_units(actor: Actor) -> list[Unit]:
     for u in in_scope.filter(kind__in=kinds).order_by("path")[:PICKER_LIMIT]:
         units.setdefault(u.pk, u)
     return sorted(units.values(), key=lambda u: u.path)
-
-
-def default_unit(actor: Actor) -> Unit | None:
-    return root_units(actor).first()
-
-
-def visible_campaigns(actor: Actor) -> QuerySet[Campaign]:
-    """Campaigns over a unit of the actor's scope or over a unit above it."""
-    return activity_selectors.visible_campaigns(actor)
-
-
-def campaign_by_id(actor: Actor, value: Any) -> Campaign | None:
-    return activity_selectors.campaign_by_id(actor, value)
 
 
 @dataclass(frozen=True)

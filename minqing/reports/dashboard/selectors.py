@@ -13,13 +13,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from minqing.activities.counting import TypeCount
-from minqing.activities.selectors import campaign_by_id, default_unit, visible_campaigns
 from minqing.campaigns.models import Campaign
+from minqing.campaigns.selectors import campaign_by_id, visible_campaigns
 from minqing.core.paths import prefix_q
 from minqing.orgs.actors import Actor
 from minqing.orgs.enums import TERRITORIAL_KINDS, UnitKind
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import can_access_unit, root_units, scoped
+from minqing.orgs.selectors import default_unit
 from minqing.reports.dashboard.activities import (
     ActivityTotals,
     SeriesPoint,

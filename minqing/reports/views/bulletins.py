@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from minqing.campaigns.models import CampaignKind
+from minqing.campaigns.selectors import visible_campaigns
 from minqing.campaigns.services import campaign_set_bulletin_notes
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError
@@ -83,7 +84,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "doc": doc,
         "errors": errors,
         "units": selectors.picker_units(request.user),
-        "campaigns": selectors.visible_campaigns(request.user),
+        "campaigns": visible_campaigns(request.user),
         "formats": list(FORMATS),
         "qs": urlencode(query.params()),
         "can_publish": doc is not None
@@ -176,7 +177,7 @@ def published(request: HttpRequest) -> HttpResponse:
     context = {
         "filters": filters,
         "page_obj": page,
-        "campaigns": selectors.visible_campaigns(request.user),
+        "campaigns": visible_campaigns(request.user),
         "unit_error": bool(filters.unit) and unit_by_code(request.user, filters.unit) is None,
     }
     return render(request, "reports/published.html", context)

@@ -4,10 +4,10 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
-from minqing.activities.selectors import campaign_by_id, default_unit, visible_campaigns
 from minqing.campaigns.models import Campaign
+from minqing.campaigns.selectors import campaign_by_id, visible_campaigns
 from minqing.orgs.models import Unit
-from minqing.orgs.selectors import unit_by_code
+from minqing.orgs.selectors import default_unit, unit_by_code
 
 
 def current_unit(request: HttpRequest) -> Unit:

@@ -16,12 +16,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from minqing.activities.selectors import default_unit
 from minqing.core.errors import DomainError
 from minqing.core.exports import export_query
 from minqing.core.forms import fail
 from minqing.core.pages import paginate
 from minqing.orgs import policy
+from minqing.orgs.selectors import default_unit
 from minqing.supervision import selectors as sel
 from minqing.supervision.exports import table_response, wanted_format
 from minqing.supervision.forms import GroupForm
