@@ -160,6 +160,8 @@ class Feedback(models.Model):
     received_at = models.DateTimeField(_("收到时间"))
     title = models.CharField(_("标题"), max_length=200)
     content = models.TextField(_("内容"))
+    # the unit this item concerns as submitted; it stays when the item is merged into another
+    # problem or the problem moves, and decides who may see its reporter (ledger/access.py)
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("反映对象单位"),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from minqing.core.audit import audit
 from minqing.core.models import AuditEvent
 from minqing.core.paths import any_prefix_q, prefix_q
-from minqing.ledger.access import can_see_problem, can_see_reporter, problem_scope_q, scoped_problems
+from minqing.ledger.access import can_see_problem, problem_scope_q, reporter_feedback_ids, scoped_problems
 from minqing.ledger.enums import OPEN_STATES, Action, Channel, Source, State
 from minqing.ledger.models import Extension, ExtensionState, Feedback, FeedbackIdentity, Problem, ProblemEvent
 from minqing.orgs import policy
@@ -310,7 +310,7 @@ def problem_feedback(actor: Actor, problem: Problem) -> list[Feedback]:
     """The feedback items merged into the problem; never their reporters (see ``problem_reporters``)."""
     if not can_see_problem(actor, problem):
         raise Http404
-    return list(Feedback.objects.filter(problem=problem).order_by("received_at", "id"))
+    return list(Feedback.objects.filter(problem=problem).select_related("unit").order_by("received_at", "id"))
 
 
 def problem_extensions(actor: Actor, problem: Problem) -> list[Extension]:
@@ -332,15 +332,23 @@ class ReporterRow:
 def problem_reporters(
     actor: Actor, problem: Problem, request: HttpRequest | None = None
 ) -> list[ReporterRow]:
-    """Who reported the problem, for those allowed (``can_see_reporter``); each identity read is audited.
+    """Who reported the problem's items the actor may see (``reporter_feedback_ids``, per item);
+    each identity read is audited.
 
-    Anyone else, above all the unit the problem concerns, gets ``Http404`` and nothing is written.
+    Anyone allowed no item, above all the unit an item concerns, gets ``Http404`` and nothing is
+    written; items of other units merged into the problem are left out.
     """
-    if not can_see_problem(actor, problem) or not can_see_reporter(actor, problem):
+    if not can_see_problem(actor, problem):
         raise Http404
-    items = Feedback.objects.filter(problem=problem).select_related("identity").order_by("received_at", "id")
+    qs = Feedback.objects.filter(problem=problem).select_related("identity", "unit")
+    items = list(qs.order_by("received_at", "id"))
+    allowed = reporter_feedback_ids(actor, problem, items)
+    if not allowed:
+        raise Http404
     rows = []
     for fb in items:
+        if fb.pk not in allowed:
+            continue
         identity = getattr(fb, "identity", None)
         rows.append(ReporterRow(fb, identity))
         if identity is not None:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.pages import paginate
 from minqing.ledger import selectors
-from minqing.ledger.access import can_see_problem, can_see_reporter
+from minqing.ledger.access import can_see_problem, reporter_feedback_ids
 from minqing.ledger.enums import Action, Channel, Source, State
 from minqing.ledger.forms import ACTION_FORMS, ActionForm, IntakeForm, new_token
 from minqing.ledger.models import Problem
@@ -137,12 +137,15 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
+    feedback = selectors.problem_feedback(user, problem)
+    reporter_ids = reporter_feedback_ids(user, problem, feedback)  # decided per feedback item
     context = {
         "problem": problem,
         "events": selectors.problem_events(user, problem),
-        "feedback": selectors.problem_feedback(user, problem),
+        "feedback": feedback,
         "extensions": selectors.problem_extensions(user, problem),
-        "can_see_reporter": can_see_reporter(user, problem),
+        "can_see_reporter": bool(reporter_ids),
+        "reporter_ids": reporter_ids,
         "reporters": reporters,
         "action_forms": _action_forms(request, problem, bound),
         "action_error": error,
