@@ -4,6 +4,8 @@
 import datetime as dt
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from minqing.campaigns.models import Campaign
 from minqing.core.importing import ImportFailed
@@ -93,3 +95,13 @@ def test_the_office_and_system_import_every_good_row(tmp_path, people) -> None:
     assert import_problems(path, actor=people.users["county_office"]).created == len(GOOD_ROWS)
     Problem.objects.all().delete()
     assert import_problems(path, actor=SYSTEM).created == len(GOOD_ROWS)
+
+
+def test_the_command_with_user_refuses_the_row(tmp_path, people, capsys) -> None:
+    path = write_csv(tmp_path / "p.csv", [row(所属单位代码=VILLAGE_A, 责任单位代码=TOWN_A, **RESOLVED)])
+    with pytest.raises(CommandError):
+        call_command("import_data", "problems", str(path), "--no-progress", "--user", "county_intake")
+    assert "第 2 行,列“状态”" in capsys.readouterr().err
+    assert Problem.objects.count() == 0
+    call_command("import_data", "problems", str(path), "--no-progress")  # SYSTEM: as before
+    assert Problem.objects.get().state == "resolved"
