@@ -36,8 +36,8 @@ CLAIMERS: RoleSet = frozenset({Role.LEADER})
 EXTENSION_DECIDERS: RoleSet = frozenset({Role.OFFICE, Role.LEADER})
 # who hears of the deadlines of a unit's problems (in-app notifications, on exactly that unit)
 DEADLINE_WATCHERS: RoleSet = frozenset({Role.OFFICE, Role.UNIT_STAFF, Role.LEADER})
-# who may add a note to a problem's timeline
-NOTE_WRITERS: RoleSet = ANY_ROLE
+# who may add a note to a problem's timeline: every role but 只读用户 (a viewer reads, never writes)
+NOTE_WRITERS: RoleSet = ANY_ROLE - {Role.VIEWER}
 
 
 def has_role(actor: Actor | None, roles: Iterable[str], path: str | None = None) -> bool:

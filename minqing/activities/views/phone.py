@@ -18,7 +18,7 @@ from minqing.activities.models import Activity, CheckInMethod
 from minqing.activities.services.activities import attendance_check_in
 from minqing.core.audit import client_ip
 from minqing.core.errors import DomainError, ErrorCode
-from minqing.core.ratelimit import rate_exceeded, rate_record
+from minqing.core.ratelimit import rate_take
 
 RATE_SCOPE = "activity_checkin"
 
@@ -48,9 +48,8 @@ def check_in(request: HttpRequest, code: str) -> HttpResponse:
     form = PhoneCheckInForm(request.POST)
     ip = client_ip(request) or "unknown"
     limit, window = settings.MINQING_CHECKIN_RATE_LIMIT, settings.MINQING_CHECKIN_RATE_WINDOW
-    if rate_exceeded(scope=RATE_SCOPE, client=ip, limit=limit, window=window):
+    if not rate_take(scope=RATE_SCOPE, client=ip, limit=limit, window=window):
         return _page(request, activity, form, DomainError(ErrorCode.RATE_LIMITED).message, status=429)
-    rate_record(scope=RATE_SCOPE, client=ip, limit=limit, window=window)
     if not form.is_valid():
         return _page(request, activity, form)
     person = selectors.person_by_number(form.cleaned_data["number"])

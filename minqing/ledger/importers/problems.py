@@ -27,6 +27,7 @@ from minqing.core.importing.values import format_datetime
 from minqing.core.tabular import ColumnMap, Record, map_columns, read_table
 from minqing.core.workdays import WorkCalendar
 from minqing.ledger.enums import Source, State
+from minqing.ledger.importers.problem_rights import check_rights
 from minqing.ledger.importers.problem_words import CHOICES
 from minqing.ledger.importers.problem_write import Candidate, write_problem
 from minqing.ledger.models import Problem
@@ -167,6 +168,8 @@ def import_problems(path: Path, *, actor: Actor, progress: bool = False) -> Impo
     check = ProblemFileCheck(cmap, records, actor)
     cands = [c for c in (check.read(r) for r in records) if c is not None]
     new, unchanged = check.split_existing(cands)
+    for c in new:
+        check_rights(check, c)
     check.finish()
     cal = WorkCalendar()
 

@@ -250,10 +250,11 @@ HANDLERS: dict[str, Handler] = {
 
 def allowed_actions(actor: Actor, problem: Problem) -> list[str]:
     """The actions the actor may try on the problem now (for the buttons on its page)."""
-    return [a for a, t in TRANSITIONS.items() if problem.state in t.sources and _permitted(actor, problem, t)]
+    return [a for a, t in TRANSITIONS.items() if problem.state in t.sources and permitted(actor, problem, t)]
 
 
-def _permitted(actor: Actor, p: Problem, t: Transition) -> bool:
+def permitted(actor: Actor, p: Problem, t: Transition) -> bool:
+    """The actor's roles allow ``t`` on the problem (its unit's path, or its responsible unit's)."""
     if t.scope == "responsible":
         return bool(p.responsible_path) and policy.has_role(actor, t.roles, p.responsible_path)
     return can_see_problem(actor, p, t.roles)
@@ -290,7 +291,7 @@ def problem_transition(
             raise DomainError(
                 ErrorCode.TRANSITION_NOT_ALLOWED, state=State(p.state).label, action=Action(action).label
             )
-        if not _permitted(actor, p, t):
+        if not permitted(actor, p, t):
             raise DomainError(ErrorCode.TRANSITION_ROLE, action=Action(action).label)
         params["at"] = at or timezone.now()
         change = HANDLERS[action](actor, p, params, cal)

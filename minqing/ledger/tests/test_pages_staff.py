@@ -233,6 +233,17 @@ def test_detail_shows_exactly_the_allowed_action_forms(client, lw):
     assert 'id="act-claim"' in html and 'id="act-accept"' not in html
 
 
+def test_a_viewer_gets_no_note_form_and_cannot_add_a_note(client, lw):
+    """Issue 16, finding 10: 只读用户 read, they do not write notes (public or not)."""
+    p = assigned_problem(lw)
+    c = login(client, lw.users["viewer"])
+    html = c.get(reverse("ledger:detail", args=[p.number])).content.decode()
+    assert 'id="act-note"' not in html
+    before = p.events.count()
+    post_act(c, p, "note", note="公开备注", public="on")
+    assert p.events.count() == before
+
+
 def test_actions_through_the_pages_to_closure(client, lw):
     p = lw.submit().problem
     office, staff, leader, intake = (

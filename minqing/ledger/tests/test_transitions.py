@@ -58,7 +58,7 @@ SPECS: dict[str, Spec] = {
         expect={"satisfaction": "satisfied"},
     ),
     Action.MERGE: Spec("county_office", lambda lw: {"into": lw.submit().problem}),
-    Action.NOTE: Spec("viewer", lambda lw: {"note": "备注"}),
+    Action.NOTE: Spec("county_intake", lambda lw: {"note": "备注"}),
 }
 
 # How the system brings a new problem (about village A) to each state.

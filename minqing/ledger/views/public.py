@@ -10,13 +10,14 @@ returns the first submission's tracking code and creates nothing.
 import hashlib
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from minqing.core.audit import client_ip
 from minqing.core.errors import DomainError, ErrorCode
-from minqing.core.ratelimit import rate_exceeded, rate_record
+from minqing.core.ratelimit import rate_exceeded, rate_take
 from minqing.ledger import selectors
 from minqing.ledger.enums import Channel, Source, State
 from minqing.ledger.forms import PublicSubmitForm, new_token
@@ -73,20 +74,23 @@ def submit(request: HttpRequest) -> HttpResponse:
         return _submit_page(request, form, q, units)
     d = form.cleaned_data
     try:
-        fb = feedback_submit(
-            actor=SYSTEM,  # the public form: anyone may report, the system registers it
-            channel=Channel.ONLINE,
-            title=d["title"],
-            content=d["content"],
-            unit=d["unit_obj"],
-            reporter=form.reporter(),
-            anonymous=bool(d.get("anonymous")),
-            idempotency_key=key,
-        )
+        with transaction.atomic():  # a submission that fails gives its count back
+            if not rate_take(scope=RATE_SCOPE, client=ip, limit=limit, window=window):
+                raise DomainError(ErrorCode.RATE_LIMITED)
+            fb = feedback_submit(
+                actor=SYSTEM,  # the public form: anyone may report, the system registers it
+                channel=Channel.ONLINE,
+                title=d["title"],
+                content=d["content"],
+                unit=d["unit_obj"],
+                reporter=form.reporter(),
+                anonymous=bool(d.get("anonymous")),
+                idempotency_key=key,
+            )
     except DomainError as err:
         form.add_error(None, err.message)
-        return _submit_page(request, form, q, units)
-    rate_record(scope=RATE_SCOPE, client=ip, limit=limit, window=window)
+        status = 429 if err.code == ErrorCode.RATE_LIMITED else 200
+        return _submit_page(request, form, q, units, status=status)
     return _done(request, fb)
 
 
