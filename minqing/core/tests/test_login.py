@@ -215,7 +215,7 @@ def test_an_address_is_throttled_across_usernames(client, alice):
         login(client, "wrong", name, ip=ATTACKER)
     r = login(client, PASSWORD, "bob", ip=ATTACKER)  # bob has 1 failure there, but the address is refused
     assert r.status_code == 429 and not signed_in(client)
-    assert "15" in r.content.decode()
+    assert "此地址登录失败次数过多" in r.content.decode() and "15" in r.content.decode()
     assert failures("bob").filter(detail="throttled").count() == 1
     assert login(client, PASSWORD, "bob", ip=OFFICE).status_code == 302
 
