@@ -50,8 +50,8 @@ class LockoutAuthenticationForm(AuthenticationForm):
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            if username:
-                self._audit_failure(username, "bad_credentials")
+            if username:  # not_allowed: the right password, but not let in here (admin: staff only)
+                self._audit_failure(username, "bad_credentials" if self.user_cache is None else "not_allowed")
             raise
         user = self.get_user()
         if user is not None:
