@@ -140,8 +140,14 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
-# Login failure lockout (等保 2.0): this many failures within the window lock the account.
+# Login failure lockout (等保 2.0, minqing/core/lockout.py), all within the last LOCK_MINUTES:
+# MAX_FAILURES of one username from one client address lock it at that address (other addresses
+# can still sign in, so nobody can lock a colleague out); IP_MAX_FAILURES from one address, any
+# usernames, refuse that address for everyone; USERNAME_MAX_FAILURES of one username from any
+# addresses lock it everywhere (distributed guessing).
 MINQING_LOGIN_MAX_FAILURES = env.int("MINQING_LOGIN_MAX_FAILURES", default=5)
+MINQING_LOGIN_IP_MAX_FAILURES = env.int("MINQING_LOGIN_IP_MAX_FAILURES", default=20)
+MINQING_LOGIN_USERNAME_MAX_FAILURES = env.int("MINQING_LOGIN_USERNAME_MAX_FAILURES", default=50)
 MINQING_LOGIN_LOCK_MINUTES = env.int("MINQING_LOGIN_LOCK_MINUTES", default=15)
 
 # huey: the deadline job's queue (SQLite at var/huey.sqlite3, Redis with MINQING_HUEY_REDIS_URL).

@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from minqing.core.forms import AdminLockoutAuthenticationForm
+
+# the admin site's login goes through the same lockout and audit as the staff login
+admin.site.login_form = AdminLockoutAuthenticationForm
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

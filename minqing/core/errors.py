@@ -17,6 +17,7 @@ class ErrorCode(Enum):
     ASSIGNMENT_ONE_TARGET = _("联系分工必须且只能指定一个联系单位或一个联系户")
     BAD_DATE_RANGE = _("结束日期不能早于开始日期")
     LOGIN_LOCKED = _("登录失败次数过多,账号已被锁定,请 {minutes} 分钟后再试,或联系管理员。")
+    LOGIN_THROTTLED = _("此地址登录失败次数过多,已暂停登录,请 {minutes} 分钟后再试,或联系管理员。")
     IMPORT_FILE_UNREADABLE = _("无法读取文件 {path}:{reason}")
     IMPORT_UNKNOWN_FORMAT = _("无法识别的文件格式:缺少必需的列 {columns}")
     IMPORT_REQUIRED = _("必填项为空")

@@ -5,12 +5,13 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from minqing.core.audit import audit
+from minqing.core.audit import audit, client_ip
 from minqing.core.errors import DomainError, ErrorCode
-from minqing.core.lockout import LOCKED_DETAIL, is_locked
+from minqing.core.lockout import Refusal, normalize_username, refusal
 from minqing.core.models import AuditEvent
 
 # shared by the forms of every app
@@ -19,37 +20,47 @@ UNIT_NOT_FOUND = _("找不到该单位代码,或该单位不在您的管辖范�
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
+    """Every login attempt, whichever page it comes from: refused while locked (core/lockout.py),
+    and audited, success or failure, under the username as login looks it up."""
+
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("用户名或密码不正确。注意:连续多次输错后账号将被暂时锁定。"),
     }
 
+    def _audit_failure(self, username: str, detail: str) -> None:
+        audit(
+            actor=None,
+            action=AuditEvent.Action.LOGIN_FAILED,
+            actor_name=username,
+            object_type="auth.user",
+            detail=detail,
+            request=self.request,
+        )
+
     def clean(self) -> dict[str, Any]:
-        username = (self.data.get("username") or "").strip()
-        if username and is_locked(username):
-            audit(
-                actor=None,
-                action=AuditEvent.Action.LOGIN_FAILED,
-                actor_name=username,
-                object_type="auth.user",
-                detail=LOCKED_DETAIL,
-                request=self.request,
-            )
-            error = DomainError(ErrorCode.LOGIN_LOCKED, minutes=settings.MINQING_LOGIN_LOCK_MINUTES)
-            raise forms.ValidationError(error.message, code="locked")
-        try:
-            return super().clean()
-        except forms.ValidationError:
+        username = normalize_username(self.data.get("username") or "")
+        refused = refusal(username, client_ip(self.request))
+        if refused is not None:
             if username:
-                audit(
-                    actor=None,
-                    action=AuditEvent.Action.LOGIN_FAILED,
-                    actor_name=username,
-                    object_type="auth.user",
-                    detail="bad_credentials",
-                    request=self.request,
-                )
+                self._audit_failure(username, refused.value)
+            code = ErrorCode.LOGIN_THROTTLED if refused is Refusal.THROTTLED else ErrorCode.LOGIN_LOCKED
+            error = DomainError(code, minutes=settings.MINQING_LOGIN_LOCK_MINUTES)
+            raise forms.ValidationError(error.message, code=refused.value)
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if username:  # not_allowed: the right password, but not let in here (admin: staff only)
+                self._audit_failure(username, "bad_credentials" if self.user_cache is None else "not_allowed")
             raise
+        user = self.get_user()
+        if user is not None:
+            audit(actor=user, action=AuditEvent.Action.LOGIN, obj=user, request=self.request)
+        return cleaned
+
+
+class AdminLockoutAuthenticationForm(LockoutAuthenticationForm, AdminAuthenticationForm):
+    """The admin site's login (admin.site.login_form): the same lockout and audit, staff only."""
 
 
 def fail(form: forms.BaseForm, err: DomainError) -> int:

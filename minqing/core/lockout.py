@@ -1,39 +1,79 @@
-"""Login failure lockout (等保 2.0): failures are counted from the audit log, no extra table.
+"""Login failure lockout (等保 2.0): failures are counted from the audit log, no extra table and no
+process memory, so every worker sees the same counts, on SQLite and PostgreSQL alike.
 
-A username is locked when it has ``MINQING_LOGIN_MAX_FAILURES`` failed logins within the last
-``MINQING_LOGIN_LOCK_MINUTES`` minutes and since its last successful login. Attempts refused
-because of the lock are audited too, but do not count, so the lock ends on time.
+Three limits, each over the last ``MINQING_LOGIN_LOCK_MINUTES`` minutes (config/settings.py):
+
+- ``MINQING_LOGIN_MAX_FAILURES`` failures of one username from one client address lock that
+  username at that address, until the window passes or the user signs in from there. Other
+  addresses are not affected: nobody can lock a colleague out from their own desk.
+- ``MINQING_LOGIN_IP_MAX_FAILURES`` failures from one address, whatever the usernames, refuse that
+  address for every username (a per-address throttle).
+- ``MINQING_LOGIN_USERNAME_MAX_FAILURES`` failures of one username from any addresses lock it
+  everywhere (distributed guessing).
+
+The last two are not reset by a successful login, so signing in to one's own account buys an
+attacker no fresh guesses. Usernames are counted as login looks them up (stripped, NFKC: Django's
+``UsernameField``), so ``ｗlhd_staff`` is ``wlhd_staff``. The address is the audit's ``client_ip``.
+Attempts refused by a lock are audited too but do not count, so every lock ends on time.
 """
 
 from datetime import datetime, timedelta
+from enum import Enum
 
 from django.conf import settings
-from django.db.models import Max
+from django.contrib.auth.forms import UsernameField
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from minqing.core.models import AuditEvent
 
-LOCKED_DETAIL = "locked"
+LOCKED_DETAIL = "locked"  # refused: the username is locked (at this address or everywhere)
+THROTTLED_DETAIL = "throttled"  # refused: this address is throttled for every username
+REFUSED_DETAILS = (LOCKED_DETAIL, THROTTLED_DETAIL)
 
 
-def _window_start(username: str, now: datetime) -> datetime:
-    since = now - timedelta(minutes=settings.MINQING_LOGIN_LOCK_MINUTES)
+class Refusal(Enum):
+    LOCKED = LOCKED_DETAIL
+    THROTTLED = THROTTLED_DETAIL
+
+
+def normalize_username(raw: str) -> str:
+    """The username as the login form's field hands it to the authentication backend."""
+    return UsernameField().to_python(raw) or ""
+
+
+def _address(ip: str | None) -> Q:
+    return Q(ip=ip) if ip else Q(ip__isnull=True)
+
+
+def refusal(username: str, ip: str | None, now: datetime | None = None) -> Refusal | None:
+    """Why a login of ``username`` (normalised) from ``ip`` is refused right now, or None."""
+    since = (now or timezone.now()) - timedelta(minutes=settings.MINQING_LOGIN_LOCK_MINUTES)
+    failed = AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED, at__gte=since)
     last_ok = AuditEvent.objects.filter(
-        action=AuditEvent.Action.LOGIN, actor_name=username, at__gte=since
+        _address(ip), action=AuditEvent.Action.LOGIN, actor_name=username, at__gte=since
     ).aggregate(m=Max("at"))["m"]
-    return max(since, last_ok) if last_ok else since
-
-
-def recent_failures(username: str, now: datetime | None = None) -> int:
-    now = now or timezone.now()
-    return (
-        AuditEvent.objects.filter(
-            action=AuditEvent.Action.LOGIN_FAILED, actor_name=username, at__gte=_window_start(username, now)
+    counts = (
+        failed.filter(Q(actor_name=username) | _address(ip))
+        .exclude(detail__in=REFUSED_DETAILS)
+        .aggregate(
+            address=Count("pk", filter=_address(ip)),
+            username=Count("pk", filter=Q(actor_name=username)),
+            pair=Count("pk", filter=Q(actor_name=username, at__gte=last_ok or since) & _address(ip)),
         )
-        .exclude(detail=LOCKED_DETAIL)
-        .count()
     )
+    if counts["address"] >= settings.MINQING_LOGIN_IP_MAX_FAILURES:
+        return Refusal.THROTTLED
+    if not username:
+        return None
+    if (
+        counts["pair"] >= settings.MINQING_LOGIN_MAX_FAILURES
+        or counts["username"] >= settings.MINQING_LOGIN_USERNAME_MAX_FAILURES
+    ):
+        return Refusal.LOCKED
+    return None
 
 
-def is_locked(username: str, now: datetime | None = None) -> bool:
-    return bool(username) and recent_failures(username, now) >= settings.MINQING_LOGIN_MAX_FAILURES
+def is_locked(username: str, ip: str | None, now: datetime | None = None) -> bool:
+    """Whether a login of ``username`` (raw or normalised) from ``ip`` is refused right now."""
+    return refusal(normalize_username(username), ip, now) is not None

@@ -4,13 +4,13 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 
-from minqing.core.audit import audit
 from minqing.core.forms import LockoutAuthenticationForm
-from minqing.core.models import AuditEvent
+from minqing.core.lockout import THROTTLED_DETAIL
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login with the failure lockout; every success and failure is audited."""
+    """Django's login with the failure lockout and the audit of every attempt (both in the form,
+    which the admin site's login shares); an address refused by the throttle gets a 429."""
 
     form_class = LockoutAuthenticationForm
     redirect_authenticated_user = True
@@ -21,8 +21,8 @@ class LoginView(auth_views.LoginView):
         context["lock_minutes"] = settings.MINQING_LOGIN_LOCK_MINUTES
         return context
 
-    def form_valid(self, form: LockoutAuthenticationForm) -> HttpResponse:  # type: ignore[override]
-        response = super().form_valid(form)
-        user = form.get_user()
-        audit(actor=user, action=AuditEvent.Action.LOGIN, obj=user, request=self.request)
+    def form_invalid(self, form: LockoutAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_invalid(form)
+        if form.has_error("__all__", THROTTLED_DETAIL):
+            response.status_code = 429
         return response
