@@ -37,11 +37,15 @@ def _looks_like_formula(text: str) -> bool:
     return text.lstrip(QUOTE)[:1] in FORMULA_STARTS
 
 
+class NumberText(str):
+    """A number or date already written as text (``-2.5``): ``safe_cell`` leaves it as it is."""
+
+
 def safe_cell(value: Any) -> Any:
     """``value`` as it may be written to a csv or xlsx cell (see the module's docstring)."""
     if isinstance(value, Promise):  # a lazy translation
         value = str(value)
-    if not isinstance(value, str):
+    if not isinstance(value, str) or isinstance(value, NumberText):
         return value
     text = ILLEGAL_CHARACTERS_RE.sub("", value)
     return QUOTE + text if text and _looks_like_formula(text) else text

@@ -12,8 +12,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minqing.core.forms import UNIT_NOT_FOUND
-from minqing.core.text import PlainCharField
 from minqing.core.paths import prefix_q
+from minqing.core.text import PlainCharField
 from minqing.ledger import selectors
 from minqing.ledger.enums import Action, Channel, ResolutionKind, Satisfaction, Urgency
 from minqing.ledger.models import Category, Problem

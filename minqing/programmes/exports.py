@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
-from minqing.core.exports import CSV_BOM, Format, csv_writer, safe_cell, safe_row
+from minqing.core.exports import CSV_BOM, Format, NumberText, csv_writer, safe_row
 from minqing.orgs.models import Unit
 from minqing.programmes.importers.progress import HEADERS as UPLOAD_HEADERS
 from minqing.programmes.models import Programme, ProgressReport, Target
@@ -36,8 +36,8 @@ def _plain(value: Any) -> Any:
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
-    value = safe_cell(_plain(value))
-    return f"{value:f}" if isinstance(value, Decimal) else value
+    value = _plain(value)
+    return NumberText(f"{value:f}") if isinstance(value, Decimal) else value
 
 
 def write_table(

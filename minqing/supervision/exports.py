@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
 from minqing.core.audit import audit
-from minqing.core.exports import CSV_BOM, FORMATS, csv_writer, download, safe_cell, safe_row
+from minqing.core.exports import CSV_BOM, FORMATS, NumberText, csv_writer, download, safe_row
 from minqing.core.models import AuditEvent
 
 
@@ -21,8 +21,8 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+        return NumberText(value.isoformat())
+    return value if isinstance(value, str) else NumberText(value)
 
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
@@ -30,7 +30,7 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     writer = csv_writer(out)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([_text(safe_cell(v)) for v in row])
+        writer.writerow([_text(v) for v in row])
     return (CSV_BOM + out.getvalue()).encode()
 
 
