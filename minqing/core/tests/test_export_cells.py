@@ -52,7 +52,7 @@ def test_escaped_xlsx_cell_is_a_string_and_reads_back(tmp_path: Path) -> None:
     ws.append(["标题", "数"])
     ws.append([safe_cell(EVIL), safe_cell(-4)])
     wb.save(tmp_path / "t.xlsx")
-    cell = load_workbook(tmp_path / "t.xlsx").active["A2"]  # type: ignore[index]
+    cell = load_workbook(tmp_path / "t.xlsx").active["A2"]
     assert cell.data_type == "s" and cell.value == "'" + EVIL
     assert read_table(tmp_path / "t.xlsx").rows == [(2, [EVIL, "-4"])]
 
