@@ -4,14 +4,16 @@ Excel read a UTF-8 csv as UTF-8, the one cell cleaner every written cell goes th
 download response (dated file name, attachment, never cached). Each app writes its own rows.
 
 Cell cleaning (OWASP "CSV injection"): a text cell that starts with ``= + - @``, a tab or a
-carriage return gets one leading ``'``, so Excel and WPS show it as text instead of running it as a
-formula (openpyxl too writes it as a string then); the characters an xlsx cannot hold (control
-characters other than tab, line feed and carriage return) are dropped. Numbers and dates stay as
-they are: a negative number is not text. ``unquote_cell`` undoes the quote when a file is read
-back, so an export still re-imports unchanged.
+carriage return gets one leading ``'``, so Excel and WPS show it as text instead of running it as
+a formula (openpyxl too writes it as a string then). Text that is only a signed number (``-3``,
+``-12.5%``, ``+86 138 0000 1111``) or a lone ``-`` is left alone: no formula can hide in it. The
+characters an xlsx cannot hold (control characters other than tab, line feed and carriage
+return) are dropped. Numbers and dates stay as they are: a negative number is not text.
+``unquote_cell`` undoes the quote when a file is read back, so an export re-imports unchanged.
 """
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Literal, Protocol
 
@@ -30,11 +32,13 @@ CONTENT_TYPES = {
 CSV_BOM = "\ufeff"  # so Excel opens the UTF-8 file as UTF-8
 FORMULA_STARTS = frozenset("=+-@\t\r")  # a cell starting with one of these may run as a formula
 QUOTE = "'"
+SIGNED_NUMBER_RE = re.compile(r"[+-][0-9 .,%]*")  # digits, spaces, separators: no formula inside
 
 
 def _looks_like_formula(text: str) -> bool:
     # quotes already in front count too, so that unquote_cell(safe_cell(x)) == x for every text
-    return text.lstrip(QUOTE)[:1] in FORMULA_STARTS
+    text = text.lstrip(QUOTE)
+    return text[:1] in FORMULA_STARTS and not SIGNED_NUMBER_RE.fullmatch(text)
 
 
 class NumberText(str):

@@ -17,13 +17,31 @@ from minqing.core.tabular import read_table
 EVIL = '=HYPERLINK("http://x","点我")'
 
 
-@pytest.mark.parametrize("text", [EVIL, "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "'=x", "''-x"])
+@pytest.mark.parametrize(
+    "text", [EVIL, "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "'=x", "''-x", "-1+cmd|' /C calc'!A0"]
+)
 def test_formula_like_text_gets_one_quote_and_comes_back(text) -> None:
     assert safe_cell(text) == "'" + text
     assert unquote_cell(safe_cell(text)) == text
 
 
-@pytest.mark.parametrize("text", ["", "路灯不亮", "'quoted", "a=b", " =x", "'", "15090210"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "路灯不亮",
+        "'quoted",
+        "a=b",
+        " =x",
+        "'",
+        "15090210",
+        "-",
+        "-3",
+        "-12.5%",
+        "+86 138 0000 1111",
+        "'-3",
+    ],
+)
 def test_plain_text_unchanged(text) -> None:
     assert safe_cell(text) == text
     assert unquote_cell(text) == text
