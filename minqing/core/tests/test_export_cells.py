@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from minqing.core.exports import csv_writer, safe_cell, unquote_cell
 from minqing.core.importing import ImportFailed
 from minqing.core.tabular import read_table
+from minqing.core.text import PlainCharField
 
 EVIL = '=HYPERLINK("http://x","点我")'
 
@@ -114,3 +115,11 @@ def test_no_export_writes_csv_around_the_cleaner() -> None:
             ):
                 offenders.append(f"{path.relative_to(root)}:{node.lineno}")
     assert offenders == []
+
+
+def test_plain_char_field_keeps_only_line_feeds_and_tabs() -> None:
+    assert (
+        PlainCharField().clean(" \x01路灯\x0b不亮\r\n第二行\r第三行\t完\x7f ")
+        == "路灯不亮\n第二行\n第三行\t完"
+    )
+    assert PlainCharField(required=False).clean("\x01\x02") == ""
