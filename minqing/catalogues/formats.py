@@ -7,7 +7,6 @@ value the one canonical way, so it re-imports unchanged. The 部门名称 / 单�
 written for the reader and ignored on import (the code decides).
 """
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
@@ -17,7 +16,7 @@ from typing import Any
 from django.utils import translation
 
 from minqing.catalogues.models import PowerCategory, ReformStatus
-from minqing.core.exports import CSV_BOM
+from minqing.core.exports import CSV_BOM, csv_writer, safe_row
 from minqing.core.exports import Format as ExportFormat
 from minqing.core.tabular import Column
 
@@ -118,7 +117,7 @@ class _Echo:
 
 def write_csv(fmt: FileFormat, rows: Iterable[dict[str, str]]) -> bytes:
     """UTF-8 csv with a BOM: the header, then one line per row."""
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
     parts = [CSV_BOM + writer.writerow(fmt.headers)]
     parts += [writer.writerow([row.get(k, "") for k in fmt.keys]) for row in rows]
     return "".join(parts).encode()
@@ -131,7 +130,7 @@ def write_xlsx(fmt: FileFormat, rows: Iterable[dict[str, str]]) -> bytes:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(fmt.sheet)
-    ws.append(fmt.headers)
+    ws.append(safe_row(fmt.headers))
     for row in rows:
         line: list[Any] = []
         for key in fmt.keys:
@@ -142,7 +141,7 @@ def write_xlsx(fmt: FileFormat, rows: Iterable[dict[str, str]]) -> bytes:
                 line.append(cell)
             else:
                 line.append(text)
-        ws.append(line)
+        ws.append(safe_row(line))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

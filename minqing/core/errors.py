@@ -30,6 +30,7 @@ class ErrorCode(Enum):
     IMPORT_BAD_VALUE = _("取值“{value}”不正确")
     IMPORT_UNSUPPORTED_FILE = _("不支持的文件类型“{value}”,请使用 .xlsx 或 .csv 文件")
     IMPORT_EMPTY_FILE = _("文件是空的,第 1 行应为表头")
+    IMPORT_FORMULA_CELL = _("单元格是公式,请粘贴为数值后再导入")
     IMPORT_MISSING_COLUMN = _("缺少必需的列")
     IMPORT_DUPLICATE_COLUMN = _("与第 {first} 列“{other}”重复")
     IMPORT_TOO_LONG = _("“{value}”超过 {max} 个字符")

@@ -2,7 +2,9 @@
 
 The first row holds the headers; every cell is trimmed text; blank rows are skipped but keep
 their number, so a row number is the one Excel shows (header = row 1). Columns are matched by
-their Chinese header or an English alias, ignoring case, spaces and a trailing ``*``.
+their Chinese header or an English alias, ignoring case, spaces and a trailing ``*``. The quote an
+export puts before text that looks like a formula is dropped (``unquote_cell``). A formula in an
+xlsx is refused with its cell named, never read as empty or as its last computed value.
 """
 
 import csv
@@ -15,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 from tqdm import tqdm
 
 from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.exports import unquote_cell
 from minqing.core.importing import ImportFailed, ImportIssue, issue
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
@@ -78,7 +82,7 @@ def cell_text(value: Any) -> str:
         return value.isoformat(sep=" ", timespec="minutes" if value.second == 0 else "seconds")
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
-    return str(value).replace("\ufeff", "").strip()
+    return unquote_cell(str(value).replace("\ufeff", "").strip()).strip()
 
 
 def _progress(
@@ -121,18 +125,51 @@ def _read_csv(path: Path, progress: bool) -> Table:
     return _collect(path.name, csv.reader(io.StringIO(text, newline="")), total, progress)
 
 
+@dataclass(frozen=True)
+class _Formula:
+    row: int
+    column: int  # 0-based
+    text: str
+
+
+def _xlsx_values(rows: Iterable[Sequence[Any]], formulas: list[_Formula]) -> Iterator[list[Any]]:
+    """Each row's values; a formula cell reads as empty and is noted in ``formulas``."""
+    for number, row in enumerate(rows, start=1):
+        values: list[Any] = []
+        for i, cell in enumerate(row):
+            if getattr(cell, "data_type", None) == "f":
+                formulas.append(_Formula(number, i, str(cell.value)))
+                values.append(None)
+            else:
+                values.append(getattr(cell, "value", None))
+        yield values
+
+
+def _formula_issues(table: Table, formulas: list[_Formula]) -> list[ImportIssue]:
+    def column(f: _Formula) -> str:
+        return table.headers[f.column] if f.column < len(table.headers) else get_column_letter(f.column + 1)
+
+    return [issue(f.row, column(f), f.text, ErrorCode.IMPORT_FORMULA_CELL) for f in formulas]
+
+
 def _read_xlsx(path: Path, progress: bool) -> Table:
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        # not data_only: a formula must be seen as one (saved by a program other than Excel it has
+        # no computed value, and data_only would read it as empty)
+        wb = load_workbook(path, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or mislabelled file
         raise DomainError(ErrorCode.IMPORT_FILE_UNREADABLE, path=path.name, reason=str(exc)) from exc
     try:
         ws = wb.worksheets[0]
-        return _collect(path.name, ws.iter_rows(values_only=True), ws.max_row, progress)
+        formulas: list[_Formula] = []
+        table = _collect(path.name, _xlsx_values(ws.iter_rows(), formulas), ws.max_row, progress)
     finally:
         wb.close()
+    if formulas:
+        raise ImportFailed(_formula_issues(table, formulas))
+    return table
 
 
 def read_table(path: Path, *, progress: bool = False) -> Table:

@@ -7,7 +7,6 @@ same bytes for csv, before and after a round trip. Rows are read with
 write-only mode. Reporter identity is not part of the 问题 format and is never exported.
 """
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Iterator, Mapping
@@ -17,7 +16,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from minqing.core.exports import CSV_BOM, Format
+from minqing.core.exports import CSV_BOM, Format, csv_writer, safe_row
 from minqing.core.paths import prefix_q
 from minqing.ledger.access import scoped_problems
 from minqing.ledger.enums import Channel, Source, State
@@ -91,7 +90,7 @@ class _Echo:
 
 def iter_csv(rows: Iterable[ProblemRow]) -> Iterator[bytes]:
     """UTF-8 csv (with BOM) line by line: the header, then one line per row."""
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
     yield (CSV_BOM + writer.writerow(HEADERS)).encode()
     for row in rows:
         yield writer.writerow(row.line()).encode()
@@ -112,7 +111,7 @@ def write_xlsx(rows: Iterable[ProblemRow]) -> bytes:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("问题")
-    ws.append(HEADERS)
+    ws.append(safe_row(HEADERS))
     for row in rows:
         cells = row.cells()
         line = []
@@ -125,7 +124,7 @@ def write_xlsx(rows: Iterable[ProblemRow]) -> bytes:
                 line.append(cell)
             else:
                 line.append(value)
-        ws.append(line)
+        ws.append(safe_row(line))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minqing.core.forms import UNIT_NOT_FOUND
 from minqing.core.paths import prefix_q
+from minqing.core.text import PlainCharField
 from minqing.ledger import selectors
 from minqing.ledger.enums import Action, Channel, ResolutionKind, Satisfaction, Urgency
 from minqing.ledger.models import Category, Problem
@@ -56,8 +57,8 @@ class TokenField(forms.CharField):
 class IntakeForm(forms.Form):
     """A clerk records a letter, a visit or a call (the channel comes from the URL)."""
 
-    title = forms.CharField(label=_("标题"), max_length=200)
-    content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 5}))
+    title = PlainCharField(label=_("标题"), max_length=200)
+    content = PlainCharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 5}))
     unit_code = forms.CharField(
         label=_("反映对象单位代码"),
         max_length=32,
@@ -65,7 +66,7 @@ class IntakeForm(forms.Form):
         help_text=_("填写单位代码,或在下面选择"),
     )
     unit = forms.ChoiceField(label=_("或选择单位"), required=False)
-    place = forms.CharField(label=_("地点"), max_length=200, required=False)
+    place = PlainCharField(label=_("地点"), max_length=200, required=False)
     category = forms.ModelChoiceField(
         label=_("分类"), queryset=Category.objects.all(), required=False, empty_label=_("(不选)")
     )
@@ -73,11 +74,11 @@ class IntakeForm(forms.Form):
     letter_date = forms.DateField(
         label=_("来信日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    address = forms.CharField(label=_("来信地址"), max_length=200, required=False)
+    address = PlainCharField(label=_("来信地址"), max_length=200, required=False)
     visitors = forms.IntegerField(label=_("来访人数"), min_value=1, max_value=9999, required=False)
     group_visit = forms.BooleanField(label=_("集体访"), required=False)
     caller = forms.CharField(label=_("来电号码"), max_length=20, required=False)
-    name = forms.CharField(label=_("反映人姓名"), max_length=50, required=False)
+    name = PlainCharField(label=_("反映人姓名"), max_length=50, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
     anonymous = forms.BooleanField(label=_("匿名反映(不记录反映人信息)"), required=False)
@@ -171,11 +172,11 @@ class IntakeForm(forms.Form):
 class PublicSubmitForm(forms.Form):
     """The online form (网络): no login; the unit by code or from a search of territorial units."""
 
-    title = forms.CharField(label=_("标题"), max_length=100)
-    content = forms.CharField(label=_("反映内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    title = PlainCharField(label=_("标题"), max_length=100)
+    content = PlainCharField(label=_("反映内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
     unit_code = forms.CharField(label=_("所在地或反映对象的单位代码"), max_length=32, required=False)
     unit = forms.ChoiceField(label=_("或选择单位"), required=False)
-    name = forms.CharField(label=_("姓名(选填)"), max_length=50, required=False)
+    name = PlainCharField(label=_("姓名(选填)"), max_length=50, required=False)
     phone = forms.CharField(label=_("联系电话(选填)"), max_length=20, required=False)
     anonymous = forms.BooleanField(label=_("匿名反映"), required=False)
     token = TokenField()

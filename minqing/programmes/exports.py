@@ -4,7 +4,6 @@ template and the programme list, as xlsx or csv (UTF-8 with BOM so Excel reads i
 The reports export uses exactly the upload headers, so an exported file uploads unchanged.
 """
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
@@ -14,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
-from minqing.core.exports import CSV_BOM, Format
+from minqing.core.exports import CSV_BOM, Format, NumberText, csv_writer, safe_row
 from minqing.orgs.models import Unit
 from minqing.programmes.importers.progress import HEADERS as UPLOAD_HEADERS
 from minqing.programmes.models import Programme, ProgressReport, Target
@@ -38,7 +37,7 @@ def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
     value = _plain(value)
-    return f"{value:f}" if isinstance(value, Decimal) else value
+    return NumberText(f"{value:f}") if isinstance(value, Decimal) else value
 
 
 def write_table(
@@ -46,7 +45,7 @@ def write_table(
 ) -> bytes:
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv_writer(out)
         writer.writerow(headers)
         for row in rows:
             writer.writerow([_csv_cell(v) for v in row])
@@ -55,9 +54,9 @@ def write_table(
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet[:31])
-    ws.append(list(headers))
+    ws.append(safe_row(headers))
     for row in rows:
-        ws.append([_plain(v) for v in row])
+        ws.append(safe_row(_plain(v) for v in row))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -161,9 +160,9 @@ def upload_template(
     assert ws is not None
     ws.title = gettext("进度填报")
     headers = [*UPLOAD_HEADERS[:2], gettext("单位名称"), *UPLOAD_HEADERS[2:]]
-    ws.append(headers)
+    ws.append(safe_row(headers))
     for row in template_rows(programme, units, targets, today):
-        ws.append([_plain(v) for v in row])
+        ws.append(safe_row(_plain(v) for v in row))
     for col, width in zip("ABCDEFGHI", (24, 16, 20, 16, 10, 12, 10, 10, 14), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
@@ -176,12 +175,12 @@ def upload_template(
         gettext("日期不能晚于今天,也不能早于项目开始日期。“单位名称”列仅供参考,不导入。"),
         "",
     ):
-        notes.append([line])
+        notes.append(safe_row([line]))
     notes.append(
         [gettext("指标代码"), gettext("指标名称"), gettext("计量单位"), gettext("方式"), gettext("计划")]
     )
     for t in targets:
-        notes.append([t.key, t.name, t.measure, "、".join(t.modes), quantity_text(t.plan_quantity)])
+        notes.append(safe_row([t.key, t.name, t.measure, "、".join(t.modes), quantity_text(t.plan_quantity)]))
     notes.column_dimensions["A"].width = 20
     notes.column_dimensions["B"].width = 20
     buf = io.BytesIO()

@@ -1,6 +1,5 @@
 """The export button of the supervision lists: the rows on screen (all pages) as xlsx or csv."""
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -9,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
 from minqing.core.audit import audit
-from minqing.core.exports import CSV_BOM, FORMATS, download
+from minqing.core.exports import CSV_BOM, FORMATS, NumberText, csv_writer, download, safe_row
 from minqing.core.models import AuditEvent
 
 
@@ -22,13 +21,13 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+        return NumberText(value.isoformat())
+    return value if isinstance(value, str) else NumberText(value)
 
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(headers)
     for row in rows:
         writer.writerow([_text(v) for v in row])
@@ -41,7 +40,7 @@ def write_xlsx(sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet[:31])
-    ws.append(list(headers))
+    ws.append(safe_row(headers))
     for row in rows:
         line: list[Any] = []
         for v in row:
@@ -53,7 +52,7 @@ def write_xlsx(sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
                 line.append(v)
             else:
                 line.append(_text(v))  # codes stay text, so their zeros stay
-        ws.append(line)
+        ws.append(safe_row(line))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

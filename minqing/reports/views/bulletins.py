@@ -7,7 +7,6 @@ higher unit. Checks of published bulletins run on demand (a button per bulletin,
 page) and their result is kept on the bulletin, so the list shows the warning until the next check.
 """
 
-import csv
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,6 +26,7 @@ from minqing.campaigns.selectors import visible_campaigns
 from minqing.campaigns.services import campaign_set_bulletin_notes
 from minqing.core.audit import audit
 from minqing.core.errors import DomainError
+from minqing.core.exports import csv_writer
 from minqing.core.models import AuditEvent
 from minqing.orgs.selectors import unit_by_code
 from minqing.reports.bulletins import permissions, selectors
@@ -190,7 +190,7 @@ def published_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, "已发布简报.csv") or ""
     response.write("\ufeff")  # Excel opens UTF-8 CSV with a BOM correctly
-    w = csv.writer(response)
+    w = csv_writer(response)
     w.writerow(
         [_("编号"), _("单位代码"), _("单位"), _("专题"), _("期号"), _("截止日期"), _("标题"), _("发布时间"),
          _("发布人"), _("核对时间"), _("变化的数据")]

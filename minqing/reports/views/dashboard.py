@@ -7,7 +7,6 @@ a 404 like a missing one. The page reads fully without JavaScript; ``reports/das
 draws the charts with the ECharts file served from our own static files.
 """
 
-import csv
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,6 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from minqing.core.exports import csv_writer
 from minqing.orgs.models import Unit
 from minqing.reports.dashboard import selectors
 from minqing.reports.dashboard.assets import echarts_available
@@ -38,7 +38,7 @@ def _csv(d: selectors.Dashboard) -> HttpResponse:
     name = f"dashboard-{d.unit.code}-{d.period.start:%Y%m%d}-{d.period.end:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM
-    w = csv.writer(response)
+    w = csv_writer(response)
     heads = (_("单位代码"), _("单位名称"), _("问题数"), _("已办结"), _("立行立改"), _("逾期"))
     w.writerow([*heads, _("活动次/场"), _("参加人次")])
     own = selectors.UnitRow(d.unit, d.problems, d.activity_totals)

@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from minqing.core.exports import safe_row
 from minqing.reports.bulletins.document import BulletinDoc, FigureRow
 from minqing.reports.bulletins.formatting import format_value
 from minqing.reports.bulletins.renderers.tables import PROVIDERS, Table
@@ -16,7 +17,7 @@ BOLD = Font(bold=True)
 
 
 def _header(ws: Worksheet, values: list[str]) -> None:
-    ws.append(values)
+    ws.append(safe_row(values))
     for cell in ws[ws.max_row]:
         cell.font = BOLD
 
@@ -27,15 +28,17 @@ def _figure_rows(ws: Worksheet, figures: list[FigureRow], printed: set[str]) -> 
     )
     for f in figures:
         ws.append(
-            [
-                f.id,
-                f.label,
-                f.value,
-                f.word,
-                format_value(f.value, f.kind, word=f.word),
-                f.definition,
-                _("是") if f.id in printed else "",
-            ]
+            safe_row(
+                [
+                    f.id,
+                    f.label,
+                    f.value,
+                    f.word,
+                    format_value(f.value, f.kind, word=f.word),
+                    f.definition,
+                    _("是") if f.id in printed else "",
+                ]
+            )
         )
         if f.kind == "share":
             ws.cell(ws.max_row, 3).number_format = "0.0%"
@@ -43,13 +46,13 @@ def _figure_rows(ws: Worksheet, figures: list[FigureRow], printed: set[str]) -> 
 
 def _table(ws: Worksheet, table: Table) -> None:
     ws.append([])
-    ws.append([table.title])
+    ws.append(safe_row([table.title]))
     ws.cell(ws.max_row, 1).font = BOLD
     _header(ws, table.headers)
     for row in table.rows:
-        ws.append(row)
+        ws.append(safe_row(row))
     if table.note:
-        ws.append([table.note])
+        ws.append(safe_row([table.note]))
 
 
 def _widths(ws: Worksheet) -> None:
@@ -62,11 +65,11 @@ def render_xlsx(doc: BulletinDoc) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = _("全部指标")
-    ws.append([doc.title])
+    ws.append(safe_row([doc.title]))
     ws.cell(1, 1).font = BOLD
-    ws.append([_("单位"), f"{doc.unit_name}({doc.unit_code})"])
-    ws.append([_("专题"), doc.campaign_name])
-    ws.append([_("截止日期"), doc.as_of.isoformat()])
+    ws.append(safe_row([_("单位"), f"{doc.unit_name}({doc.unit_code})"]))
+    ws.append(safe_row([_("专题"), doc.campaign_name]))
+    ws.append(safe_row([_("截止日期"), doc.as_of.isoformat()]))
     ws.append([])
     printed = set(doc.printed)
     _figure_rows(ws, doc.figures, printed)
