@@ -149,6 +149,10 @@ MINQING_LOGIN_MAX_FAILURES = env.int("MINQING_LOGIN_MAX_FAILURES", default=5)
 MINQING_LOGIN_IP_MAX_FAILURES = env.int("MINQING_LOGIN_IP_MAX_FAILURES", default=20)
 MINQING_LOGIN_USERNAME_MAX_FAILURES = env.int("MINQING_LOGIN_USERNAME_MAX_FAILURES", default=50)
 MINQING_LOGIN_LOCK_MINUTES = env.int("MINQING_LOGIN_LOCK_MINUTES", default=15)
+# imports and uploads (every file goes through minqing.core.tabular.read_table): a file with more
+# rows, or larger (an xlsx as unpacked), is refused before it is read into memory
+MINQING_IMPORT_MAX_ROWS = env.int("MINQING_IMPORT_MAX_ROWS", default=200_000)
+MINQING_IMPORT_MAX_MB = env.int("MINQING_IMPORT_MAX_MB", default=200)
 
 # huey: the deadline job's queue (SQLite at var/huey.sqlite3, Redis with MINQING_HUEY_REDIS_URL).
 HUEY = huey_settings(env, VAR_DIR)

@@ -31,6 +31,8 @@ class ErrorCode(Enum):
     IMPORT_UNSUPPORTED_FILE = _("不支持的文件类型“{value}”,请使用 .xlsx 或 .csv 文件")
     IMPORT_EMPTY_FILE = _("文件是空的,第 1 行应为表头")
     IMPORT_FORMULA_CELL = _("单元格是公式,请粘贴为数值后再导入")
+    IMPORT_TOO_MANY_ROWS = _("文件 {path} 超过 {max} 行,请拆分为多个文件后再导入")
+    IMPORT_TOO_LARGE = _("文件 {path} 过大(超过 {max} MB,xlsx 按解压后的大小计),请拆分为多个文件后再导入")
     IMPORT_MISSING_COLUMN = _("缺少必需的列")
     IMPORT_DUPLICATE_COLUMN = _("与第 {first} 列“{other}”重复")
     IMPORT_TOO_LONG = _("“{value}”超过 {max} 个字符")

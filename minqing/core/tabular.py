@@ -11,11 +11,13 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from tqdm import tqdm
@@ -91,7 +93,23 @@ def _progress(
     yield from tqdm(rows, total=total, desc=name, unit="行", disable=not show, leave=False)
 
 
+def _too_many_rows(name: str) -> DomainError:
+    return DomainError(ErrorCode.IMPORT_TOO_MANY_ROWS, path=name, max=settings.MINQING_IMPORT_MAX_ROWS)
+
+
+def _check_size(path: Path, size: int) -> None:
+    """A file (an xlsx counted as unpacked) over ``MINQING_IMPORT_MAX_MB`` is refused unread."""
+    limit = settings.MINQING_IMPORT_MAX_MB
+    if size > limit * 1024 * 1024:
+        raise DomainError(ErrorCode.IMPORT_TOO_LARGE, path=path.name, max=limit)
+
+
 def _collect(name: str, raw: Iterable[Sequence[Any]], total: int | None, progress: bool) -> Table:
+    """The header and the non-empty rows; past ``MINQING_IMPORT_MAX_ROWS`` rows (blank ones
+    included: they cost as much to read) the file is refused without reading on."""
+    limit = settings.MINQING_IMPORT_MAX_ROWS
+    if total is not None and total - 1 > limit:
+        raise _too_many_rows(name)
     it = iter(_progress(raw, total, name, progress))
     header_row = next(it, None)
     if header_row is None:
@@ -103,6 +121,8 @@ def _collect(name: str, raw: Iterable[Sequence[Any]], total: int | None, progres
         raise ImportFailed([issue(1, "", "", ErrorCode.IMPORT_EMPTY_FILE)])
     table = Table(name=name, headers=headers)
     for number, row in enumerate(it, start=2):
+        if number - 1 > limit:
+            raise _too_many_rows(name)
         cells = [cell_text(v) for v in row]
         if any(cells):
             table.rows.append((number, cells))
@@ -110,6 +130,7 @@ def _collect(name: str, raw: Iterable[Sequence[Any]], total: int | None, progres
 
 
 def _read_csv(path: Path, progress: bool) -> Table:
+    _check_size(path, path.stat().st_size)
     data = path.read_bytes()
     for encoding in CSV_ENCODINGS:
         try:
@@ -155,6 +176,12 @@ def _formula_issues(table: Table, formulas: list[_Formula]) -> list[ImportIssue]
 def _read_xlsx(path: Path, progress: bool) -> Table:
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(path) as z:  # a zip bomb is refused by its declared unpacked size
+            unpacked = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise DomainError(ErrorCode.IMPORT_FILE_UNREADABLE, path=path.name, reason=str(exc)) from exc
+    _check_size(path, unpacked)
     try:
         # not data_only: a formula must be seen as one (saved by a program other than Excel it has
         # no computed value, and data_only would read it as empty)
