@@ -45,23 +45,27 @@ def test_blank_rows_count_towards_the_cap(settings, tmp_path):
     assert err.value.code == ErrorCode.IMPORT_TOO_MANY_ROWS
 
 
-def test_a_zip_bomb_is_refused_by_its_unpacked_size_without_unpacking(settings, tmp_path):
-    settings.MINQING_IMPORT_MAX_MB = 1
+def _bomb(tmp_path: Path) -> Path:
+    """Small on disk, 3 MB unpacked."""
     path = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/worksheets/sheet1.xml", b"\0" * (3 * 1024 * 1024))
-    assert path.stat().st_size < 64 * 1024  # small on disk, 3 MB unpacked
-    with pytest.raises(DomainError) as err:
-        read_table(path)
-    assert err.value.code == ErrorCode.IMPORT_TOO_LARGE
+    assert path.stat().st_size < 64 * 1024
+    return path
 
 
-def test_a_large_csv_is_refused_unread(settings, tmp_path):
-    settings.MINQING_IMPORT_MAX_MB = 1
+def _large_csv(tmp_path: Path) -> Path:
     path = tmp_path / "large.csv"
     path.write_text("a,b\n" + ("1," + "x" * 1000 + "\n") * 1100, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("make", [_bomb, _large_csv])
+def test_a_file_over_the_size_cap_is_refused_unread(settings, tmp_path, make):
+    """A zip bomb by its unpacked size, without unpacking it; a CSV by its size."""
+    settings.MINQING_IMPORT_MAX_MB = 1
     with pytest.raises(DomainError) as err:
-        read_table(path)
+        read_table(make(tmp_path))
     assert err.value.code == ErrorCode.IMPORT_TOO_LARGE
 
 
