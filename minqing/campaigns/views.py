@@ -14,6 +14,7 @@ from minqing.campaigns.forms import CampaignForm
 from minqing.campaigns.selectors import visible_campaigns
 from minqing.campaigns.services import campaign_create
 from minqing.core.errors import DomainError
+from minqing.core.forms import fail
 from minqing.orgs import policy
 from minqing.orgs.selectors import default_unit
 
@@ -23,6 +24,7 @@ from minqing.orgs.selectors import default_unit
 def campaigns(request: HttpRequest) -> HttpResponse:
     can_create = policy.has_role(request.user, policy.OFFICE)
     form: CampaignForm | None = None
+    status = 200
     if request.method == "POST":
         if not can_create:
             raise PermissionDenied
@@ -39,7 +41,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
                     end_date=d.get("end_date"),
                 )
             except DomainError as err:
-                form.add_error(None, err.message)
+                status = fail(form, err)
             else:
                 messages.success(request, _("已新建专题:{name}").format(name=campaign.name))
                 return redirect("activities:campaigns")
@@ -48,4 +50,4 @@ def campaigns(request: HttpRequest) -> HttpResponse:
         initial = {"unit_code": scope.code if scope else "", "start_date": timezone.localdate()}
         form = CampaignForm(actor=request.user, initial=initial)
     context = {"campaigns": visible_campaigns(request.user), "form": form}
-    return render(request, "campaigns/campaigns.html", context)
+    return render(request, "campaigns/campaigns.html", context, status=status)

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import translation
 
 from minqing.catalogues.models import PowerCategory, ReformStatus
-from minqing.core.exports import CSV_BOM, csv_writer, safe_row
+from minqing.core.exports import CSV_BOM, csv_line_writer, safe_row
 from minqing.core.exports import Format as ExportFormat
 from minqing.core.tabular import Column
 
@@ -110,14 +110,9 @@ def date_text(value: dt.date | None) -> str:
     return value.isoformat() if value is not None else ""
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def write_csv(fmt: FileFormat, rows: Iterable[dict[str, str]]) -> bytes:
     """UTF-8 csv with a BOM: the header, then one line per row."""
-    writer = csv_writer(_Echo())
+    writer = csv_line_writer()
     parts = [CSV_BOM + writer.writerow(fmt.headers)]
     parts += [writer.writerow([row.get(k, "") for k in fmt.keys]) for row in rows]
     return "".join(parts).encode()

@@ -85,6 +85,17 @@ def csv_writer(out: _Writable) -> SafeCsvWriter:
     return SafeCsvWriter(out)
 
 
+class _Echo:
+    def write(self, s: str, /) -> str:
+        return s
+
+
+def csv_line_writer() -> SafeCsvWriter:
+    """A ``csv_writer`` whose ``writerow`` returns the line instead of writing it (a streamed or
+    joined csv)."""
+    return SafeCsvWriter(_Echo())
+
+
 def export_query(request: HttpRequest) -> str:
     """The page's filters as a query string for its export links (without page and format)."""
     query = request.GET.copy()

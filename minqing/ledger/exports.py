@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from minqing.core.exports import CSV_BOM, Format, csv_writer, safe_row
+from minqing.core.exports import CSV_BOM, Format, csv_line_writer, safe_row
 from minqing.core.paths import prefix_q
 from minqing.ledger.access import scoped_problems
 from minqing.ledger.enums import Channel, Source, State
@@ -83,14 +83,9 @@ def problem_rows(actor: Actor, queryset: QuerySet[Problem]) -> Iterator[ProblemR
         yield ProblemRow.of(p)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def iter_csv(rows: Iterable[ProblemRow]) -> Iterator[bytes]:
     """UTF-8 csv (with BOM) line by line: the header, then one line per row."""
-    writer = csv_writer(_Echo())
+    writer = csv_line_writer()
     yield (CSV_BOM + writer.writerow(HEADERS)).encode()
     for row in rows:
         yield writer.writerow(row.line()).encode()

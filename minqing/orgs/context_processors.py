@@ -1,4 +1,3 @@
-from functools import cached_property
 from typing import Any
 
 from django.http import HttpRequest
@@ -6,7 +5,6 @@ from django.utils.functional import SimpleLazyObject
 
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, is_signed_in
-from minqing.orgs.scoping import held_roles
 from minqing.orgs.selectors import unit_roots
 
 
@@ -22,7 +20,7 @@ def _holding(roles: policy.RoleSet, page: str) -> property:
     """A flag: the user holds one of ``roles`` somewhere, as ``page`` requires."""
 
     def flag(self: "MenuPermissions") -> bool:
-        return not self.held.isdisjoint(roles)
+        return policy.has_role(self._actor, roles)
 
     return property(flag, doc=page)
 
@@ -30,14 +28,10 @@ def _holding(roles: policy.RoleSet, page: str) -> property:
 class MenuPermissions:
     """What the staff menu may link to: each flag is the check of the page it links to, so a
     link is shown only when opening it would not answer 403 (nor 404 for want of any unit).
-    Computed when first read, from one query for the roles the user holds."""
+    Computed when first read, from the roles the user holds (one query, cached on the user)."""
 
     def __init__(self, actor: Actor | None) -> None:
         self._actor = actor
-
-    @cached_property
-    def held(self) -> frozenset[str]:
-        return held_roles(self._actor)
 
     staff = _holding(policy.ANY_ROLE, "the pages that open on a unit of the user's scope")
     intake = _holding(policy.INTAKE, "ledger:intake")

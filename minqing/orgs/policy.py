@@ -8,6 +8,8 @@ none.
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
+
 from minqing.orgs.actors import Actor
 from minqing.orgs.enums import Role
 from minqing.orgs.scoping import can_access_path, held_roles
@@ -48,6 +50,7 @@ def has_role(actor: Actor | None, roles: Iterable[str], path: str | None = None)
     return not held_roles(actor).isdisjoint(roles)
 
 
-def has_any_role(actor: Actor | None) -> bool:
-    """The actor holds some role somewhere (or is unrestricted): may open the staff pages."""
-    return bool(held_roles(actor))
+def require_role(actor: Actor | None, roles: Iterable[str], path: str | None = None) -> None:
+    """For views: ``has_role``, or Django's ``PermissionDenied`` (the page answers 403)."""
+    if not has_role(actor, roles, path):
+        raise PermissionDenied

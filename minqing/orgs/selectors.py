@@ -63,6 +63,15 @@ def default_unit(actor: Actor, roles: Iterable[str] | None = None) -> Unit | Non
     return Unit.objects.filter(path__in=prefixes).order_by("path").first()
 
 
+def unit_from_query(actor: Actor, code: str) -> Unit:
+    """A page's ``?unit=``: the unit the code names in the actor's scope, or without a code the
+    top of their scope; ``Http404`` when there is none."""
+    unit = unit_by_code(actor, code) if code.strip() else default_unit(actor)
+    if unit is None:
+        raise Http404
+    return unit
+
+
 def _require_unit(actor: Actor, unit: Unit) -> None:
     if not can_access_unit(actor, unit):
         raise Http404

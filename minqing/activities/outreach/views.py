@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,17 +34,7 @@ from minqing.core.errors import DomainError
 from minqing.core.forms import fail
 from minqing.core.pages import parse_date
 from minqing.orgs import policy
-from minqing.orgs.models import Unit
-from minqing.orgs.selectors import default_unit, unit_by_code
-
-
-def _unit(request: HttpRequest) -> Unit:
-    """``?unit=<code>`` in the actor's scope (else 404); without it the top of their scope."""
-    code = request.GET.get("unit", "").strip()
-    unit = unit_by_code(request.user, code) if code else default_unit(request.user)
-    if unit is None:
-        raise Http404
-    return unit
+from minqing.orgs.selectors import unit_from_query
 
 
 def _campaign(request: HttpRequest) -> Campaign | None:
@@ -65,7 +55,7 @@ def _period(request: HttpRequest, campaign: Campaign | None) -> Period:
 
 
 def _filters(request: HttpRequest) -> dict[str, Any]:
-    unit = _unit(request)
+    unit = unit_from_query(request.user, request.GET.get("unit", ""))
     campaign = _campaign(request)
     return {"unit": unit, "campaign": campaign, "campaigns": sel.campaigns(request.user)}
 
@@ -86,15 +76,9 @@ def research_list(request: HttpRequest) -> HttpResponse:
     return render(request, "activities/outreach/research_list.html", ctx)
 
 
-def _require_writer(request: HttpRequest) -> None:
-    """The new-record forms are for a unit's writers (the services refuse anyone else)."""
-    if not policy.has_role(request.user, policy.UNIT_WRITERS):
-        raise PermissionDenied
-
-
 @login_required
 def topic_new(request: HttpRequest) -> HttpResponse:
-    _require_writer(request)
+    policy.require_role(request.user, policy.UNIT_WRITERS)  # the services refuse others anyway
     form = TopicForm(request.POST or None, actor=request.user)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -194,7 +178,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def visit_new(request: HttpRequest) -> HttpResponse:
-    _require_writer(request)
+    policy.require_role(request.user, policy.UNIT_WRITERS)  # the services refuse others anyway
     initial = {}
     person = getattr(request.user, "person", None)
     if person is not None:
@@ -246,7 +230,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_new(request: HttpRequest) -> HttpResponse:
-    _require_writer(request)
+    policy.require_role(request.user, policy.UNIT_WRITERS)  # the services refuse others anyway
     refile = None
     if request.GET.get("refile", "").isdigit():
         refile = sel.workplan_get(request.user, int(request.GET["refile"]))

@@ -16,7 +16,6 @@ from minqing.orgs import policy
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 
-# the importers' old name for policy.UNIT_WRITERS: remove once they ask the policy
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,14 +26,7 @@ from minqing.activities.services.activities import activity_create, attendance_c
 from minqing.campaigns.selectors import campaign_by_id, visible_campaigns
 from minqing.core.errors import DomainError
 from minqing.orgs import policy
-from minqing.orgs.policy import RoleSet
 from minqing.orgs.selectors import default_unit, unit_by_code
-
-
-def _require_roles(request: HttpRequest, roles: RoleSet) -> None:
-    if not policy.has_role(request.user, roles):
-        raise PermissionDenied
-
 
 # --- activities -----------------------------------------------------------------------------
 
@@ -57,7 +49,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def activity_new(request: HttpRequest) -> HttpResponse:
-    _require_roles(request, policy.UNIT_WRITERS)
+    policy.require_role(request.user, policy.UNIT_WRITERS)
     if request.method != "POST":
         unit = default_unit(request.user, policy.UNIT_WRITERS)
         form = ActivityForm(actor=request.user, initial={"unit_code": unit.code if unit else ""})
@@ -122,8 +114,7 @@ def activity_detail(request: HttpRequest, number: str) -> HttpResponse:
 def activity_check_in(request: HttpRequest, number: str) -> HttpResponse:
     """Check the ticked people in from the list (people of the organiser's subtree only)."""
     activity = selectors.activity_get(request.user, number)
-    if not policy.has_role(request.user, policy.UNIT_WRITERS, activity.organiser.path):
-        raise PermissionDenied
+    policy.require_role(request.user, policy.UNIT_WRITERS, activity.organiser.path)
     ids = [int(v) for v in request.POST.getlist("person") if v.isdigit()][: selectors.SEARCH_LIMIT]
     people = selectors.people_for_check_in_by_ids(request.user, activity, ids)
     if not people:

@@ -22,9 +22,9 @@ from minqing.campaigns.models import Campaign
 from minqing.core.batching import chunked
 from minqing.core.errors import ErrorCode
 from minqing.core.importing import ImportResult
-from minqing.core.importing.rows import RowCheck, write_all
+from minqing.core.importing.rows import RowCheck, read_records, write_all
 from minqing.core.importing.values import format_datetime
-from minqing.core.tabular import ColumnMap, Record, map_columns, read_table
+from minqing.core.tabular import ColumnMap, Record
 from minqing.core.workdays import WorkCalendar
 from minqing.ledger.enums import Source, State
 from minqing.ledger.importers.problem_rights import check_rights
@@ -162,9 +162,7 @@ class ProblemFileCheck(RowCheck):
 
 def import_problems(path: Path, *, actor: Actor, progress: bool = False) -> ImportResult:
     """Check every row of ``path``, then register its new problems with their events in one transaction."""
-    table = read_table(path, progress=progress)
-    cmap = map_columns(table.headers, COLUMNS)
-    records = list(cmap.records(table))
+    cmap, records = read_records(path, COLUMNS, progress)
     check = ProblemFileCheck(cmap, records, actor)
     cands = [c for c in (check.read(r) for r in records) if c is not None]
     new, unchanged = check.split_existing(cands)

@@ -22,7 +22,6 @@ from minqing.ledger.models import Extension, ExtensionState, Feedback, Problem, 
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, actor_label, is_system, user_of
 from minqing.orgs.models import Person, Unit
-from minqing.orgs.policy import DISPATCHERS, EXTENSION_DECIDERS, UNIT_WRITERS
 
 ANY_STATE = frozenset(State)
 
@@ -37,35 +36,41 @@ class Transition:
 
 TRANSITIONS: dict[str, Transition] = {
     Action.ASSIGN: Transition(
-        frozenset({State.REGISTERED, State.RETURNED}), State.ASSIGNED, DISPATCHERS, "problem"
+        frozenset({State.REGISTERED, State.RETURNED}), State.ASSIGNED, policy.DISPATCHERS, "problem"
     ),
-    Action.ACCEPT: Transition(frozenset({State.ASSIGNED}), State.ACCEPTED, UNIT_WRITERS, "responsible"),
-    Action.RETURN: Transition(frozenset({State.ASSIGNED}), State.RETURNED, UNIT_WRITERS, "responsible"),
+    Action.ACCEPT: Transition(
+        frozenset({State.ASSIGNED}), State.ACCEPTED, policy.UNIT_WRITERS, "responsible"
+    ),
+    Action.RETURN: Transition(
+        frozenset({State.ASSIGNED}), State.RETURNED, policy.UNIT_WRITERS, "responsible"
+    ),
     Action.CLAIM: Transition(
         frozenset({State.ASSIGNED, State.ACCEPTED, State.RECTIFYING}), None, policy.CLAIMERS, "problem"
     ),
-    Action.START: Transition(frozenset({State.ACCEPTED}), State.RECTIFYING, UNIT_WRITERS, "responsible"),
+    Action.START: Transition(
+        frozenset({State.ACCEPTED}), State.RECTIFYING, policy.UNIT_WRITERS, "responsible"
+    ),
     Action.REQUEST_EXTENSION: Transition(
-        frozenset({State.ACCEPTED, State.RECTIFYING}), None, UNIT_WRITERS, "responsible"
+        frozenset({State.ACCEPTED, State.RECTIFYING}), None, policy.UNIT_WRITERS, "responsible"
     ),
     Action.GRANT_EXTENSION: Transition(
-        frozenset({State.ACCEPTED, State.RECTIFYING}), None, EXTENSION_DECIDERS, "problem"
+        frozenset({State.ACCEPTED, State.RECTIFYING}), None, policy.EXTENSION_DECIDERS, "problem"
     ),
     Action.DENY_EXTENSION: Transition(
-        frozenset({State.ACCEPTED, State.RECTIFYING}), None, EXTENSION_DECIDERS, "problem"
+        frozenset({State.ACCEPTED, State.RECTIFYING}), None, policy.EXTENSION_DECIDERS, "problem"
     ),
     Action.RESOLVE: Transition(
         frozenset({State.ASSIGNED, State.ACCEPTED, State.RECTIFYING}),
         State.RESOLVED,
-        UNIT_WRITERS,
+        policy.UNIT_WRITERS,
         "responsible",
     ),
     Action.CLOSE: Transition(frozenset({State.RESOLVED}), State.CLOSED, policy.OFFICE, "problem"),
     # callback: satisfied closes, unsatisfied reopens (target decided by the handler)
     Action.CALLBACK: Transition(
-        frozenset({State.RESOLVED, State.CLOSED}), State.CLOSED, DISPATCHERS, "problem"
+        frozenset({State.RESOLVED, State.CLOSED}), State.CLOSED, policy.DISPATCHERS, "problem"
     ),
-    Action.MERGE: Transition(frozenset(OPEN_STATES), State.MERGED, DISPATCHERS, "problem"),
+    Action.MERGE: Transition(frozenset(OPEN_STATES), State.MERGED, policy.DISPATCHERS, "problem"),
     Action.NOTE: Transition(ANY_STATE, None, policy.NOTE_WRITERS, "problem"),
 }
 
@@ -95,7 +100,7 @@ def _required(params: dict[str, Any], name: str) -> Any:
 
 def _assign(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
     unit: Unit = _required(params, "responsible_unit")
-    if not policy.has_role(actor, DISPATCHERS, unit.path):
+    if not policy.has_role(actor, policy.DISPATCHERS, unit.path):
         raise PermissionDeniedError()
     rule = deadlines.rule_for(p)
     today = timezone.localdate(params["at"])  # the assignment date (back-dated imports too)
@@ -208,7 +213,7 @@ def _merge(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) 
         raise DomainError(ErrorCode.MERGE_TARGET, reason="same problem")
     if target.state == State.MERGED:
         raise DomainError(ErrorCode.MERGE_TARGET, reason=str(State(target.state).label))
-    if not can_see_problem(actor, target, DISPATCHERS):
+    if not can_see_problem(actor, target, policy.DISPATCHERS):
         raise PermissionDeniedError()
     Feedback.objects.filter(problem=p).update(problem=target)
     return Change(

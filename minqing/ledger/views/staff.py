@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -59,8 +58,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
     """A clerk records a letter, a visit or a call; afterwards the problem's page shows its tracking code."""
-    if not policy.has_role(request.user, policy.INTAKE):
-        raise PermissionDenied
+    policy.require_role(request.user, policy.INTAKE)
     channel = request.GET.get("channel", Channel.LETTER)
     if channel not in INTAKE_CHANNELS:
         channel = Channel.LETTER

@@ -6,10 +6,9 @@ prefix filter; a save here sets that copy from the row's unit before writing.
 
 from django.db import transaction
 
-from minqing.core.errors import PermissionDeniedError
-from minqing.orgs import policy
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Assignment, Household, Person
+from minqing.orgs.services.bulk import check_paths_write
 
 Record = Household | Person | Assignment
 
@@ -31,8 +30,6 @@ def record_save(*, actor: Actor, obj: Record) -> None:
     a row that moves, at its old path too."""
     path = copied_path(obj)
     old = type(obj).objects.filter(pk=obj.pk).values_list("path", flat=True).first() if obj.pk else None
-    for p in {path, old or path}:
-        if not policy.has_role(actor, policy.UNIT_WRITERS, p):
-            raise PermissionDeniedError()
+    check_paths_write(actor, [path, old or path])
     obj.path = path
     obj.save()

@@ -102,7 +102,6 @@ def _order_new(rows: Sequence[UnitRow], existing: dict[str, Unit]) -> list[UnitR
     return ordered
 
 
-@transaction.atomic
 def unit_moved(unit: Unit, old_path: str) -> None:
     """After ``unit`` moved in the tree from ``old_path`` (here or in treebeard's admin), the
     copied paths under it (households, people, assignments, ...) follow it."""
@@ -111,6 +110,7 @@ def unit_moved(unit: Unit, old_path: str) -> None:
         repath_copies(old_path, unit.path)
 
 
+@transaction.atomic
 def unit_move(unit: Unit, target: Unit, pos: str = "last-child") -> None:
     """Move ``unit`` under or beside ``target`` (treebeard's ``pos``), its copied paths with it."""
     old_path = unit.path
@@ -118,6 +118,7 @@ def unit_move(unit: Unit, target: Unit, pos: str = "last-child") -> None:
     unit_moved(unit, old_path)
 
 
+@transaction.atomic
 def units_upsert(*, rows: Sequence[UnitRow], actor: Actor, source: str = "") -> UpsertResult:
     """Create or update units by code. Parents may come earlier or later in ``rows`` or exist already."""
     result = UpsertResult()

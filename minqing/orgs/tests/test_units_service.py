@@ -111,3 +111,21 @@ def test_resolve_unit_accepts_full_short_and_own_codes() -> None:
     assert resolve_unit("G-1").code == "G-1"
     with pytest.raises(DomainError):
         resolve_unit("999999")
+
+
+def test_a_failure_while_moving_leaves_nothing_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One transaction: the units created before a move that fails are not left behind."""
+    units_upsert(actor=SYSTEM, rows=rows())
+
+    def broken_move(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the move failed")
+
+    monkeypatch.setattr("minqing.orgs.services.units.unit_move", broken_move)
+    changed = [
+        *rows()[:-1],
+        UnitRow(code="G-1", name="网格一", kind=UnitKind.GRID, parent_code="150921000000"),
+        UnitRow(code="G-2", name="网格二", kind=UnitKind.GRID, parent_code="150921000000"),
+    ]
+    with pytest.raises(RuntimeError):
+        units_upsert(actor=SYSTEM, rows=changed)
+    assert not Unit.objects.filter(code="G-2").exists()

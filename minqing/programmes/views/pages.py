@@ -87,8 +87,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def programme_new(request: HttpRequest) -> HttpResponse:
-    if not policy.has_role(request.user, policy.OFFICE):
-        raise PermissionDenied
+    policy.require_role(request.user, policy.OFFICE)
     form = ProgrammeForm(request.POST or None, actor=request.user)
     status = 200
     if request.method == "POST" and form.is_valid():

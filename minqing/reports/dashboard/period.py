@@ -6,22 +6,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from minqing.campaigns.models import Campaign
+from minqing.core.pages import parse_date
 
 MAX_MONTH_BUCKETS = 36  # a longer period is charted by year
 
 
 def midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
-
-
-def _date(value: Any) -> dt.date | None:
-    try:
-        return parse_date(str(value or "").strip())
-    except ValueError:  # well formed but impossible, e.g. 2019-02-30
-        return None
 
 
 @dataclass(frozen=True)
@@ -85,4 +78,4 @@ def period_from(data: Mapping[str, Any], campaign: Campaign | None = None) -> Pe
         d_start, d_end = campaign.start_date, campaign.end_date or max(today, campaign.start_date)
     else:
         d_start, d_end = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
-    return Period(_date(data.get("start")) or d_start, _date(data.get("end")) or d_end)
+    return Period(parse_date(data.get("start")) or d_start, parse_date(data.get("end")) or d_end)

@@ -2,21 +2,17 @@
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 from minqing.campaigns.models import Campaign
 from minqing.campaigns.selectors import campaign_by_id, visible_campaigns
 from minqing.orgs.models import Unit
-from minqing.orgs.selectors import default_unit, unit_by_code
+from minqing.orgs.selectors import unit_from_query
 
 
 def current_unit(request: HttpRequest) -> Unit:
     """``?unit=<code>`` in the actor's scope (else 404); without it the top of their scope."""
-    code = request.GET.get("unit", "").strip()
-    unit = unit_by_code(request.user, code) if code else default_unit(request.user)
-    if unit is None:
-        raise Http404
-    return unit
+    return unit_from_query(request.user, request.GET.get("unit", ""))
 
 
 def current_campaign(request: HttpRequest) -> Campaign | None:

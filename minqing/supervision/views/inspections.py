@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -111,8 +110,7 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
 @never_cache
 @login_required
 def inspection_new(request: HttpRequest) -> HttpResponse:
-    if not policy.has_role(request.user, policy.INSPECTORS):
-        raise PermissionDenied
+    policy.require_role(request.user, policy.INSPECTORS)
     if request.method != "POST":
         form = InspectionForm(actor=request.user, initial=_initial(request))
         return _form_page(request, form, FindingFormSet(prefix="finding"))

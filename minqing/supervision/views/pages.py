@@ -84,8 +84,7 @@ def groups(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def group_new(request: HttpRequest) -> HttpResponse:
-    if not policy.has_role(request.user, policy.OFFICE):
-        raise PermissionDenied
+    policy.require_role(request.user, policy.OFFICE)
     unit = default_unit(request.user, policy.OFFICE)
     initial = {"unit_code": unit.code if unit is not None else ""}
     form = GroupForm(request.POST or None, actor=request.user, initial=initial)

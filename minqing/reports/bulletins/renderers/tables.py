@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from minqing.activities.counting import activity_counts
 from minqing.ledger.enums import Source, State
-from minqing.ledger.figures import ProblemFigures, problem_figures
+from minqing.reports.metrics import problems
 from minqing.reports.metrics.registry import MetricContext
 
 Cell = str | int | float
@@ -51,13 +51,10 @@ def study_table(ctx: MetricContext) -> Table:
 
 def problems_table(ctx: MetricContext) -> Table:
     """Problems of the subtree registered in the period (of the campaign, when there is one), by
-    source and by state as of the date (merged duplicates show as 已合并): the ledger's figures
-    (``minqing.ledger.figures``) that the bulletin's problem metrics count too."""
-    figures = problem_figures(
-        ctx.actor, ctx.unit, ctx.start, ctx.end, as_of=ctx.as_of, campaign=ctx.campaign, make=ProblemFigures
-    )
+    source and by state as of the date (merged duplicates show as 已合并): the figures the
+    bulletin's problem metrics count (``metrics.problems.figures``, read once per context)."""
     counts: dict[tuple[str, str], int] = {}
-    for cell in figures.cells:
+    for cell in problems.figures(ctx).cells:
         counts[(cell.source, cell.state)] = counts.get((cell.source, cell.state), 0) + cell.n
     states = list(State)
     t = Table(
