@@ -79,6 +79,15 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("只读用户")
 
 
+class Duty(models.TextChoices):
+    """等保 2.0 三员分立: the three administrator duties, held by separate accounts, none able to do
+    the others' work (``minqing.orgs.policy.has_duty``)."""
+
+    SYSTEM = "system", _("系统管理员")
+    SECURITY = "security", _("安全管理员")
+    AUDIT = "audit", _("审计管理员")
+
+
 def subkind_from_code(code: str, kind: str) -> str:
     """The NBS numbering rules: township digits 7-9, village digits 10-12."""
     if kind == UnitKind.TOWNSHIP:

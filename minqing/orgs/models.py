@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
-from minqing.orgs.enums import AssignmentKind, PartyCategory, Rank, Role, UnitKind, UnitSubkind
+from minqing.orgs.enums import AssignmentKind, Duty, PartyCategory, Rank, Role, UnitKind, UnitSubkind
 
 PATH_OPS = ["varchar_pattern_ops"]  # used on PostgreSQL; ignored by SQLite
 
@@ -202,3 +202,21 @@ class Application(models.Model):
     @property
     def is_authenticated(self) -> bool:
         return True
+
+
+class AdminDuty(models.Model):
+    """An account's administrator duty (系统/安全/审计管理员). One duty per account: the
+    one-to-one key is what keeps the three apart."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="admin_duty"
+    )
+    duty = models.CharField(_("管理职责"), max_length=20, choices=Duty.choices)
+    granted_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("管理员职责")
+        verbose_name_plural = _("管理员职责")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_duty_display()}"

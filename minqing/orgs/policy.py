@@ -8,10 +8,12 @@ none.
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 
-from minqing.orgs.actors import Actor
+from minqing.orgs.actors import Actor, is_system
 from minqing.orgs.enums import Role
+from minqing.orgs.models import AdminDuty
 from minqing.orgs.scoping import can_access_path, held_roles
 
 RoleSet = frozenset[str]
@@ -54,3 +56,28 @@ def require_role(actor: Actor | None, roles: Iterable[str], path: str | None = N
     """For views: ``has_role``, or Django's ``PermissionDenied`` (the page answers 403)."""
     if not has_role(actor, roles, path):
         raise PermissionDenied
+
+
+def has_duty(actor: Actor | None, duty: str) -> bool:
+    """The actor holds the administrator ``duty`` (``Duty``): an active user whose one
+    ``AdminDuty`` is that duty, or the ``SYSTEM`` actor (commands run by the operator). A superuser
+    flag alone grants no duty: the three duties stay apart (三员分立)."""
+    if is_system(actor):
+        return True
+    if not isinstance(actor, User) or not actor.is_active:
+        return False
+    cached = actor.__dict__.get(_DUTY_ATTR, _UNSET)
+    if cached is _UNSET:
+        row = AdminDuty.objects.filter(user=actor).values_list("duty", flat=True).first()
+        actor.__dict__[_DUTY_ATTR] = cached = row
+    return cached == duty
+
+
+def require_duty(actor: Actor | None, duty: str) -> None:
+    """For views: ``has_duty``, or ``PermissionDenied`` (403)."""
+    if not has_duty(actor, duty):
+        raise PermissionDenied
+
+
+_DUTY_ATTR = "_minqing_duty_cache"
+_UNSET = object()
