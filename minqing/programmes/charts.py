@@ -43,7 +43,7 @@ def progress_chart(
     label = gettext("{name}进度变化图(完工、在建与计划,单位:{measure})").format(name=name, measure=measure)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
-        f'style="max-width:{WIDTH}px" role="img" aria-label="{escape(label)}" class="progress-chart">',
+        f'role="img" aria-label="{escape(label)}" class="progress-chart">',  # max-width: app.css
         f"<title>{escape(label)}</title>",
     ]
     # axis and ticks
