@@ -1,8 +1,8 @@
 """Progress over time as an inline SVG drawn on the server: no JavaScript, no CDN, prints well.
 
 One stacked bar per report date (completed at the bottom, in progress above), a dashed line at the
-plan, an axis with quantities and the dates below. Every text is escaped; colours are attributes,
-so the chart needs no stylesheet.
+plan, an axis with quantities and the dates below. Every text is escaped; colours are attributes
+and the chart's max-width is in app.css (``svg.progress-chart``: the CSP allows no inline style).
 """
 
 from collections.abc import Sequence
