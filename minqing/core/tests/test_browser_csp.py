@@ -96,7 +96,13 @@ def test_the_main_pages_raise_no_csp_violation(browser: Browser, live_server: An
     admin = Watch(browser, live_server.url)
     try:
         # the public, not logged in
-        for path in ("/accounts/login/", "/public/submit/", "/public/track/", "/public/problems/"):
+        for path in (
+            "/accounts/login/",
+            "/public/submit/",
+            "/public/track/",
+            "/public/problems/",
+            "/admin/login/",
+        ):
             public.open(path)
         public.clean()
 
@@ -126,6 +132,8 @@ def test_the_main_pages_raise_no_csp_violation(browser: Browser, live_server: An
         expect(admin.page.locator("#site-name")).to_be_visible()
         admin.open(f"/admin/auth/user/{world.users['city_office'].pk}/change/")
         expect(admin.page.locator("#user_form")).to_be_visible()
+        admin.open("/admin/ledger/problem/")  # a change list: filters, date hierarchy, actions
+        expect(admin.page.locator("#changelist")).to_be_visible()
         admin.open(f"/admin/ledger/problem/{world.p['p1'].pk}/change/")
         admin.clean()
 
