@@ -8,18 +8,17 @@ from pathlib import Path
 import environ
 
 from config.huey import huey_settings
+from config.security import content_security_policy, install_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env(
     DEBUG=(bool, False),
-    SECRET_KEY=(str, "minqing-dev-only-change-me-in-production-0123456789"),
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost", "testserver"]),
     SESSION_COOKIE_AGE=(int, 30 * 60),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
 DEBUG = env("DEBUG")
-SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 
 VAR_DIR = Path(env.str("MINQING_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -156,6 +155,23 @@ MINQING_IMPORT_MAX_MB = env.int("MINQING_IMPORT_MAX_MB", default=200)
 
 # huey: the deadline job's queue (SQLite at var/huey.sqlite3, Redis with MINQING_HUEY_REDIS_URL).
 HUEY = huey_settings(env, VAR_DIR)
+
+# Deployment and headers (issue 16, docs/deploy-security.md). SECRET_KEY from the environment,
+# else this install's own key, generated once into VAR_DIR/secret_key (mode 0600); never a key
+# published in the source. Headers on every response, over plain http too (`make run`): CSP
+# (django-csp, our own files only: no inline script or style), X-Frame-Options DENY,
+# Referrer-Policy same-origin, nosniff. HSTS, Secure cookies and the https redirect are in
+# config/production.py (DJANGO_SETTINGS_MODULE=config.production).
+SECRET_KEY = install_secret_key(env.str("SECRET_KEY", default=""), VAR_DIR)
+INSTALLED_APPS.append("csp")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware"
+)
+CONTENT_SECURITY_POLICY = content_security_policy()
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,

@@ -294,6 +294,7 @@ def household_assignments(actor: Actor, household: Household) -> QuerySet[Assign
 # --- the tree browser --------------------------------------------------------------------
 
 TREE_CHILDREN_LIMIT = 200
+TREE_MAX_INDENT = 11  # app.css has a .indent-N class (N em of padding) for N up to this
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,11 @@ class TreeRow:
     level: int
     is_open: bool
     more: int = 0  # children left out of an expanded level (see the unit's own page)
+
+    @property
+    def indent(self) -> int:
+        """The CSS indent class's number (no inline style: the CSP forbids it)."""
+        return min(self.level, TREE_MAX_INDENT)
 
 
 def unit_tree_rows(actor: Actor, open_unit: Unit | None = None) -> list[TreeRow]:

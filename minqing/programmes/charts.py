@@ -1,8 +1,8 @@
 """Progress over time as an inline SVG drawn on the server: no JavaScript, no CDN, prints well.
 
 One stacked bar per report date (completed at the bottom, in progress above), a dashed line at the
-plan, an axis with quantities and the dates below. Every text is escaped; colours are attributes,
-so the chart needs no stylesheet.
+plan, an axis with quantities and the dates below. Every text is escaped; colours are attributes
+and the chart's max-width is in app.css (``svg.progress-chart``: the CSP allows no inline style).
 """
 
 from collections.abc import Sequence
@@ -43,7 +43,7 @@ def progress_chart(
     label = gettext("{name}进度变化图(完工、在建与计划,单位:{measure})").format(name=name, measure=measure)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
-        f'style="max-width:{WIDTH}px" role="img" aria-label="{escape(label)}" class="progress-chart">',
+        f'role="img" aria-label="{escape(label)}" class="progress-chart">',  # max-width: app.css
         f"<title>{escape(label)}</title>",
     ]
     # axis and ticks

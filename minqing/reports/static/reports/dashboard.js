@@ -39,6 +39,11 @@
     option.color = option.color || PALETTE;
     option.textStyle = { fontFamily: FONT };
     option.animation = false;
+    if (option.tooltip) {
+      // drawn on the canvas: an HTML tooltip carries inline style attributes, which the page's
+      // Content-Security-Policy (style-src 'self') refuses, and would read names as HTML
+      option.tooltip.renderMode = "richText";
+    }
     chart.setOption(option, true);
     el.dataset.drawn = "true";
     if (charts.indexOf(chart) < 0) {
