@@ -157,6 +157,13 @@ MINQING_IMPORT_MAX_MB = env.int("MINQING_IMPORT_MAX_MB", default=200)
 # huey: the deadline job's queue (SQLite at var/huey.sqlite3, Redis with MINQING_HUEY_REDIS_URL).
 HUEY = huey_settings(env, VAR_DIR)
 
+# Personal data encrypted at rest (issue 16, privacy: minqing/core/crypto.py, docs/privacy.md):
+# Fernet keys, comma-separated, the first encrypts and all decrypt (rotation: put the new key
+# first, run `minqing rotate_field_keys`, then drop the old one). Unset (make run, tests): one
+# random key made once in VAR_DIR/field_keys (mode 0600); `check --deploy` warns about that.
+MINQING_FIELD_KEYS = env.list("MINQING_FIELD_KEYS", default=[])
+MINQING_FIELD_KEYS_FILE = VAR_DIR / "field_keys"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
