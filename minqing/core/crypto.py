@@ -9,6 +9,7 @@ it (the embedded default: ``make run``, the tests) one random key is made once a
 A value that no key opens raises ``FieldKeyError``: never garbage, never the ciphertext.
 """
 
+import contextlib
 import functools
 import os
 import tempfile
@@ -50,10 +51,8 @@ def _file_keys(path: Path) -> list[str]:
         try:
             with os.fdopen(fd, "w") as fh:
                 fh.write(Fernet.generate_key().decode() + "\n")
-            try:
+            with contextlib.suppress(FileExistsError):  # another process made it first
                 os.link(tmp, path)
-            except FileExistsError:
-                pass
         finally:
             os.unlink(tmp)
     return [line.strip() for line in path.read_text().splitlines() if line.strip()]

@@ -6,8 +6,9 @@ changes and only if it still holds what was read (compare and swap), so the app 
 and a rerun finds nothing left to do.
 """
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.db import transaction
@@ -62,13 +63,11 @@ def count_rows(connection: BaseDatabaseWrapper, table: EncryptedTable) -> int:
         return int(cursor.fetchone()[0])
 
 
-def _batches(
-    connection: BaseDatabaseWrapper, table: EncryptedTable, batch: int
-) -> Iterator[list[Sequence[object]]]:
+def _batches(connection: BaseDatabaseWrapper, table: EncryptedTable, batch: int) -> Iterator[list[Any]]:
     q = connection.ops.quote_name
     cols = ", ".join(q(c) for c in (table.pk, *table.columns))
     sql = f"SELECT {cols} FROM {q(table.table)} WHERE {q(table.pk)} > %s ORDER BY {q(table.pk)} LIMIT %s"
-    last: object = -1  # primary keys here are positive integers (ids, one-to-one ids)
+    last: Any = -1  # primary keys here are positive integers (ids, one-to-one ids)
     while True:
         with connection.cursor() as cursor:
             cursor.execute(sql, [last, batch])
@@ -94,7 +93,7 @@ def rewrite_table(
     update = f"UPDATE {q(table.table)} SET {sets} WHERE {q(table.pk)} = %s AND {same}"
     changed = 0
     for rows in _batches(connection, table, batch):
-        params = []
+        params: list[list[Any]] = []
         for pk, *old in rows:
             new = [
                 transform(str(v or ""), f"{table.table}.{c}") for v, c in zip(old, table.columns, strict=True)

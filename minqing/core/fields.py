@@ -20,7 +20,7 @@ from django.utils.datastructures import DictWrapper
 from minqing.core import crypto
 
 
-class EncryptedCharField(models.CharField):  # type: ignore[type-arg]
+class EncryptedCharField(models.CharField):
     description = "Text stored encrypted (up to %(max_length)s characters)"
 
     def db_type_parameters(self, connection: BaseDatabaseWrapper) -> Any:

@@ -43,6 +43,9 @@ def test_a_new_personal_looking_field_is_caught(monkeypatch):
         class Meta:
             app_label = "core"
 
+        def __str__(self) -> str:
+            return self.title
+
     monkeypatch.setattr(privacy.apps, "get_models", lambda: [Witness])
     assert privacy.undeclared_fields() == [
         "core.Witness.mobile",
