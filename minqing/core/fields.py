@@ -11,7 +11,7 @@ raises ``FieldError`` (a query by phone or ID number needs a keyed blind index i
 
 from typing import Any
 
-from django.core.exceptions import FieldError
+from django.core.exceptions import FieldError, ValidationError
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
@@ -35,6 +35,11 @@ class EncryptedCharField(models.CharField):
         model = getattr(self, "model", None)
         return f"{model._meta.db_table}.{self.column}" if model is not None else self.name
 
+    def get_prep_value(self, value: Any) -> Any:
+        """The value as given (not through ``to_python``: typed text shaped like a token is text)."""
+        value = models.Field.get_prep_value(self, value)
+        return value if value is None else str(value)
+
     def get_db_prep_value(self, value: Any, connection: BaseDatabaseWrapper, prepared: bool = False) -> Any:
         value = super().get_db_prep_value(value, connection, prepared)
         return crypto.encrypt(value) if value else value
@@ -43,9 +48,13 @@ class EncryptedCharField(models.CharField):
         return crypto.decrypt(value, where=self._where()) if value else value
 
     def to_python(self, value: Any) -> Any:
-        """A token (from a dump being loaded) becomes its plain text; anything else as CharField."""
+        """A token (from a dump being loaded) becomes its plain text; anything else as CharField.
+        A token no key opens is a ``ValidationError`` (``loaddata`` stops on it)."""
         if isinstance(value, str) and crypto.is_token(value):
-            return crypto.decrypt(value, where=self._where())
+            try:
+                return crypto.decrypt(value, where=self._where())
+            except crypto.FieldKeyError as exc:
+                raise ValidationError(str(exc), code="undecryptable") from exc
         return super().to_python(value)
 
     def value_to_string(self, obj: Model) -> str:
