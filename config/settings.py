@@ -172,6 +172,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Personal data encrypted at rest (issue 16, privacy: minqing/core/crypto.py, docs/privacy.md):
+# Fernet keys, comma-separated, the first encrypts and all decrypt (rotation: put the new key
+# first, run `minqing rotate_field_keys`, then drop the old one). Unset (make run, tests): one
+# random key made once in VAR_DIR/field_keys (mode 0600); `check --deploy` warns about that.
+MINQING_FIELD_KEYS = env.list("MINQING_FIELD_KEYS", default=[])
+MINQING_FIELD_KEYS_FILE = VAR_DIR / "field_keys"
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from minqing.campaigns.models import Campaign
+from minqing.core.fields import EncryptedCharField
 from minqing.ledger.enums import Action, Channel, ResolutionKind, Satisfaction, Source, State, Urgency
 from minqing.orgs.models import PATH_OPS, Person, Unit
 
@@ -195,10 +196,11 @@ class FeedbackIdentity(models.Model):
     feedback = models.OneToOneField(
         Feedback, on_delete=models.CASCADE, primary_key=True, related_name="identity"
     )
-    name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)  # the caller number for calls
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
-    address = models.CharField(_("来信地址"), max_length=200, blank=True)
+    # encrypted at rest (minqing.core.fields): never filter on them
+    name = EncryptedCharField(_("姓名"), max_length=50, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)  # the caller number for calls
+    id_number = EncryptedCharField(_("身份证号"), max_length=18, blank=True)
+    address = EncryptedCharField(_("来信地址"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("反映人信息")

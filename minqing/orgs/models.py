@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from minqing.core.fields import EncryptedCharField
 from minqing.orgs.enums import AssignmentKind, Duty, PartyCategory, Rank, Role, UnitKind, UnitSubkind
 
 PATH_OPS = ["varchar_pattern_ops"]  # used on PostgreSQL; ignored by SQLite
@@ -97,8 +98,9 @@ class PersonIdentity(models.Model):
     """Phone and ID number, kept apart from the person and shown masked; reads are audited."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, primary_key=True, related_name="identity")
-    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    # encrypted at rest (minqing.core.fields): never filter on them
+    phone = EncryptedCharField(_("手机号码"), max_length=20, blank=True)
+    id_number = EncryptedCharField(_("身份证号"), max_length=18, blank=True)
 
     class Meta:
         verbose_name = _("人员身份信息")

@@ -11,6 +11,9 @@ from django.conf import settings
 KEY = "production-test-key-" + "x7Qm2pR9vT4wZ8kL3nB6cF1hJ5dG0sY" * 2
 
 
+FIELD_KEY = "5QDHDhObbJ0o9mebDMW-T19EOorM1rt2bV3ZmfsVneI="
+
+
 def run_production(code: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL")}
     environ.update(
@@ -18,6 +21,8 @@ def run_production(code: list[str], tmp_path: Path, **env: str) -> subprocess.Co
         MINQING_VAR_DIR=str(tmp_path),
         ALLOWED_HOSTS="minqing.example.cn,testserver",
         PYTHONPATH=str(settings.BASE_DIR),
+        # production keeps the field keys in the environment (docs/privacy.md); a test-only key
+        MINQING_FIELD_KEYS=FIELD_KEY,
     )
     environ.update(env)
     return subprocess.run(
