@@ -166,6 +166,7 @@ def test_key_file_is_made_once_with_mode_0600(settings, tmp_path):
     assert (tmp_path / "field_keys").read_text() == key
 
 
+@pytest.mark.django_db  # the security checks include the demo-password guard, which reads users
 def test_check_deploy_warns_without_env_keys(settings):
     settings.DEBUG = False
     settings.MINQING_FIELD_KEYS = []
