@@ -53,6 +53,11 @@ class ActorForm(forms.ModelForm):
             raise ValidationError(exc.message) from exc
 
 
+def _own(request: HttpRequest, obj: Any) -> bool:
+    """``obj`` (a role or duty row) is the signed-in user's own: not theirs to change."""
+    return obj is not None and obj.user_id == request.user.pk
+
+
 def bound_form(form_class: Any, request: HttpRequest) -> Any:
     return type(form_class.__name__, (form_class,), {"actor": request.user})
 
@@ -142,6 +147,12 @@ class RoleAssignmentAdmin(DutyModelAdmin):
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         return bound_form(super().get_form(request, obj, change, **kwargs), request)
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and not _own(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and not _own(request, obj)
+
     def save_model(self, request: HttpRequest, obj: RoleAssignment, form: Any, change: bool) -> None:
         role_save(actor=request.user, assignment=obj)
 
@@ -149,7 +160,7 @@ class RoleAssignmentAdmin(DutyModelAdmin):
         role_revoke(actor=request.user, assignment=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RoleAssignment]) -> None:
-        for obj in queryset.select_related("user", "unit"):
+        for obj in queryset.exclude(user_id=request.user.pk).select_related("user", "unit"):
             role_revoke(actor=request.user, assignment=obj)
 
 
@@ -183,6 +194,9 @@ class AdminDutyAdmin(DutyModelAdmin):
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         return bound_form(super().get_form(request, obj, change, **kwargs), request)
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and not _own(request, obj)
+
     def save_model(self, request: HttpRequest, obj: AdminDuty, form: Any, change: bool) -> None:
         row = duty_grant(actor=request.user, user=obj.user, duty=obj.duty)
         obj.pk, obj._state.adding = row.pk, False
@@ -191,7 +205,7 @@ class AdminDutyAdmin(DutyModelAdmin):
         duty_revoke(actor=request.user, row=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AdminDuty]) -> None:
-        for obj in queryset.select_related("user"):
+        for obj in queryset.exclude(user_id=request.user.pk).select_related("user"):
             duty_revoke(actor=request.user, row=obj)
 
 
