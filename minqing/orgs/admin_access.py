@@ -160,7 +160,7 @@ class RoleAssignmentAdmin(DutyModelAdmin):
         role_revoke(actor=request.user, assignment=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RoleAssignment]) -> None:
-        for obj in queryset.exclude(user_id=request.user.pk).select_related("user", "unit"):
+        for obj in queryset.exclude(user_id=request.user.pk or 0).select_related("user", "unit"):
             role_revoke(actor=request.user, assignment=obj)
 
 
@@ -205,7 +205,7 @@ class AdminDutyAdmin(DutyModelAdmin):
         duty_revoke(actor=request.user, row=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AdminDuty]) -> None:
-        for obj in queryset.exclude(user_id=request.user.pk).select_related("user"):
+        for obj in queryset.exclude(user_id=request.user.pk or 0).select_related("user"):
             duty_revoke(actor=request.user, row=obj)
 
 

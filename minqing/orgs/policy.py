@@ -3,7 +3,9 @@
 Every view, service, the admin, the API and the CLI asks here; none keeps a tuple of its own.
 A role is held on a unit and reaches that unit's subtree (``minqing.orgs.scoping``); the
 ``SYSTEM`` actor and superusers hold every role everywhere; ``None`` and anonymous visitors hold
-none.
+none. The three administrator duties (三员分立: ``has_duty``, ``ADMIN_MODELS``) are apart from the
+roles: a superuser flag holds none, so it opens neither the admin site, nor role or duty
+changes, nor the audit (``docs/admin-duties.md``).
 """
 
 from collections.abc import Iterable

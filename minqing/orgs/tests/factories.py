@@ -1,9 +1,11 @@
 """factory_boy factories for the organisation network; units come from ``units_upsert``."""
 
 import datetime
+from typing import Any, cast
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import AssignmentKind, Rank, UnitKind
@@ -76,9 +78,9 @@ def grant(user, role: str, unit: Unit):
     return role_grant(actor=SYSTEM, user=user, role=role, unit=unit)
 
 
-def duty_user(username: str, duty: str, **fields):
+def duty_user(username: str, duty: str, **fields: Any) -> User:
     """An account holding the administrator ``duty`` (granted by the operator, ``SYSTEM``)."""
-    user = UserFactory(username=username, **fields)
+    user = cast(User, UserFactory(username=username, **fields))
     duty_grant(actor=SYSTEM, user=user, duty=duty)
     user.refresh_from_db()
     return user

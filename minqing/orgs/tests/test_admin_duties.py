@@ -152,3 +152,12 @@ def test_a_duty_without_is_staff_or_inactive_does_not_open_the_site(client: Any,
     User.objects.filter(pk=sysadmin.pk).update(is_staff=True)
     assert client.get(reverse("admin:index")).status_code == 200
     assert AdminDuty.objects.get(user=sysadmin).duty == Duty.SYSTEM
+
+
+@pytest.mark.django_db
+def test_the_menu_links_the_admin_site_only_for_a_duty(client: Any, admins: dict[str, Any]) -> None:
+    link = f'href="{reverse("admin:index")}"'
+    client.force_login(admins["office_staff"])  # is_staff, no duty: the site would refuse them
+    assert link not in client.get(reverse("orgs:tree")).content.decode()
+    client.force_login(admins["sysadmin"])
+    assert link in client.get(reverse("orgs:tree")).content.decode()
