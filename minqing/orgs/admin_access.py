@@ -74,8 +74,8 @@ class AccountAdmin(DutyModelAdmin):
 
     @admin.display(description=_("管理职责"))
     def duty(self, obj: User) -> str:
-        row = AdminDuty.objects.filter(user=obj).first()
-        return row.get_duty_display() if row else "—"
+        row: AdminDuty | None = getattr(obj, "admin_duty", None)  # list_select_related
+        return row.get_duty_display() if row is not None else "—"
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return BASIC_FIELDS if obj is None else self.fields

@@ -21,7 +21,7 @@ from minqing.core.lockout import is_locked
 from minqing.core.models import AuditEvent
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Duty, Role
-from minqing.orgs.models import AdminDuty, RoleAssignment, Unit
+from minqing.orgs.models import AdminDuty, Application, RoleAssignment, Unit
 from minqing.orgs.services.accounts import account_create, account_set_access, account_unlock, account_update
 from minqing.orgs.services.duties import duty_grant, duty_revoke
 from minqing.orgs.services.roles import role_grant, role_revoke
@@ -294,3 +294,22 @@ def test_import_campaigns_asks_the_office_as_the_page_does(world: Any, tmp_path:
         stdout=io.StringIO(),
     )
     assert Campaign.objects.filter(name="镇专题").exists()
+
+
+def test_an_api_client_is_created_by_the_system_and_granted_by_the_security_administrator(
+    client: Any, world: Any
+) -> None:
+    client.force_login(world.users["sysadmin"])
+    data = {"name": "12345热线", "unit": world.u["county"].pk, "roles": '["intake"]', "is_active": "on"}
+    assert client.post(reverse("admin:orgs_application_add"), data).status_code == 302
+    app = Application.objects.get(name="12345热线")
+    assert app.roles == [] and not app.is_active and app.unit == world.u["county"]  # no grant by the system
+    change = reverse("admin:orgs_application_change", args=[app.pk])
+    assert client.post(change, {**data, "name": "热线"}).status_code == 302
+    app.refresh_from_db()
+    assert app.name == "热线" and app.roles == [] and not app.is_active
+    client.force_login(world.users["secadmin"])
+    assert client.post(change, {**data, "name": "改名"}).status_code == 302
+    app.refresh_from_db()
+    assert app.name == "热线" and app.roles == ["intake"] and app.is_active
+    assert client.post(reverse("admin:orgs_application_add"), data).status_code == 403
