@@ -25,7 +25,7 @@ VAR_DIR = Path(env.str("MINQING_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "minqing.core.apps.DutyAdminConfig",  # django.contrib.admin, its site obeying the admin duties
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

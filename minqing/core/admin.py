@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from minqing.core.admin_audit import AuditedAdminMixin
+from minqing.core.admin_duties import DutyModelAdmin
 from minqing.core.models import AuditEvent, WorkdayOverride
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit log is append-only, even for superusers."""
+class AuditEventAdmin(DutyModelAdmin):
+    """Read-only: the audit log is append-only, even for superusers; only the audit administrator
+    (审计管理员) sees it (``policy.ADMIN_MODELS``)."""
 
     list_display = ("at", "actor_name", "action", "object_type", "object_id", "ip", "detail")
     list_filter = ("action", "object_type")

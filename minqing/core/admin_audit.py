@@ -2,16 +2,17 @@
 
 from typing import Any
 
-from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from minqing.core.admin_duties import DutyModelAdmin
 from minqing.core.audit import audit
 from minqing.core.models import AuditEvent
 
 
-class AuditedAdminMixin(admin.ModelAdmin):
-    """Audits saves and deletions (one-by-one and bulk) made in the admin."""
+class AuditedAdminMixin(DutyModelAdmin):
+    """Audits saves and deletions (one-by-one and bulk) made in the admin (whose permissions are
+    the duties', ``DutyModelAdmin``)."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -103,6 +103,11 @@ class ErrorCode(Enum):
     SUPERVISION_ONE_LEADER = _("一个指导组只能有一名组长")
     SUPERVISION_MEMBER_TWICE = _("“{name}”在指导组成员中重复出现")
     SUPERVISION_BAD_KIND = _("无法识别的督导方式“{value}”")
+    # administrator duties (三员分立)
+    DUTY_SELF = _("不能为自己授予或撤销角色、管理职责或账号权限")
+    DUTY_ONE_PER_ACCOUNT = _("账号“{user}”已担任{duty},每个账号只能担任一种管理职责")
+    DUTY_OTHER_ADMIN = _("系统管理员不能修改管理员或超级用户“{user}”的账号")
+    DUTY_USERNAME_TAKEN = _("用户名“{value}”已存在")
     # programmes
     PROGRAMME_NAME_TAKEN = _("已有名为“{value}”的项目")
     PROGRAMME_UNKNOWN = _("项目“{value}”不存在")

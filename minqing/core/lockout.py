@@ -14,7 +14,10 @@ Three limits, each over the last ``MINQING_LOGIN_LOCK_MINUTES`` minutes (config/
 The last two are not reset by a successful login, so signing in to one's own account buys an
 attacker no fresh guesses. Usernames are counted as login looks them up (stripped, NFKC: Django's
 ``UsernameField``), so ``ｗlhd_staff`` is ``wlhd_staff``. The address is the audit's ``client_ip``.
-Attempts refused by a lock are audited too but do not count, so every lock ends on time.
+Attempts refused by a lock are audited too but do not count, so every lock ends on time. The
+security administrator may lift a username's lock earlier (``account_unlock``, an audit row that
+``unlock_detail`` names): that username's failures before it no longer count (an address's
+throttle stays).
 """
 
 from datetime import datetime, timedelta
@@ -30,6 +33,11 @@ from minqing.core.models import AuditEvent
 LOCKED_DETAIL = "locked"  # refused: the username is locked (at this address or everywhere)
 THROTTLED_DETAIL = "throttled"  # refused: this address is throttled for every username
 REFUSED_DETAILS = (LOCKED_DETAIL, THROTTLED_DETAIL)
+
+
+def unlock_detail(username: str) -> str:
+    """The ``detail`` of the audit row (``UPDATE`` of ``auth.user``) that lifts ``username``'s lock."""
+    return f"unlocked: {normalize_username(username)}"
 
 
 class Refusal(Enum):
@@ -53,13 +61,26 @@ def refusal(username: str, ip: str | None, now: datetime | None = None) -> Refus
     last_ok = AuditEvent.objects.filter(
         _address(ip), action=AuditEvent.Action.LOGIN, actor_name=username, at__gte=since
     ).aggregate(m=Max("at"))["m"]
+    unlocked = (
+        AuditEvent.objects.filter(
+            action=AuditEvent.Action.UPDATE,
+            object_type="auth.user",
+            detail=unlock_detail(username),
+            at__gte=since,
+        ).aggregate(m=Max("at"))["m"]
+        if username
+        else None
+    )
+    user_since = unlocked or since
     counts = (
         failed.filter(Q(actor_name=username) | _address(ip))
         .exclude(detail__in=REFUSED_DETAILS)
         .aggregate(
             address=Count("pk", filter=_address(ip)),
-            username=Count("pk", filter=Q(actor_name=username)),
-            pair=Count("pk", filter=Q(actor_name=username, at__gte=last_ok or since) & _address(ip)),
+            username=Count("pk", filter=Q(actor_name=username, at__gte=user_since)),
+            pair=Count(
+                "pk", filter=Q(actor_name=username, at__gte=max(last_ok or since, user_since)) & _address(ip)
+            ),
         )
     )
     if counts["address"] >= settings.MINQING_LOGIN_IP_MAX_FAILURES:

@@ -4,6 +4,11 @@ The taxonomy and the deadline rules are configurable here (every change audited)
 read-only: their state moves only through ``problem_transition``, so the admin neither adds,
 changes nor deletes them; events are append-only; extensions come from the workflow. Feedback
 is shown without its reporter (``FeedbackIdentity`` is not registered).
+
+Which administrator sees which of them is ``policy.ADMIN_MODELS``: the system administrator keeps
+the taxonomy and the deadline rules; the ledger's records (problems, events, extensions,
+feedback, notifications) are refused to every duty on the admin site and read through the pages,
+scoped by unit roles.
 """
 
 from typing import Any
@@ -12,6 +17,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from minqing.core.admin_audit import AuditedAdminMixin
+from minqing.core.admin_duties import DutyInlineMixin, DutyModelAdmin
 from minqing.ledger.models import (
     Category,
     DeadlineRule,
@@ -23,7 +29,7 @@ from minqing.ledger.models import (
 )
 
 
-class ReadOnlyAdminMixin(admin.ModelAdmin):
+class ReadOnlyAdminMixin(DutyModelAdmin):
     """View only: no add, change or delete."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -51,7 +57,7 @@ class CategoryAdmin(AuditedAdminMixin):
         super().save_model(request, obj, form, change)
 
 
-class EventInline(admin.TabularInline):
+class EventInline(DutyInlineMixin, admin.TabularInline):
     model = ProblemEvent
     fields = ("at", "actor_name", "action", "from_state", "to_state", "note", "public")
     readonly_fields = fields

@@ -1,4 +1,6 @@
-"""Maintenance admin for superusers and staff (not scoped: the pages are, the admin is not)."""
+"""Maintenance admin of the organisation network: the system administrator's (系统管理员; not
+scoped: the pages are, the admin is not). Who may do what (accounts, roles, duties, API clients)
+is in ``admin_access``; which duty sees which model is ``policy.ADMIN_MODELS``."""
 
 from typing import Any
 
@@ -10,18 +12,11 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import MoveNodeForm, movenodeform_factory
 
 from minqing.core.admin_audit import AuditedAdminMixin
+from minqing.core.admin_duties import DutyInlineMixin
+from minqing.orgs import admin_access  # noqa: F401  (registers the access admins)
 from minqing.orgs.masking import mask_id_number, mask_phone
-from minqing.orgs.models import (
-    Application,
-    Assignment,
-    Household,
-    Person,
-    PersonIdentity,
-    RoleAssignment,
-    Unit,
-)
+from minqing.orgs.models import Assignment, Household, Person, PersonIdentity, Unit
 from minqing.orgs.services.records import record_save
-from minqing.orgs.services.roles import role_revoke, role_save
 from minqing.orgs.services.units import unit_moved
 
 
@@ -74,7 +69,7 @@ class HouseholdAdmin(AuditedAdminMixin):
         self.audit_saved(request, obj, change)
 
 
-class PersonIdentityInline(admin.StackedInline):
+class PersonIdentityInline(DutyInlineMixin, admin.StackedInline):
     """Shown masked; the full values can still be typed in to correct them."""
 
     model = PersonIdentity
@@ -137,30 +132,3 @@ class AssignmentAdmin(AuditedAdminMixin):
     def save_model(self, request: HttpRequest, obj: Assignment, form: Any, change: bool) -> None:
         record_save(actor=request.user, obj=obj)
         self.audit_saved(request, obj, change)
-
-
-@admin.register(RoleAssignment)
-class RoleAssignmentAdmin(AuditedAdminMixin):
-    list_display = ("user", "role", "unit")
-    list_filter = ("role",)
-    search_fields = ("user__username", "unit__name", "unit__code")
-    raw_id_fields = ("user", "unit")
-    list_select_related = ("user", "unit")
-
-    def save_model(self, request: HttpRequest, obj: RoleAssignment, form: Any, change: bool) -> None:
-        role_save(actor=request.user, assignment=obj)
-        self.audit_saved(request, obj, change)
-
-    def delete_model(self, request: HttpRequest, obj: RoleAssignment) -> None:
-        role_revoke(actor=request.user, assignment=obj)  # audits the deletion
-
-
-@admin.register(Application)
-class ApplicationAdmin(AuditedAdminMixin):
-    """API clients: each acts with its roles on its unit's subtree (keys come with the API)."""
-
-    list_display = ("name", "unit", "roles", "is_active", "created_at")
-    list_filter = ("is_active",)
-    search_fields = ("name", "unit__name", "unit__code")
-    raw_id_fields = ("unit",)
-    list_select_related = ("unit",)

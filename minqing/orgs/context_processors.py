@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
@@ -39,6 +40,12 @@ class MenuPermissions:
     write_outreach = _holding(policy.UNIT_WRITERS, "outreach:topic_new, visit_new, plan_new")
     record_inspection = _holding(policy.INSPECTORS, "supervision:inspection_new")
     manage_programmes = _holding(policy.OFFICE, "programmes:new")
+
+    @property
+    def admin_site(self) -> bool:
+        """admin:index (``DutyAdminSite.has_permission``): an active staff account with a duty."""
+        actor = self._actor
+        return isinstance(actor, User) and actor.is_staff and policy.has_any_duty(actor)
 
 
 def menu(request: HttpRequest) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 Every view, service, the admin, the API and the CLI asks here; none keeps a tuple of its own.
 A role is held on a unit and reaches that unit's subtree (``minqing.orgs.scoping``); the
 ``SYSTEM`` actor and superusers hold every role everywhere; ``None`` and anonymous visitors hold
-none.
+none. The three administrator duties (三员分立: ``has_duty``, ``ADMIN_MODELS``) are apart from the
+roles: a superuser flag holds none, so it opens neither the admin site, nor role or duty
+changes, nor the audit (``docs/admin-duties.md``).
 """
 
 from collections.abc import Iterable
@@ -12,7 +14,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 
 from minqing.orgs.actors import Actor, is_system
-from minqing.orgs.enums import Role
+from minqing.orgs.enums import Duty, Role
 from minqing.orgs.models import AdminDuty
 from minqing.orgs.scoping import can_access_path, held_roles
 
@@ -77,6 +79,82 @@ def require_duty(actor: Actor | None, duty: str) -> None:
     """For views: ``has_duty``, or ``PermissionDenied`` (403)."""
     if not has_duty(actor, duty):
         raise PermissionDenied
+
+
+def held_duty(actor: Actor | None) -> str | None:
+    """The one duty an active user holds, or ``None`` (the ``SYSTEM`` actor holds every duty and
+    is not a user: ``None`` here too)."""
+    if is_system(actor):
+        return None
+    return next((d for d in Duty if has_duty(actor, d)), None)
+
+
+def clear_duty_cache(user: User) -> None:
+    user.__dict__.pop(_DUTY_ATTR, None)
+
+
+# --- the admin site (三员分立) -----------------------------------------------------------------
+# Which models each duty manages on the admin site, and how (view, add, change, delete). A model
+# no duty lists here is refused to everyone on the admin site, superusers included: the domain
+# records (problems, feedback, events, extensions, notifications, bulletins and their templates)
+# are read and written only through the pages, scoped by unit roles, so no administrator reaches
+# an informant through the admin. ``docs/admin-duties.md`` explains the split.
+ADMIN_ALL = frozenset({"view", "add", "change", "delete"})
+ADMIN_READ = frozenset({"view"})
+ADMIN_MODELS: dict[str, dict[str, frozenset[str]]] = {
+    # 系统管理员: the unit tree, people and households, configuration, accounts' basic data
+    Duty.SYSTEM: {
+        "orgs.unit": ADMIN_ALL,
+        "orgs.household": ADMIN_ALL,
+        "orgs.person": ADMIN_ALL,
+        "orgs.personidentity": ADMIN_ALL,
+        "orgs.assignment": ADMIN_ALL,
+        "orgs.application": ADMIN_ALL,  # but not its roles, unit or switch (ADMIN_FIELDS)
+        "ledger.category": ADMIN_ALL,
+        "ledger.deadlinerule": ADMIN_ALL,
+        "core.workdayoverride": ADMIN_ALL,
+        "auth.user": frozenset({"view", "add", "change"}),  # names only; deactivate: 安全管理员
+    },
+    # 安全管理员: who may do what (roles, duties, accounts' access, applications' roles)
+    Duty.SECURITY: {
+        "orgs.roleassignment": ADMIN_ALL,
+        "orgs.adminduty": frozenset({"view", "add", "delete"}),
+        "auth.user": frozenset({"view", "change"}),
+        "orgs.application": frozenset({"view", "change"}),
+    },
+    # 审计管理员: reads the audit trail, nothing else
+    Duty.AUDIT: {"core.auditevent": ADMIN_READ},
+}
+# Of a model two duties share, the fields each may write (the others are shown read-only).
+ADMIN_FIELDS: dict[str, dict[str, frozenset[str]]] = {
+    Duty.SYSTEM: {
+        "auth.user": frozenset({"username", "first_name", "last_name", "email"}),
+        "orgs.application": frozenset({"name"}),  # and its unit when creating it
+    },
+    Duty.SECURITY: {
+        "auth.user": frozenset({"is_active", "is_staff"}),
+        "orgs.application": frozenset({"unit", "roles", "is_active"}),
+    },
+}
+
+
+def has_any_duty(actor: Actor | None) -> bool:
+    """The actor holds one of the three duties (the admin site's door)."""
+    return is_system(actor) or held_duty(actor) is not None
+
+
+def admin_allows(actor: Actor | None, model_label: str, op: str) -> bool:
+    """The actor's duty lets it ``op`` (view, add, change, delete) ``model_label`` (``app.model``)
+    on the admin site. A superuser flag alone allows nothing."""
+    return any(op in models.get(model_label, ()) and has_duty(actor, d) for d, models in ADMIN_MODELS.items())
+
+
+def admin_fields(actor: Actor | None, model_label: str) -> frozenset[str] | None:
+    """The fields of a shared model the actor's duty writes; ``None`` when no split applies."""
+    shared = [(d, models[model_label]) for d, models in ADMIN_FIELDS.items() if model_label in models]
+    if not shared:
+        return None
+    return frozenset().union(*(fields for d, fields in shared if has_duty(actor, d)))
 
 
 _DUTY_ATTR = "_minqing_duty_cache"

@@ -1,8 +1,9 @@
 """Maintenance admin for bulletins.
 
-Templates are editable here too, with the same validation as the office's page (every
-placeholder must name a registered metric); every change is audited. Published bulletins are
-frozen: view only.
+Templates (with the same validation as the office's page: every placeholder must name a
+registered metric; every change audited) and published bulletins (frozen: view only) are domain
+records: refused to every administrator duty on the admin site (``policy.ADMIN_MODELS``), they
+are kept through the office's pages.
 """
 
 from typing import Any
@@ -11,6 +12,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from minqing.core.admin_audit import AuditedAdminMixin
+from minqing.core.admin_duties import DutyModelAdmin
 from minqing.reports.bulletins.forms import BulletinTemplateAdminForm
 from minqing.reports.models import Bulletin, BulletinTemplate
 
@@ -27,7 +29,7 @@ class BulletinTemplateAdmin(AuditedAdminMixin):
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(admin.ModelAdmin):
+class BulletinAdmin(DutyModelAdmin):
     list_display = ("title", "unit", "campaign", "number", "as_of", "published_at", "checked_at")
     list_filter = ("campaign",)
     search_fields = ("title", "unit__code", "unit__name")

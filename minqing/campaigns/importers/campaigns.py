@@ -18,7 +18,7 @@ from minqing.core.importing.values import Choices, format_date
 from minqing.core.tabular import Column, Record
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
-from minqing.orgs.policy import UNIT_WRITERS
+from minqing.orgs.policy import OFFICE
 
 COLUMNS = (
     Column("name", "专题名称", ("name", "campaign", "专题"), required=True),
@@ -59,7 +59,7 @@ def read(check: RowCheck, rec: Record) -> CampaignCand | None:
     if name:
         check.once(rec, "name", name, name)
     kind = check.choice(rec, "kind", KINDS, default=CampaignKind.THEMED)
-    scope = check.unit(rec, "scope_code", roles=UNIT_WRITERS)
+    scope = check.unit(rec, "scope_code", roles=OFFICE)  # as campaign_create: the office of the scope
     start = check.date(rec, "start_date", required=True)
     end = check.date(rec, "end_date")
     if start and end and end < start:

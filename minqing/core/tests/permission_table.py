@@ -10,8 +10,10 @@ Answers: an HTTP status, or ``LOGIN`` (a redirect to the login page). A POST is 
 ``LOGIN``) must change nothing, and an allowed one answers its form (200) or its redirect (302).
 
 Excluded by one rule: the ``admin`` namespace. Django generates its ~120 patterns from the
-registered ModelAdmins and every one goes through ``AdminSite.admin_view`` (staff only, else
-the admin's login page); four representative rows below cover that gate. There are no static
+registered ModelAdmins and every one goes through ``AdminSite.admin_view`` (an active staff
+account holding an administrator duty, else the admin's login page); four representative rows
+below cover that gate, and ``orgs/tests/test_admin_duties.py`` is the admin's own matrix of the
+three duties against every registered model. There are no static
 or media patterns (files are served by the web server, not by URL patterns).
 """
 

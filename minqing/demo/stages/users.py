@@ -12,8 +12,9 @@ from minqing.demo import names
 from minqing.demo.context import DemoContext
 from minqing.demo.registry import register_stage
 from minqing.orgs.actors import SYSTEM
-from minqing.orgs.enums import Rank, Role
-from minqing.orgs.models import Person, Unit
+from minqing.orgs.enums import Duty, Rank, Role
+from minqing.orgs.models import AdminDuty, Person, Unit
+from minqing.orgs.services.duties import duty_grant
 from minqing.orgs.services.people import person_create
 from minqing.orgs.services.roles import role_grant
 
@@ -24,12 +25,17 @@ DEMO_PASSWORD = "minqing-demo-1509"
 class DemoUser:
     username: str
     label: "str | Promise"
-    role: str  # "" for the superuser
-    unit_code: str  # "" for the superuser
+    role: str  # "" for the superuser and the administrators
+    unit_code: str  # "" for the superuser and the administrators
+    duty: str = ""  # an administrator duty (三员分立)
+    superuser: bool = False
 
 
 DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser("admin", _("系统管理员(超级用户)"), "", ""),
+    DemoUser("admin", _("系统管理员(超级用户)"), "", "", Duty.SYSTEM, superuser=True),
+    DemoUser("sysadmin", _("系统管理员"), "", "", Duty.SYSTEM),
+    DemoUser("secadmin", _("安全管理员"), "", "", Duty.SECURITY),
+    DemoUser("auditadmin", _("审计管理员"), "", "", Duty.AUDIT),
     DemoUser("wlcb_office", _("乌兰察布市领导小组办公室"), Role.OFFICE, "150900000000"),
     DemoUser("wlht_office", _("乌兰浩特市领导小组办公室"), Role.OFFICE, "152201000000"),
     DemoUser("wlcb_leader", _("乌兰察布市领导"), Role.LEADER, "150900000000"),
@@ -59,10 +65,11 @@ def load_users(ctx: DemoContext) -> dict[str, int]:
         user = user_model.objects.filter(username=d.username).first()
         if user is None:
             user = user_model(username=d.username, first_name=str(d.label)[:150], password=hashed)
-            if not d.role:
-                user.is_superuser = user.is_staff = True
+            user.is_superuser = user.is_staff = d.superuser
             user.save()
             created += 1
+        if d.duty and not AdminDuty.objects.filter(user=user).exists():
+            duty_grant(actor=SYSTEM, user=user, duty=d.duty)
         if d.role:
             role_grant(actor=SYSTEM, user=user, role=d.role, unit=units[d.unit_code])
         if d.role == Role.LEADER and not Person.objects.filter(user=user).exists():

@@ -11,7 +11,15 @@ from minqing.core.paths import prefix_q
 from minqing.demo import registry
 from minqing.demo.tests.conftest import TINY, load
 from minqing.orgs.enums import AssignmentKind, PartyCategory, UnitKind, UnitSubkind
-from minqing.orgs.models import Assignment, Household, Person, PersonIdentity, RoleAssignment, Unit
+from minqing.orgs.models import (
+    AdminDuty,
+    Assignment,
+    Household,
+    Person,
+    PersonIdentity,
+    RoleAssignment,
+    Unit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +122,9 @@ def test_demo_users_and_logins():
     load()
     users = get_user_model().objects
     assert users.get(username="admin").is_superuser
+    duties = dict(AdminDuty.objects.values_list("user__username", "duty"))
+    assert duties == {"admin": "system", "sysadmin": "system", "secadmin": "security", "auditadmin": "audit"}
+    assert not users.get(username="sysadmin").is_superuser and users.get(username="sysadmin").is_staff
     assert RoleAssignment.objects.filter(user__username="wlht_office", role="office").exists()
     staff = RoleAssignment.objects.filter(role="unit_staff").values_list("unit__name", flat=True)
     assert {"和平街道", "乌兰哈达镇"} <= set(staff)
@@ -127,6 +138,8 @@ def test_demo_users_and_logins():
     text = out.getvalue()
     assert "heping_staff" in text and "和平街道" in text and "用户名" in text
     assert "minqing-demo-1509" in text
+    for name, duty in (("sysadmin", "系统管理员"), ("secadmin", "安全管理员"), ("auditadmin", "审计管理员")):
+        assert any(name in line and duty in line for line in text.splitlines()), name
 
 
 def test_command_if_empty():

@@ -32,7 +32,7 @@ from minqing.orgs.divisions import PROVINCE_ROW
 from minqing.orgs.enums import LEVEL_KIND, UnitKind, default_party_category, subkind_from_code
 from minqing.orgs.importers import unit_values as v
 from minqing.orgs.importers.unit_db import DbUnits, division_codes_taken
-from minqing.orgs.services.units import UnitRow, units_upsert
+from minqing.orgs.services.units import UnitRow, check_tree_write, units_upsert
 
 UNIT_COLUMNS = (
     Column("code", "单位代码", ("code", "单位编码"), required=True),
@@ -269,7 +269,9 @@ def detect_nbs(headers: Iterable[str]) -> bool:
 
 
 def import_units(path: Path, *, actor: Actor, progress: bool = False) -> ImportResult:
-    """Check every row of ``path``, then create or update its units in one transaction."""
+    """Check every row of ``path``, then create or update its units in one transaction (the
+    system administrator's: refused before reading the file to anyone else)."""
+    check_tree_write(actor)
     table = read_table(path, progress=progress)
     nbs = detect_nbs(table.headers)
     cmap = map_columns(table.headers, NBS_COLUMNS if nbs else UNIT_COLUMNS)

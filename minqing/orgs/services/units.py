@@ -16,10 +16,12 @@ from django.db.models import Max
 
 from minqing.core.audit import audit
 from minqing.core.batching import chunked
-from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.models import AuditEvent
 from minqing.core.paths import prefix_q
+from minqing.orgs import policy
 from minqing.orgs.actors import Actor, is_system
+from minqing.orgs.enums import Duty
 from minqing.orgs.models import Unit
 from minqing.orgs.pathcopies import repath_copies
 from minqing.orgs.selectors import unit_for_code
@@ -118,9 +120,18 @@ def unit_move(unit: Unit, target: Unit, pos: str = "last-child") -> None:
     unit_moved(unit, old_path)
 
 
+def check_tree_write(actor: Actor) -> None:
+    """Only the system administrator (系统管理员; ``SYSTEM`` for commands and the demo) writes the
+    unit tree: a unit role, even the office's, does not (``minqing import units --user``)."""
+    if not policy.has_duty(actor, Duty.SYSTEM):
+        raise PermissionDeniedError()
+
+
 @transaction.atomic
 def units_upsert(*, rows: Sequence[UnitRow], actor: Actor, source: str = "") -> UpsertResult:
-    """Create or update units by code. Parents may come earlier or later in ``rows`` or exist already."""
+    """Create or update units by code. Parents may come earlier or later in ``rows`` or exist already.
+    The unit tree is the system administrator's (``check_tree_write``)."""
+    check_tree_write(actor)
     result = UpsertResult()
     codes = {r.code for r in rows} | {r.parent_code for r in rows if r.parent_code}
     existing: dict[str, Unit] = {}

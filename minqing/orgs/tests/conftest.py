@@ -3,7 +3,7 @@ from typing import Any
 
 import pytest
 
-from minqing.orgs.enums import AssignmentKind, Role
+from minqing.orgs.enums import AssignmentKind, Duty, Role
 from minqing.orgs.models import Unit
 from minqing.orgs.tests.factories import (
     AssignmentFactory,
@@ -11,6 +11,7 @@ from minqing.orgs.tests.factories import (
     PersonFactory,
     PersonIdentityFactory,
     UserFactory,
+    duty_user,
     grant,
     small_tree,
 )
@@ -57,6 +58,9 @@ def world(db) -> World:
         "b_staff": UserFactory(username="b_staff"),
         "county_office": UserFactory(username="county_office"),
         "nobody": UserFactory(username="nobody"),
+        "sysadmin": duty_user("sysadmin", Duty.SYSTEM),
+        "secadmin": duty_user("secadmin", Duty.SECURITY),
+        "auditadmin": duty_user("auditadmin", Duty.AUDIT),
     }
     grant(users["a_staff"], Role.UNIT_STAFF, u["town_a"])
     grant(users["a_viewer"], Role.VIEWER, u["town_a"])

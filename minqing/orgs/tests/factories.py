@@ -1,13 +1,16 @@
 """factory_boy factories for the organisation network; units come from ``units_upsert``."""
 
 import datetime
+from typing import Any, cast
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import AssignmentKind, Rank, UnitKind
 from minqing.orgs.models import Assignment, Household, Person, PersonIdentity, Unit
+from minqing.orgs.services.duties import duty_grant
 from minqing.orgs.services.roles import role_grant
 from minqing.orgs.services.units import UnitRow, units_upsert
 
@@ -73,6 +76,14 @@ def make_units(rows: list[UnitRow]) -> dict[str, Unit]:
 
 def grant(user, role: str, unit: Unit):
     return role_grant(actor=SYSTEM, user=user, role=role, unit=unit)
+
+
+def duty_user(username: str, duty: str, **fields: Any) -> User:
+    """An account holding the administrator ``duty`` (granted by the operator, ``SYSTEM``)."""
+    user = cast(User, UserFactory(username=username, **fields))
+    duty_grant(actor=SYSTEM, user=user, duty=duty)
+    user.refresh_from_db()
+    return user
 
 
 def small_tree() -> dict[str, Unit]:

@@ -6,7 +6,7 @@ from minqing.orgs.models import Household, RoleAssignment
 
 
 def test_admin_pages_load(client, world):
-    client.force_login(world.users["root"])
+    client.force_login(world.users["sysadmin"])
     urls = [
         reverse("admin:orgs_unit_changelist"),
         reverse("admin:orgs_unit_changelist") + "?q=泉山",
@@ -16,15 +16,27 @@ def test_admin_pages_load(client, world):
         reverse("admin:orgs_household_change", args=[world.households["a"][0].pk]),
         reverse("admin:orgs_person_changelist"),
         reverse("admin:orgs_assignment_changelist"),
-        reverse("admin:orgs_roleassignment_changelist"),
-        reverse("admin:core_auditevent_changelist"),
+        reverse("admin:auth_user_changelist"),
+        reverse("admin:auth_user_add"),
+        reverse("admin:orgs_application_add"),
     ]
     for url in urls:
         assert client.get(url).status_code == 200, url
+    client.force_login(world.users["secadmin"])
+    for url in (
+        reverse("admin:orgs_roleassignment_changelist"),
+        reverse("admin:orgs_roleassignment_add"),
+        reverse("admin:orgs_adminduty_changelist"),
+        reverse("admin:orgs_adminduty_add"),
+        reverse("admin:auth_user_change", args=[world.users["nobody"].pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+    client.force_login(world.users["auditadmin"])
+    assert client.get(reverse("admin:core_auditevent_changelist")).status_code == 200
 
 
 def test_admin_person_identity_is_masked(client, world):
-    client.force_login(world.users["root"])
+    client.force_login(world.users["sysadmin"])
     body = client.get(
         reverse("admin:orgs_person_change", args=[world.people["village_a"].pk])
     ).content.decode()
@@ -33,7 +45,7 @@ def test_admin_person_identity_is_masked(client, world):
 
 
 def test_audit_log_is_read_only(client, world):
-    client.force_login(world.users["root"])
+    client.force_login(world.users["auditadmin"])
     assert client.get(reverse("admin:core_auditevent_add")).status_code == 403
     ev = AuditEvent.objects.first()
     assert ev is not None
@@ -49,7 +61,7 @@ def test_admin_not_for_ordinary_staff(client, world):
 
 
 def test_admin_move_unit_repaths_households(client, world):
-    client.force_login(world.users["root"])
+    client.force_login(world.users["sysadmin"])
     grid = world.u["grid_a"]
     r = client.post(
         reverse("admin:orgs_unit_change", args=[grid.pk]),
@@ -71,7 +83,7 @@ def test_admin_move_unit_repaths_households(client, world):
 
 
 def test_admin_role_assignment_is_audited(client, world):
-    client.force_login(world.users["root"])
+    client.force_login(world.users["secadmin"])
     r = client.post(
         reverse("admin:orgs_roleassignment_add"),
         {"user": world.users["nobody"].pk, "role": Role.VIEWER, "unit": world.u["town_b"].pk},
@@ -82,7 +94,7 @@ def test_admin_role_assignment_is_audited(client, world):
 
 
 def test_admin_writes_are_audited(client, world):
-    client.force_login(world.users["root"])
+    client.force_login(world.users["sysadmin"])
     household = world.households["a"][0]
     url = reverse("admin:orgs_household_change", args=[household.pk])
     page = client.get(url)

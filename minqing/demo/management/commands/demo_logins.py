@@ -1,4 +1,4 @@
-"""``minqing demo_logins``: the demo accounts, their password, role and unit."""
+"""``minqing demo_logins``: the demo accounts, their password, role (or administrator duty) and unit."""
 
 from typing import Any
 
@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from minqing.demo.stages.users import DEMO_PASSWORD, DEMO_USERS
-from minqing.orgs.enums import Role
+from minqing.orgs.enums import Duty, Role
 from minqing.orgs.models import RoleAssignment
 
 
@@ -39,8 +39,11 @@ class Command(BaseCommand):
             if d.username not in users:
                 continue
             u = users[d.username]
-            if u.is_superuser:
-                body.append([d.username, DEMO_PASSWORD, _("超级用户"), _("全部"), str(d.label)])
+            if d.duty:
+                role = Duty(d.duty).label + (_("、超级用户") if u.is_superuser else "")
+                body.append(
+                    [d.username, DEMO_PASSWORD, role, _("全部") if u.is_superuser else "—", str(d.label)]
+                )
                 continue
             for entry in roles.get(d.username, []):
                 role, unit = entry.split("@", 1)
