@@ -132,9 +132,9 @@ def test_the_main_pages_raise_no_csp_violation(browser: Browser, live_server: An
         expect(admin.page.locator("#site-name")).to_be_visible()
         admin.open(f"/admin/auth/user/{world.users['city_office'].pk}/change/")
         expect(admin.page.locator("#user_form")).to_be_visible()
-        admin.open("/admin/ledger/problem/")  # a change list: filters, date hierarchy, actions
+        admin.open("/admin/orgs/person/")  # a change list: filters, search, actions
         expect(admin.page.locator("#changelist")).to_be_visible()
-        admin.open(f"/admin/ledger/problem/{world.p['p1'].pk}/change/")
+        admin.open(f"/admin/orgs/unit/{world.u['village_a'].pk}/change/")
         admin.clean()
 
         # the listener is live: an injected inline script is blocked and reported
