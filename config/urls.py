@@ -3,7 +3,6 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from minqing.accounts import views as accounts_views
-
 from minqing.core.forms import AdminLockoutAuthenticationForm
 
 # the admin site's login goes through the same lockout and audit as the staff login

@@ -25,7 +25,6 @@ def _huey_immediate() -> Iterator[None]:
     yield
 
 
-
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
@@ -33,9 +32,10 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-
 @pytest.fixture(autouse=True)
-def _test_logins_verify_the_second_factor(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+def _test_logins_verify_the_second_factor(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``client.force_login(user)`` and ``client.login(...)`` in tests that are not about the
     second factor also verify the session with a real TOTP device of the user's
     (``minqing.accounts.testing``), as the sign-in's code step does: office and admin users then
@@ -47,7 +47,7 @@ def _test_logins_verify_the_second_factor(request: pytest.FixtureRequest, monkey
 
     from minqing.accounts.testing import mark_verified
 
-    plain = Client._login  # what force_login and login both end with
+    plain = Client._login  # type: ignore[attr-defined] # what force_login and login both end with
 
     def _login(self: Client, user: Any, backend: str | None = None) -> None:
         plain(self, user, backend)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from minqing.accounts import idle
 from minqing.accounts.services.passwords import session_password_expired
-from minqing.accounts.services.second_factor import has_second_factor, second_factor_required
+from minqing.accounts.services.second_factor import has_second_factor, is_verified, second_factor_required
 
 # pages a signed-in user may always reach
 OPEN = frozenset({"logout", "set_language"})
@@ -39,21 +39,24 @@ class IdentityMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if not user.is_authenticated:
+        if not isinstance(user, User) or not user.is_authenticated:
             return self.get_response(request)
         if idle.is_idle(request):
             logout(request)
-            messages.warning(request, _("您已超过 %(n)d 分钟没有操作,为安全起见已自动退出,请重新登录。") % {"n": idle.timeout_minutes()})
+            messages.warning(
+                request,
+                _("您已超过 %(n)d 分钟没有操作,为安全起见已自动退出,请重新登录。")
+                % {"n": idle.timeout_minutes()},
+            )
             return redirect_to_login(request.get_full_path())
         idle.touch(request)
-        assert isinstance(user, User) or hasattr(user, "_wrapped")
-        return self._gate(request, user) or self.get_response(request)  # type: ignore[arg-type]
+        return self._gate(request, user) or self.get_response(request)
 
     def _gate(self, request: HttpRequest, user: User) -> HttpResponse | None:
         name = _view_name(request)
         if name in OPEN:
             return None
-        if not user.is_verified() and second_factor_required(user):  # type: ignore[attr-defined]
+        if not is_verified(user) and second_factor_required(user):
             if name in SECOND_FACTOR_PAGES:
                 return None
             return _to("accounts:verify" if has_second_factor(user) else "accounts:enroll", request)

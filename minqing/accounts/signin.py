@@ -28,7 +28,7 @@ def pending_user(request: HttpRequest) -> tuple[User, str, str] | None:
     data = request.session.get(PENDING_KEY)
     if not isinstance(data, dict) or time.time() - float(data.get("at", 0)) > PENDING_SECONDS:
         return None
-    user = get_user_model().objects.filter(pk=data.get("user"), is_active=True).first()
+    user = get_user_model().objects.filter(pk=int(data.get("user") or 0), is_active=True).first()
     if user is None:
         return None
     return user, str(data.get("backend", "")), str(data.get("next", ""))

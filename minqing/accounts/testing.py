@@ -11,9 +11,10 @@ from collections.abc import Callable
 from django.contrib.auth.models import User
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from minqing.accounts.services.second_factor import TOTP_NAME
+from minqing.accounts.services.second_factor import RECOVERY_NAME, TOTP_NAME
 
 
 def totp_device(user: User) -> TOTPDevice:
@@ -37,3 +38,13 @@ def verified_login(
     """``force_login`` (Django's, unless given) and the second factor, verified with a real device."""
     (force_login or Client.force_login)(client, user)
     mark_verified(client, user)
+
+
+def one_time_code(user: User) -> str:
+    """A fresh recovery code of the user's (the recovery device is made if missing), for a test
+    that signs in through the forms: typed at the code step, it is used up there."""
+    device = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    code = StaticToken.random_token()
+    StaticToken.objects.create(device=device, token=code)
+    return code

@@ -70,4 +70,3 @@ class ChineseCommonPasswordValidator(CommonPasswordValidator):
 
     def get_help_text(self) -> str:
         return _("密码不能是常见密码。")
-

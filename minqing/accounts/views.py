@@ -12,7 +12,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,13 +21,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from minqing.accounts import signin
-from minqing.accounts.forms import AdminPasswordStepForm, CodeForm, PasswordChangeForm, PasswordStepForm, ResetForm
+from minqing.accounts.forms import (
+    AdminPasswordStepForm,
+    CodeForm,
+    PasswordChangeForm,
+    PasswordStepForm,
+    ResetForm,
+)
 from minqing.accounts.services.code_step import code_accepted, code_check
 from minqing.accounts.services.passwords import password_change, password_expires_at
 from minqing.accounts.services.second_factor import (
     BAD_CODE,
     CodeRefused,
     has_second_factor,
+    is_verified,
     recovery_codes_issue,
     recovery_codes_left,
     second_factor_required,
@@ -36,6 +43,7 @@ from minqing.accounts.services.second_factor import (
     totp_device_pending,
 )
 from minqing.core.errors import DomainError
+from minqing.core.forms import LockoutAuthenticationForm
 from minqing.core.views import LoginView as CoreLoginView
 from minqing.orgs import policy
 from minqing.orgs.enums import Duty
@@ -53,12 +61,12 @@ class LoginView(CoreLoginView):
     """The password step (the lockout form). A user with a second factor goes on to the code
     step; anyone else is signed in here (a user who must enrol is then held on enrollment)."""
 
-    form_class = PasswordStepForm
+    form_class: type[LockoutAuthenticationForm] = PasswordStepForm
 
     def form_valid(self, form: PasswordStepForm) -> HttpResponse:  # type: ignore[override]
         user = form.get_user()
         if has_second_factor(user):
-            signin.pending_begin(self.request, user, user.backend, self.get_success_url())
+            signin.pending_begin(self.request, user, getattr(user, "backend", ""), self.get_success_url())
             return redirect("accounts:verify")
         return super().form_valid(form)
 
@@ -72,7 +80,7 @@ class AdminLoginView(LoginView):
 
 
 @never_cache
-def admin_login(request: HttpRequest) -> HttpResponse:
+def admin_login(request: HttpRequest) -> HttpResponseBase:
     """Replaces AdminSite.login (config/urls.py), with the context the admin's template needs."""
     if request.method == "GET" and admin.site.has_permission(request):
         return HttpResponseRedirect(reverse("admin:index", current_app=admin.site.name))
@@ -94,12 +102,12 @@ def verify(request: HttpRequest) -> HttpResponse:
     """The code step: a user waiting after the password step, or a signed-in user whose session
     is not verified yet although they have a second factor."""
     pending = signin.pending_user(request)
-    user: User | None
+    current = request.user
     if pending is not None:
         user, backend, next_url = pending
-    elif request.user.is_authenticated and has_second_factor(request.user):  # type: ignore[arg-type]
-        user, backend, next_url = request.user, "", _next(request, reverse("orgs:home"))  # type: ignore[assignment]
-        if request.user.is_verified():  # type: ignore[union-attr]
+    elif isinstance(current, User) and current.is_authenticated and has_second_factor(current):
+        user, backend, next_url = current, "", _next(request, reverse("orgs:home"))
+        if is_verified(current):
             return redirect(next_url)
     else:
         messages.info(request, _("请先输入用户名和密码。"))
@@ -132,7 +140,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 def enroll(request: HttpRequest) -> HttpResponse:
     """Set up the authenticator app: the QR code and the secret, confirmed with a code."""
     user: User = request.user  # type: ignore[assignment]
-    if has_second_factor(user) and not request.user.is_verified():  # type: ignore[union-attr]
+    if has_second_factor(user) and not is_verified(user):
         return redirect("accounts:verify")  # replacing a device needs the current one first
     device = totp_device_pending(user)
     form = CodeForm(request.POST or None)
@@ -167,7 +175,6 @@ def enroll_qr(request: HttpRequest) -> HttpResponse:
     device = totp_device_pending(request.user)  # type: ignore[arg-type]
     svg = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2)
     response = HttpResponse(svg, content_type="image/svg+xml")
-    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -178,7 +185,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes, shown once; a verified user may issue a new set."""
     user: User = request.user  # type: ignore[assignment]
     if request.method == "POST":
-        if not request.user.is_verified():  # type: ignore[union-attr]
+        if not is_verified(user):
             return redirect("accounts:verify")
         request.session[NEW_CODES_KEY] = recovery_codes_issue(actor=user, user=user, request=request)
         return redirect("accounts:recovery_codes")
@@ -207,9 +214,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         context["next"] = _next(self.request, "")
         return context
 
-    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:  # type: ignore[override]
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         user: User = form.user
-        password_change(actor=user, user=user, password=form.cleaned_data["new_password1"], request=self.request)
+        password_change(
+            actor=user, user=user, password=form.cleaned_data["new_password1"], request=self.request
+        )
         messages.success(self.request, _("密码已修改。"))
         return HttpResponseRedirect(self.get_success_url())
 

@@ -47,6 +47,11 @@ def second_factor_required(user: User) -> bool:
     return bool(roles) and policy.has_role(user, roles)
 
 
+def is_verified(user: User) -> bool:
+    """The session was verified by a second factor (django-otp's OTPMiddleware sets this)."""
+    return bool(getattr(user, "is_verified", lambda: False)())
+
+
 def has_second_factor(user: User) -> bool:
     return bool(user_has_device(user, confirmed=True))
 
@@ -70,7 +75,13 @@ def totp_confirm(*, actor: Actor, user: User, token: str, request: HttpRequest |
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=device, detail="second_factor_enrolled", request=request)
+    audit(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=device,
+        detail="second_factor_enrolled",
+        request=request,
+    )
     return recovery_codes_issue(actor=actor, user=user, request=request)
 
 
@@ -80,7 +91,13 @@ def recovery_codes_issue(*, actor: Actor, user: User, request: HttpRequest | Non
     device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
-    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=device, detail="recovery_codes_issued", request=request)
+    audit(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=device,
+        detail="recovery_codes_issued",
+        request=request,
+    )
     return codes
 
 
@@ -120,4 +137,3 @@ def second_factor_reset(*, actor: Actor, user: User, request: HttpRequest | None
         request=request,
     )
     return removed
-
