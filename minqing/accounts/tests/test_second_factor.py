@@ -264,3 +264,15 @@ def test_only_the_security_administrator_may_reset(client, office, duty):
     r = client.post(reverse("accounts:second_factor_reset"), {"username": "county_office"})
     assert r.status_code == 403
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_the_second_factor_pages_in_english(client, office):
+    client.cookies["django_language"] = "en"
+    password_step(client, "county_office")
+    page = client.get(reverse("accounts:enroll")).content.decode()
+    assert "Set up two-step verification" in page and "Install an authenticator app" in page
+    client.post(reverse("logout"))
+    device = enrolled(office)
+    password_step(client, "county_office")
+    r = code_step(client, wrong_code(device))
+    assert "The code is wrong or has expired" in r.content.decode()

@@ -127,6 +127,11 @@ def test_demo_users_and_logins():
     text = out.getvalue()
     assert "heping_staff" in text and "和平街道" in text and "用户名" in text
     assert "minqing-demo-1509" in text
+    # the office and admin accounts must set up the second factor: said in both languages
+    assert "首次登录时绑定" in text and "two-step verification" in text
+    from minqing.accounts.models import PasswordRecord
+
+    assert PasswordRecord.objects.filter(user=users.get(username="wlht_office")).exists()
 
 
 def test_command_if_empty():
