@@ -172,7 +172,10 @@ def enroll(request: HttpRequest) -> HttpResponse:
 @login_required
 def enroll_qr(request: HttpRequest) -> HttpResponse:
     """The pending device's otpauth:// URI as an SVG QR code, made here (segno), never cached."""
-    device = totp_device_pending(request.user)  # type: ignore[arg-type]
+    user: User = request.user  # type: ignore[assignment]
+    if has_second_factor(user) and not is_verified(user):
+        return redirect("accounts:verify")
+    device = totp_device_pending(user)
     svg = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2)
     response = HttpResponse(svg, content_type="image/svg+xml")
     return response
