@@ -2,6 +2,7 @@
 codes, the password change and the security administrator's reset. Thin: the work is in
 ``services``."""
 
+import io
 from typing import Any
 
 import django_otp
@@ -176,8 +177,9 @@ def enroll_qr(request: HttpRequest) -> HttpResponse:
     if has_second_factor(user) and not is_verified(user):
         return redirect("accounts:verify")
     device = totp_device_pending(user)
-    svg = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2)
-    response = HttpResponse(svg, content_type="image/svg+xml")
+    svg = io.BytesIO()  # a standalone SVG document (with its xmlns), loaded by an <img>
+    segno.make(device.config_url, error="m").save(svg, kind="svg", scale=5, border=2, xmldecl=False)
+    response = HttpResponse(svg.getvalue(), content_type="image/svg+xml")
     return response
 
 

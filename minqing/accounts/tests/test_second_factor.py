@@ -92,7 +92,7 @@ def test_enrollment_shows_a_local_qr_code_and_the_secret_then_confirms(client, o
     assert secret[:4] in page.replace(" ", "")
     qr = client.get(reverse("accounts:enroll_qr"))
     assert qr["Content-Type"] == "image/svg+xml" and "no-store" in qr["Cache-Control"]
-    assert qr.content.startswith(b"<svg") and b"<script" not in qr.content
+    assert qr.content.startswith(b'<svg xmlns="http://www.w3.org/2000/svg"') and b"<script" not in qr.content
     r = client.post(reverse("accounts:enroll"), {"code": wrong_code(device)})
     assert r.status_code == 200 and not verified(client)
     device.throttle_reset()
