@@ -140,6 +140,7 @@ def queries():
     from django.test import Client
     from django.urls import reverse
 
+    from minqing.accounts.testing import verified_login
     from minqing.ledger.models import Problem
     from minqing.ledger.selectors import QueueTab, problem_queue, public_problem_list
 
@@ -173,7 +174,7 @@ def queries():
     pages = {}
     for username in ("wlcb_office", "tgwl_staff"):
         c = Client()
-        c.force_login(users.get(username=username))
+        verified_login(c, users.get(username=username))  # signed in with the second factor, as staff are
         for tab in QueueTab.VALUES:
             url = reverse("ledger:queue") + f"?tab={tab}"
             pages[f"page_queue_{username}_{tab}"] = _page(c, url, f"GET {url} as {username}")

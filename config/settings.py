@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "treebeard",
     "huey.contrib.djhuey",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "minqing.core",
     "minqing.orgs",
     "minqing.campaigns",
@@ -45,6 +48,7 @@ INSTALLED_APPS = [
     "minqing.catalogues",
     "minqing.reports",
     "minqing.demo",
+    "minqing.accounts",
 ]
 
 MIDDLEWARE = [
@@ -55,7 +59,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "minqing.accounts.middleware.IdentityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -101,13 +107,6 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -178,6 +177,32 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # random key made once in VAR_DIR/field_keys (mode 0600); `check --deploy` warns about that.
 MINQING_FIELD_KEYS = env.list("MINQING_FIELD_KEYS", default=[])
 MINQING_FIELD_KEYS_FILE = VAR_DIR / "field_keys"
+# Identity (issue 16, the identity part: minqing/accounts, docs/identity.md).
+# Password policy: at least MINQING_PASSWORD_MIN_LENGTH characters (never fewer than 8), three of
+# the four character classes, not the username nor containing it, not a common password (Django's
+# list and minqing/accounts/common_passwords_zh.txt); changed every MINQING_PASSWORD_MAX_AGE_DAYS
+# days (0: never expires), an expired password sends its user to the change page first.
+MINQING_PASSWORD_MIN_LENGTH = max(env.int("MINQING_PASSWORD_MIN_LENGTH", default=10), 8)
+MINQING_PASSWORD_MAX_AGE_DAYS = env.int("MINQING_PASSWORD_MAX_AGE_DAYS", default=90)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": MINQING_PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "minqing.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "minqing.accounts.validators.UsernameNotInPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "minqing.accounts.validators.ChineseCommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Second factor (django-otp: TOTP, and ten single-use recovery codes): required of every admin-site
+# user (staff, superusers, the three administrator duties) and of the holders of these roles
+# (comma-separated Role values, e.g. "office,leader"; empty: admin-site users only).
+MINQING_OTP_REQUIRED_ROLES = env.list("MINQING_OTP_REQUIRED_ROLES", default=["office"])
+OTP_TOTP_ISSUER = env.str("MINQING_OTP_ISSUER", default="Minqing")
+# Idle logout: a session without a request for this many minutes ends (0: off).
+MINQING_IDLE_TIMEOUT_MINUTES = env.int("MINQING_IDLE_TIMEOUT_MINUTES", default=10)
 
 LOGGING = {
     "version": 1,

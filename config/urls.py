@@ -1,15 +1,26 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from minqing.accounts import views as accounts_views
 from minqing.core.forms import AdminLockoutAuthenticationForm
 
 # the admin site's login goes through the same lockout and audit as the staff login
 admin.site.login_form = AdminLockoutAuthenticationForm
 
 urlpatterns = [
+    # the admin site signs in through the same two steps (password, second factor) as the staff
+    # pages, and changes passwords on the same page (minqing.accounts); before admin.site.urls
+    path("admin/login/", accounts_views.admin_login, name="admin_login"),
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="accounts:password_change"),
+        name="admin_password_change",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("minqing.core.urls")),
+    path("accounts/", include("minqing.accounts.urls")),
     path("ledger/", include("minqing.ledger.urls")),
     path("public/", include("minqing.ledger.public_urls")),
     path("activities/", include("minqing.activities.urls")),

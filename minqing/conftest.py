@@ -1,6 +1,7 @@
 """Fixtures every test shares."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -22,3 +23,34 @@ def _huey_immediate() -> Iterator[None]:
 
     HUEY.immediate = True
     yield
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "plain_login: force_login signs in without the second factor (tests of the second factor itself)",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _test_logins_verify_the_second_factor(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``client.force_login(user)`` and ``client.login(...)`` in tests that are not about the
+    second factor also verify the session with a real TOTP device of the user's
+    (``minqing.accounts.testing``), as the sign-in's code step does: office and admin users then
+    reach their pages as after a real sign-in, through the same middleware. Tests about the
+    second factor mark themselves ``plain_login`` and get Django's client unchanged."""
+    if request.node.get_closest_marker("plain_login"):
+        return
+    from django.test import Client
+
+    from minqing.accounts.testing import mark_verified
+
+    plain = Client._login  # type: ignore[attr-defined] # what force_login and login both end with
+
+    def _login(self: Client, user: Any, backend: str | None = None) -> None:
+        plain(self, user, backend)
+        mark_verified(self, user)
+
+    monkeypatch.setattr(Client, "_login", _login)

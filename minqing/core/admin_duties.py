@@ -17,10 +17,13 @@ from minqing.orgs import policy
 
 class DutyAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
-        """An active staff account holding one of the three duties; a superuser flag alone is not
-        enough."""
+        """An active staff account holding one of the three duties, in a session verified by its
+        second factor (the identity middleware sends it there first; this holds without it too);
+        a superuser flag alone is not enough."""
         user = request.user
-        return bool(user.is_active and user.is_staff and policy.has_any_duty(user))
+        if not (user.is_active and user.is_staff and policy.has_any_duty(user)):
+            return False
+        return bool(getattr(user, "is_verified", lambda: False)())
 
 
 def _allows(request: HttpRequest, model: type[Model], op: str) -> bool:

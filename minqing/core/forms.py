@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from minqing.core.audit import audit, client_ip
@@ -55,8 +56,13 @@ class LockoutAuthenticationForm(AuthenticationForm):
             raise
         user = self.get_user()
         if user is not None:
-            audit(actor=user, action=AuditEvent.Action.LOGIN, obj=user, request=self.request)
+            self.audit_success(user)
         return cleaned
+
+    def audit_success(self, user: User) -> None:
+        """The password was right: audited as the login (minqing.accounts audits it after the
+        second factor instead, when one follows)."""
+        audit(actor=user, action=AuditEvent.Action.LOGIN, obj=user, request=self.request)
 
 
 class AdminLockoutAuthenticationForm(LockoutAuthenticationForm, AdminAuthenticationForm):

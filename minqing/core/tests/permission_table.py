@@ -121,6 +121,7 @@ DATA: dict[str, Callable[[MatrixWorld], dict[str, Any]]] = {
     },
 }
 ALL = PERSONAS
+SIGNED_IN_PERSONAS = tuple(p for p in PERSONAS if p != "anon")
 
 
 def R(name: str, get: Answers, post: Answers | None = None, writes: tuple[str, ...] = ()) -> Row:
@@ -147,6 +148,16 @@ ROWS: list[Row] = [
     R("set_language", A(302), post=A(302)),
     R("login", A(302, anon=200), post=A(302, anon=200)),
     R("logout", POST_ONLY, post=A(LOGIN)),
+    # --- identity (minqing.accounts; force_login also verifies the second factor: conftest) ---
+    R("accounts:verify", A(302, anon=LOGIN), post=A(302, anon=LOGIN)),  # verified: on to the page
+    # the enrollment page makes the pending device its secret is shown from
+    R("accounts:enroll", SIGNED_IN, post=SIGNED_IN, writes=SIGNED_IN_PERSONAS),
+    R("accounts:enroll_qr", SIGNED_IN),
+    R("accounts:recovery_codes", SIGNED_IN, post=A(302, anon=LOGIN), writes=SIGNED_IN_PERSONAS),
+    R("accounts:password_change", SIGNED_IN, post=SIGNED_IN),
+    R("accounts:second_factor_reset", A(403, anon=LOGIN), post=A(403, anon=LOGIN)),  # security admin only
+    R("admin_login", A(200), post=A(200)),  # the admin site's login, through minqing.accounts
+    R("admin_password_change", A(302)),  # to accounts:password_change
     # --- the ledger: staff pages; a problem of village A ---
     R("ledger:queue", SIGNED_IN),  # without a role: an empty queue
     R(

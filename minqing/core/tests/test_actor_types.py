@@ -17,6 +17,7 @@ ROOT = Path(minqing.__file__).parent
 # (file, function called): calls that pass actor=None because nobody acts, on purpose
 NOBODY = {
     ("minqing/core/forms.py", "audit"): "a failed login is audited with nobody signed in",
+    ("minqing/accounts/services/code_step.py", "audit"): "a failed code step: nobody is signed in yet",
 }
 ORM_CALLS = {"filter", "exclude", "get", "create", "update", "get_or_create", "update_or_create"}
 

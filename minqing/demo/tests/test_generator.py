@@ -140,6 +140,11 @@ def test_demo_users_and_logins():
     assert "minqing-demo-1509" in text
     for name, duty in (("sysadmin", "系统管理员"), ("secadmin", "安全管理员"), ("auditadmin", "审计管理员")):
         assert any(name in line and duty in line for line in text.splitlines()), name
+    # the office and admin accounts must set up the second factor: said in both languages
+    assert "首次登录时绑定" in text and "two-step verification" in text
+    from minqing.accounts.models import PasswordRecord
+
+    assert PasswordRecord.objects.filter(user=users.get(username="wlht_office")).exists()
 
 
 def test_command_if_empty():

@@ -21,8 +21,10 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the sync Playwright API runs an event loop
 
+from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from minqing.accounts.testing import one_time_code
 from minqing.ledger.enums import Channel, State
 from minqing.ledger.models import Extension, Feedback, Problem, ProblemEvent
 from minqing.orgs.tests.factories import PASSWORD
@@ -63,9 +65,13 @@ class Session:
         self.context.set_default_timeout(TIMEOUT_MS)
         self.page: Page = self.context.new_page()
         if username:
+            # the second step: a one-time recovery code (the office must use a second factor)
+            code = one_time_code(User.objects.get(username=username))
             self.page.goto(f"{base}/accounts/login/")
             self.page.fill("#id_username", username)
             self.page.fill("#id_password", PASSWORD)
+            self.page.click(".login button[type=submit]")
+            self.page.fill("#id_code", code)
             self.page.click(".login button[type=submit]")
             expect(self.page.locator("header .user")).to_have_text(username)
 
