@@ -8,7 +8,8 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from minqing.orgs.enums import Role
+from minqing.orgs.enums import Duty, Role
+from minqing.orgs.models import AdminDuty
 from minqing.orgs.tests.factories import PASSWORD, UserFactory, grant, small_tree
 
 
@@ -38,7 +39,10 @@ def staff(tree):
 
 @pytest.fixture
 def admin_user(db) -> User:
-    return get_user_model().objects.create_user("root", password=PASSWORD, is_staff=True, is_superuser=True)
+    """An administrator as the admin site admits one: staff holding a duty (系统管理员)."""
+    user = get_user_model().objects.create_user("root", password=PASSWORD, is_staff=True, is_superuser=True)
+    AdminDuty.objects.create(user=user, duty=Duty.SYSTEM)
+    return user
 
 
 def code_for(device: TOTPDevice) -> str:

@@ -162,17 +162,6 @@ def test_a_user_saved_with_a_hash_records_the_date(db):
     assert PasswordRecord.objects.filter(user__username="demo_user").exists()
 
 
-def test_the_admin_sets_a_password_and_records_the_date(client, admin_user, staff):
-    PasswordRecord.objects.filter(user=staff).update(changed_at=timezone.now() - timedelta(days=50))
-    device = enrolled(admin_user)
-    password_step(client, "root", url="admin:login")
-    code_step(client, code_for(device))
-    url = reverse("admin:auth_user_password_change", args=[staff.pk])
-    r = client.post(url, {"password1": GOOD, "password2": GOOD, "usable_password": "true"})
-    assert r.status_code == 302, r.content.decode()[:2000]
-    assert changed_at(staff) > timezone.now() - timedelta(minutes=1)
-
-
 # --- expiry ---
 
 

@@ -13,11 +13,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the sync Playwright API runs an event loop
 
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
+from minqing.accounts.testing import one_time_code
 from minqing.ledger.tests.test_browser import browser  # noqa: F401 (the fixture)
 from minqing.orgs.enums import Duty
 from minqing.orgs.models import AdminDuty
@@ -68,9 +70,14 @@ class Watch:
         return self.page
 
     def login(self, username: str) -> None:
+        """The two steps: the password, then a one-time recovery code (the office and every
+        administrator must use a second factor); the code page is checked under the policy too."""
+        code = one_time_code(User.objects.get(username=username))
         page = self.open("/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", PASSWORD)
+        page.click(".login button[type=submit]")
+        page.fill("#id_code", code)
         page.click(".login button[type=submit]")
         expect(page.locator("header .user")).to_have_text(username)
 
@@ -113,6 +120,8 @@ def test_the_main_pages_raise_no_csp_violation(browser: Browser, live_server: An
         expect(staff.page.locator("td.indent-3")).not_to_have_count(0)
         staff.open(f"/programmes/{world.programme.pk}/")
         expect(staff.page.locator("svg.progress-chart")).not_to_have_count(0)
+        staff.open("/accounts/password/")
+        staff.open("/accounts/second-factor/")  # the QR code is an <img> of an SVG view
         # the dashboard: ECharts draws every chart, and its tooltip shows on hover
         page = staff.open(f"/reports/dashboard/?{YEAR}")
         charts = wait_for_charts(page)
