@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 
 from minqing.orgs.actors import Actor, is_system
 from minqing.orgs.enums import Role
-from minqing.orgs.models import AdminDuty
+from minqing.orgs.models import AdminDuty, Application, RoleAssignment, Unit
 from minqing.orgs.scoping import can_access_path, held_roles
 
 RoleSet = frozenset[str]
@@ -42,6 +42,8 @@ EXTENSION_DECIDERS: RoleSet = frozenset({Role.OFFICE, Role.LEADER})
 DEADLINE_WATCHERS: RoleSet = frozenset({Role.OFFICE, Role.UNIT_STAFF, Role.LEADER})
 # who may add a note to a problem's timeline: every role but 只读用户 (a viewer reads, never writes)
 NOTE_WRITERS: RoleSet = ANY_ROLE - {Role.VIEWER}
+# who edits a unit's own bulletin templates: its office, held on exactly that unit (not above it)
+TEMPLATE_EDITORS: RoleSet = OFFICE
 
 
 def has_role(actor: Actor | None, roles: Iterable[str], path: str | None = None) -> bool:
@@ -56,6 +58,18 @@ def require_role(actor: Actor | None, roles: Iterable[str], path: str | None = N
     """For views: ``has_role``, or Django's ``PermissionDenied`` (the page answers 403)."""
     if not has_role(actor, roles, path):
         raise PermissionDenied
+
+
+def has_role_on_unit(actor: Actor | None, roles: Iterable[str], unit: Unit) -> bool:
+    """The actor holds one of ``roles`` on exactly ``unit``: a role above it does not count, and
+    neither does a superuser flag. The ``SYSTEM`` actor (the command line, the seed) does."""
+    if is_system(actor):
+        return True
+    if isinstance(actor, Application):
+        return actor.is_active and actor.unit_id == unit.pk and not set(actor.roles).isdisjoint(roles)
+    if not isinstance(actor, User) or not actor.is_active:
+        return False
+    return RoleAssignment.objects.filter(user=actor, unit=unit, role__in=list(roles)).exists()
 
 
 def has_duty(actor: Actor | None, duty: str) -> bool:
