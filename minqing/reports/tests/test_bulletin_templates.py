@@ -266,6 +266,9 @@ def test_admin_edits_only_the_defaults_and_only_for_the_system_administrator(cli
     assert r.status_code == 302
     default.refresh_from_db()
     assert default.body == "{test.sessions}" and default.updated_by == root
+    add = reverse("admin:reports_bulletintemplate_add")
+    r = client.post(add, {"kind": THEMED, "title": "{unit}", "body": "{test.share}"})  # one default per kind
+    assert r.status_code == 200 and BulletinTemplate.objects.filter(unit=None, kind=THEMED).count() == 1
     own_url = reverse("admin:reports_bulletintemplate_change", args=[own.pk])
     assert (
         client.post(own_url, {"kind": THEMED, "title": "{unit}", "body": "{test.share}"}).status_code == 403
