@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 
 from minqing.orgs.actors import Actor, is_system
 from minqing.orgs.enums import Role
-from minqing.orgs.models import AdminDuty, Application, RoleAssignment, Unit
+from minqing.orgs.models import AdminDuty
 from minqing.orgs.scoping import can_access_path, held_roles
 
 RoleSet = frozenset[str]
@@ -60,16 +60,15 @@ def require_role(actor: Actor | None, roles: Iterable[str], path: str | None = N
         raise PermissionDenied
 
 
-def has_role_on_unit(actor: Actor | None, roles: Iterable[str], unit: Unit) -> bool:
-    """The actor holds one of ``roles`` on exactly ``unit``: a role above it does not count, and
-    neither does a superuser flag. The ``SYSTEM`` actor (the command line, the seed) does."""
+def has_role_on_unit(actor: Actor | None, roles: Iterable[str], unit_pk: int) -> bool:
+    """The actor holds one of ``roles`` on exactly the unit ``unit_pk``: a role above it does not
+    count, and neither does a superuser flag. The ``SYSTEM`` actor (the command line, the seed)
+    does; an API application does not (it edits nothing of the kind)."""
     if is_system(actor):
         return True
-    if isinstance(actor, Application):
-        return actor.is_active and actor.unit_id == unit.pk and not set(actor.roles).isdisjoint(roles)
     if not isinstance(actor, User) or not actor.is_active:
         return False
-    return RoleAssignment.objects.filter(user=actor, unit=unit, role__in=list(roles)).exists()
+    return actor.unit_roles.filter(unit_id=unit_pk, role__in=list(roles)).exists()
 
 
 def has_duty(actor: Actor | None, duty: str) -> bool:

@@ -45,4 +45,4 @@ def can_edit_template(actor: Actor | None, unit: Unit | None) -> bool:
     """``unit``'s own templates; ``unit=None``: the shipped default."""
     if unit is None:
         return policy.has_duty(actor, Duty.SYSTEM)
-    return policy.has_role_on_unit(actor, policy.TEMPLATE_EDITORS, unit)
+    return policy.has_role_on_unit(actor, policy.TEMPLATE_EDITORS, unit.pk)

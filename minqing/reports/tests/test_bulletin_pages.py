@@ -247,7 +247,27 @@ def test_check_all_checks_only_what_the_user_sees(client, bw, published):
     assert checked[TOWN_B] is not None and checked[COUNTY] is None
 
 
-# --- menu (templates: test_bulletin_templates) ---------------------------------------------
+# --- templates --------------------------------------------------------------------------------
+
+
+# page tests of the templates: test_bulletin_templates.py
+
+
+def test_admin_template_form_validates(client, bw):
+    from minqing.orgs.tests.factories import UserFactory
+
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    t = BulletinTemplate.objects.get(kind="themed")
+    url = reverse("admin:reports_bulletintemplate_change", args=[t.pk])
+    r = client.post(url, {"kind": "themed", "title": "{unit}", "body": "{test.nope}"})
+    assert r.status_code == 200 and "{test.nope}" in r.content.decode()
+    t.refresh_from_db()
+    assert t.body != "{test.nope}"
+    r = client.post(url, {"kind": "themed", "title": "{unit}", "body": "{test.sessions}"})
+    assert r.status_code == 302
+    t.refresh_from_db()
+    assert t.body == "{test.sessions}" and t.updated_by == root
 
 
 def test_menu_links(client, bw):

@@ -248,30 +248,3 @@ def test_pages_refuse_other_units_and_change_nothing(client, bw):
         assert client.post(action_url("copy", bw.u[unit])).status_code == status
         assert client.post(action_url("reset", bw.u[unit])).status_code == status
     assert rows() == before
-
-
-def test_admin_edits_only_the_defaults_and_only_for_the_system_administrator(client, bw):
-    root = user("root", is_superuser=True, is_staff=True)
-    default = BulletinTemplate.objects.get(unit=None, kind=THEMED)
-    own = template_save(
-        actor=SYSTEM, unit=bw.u["county"], kind=THEMED, title="{unit}", body="{test.sessions}"
-    )
-    client.force_login(root)
-    url = reverse("admin:reports_bulletintemplate_change", args=[default.pk])
-    assert client.post(url, {"kind": THEMED, "title": "{unit}", "body": "{test.share}"}).status_code == 403
-    AdminDuty.objects.create(user=root, duty=Duty.SYSTEM)
-    r = client.post(url, {"kind": THEMED, "title": "{unit}", "body": "{test.nope}"})
-    assert r.status_code == 200 and "{test.nope}" in r.content.decode()
-    r = client.post(url, {"kind": THEMED, "title": "{unit}", "body": "{test.sessions}"})
-    assert r.status_code == 302
-    default.refresh_from_db()
-    assert default.body == "{test.sessions}" and default.updated_by == root
-    add = reverse("admin:reports_bulletintemplate_add")
-    r = client.post(add, {"kind": THEMED, "title": "{unit}", "body": "{test.share}"})  # one default per kind
-    assert r.status_code == 200 and BulletinTemplate.objects.filter(unit=None, kind=THEMED).count() == 1
-    own_url = reverse("admin:reports_bulletintemplate_change", args=[own.pk])
-    assert (
-        client.post(own_url, {"kind": THEMED, "title": "{unit}", "body": "{test.share}"}).status_code == 403
-    )
-    own.refresh_from_db()
-    assert own.body == "{test.sessions}"
