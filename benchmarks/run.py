@@ -1,10 +1,11 @@
 """``python -m benchmarks.run``: every benchmark of the project (organisation network, ledger, activities,
-bulletins)."""
+bulletins, the upload probe)."""
 
-from benchmarks import activities_bench, ledger_bench, orgs_bench, reports_bench
+from benchmarks import activities_bench, ledger_bench, orgs_bench, reports_bench, upload_probe
 
 if __name__ == "__main__":
     orgs_bench.main()
     ledger_bench.main([])
     activities_bench.main([])
     reports_bench.main([])
+    upload_probe.main([])

@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from tqdm import tqdm
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.exports import unquote_cell
 from minqing.core.importing import ImportFailed, ImportIssue, issue
+from minqing.core.xlsx_guard import DAMAGE, Limits, check_xlsx
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -129,8 +129,20 @@ def _collect(name: str, raw: Iterable[Sequence[Any]], total: int | None, progres
     return table
 
 
+def _count_lines(path: Path) -> int:
+    """Lines of a text file, counted in chunks before it is read whole."""
+    lines, last = 0, b""
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (1 if last not in (b"", b"\n") else 0)
+
+
 def _read_csv(path: Path, progress: bool) -> Table:
     _check_size(path, path.stat().st_size)
+    if _count_lines(path) - 1 > settings.MINQING_IMPORT_MAX_ROWS:
+        raise _too_many_rows(path.name)
     data = path.read_bytes()
     for encoding in CSV_ENCODINGS:
         try:
@@ -173,15 +185,17 @@ def _formula_issues(table: Table, formulas: list[_Formula]) -> list[ImportIssue]
     return [issue(f.row, column(f), f.text, ErrorCode.IMPORT_FORMULA_CELL) for f in formulas]
 
 
+def _limits() -> Limits:
+    return Limits(
+        max_bytes=settings.MINQING_IMPORT_MAX_MB * 1024 * 1024, max_rows=settings.MINQING_IMPORT_MAX_ROWS
+    )
+
+
 def _read_xlsx(path: Path, progress: bool) -> Table:
     from openpyxl import load_workbook
 
-    try:
-        with zipfile.ZipFile(path) as z:  # a zip bomb is refused by its declared unpacked size
-            unpacked = sum(info.file_size for info in z.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise DomainError(ErrorCode.IMPORT_FILE_UNREADABLE, path=path.name, reason=str(exc)) from exc
-    _check_size(path, unpacked)
+    # a zip bomb, a forged header or a sheet past the row cap is refused before openpyxl reads it
+    check_xlsx(path, _limits())
     try:
         # not data_only: a formula must be seen as one (saved by a program other than Excel it has
         # no computed value, and data_only would read it as empty)
@@ -192,6 +206,8 @@ def _read_xlsx(path: Path, progress: bool) -> Table:
         ws = wb.worksheets[0]
         formulas: list[_Formula] = []
         table = _collect(path.name, _xlsx_values(ws.iter_rows(), formulas), ws.max_row, progress)
+    except DAMAGE as exc:  # damage found only while the sheet is read
+        raise DomainError(ErrorCode.IMPORT_FILE_UNREADABLE, path=path.name, reason=str(exc)) from exc
     finally:
         wb.close()
     if formulas:

@@ -44,6 +44,8 @@ EXTENSION_DECIDERS: RoleSet = frozenset({Role.OFFICE, Role.LEADER})
 DEADLINE_WATCHERS: RoleSet = frozenset({Role.OFFICE, Role.UNIT_STAFF, Role.LEADER})
 # who may add a note to a problem's timeline: every role but 只读用户 (a viewer reads, never writes)
 NOTE_WRITERS: RoleSet = ANY_ROLE - {Role.VIEWER}
+# who edits a unit's own bulletin templates: its office, held on exactly that unit (not above it)
+TEMPLATE_EDITORS: RoleSet = OFFICE
 
 
 def has_role(actor: Actor | None, roles: Iterable[str], path: str | None = None) -> bool:
@@ -58,6 +60,17 @@ def require_role(actor: Actor | None, roles: Iterable[str], path: str | None = N
     """For views: ``has_role``, or Django's ``PermissionDenied`` (the page answers 403)."""
     if not has_role(actor, roles, path):
         raise PermissionDenied
+
+
+def has_role_on_unit(actor: Actor | None, roles: Iterable[str], unit_pk: int) -> bool:
+    """The actor holds one of ``roles`` on exactly the unit ``unit_pk``: a role above it does not
+    count, and neither does a superuser flag. The ``SYSTEM`` actor (the command line, the seed)
+    does; an API application does not (it edits nothing of the kind)."""
+    if is_system(actor):
+        return True
+    if not isinstance(actor, User) or not actor.is_active:
+        return False
+    return actor.unit_roles.filter(unit_id=unit_pk, role__in=list(roles)).exists()
 
 
 def has_duty(actor: Actor | None, duty: str) -> bool:

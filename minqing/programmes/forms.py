@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minqing.campaigns.models import Campaign
+from minqing.core.errors import DomainError, ErrorCode
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
@@ -190,7 +191,10 @@ class UploadForm(forms.Form):
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]
         if f.size > UPLOAD_MAX_MB * 1024 * 1024:
-            raise forms.ValidationError(_("文件超过 %(max)s MB"), params={"max": UPLOAD_MAX_MB})
+            # in Chinese and English, as the refusals of the file's content are
+            raise forms.ValidationError(
+                DomainError(ErrorCode.CATALOGUE_UPLOAD_TOO_LARGE, max=UPLOAD_MAX_MB).bilingual()
+            )
         name = (f.name or "").lower()
         if not name.endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("请上传 .xlsx 或 .csv 文件"))

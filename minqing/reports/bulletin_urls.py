@@ -16,5 +16,8 @@ urlpatterns = [
     path("published/<int:pk>/check/", bulletins.published_check, name="published_check"),
     path("published/<int:pk>/<str:fmt>/", bulletins.published_download, name="published_download"),
     path("templates/", bulletins.templates, name="templates"),
-    path("templates/<str:kind>/", bulletins.template_edit, name="template_edit"),
+    path("templates/default/<str:kind>/", bulletins.template_default_edit, name="template_default_edit"),
+    path("templates/unit/<str:code>/<str:kind>/", bulletins.template_edit, name="template_edit"),
+    path("templates/unit/<str:code>/<str:kind>/copy/", bulletins.template_copy, name="template_copy"),
+    path("templates/unit/<str:code>/<str:kind>/reset/", bulletins.template_reset, name="template_reset"),
 ]

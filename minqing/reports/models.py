@@ -1,4 +1,8 @@
-"""Bulletins (简报): the office's templates, one per campaign kind, and the published bulletins.
+"""Bulletins (简报): the templates, one per campaign kind and unit, and the published bulletins.
+
+A template belongs to a unit (its office's own wording) or to nobody (the shipped default, which
+only the system administrator changes). A bulletin uses the nearest template up its unit's
+ancestry: the unit's own, else its parent's, ... else the default.
 
 A template is a title pattern and a body whose placeholders name metrics of the registry
 (``{study.reading_class.sessions}``) or the bulletin's own facts (``{unit}``, ``{as_of}``,
@@ -16,7 +20,16 @@ from minqing.orgs.models import PATH_OPS, Unit
 
 
 class BulletinTemplate(models.Model):
-    kind = models.CharField(_("专题类型"), max_length=20, choices=CampaignKind.choices, unique=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="bulletin_templates",
+        help_text=_("空:系统默认模板,各单位未自定义时使用"),
+    )
+    kind = models.CharField(_("专题类型"), max_length=20, choices=CampaignKind.choices)
     title = models.CharField(
         _("标题"), max_length=200, help_text=_("可用占位符:{unit} 单位、{as_of} 截止日期、{campaign} 专题")
     )
@@ -40,10 +53,21 @@ class BulletinTemplate(models.Model):
     class Meta:
         verbose_name = _("简报模板")
         verbose_name_plural = _("简报模板")
-        ordering = ["kind"]
+        ordering = ["kind", "unit_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind"], name="reports_template_unit_kind"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(unit__isnull=True), name="reports_template_default_kind"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return str(self.get_kind_display())
+        owner = self.unit.name if self.unit_id and self.unit else _("默认")
+        return f"{self.get_kind_display()} ({owner})"
+
+    @property
+    def is_default(self) -> bool:
+        return self.unit_id is None
 
 
 class Bulletin(models.Model):

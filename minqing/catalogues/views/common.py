@@ -188,9 +188,9 @@ def _run_import(kind: str, upload: Any, actor: Actor) -> tuple[str, list[str], l
     name = get_valid_filename(Path(upload.name or "upload").name) or "upload"
     suffix = Path(name).suffix.lower()
     if suffix != ".csv" and suffix not in XLSX_SUFFIXES:
-        return "", [], [], DomainError(ErrorCode.IMPORT_UNSUPPORTED_FILE, value=suffix or name).message
+        return "", [], [], DomainError(ErrorCode.IMPORT_UNSUPPORTED_FILE, value=suffix or name).bilingual()
     if upload.size > UPLOAD_MAX_MB * 1024 * 1024:
-        return "", [], [], DomainError(ErrorCode.CATALOGUE_UPLOAD_TOO_LARGE, max=UPLOAD_MAX_MB).message
+        return "", [], [], DomainError(ErrorCode.CATALOGUE_UPLOAD_TOO_LARGE, max=UPLOAD_MAX_MB).bilingual()
     with tempfile.TemporaryDirectory(prefix="minqing-upload-") as tmp:
         path = Path(tmp) / name
         with path.open("wb") as out:
@@ -201,7 +201,7 @@ def _run_import(kind: str, upload: Any, actor: Actor) -> tuple[str, list[str], l
         except ImportFailed as exc:
             return "", [], exc.issues, ""
         except DomainError as exc:
-            return "", [], [], exc.message
+            return "", [], [], exc.bilingual()
     return result.summary(), result.notes, [], ""
 
 

@@ -96,7 +96,10 @@ KWARGS: dict[str, Callable[[MatrixWorld], dict[str, Any]]] = {
     "reports:published_detail": _pk("bulletin"),
     "reports:published_check": _pk("bulletin"),
     "reports:published_download": lambda w: {"pk": w.bulletin.pk, "fmt": "txt"},
-    "reports:template_edit": lambda w: {"kind": "themed"},
+    "reports:template_default_edit": lambda w: {"kind": "themed"},
+    "reports:template_edit": lambda w: {"code": TOWN_A, "kind": "themed"},
+    "reports:template_copy": lambda w: {"code": TOWN_A, "kind": "themed"},
+    "reports:template_reset": lambda w: {"code": TOWN_A, "kind": "themed"},
     "orgs:unit": _unit,
     "orgs:unit_people": _unit,
     "orgs:unit_households": _unit,
@@ -119,6 +122,8 @@ DATA: dict[str, Callable[[MatrixWorld], dict[str, Any]]] = {
         "campaign": w.campaign.pk,
         "bulletin_notes": "甲",
     },
+    "reports:template_edit": lambda w: {"title": "{unit}简报", "body": "截至{as_of},{unit}。"},
+    "reports:template_default_edit": lambda w: {"title": "{unit}简报", "body": "截至{as_of},{unit}。"},
 }
 ALL = PERSONAS
 SIGNED_IN_PERSONAS = tuple(p for p in PERSONAS if p != "anon")
@@ -286,7 +291,21 @@ ROWS: list[Row] = [
     ),
     R("reports:published_download", IN_A),
     R("reports:templates", SIGNED_IN),
-    R("reports:template_edit", A(403, anon=LOGIN), post=A(403, anon=LOGIN)),  # the templates are global
+    # a unit's templates: its own office only (township A's); the default: the system administrator
+    R("reports:template_default_edit", A(403, anon=LOGIN), post=A(403, anon=LOGIN)),
+    R(
+        "reports:template_edit",
+        A(403, anon=LOGIN, norole=404, other=404, office=200),
+        post=A(403, anon=LOGIN, norole=404, other=404, office=302),
+        writes=("office",),
+    ),
+    R(
+        "reports:template_copy",
+        POST_ONLY,
+        post=A(403, anon=LOGIN, norole=404, other=404, office=302),
+        writes=("office",),
+    ),
+    R("reports:template_reset", POST_ONLY, post=A(403, anon=LOGIN, norole=404, other=404, office=302)),
     R("reports:dashboard", IN_SCOPE),
     # --- the organisation network: township A, its person and a household of grid A ---
     R("orgs:home", A(302, anon=LOGIN)),  # to the user's first page

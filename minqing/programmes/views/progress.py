@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -93,8 +94,9 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save_upload(upload: UploadedFile, directory: str) -> Path:
-    suffix = Path(upload.name or "").suffix.lower()
-    path = Path(directory) / f"upload{suffix}"
+    # the user's file name (made safe), so an error names the file they sent
+    name = get_valid_filename(Path(upload.name or "upload").name) or "upload"
+    path = Path(directory) / name
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
@@ -120,10 +122,10 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
                 context["issues"] = exc.issues
                 context["failed"] = DomainError(
                     ErrorCode.IMPORT_FAILED, name=upload_file.name, count=len(exc.issues)
-                ).message
+                ).bilingual()
                 return render(request, "programmes/upload.html", context, status=200)
             except DomainError as err:
-                context["failed"] = err.message
+                context["failed"] = err.bilingual()
                 return render(request, "programmes/upload.html", context, status=200)
         context["result"] = result
         context["form"] = UploadForm()

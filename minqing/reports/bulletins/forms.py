@@ -46,7 +46,7 @@ class TemplateForm(forms.Form):
 
 
 class BulletinTemplateAdminForm(forms.ModelForm):
-    """The same validation in the Django admin."""
+    """The same validation in the Django admin, where only the defaults (no unit) are written."""
 
     class Meta:
         model = BulletinTemplate
@@ -55,4 +55,8 @@ class BulletinTemplateAdminForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         _check_placeholders(self, data)
+        kind = data.get("kind")
+        others = BulletinTemplate.objects.filter(unit=None, kind=kind).exclude(pk=self.instance.pk)
+        if kind and self.instance.unit_id is None and others.exists():
+            self.add_error("kind", _("该专题类型已有默认模板"))
         return data

@@ -4,8 +4,9 @@
 - publish: the office (领导小组办公室) of the unit or of a unit above it;
 - edit a campaign's bulletin notes: the office of the campaign's scope unit or above;
 - check a published bulletin: anyone who may see it (the check only records a recount);
-- edit the templates, which every unit shares: the office of a county-level or higher
-  territorial unit (province, prefecture, county), or a superuser.
+- edit a unit's own templates (copy the inherited one, change it, drop it): that unit's office,
+  held on exactly that unit (an office above it, another unit's office or a superuser flag may
+  not); the shipped default: the system administrator (``Duty.SYSTEM``) only.
 
 ``SYSTEM`` may do all of it (the command line, the seed); ``None`` (nobody) may do none of it.
 """
@@ -13,12 +14,10 @@
 from minqing.campaigns.models import Campaign
 from minqing.campaigns.services import can_manage
 from minqing.orgs import policy
-from minqing.orgs.actors import Actor, is_unrestricted, user_of
-from minqing.orgs.enums import UnitKind
-from minqing.orgs.models import RoleAssignment, Unit
+from minqing.orgs.actors import Actor
+from minqing.orgs.enums import Duty
+from minqing.orgs.models import Unit
 from minqing.orgs.scoping import can_access_path
-
-TEMPLATE_UNIT_KINDS = (UnitKind.PROVINCE, UnitKind.PREFECTURE, UnitKind.COUNTY)
 
 
 def can_generate(actor: Actor | None, unit: Unit) -> bool:
@@ -42,12 +41,8 @@ def can_see_path(actor: Actor | None, path: str) -> bool:
     return can_access_path(actor, path)
 
 
-def can_edit_templates(actor: Actor | None) -> bool:
-    if is_unrestricted(actor):
-        return True
-    user = user_of(actor)
-    if user is None or not user.is_active:
-        return False
-    return RoleAssignment.objects.filter(
-        user=user, role__in=policy.OFFICE, unit__kind__in=TEMPLATE_UNIT_KINDS
-    ).exists()
+def can_edit_template(actor: Actor | None, unit: Unit | None) -> bool:
+    """``unit``'s own templates; ``unit=None``: the shipped default."""
+    if unit is None:
+        return policy.has_duty(actor, Duty.SYSTEM)
+    return policy.has_role_on_unit(actor, policy.TEMPLATE_EDITORS, unit.pk)

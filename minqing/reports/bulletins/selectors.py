@@ -5,18 +5,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import Http404
 
+from minqing.campaigns.models import CampaignKind
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.pages import paginate, parse_date
 from minqing.core.paths import prefix_q
+from minqing.orgs import policy
 from minqing.orgs.actors import Actor
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import root_units, scoped
 from minqing.orgs.selectors import unit_by_code
+from minqing.reports.bulletins.services import templates_in_reach
 from minqing.reports.models import Bulletin, BulletinTemplate
 
 PICKER_KINDS = (UnitKind.PROVINCE, UnitKind.PREFECTURE, UnitKind.COUNTY)
@@ -94,5 +98,48 @@ def published_get(actor: Actor, pk: int) -> Bulletin:
     return b
 
 
-def templates() -> list[BulletinTemplate]:
-    return list(BulletinTemplate.objects.select_related("updated_by"))
+@dataclass(frozen=True)
+class TemplateRow:
+    """One campaign kind on the templates page: the template ``unit``'s bulletins use."""
+
+    kind: str
+    label: str
+    template: BulletinTemplate | None  # None: no template at all (not even a default)
+    own: bool  # it is the unit's own (else inherited from a unit above, or the default)
+
+
+def template_rows(unit: Unit | None) -> list[TemplateRow]:
+    """Every campaign kind with the template a bulletin of ``unit`` uses (``unit=None``: the
+    shipped defaults)."""
+    reach = templates_in_reach(unit)
+    rows = []
+    for kind, label in CampaignKind.choices:
+        t = reach.get(kind)
+        own = t is not None and unit is not None and t.unit_id == unit.pk
+        rows.append(TemplateRow(kind=kind, label=str(label), template=t, own=own))
+    return rows
+
+
+def office_units(actor: Actor) -> list[Unit]:
+    """The units whose own templates the actor edits (its office held on exactly that unit)."""
+    if not isinstance(actor, User) or not actor.is_active:
+        return []
+    return list(
+        Unit.objects.filter(
+            role_assignments__user=actor, role_assignments__role__in=list(policy.TEMPLATE_EDITORS)
+        )
+        .distinct()
+        .order_by("path")
+    )
+
+
+def templates_unit(actor: Actor, code: str) -> Unit | None:
+    """The unit the templates page shows: the one asked for (in the actor's scope), else the
+    first whose templates the actor edits, else none (the defaults)."""
+    if code.strip():
+        unit = unit_by_code(actor, code)
+        if unit is None:
+            raise Http404
+        return unit
+    own = office_units(actor)
+    return own[0] if own else None

@@ -1,4 +1,4 @@
-"""Bulletins: generate from the records, publish (freeze), check a published one, edit templates.
+"""Bulletins: generate from the records, publish (freeze), check a published one; which template a unit uses.
 
 Every figure comes from the metrics registry (``compute``) for the unit's subtree, the campaign
 and the as-of date; the template only says where each goes. The metrics are always evaluated as
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -35,8 +35,33 @@ def registered_ids() -> list[str]:
     return list(METRICS)
 
 
-def template_for(kind: str) -> BulletinTemplate:
-    template = BulletinTemplate.objects.filter(kind=kind).first()
+def ancestry_paths(unit: Unit) -> list[str]:
+    """The paths of ``unit`` and every unit above it, top first."""
+    step = Unit.steplen
+    return [unit.path[:i] for i in range(step, len(unit.path) + 1, step)]
+
+
+def templates_in_reach(unit: Unit | None, kinds: list[str] | None = None) -> dict[str, BulletinTemplate]:
+    """Per campaign kind, the template a bulletin of ``unit`` uses: the nearest up its ancestry
+    (its own, its parent's, ... ) else the shipped default (``unit=None``: the defaults only)."""
+    q = Q(unit__isnull=True)
+    if unit is not None:
+        q |= Q(unit__path__in=ancestry_paths(unit))
+    qs = BulletinTemplate.objects.filter(q).select_related("unit", "updated_by")
+    if kinds is not None:
+        qs = qs.filter(kind__in=kinds)
+    best: dict[str, BulletinTemplate] = {}
+    for t in qs:
+        depth = len(t.unit.path) if t.unit is not None else 0
+        held = best.get(t.kind)
+        if held is None or depth > (len(held.unit.path) if held.unit is not None else 0):
+            best[t.kind] = t
+    return best
+
+
+def template_for(kind: str, unit: Unit | None) -> BulletinTemplate:
+    """The template of campaign kind ``kind`` a bulletin of ``unit`` uses (``templates_in_reach``)."""
+    template = templates_in_reach(unit, [kind]).get(kind)
     if template is None:
         label = CampaignKind(kind).label if kind in CampaignKind.values else kind
         raise DomainError(ErrorCode.BULLETIN_NO_TEMPLATE, kind=str(label))
@@ -109,7 +134,7 @@ def bulletin_generate(
     those its template names. ``SYSTEM`` generates for the command line."""
     if not permissions.can_generate(actor, unit):
         raise PermissionDeniedError()
-    template = template or template_for(campaign.kind)
+    template = template or template_for(campaign.kind, unit)
     known = registered_ids()
     for err in template_errors(template.title, template.body):
         raise err
@@ -149,7 +174,7 @@ def bulletin_publish(
     at = at or timezone.now()
     if as_of > timezone.localdate(at):
         raise DomainError(ErrorCode.BULLETIN_FUTURE_DATE, value=as_of.isoformat())
-    template = template or template_for(campaign.kind)
+    template = template or template_for(campaign.kind, unit)
     doc = bulletin_generate(unit=unit, as_of=as_of, campaign=campaign, template=template, actor=actor)
     # one publisher at a time per campaign, so issue numbers run 1, 2, 3 ... without a gap
     Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
@@ -256,29 +281,3 @@ def bulletin_check_record(*, actor: Actor, bulletin: Bulletin, at: dt.datetime |
     bulletin.save(update_fields=["checked_at", "changes"])
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=bulletin, detail=f"check: {len(changes)} changed")
     return bulletin
-
-
-@transaction.atomic
-def template_save(*, actor: Actor, kind: str, title: str, body: str) -> BulletinTemplate:
-    """Create or change the template of campaign kind ``kind``; every placeholder must be valid."""
-    if not permissions.can_edit_templates(actor):
-        raise PermissionDeniedError()
-    if kind not in CampaignKind.values:
-        raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="kind", value=kind)
-    title, body = title.strip(), body.strip()
-    if not title:
-        raise DomainError(ErrorCode.TRANSITION_MISSING, field="title")
-    if not body:
-        raise DomainError(ErrorCode.TRANSITION_MISSING, field="body")
-    for err in template_errors(title, body):
-        raise err
-    template, created = BulletinTemplate.objects.update_or_create(
-        kind=kind, defaults={"title": title[:200], "body": body, "updated_by": user_of(actor)}
-    )
-    audit(
-        actor=actor,
-        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
-        obj=template,
-        detail=f"bulletin template {kind}",
-    )
-    return template

@@ -1,4 +1,4 @@
-"""Generating, publishing and checking bulletins; the office's template writes."""
+"""Generating, publishing and checking bulletins (templates: ``test_bulletin_templates``)."""
 
 import datetime as dt
 
@@ -13,7 +13,6 @@ from minqing.reports.bulletins.services import (
     bulletin_generate,
     bulletin_publish,
     published_doc,
-    template_save,
 )
 from minqing.reports.models import Bulletin, BulletinTemplate
 from minqing.reports.tests.test_bulletin_world import AS_OF, at, isolated_metrics, make_bulletin_world
@@ -161,22 +160,3 @@ def test_check_record_is_scoped(bw):
         bulletin_check_record(actor=bw.users["a_staff"], bulletin=b)
     b.refresh_from_db()
     assert b.checked_at is None
-
-
-def test_template_save_validates_and_audits(bw):
-    t = template_save(
-        actor=bw.users["county_office"], kind="special", title="{unit}简报", body="活动{test.sessions}次"
-    )
-    assert t.kind == "special" and t.updated_by == bw.users["county_office"]
-    with pytest.raises(DomainError) as e:
-        template_save(
-            actor=bw.users["county_office"], kind="special", title="{unit}", body="活动{test.nope}次"
-        )
-    assert e.value.params["name"] == "test.nope"
-    with pytest.raises(PermissionDeniedError):
-        template_save(
-            actor=bw.users["a_office"], kind="special", title="{unit}", body="活动{test.sessions}次"
-        )
-    t.refresh_from_db()
-    assert t.body == "活动{test.sessions}次"
-    assert AuditEvent.objects.filter(object_type="reports.bulletintemplate").count() == 1

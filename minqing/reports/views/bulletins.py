@@ -2,9 +2,10 @@
 checks, and the office's templates. Thin views over ``minqing.reports.bulletins``.
 
 A unit or a published bulletin the user may not see is a 404, exactly like a missing one;
-publishing needs the office role on the unit, editing templates the office of a county-level or
-higher unit. Checks of published bulletins run on demand (a button per bulletin, or one for the
-page) and their result is kept on the bulletin, so the list shows the warning until the next check.
+publishing needs the office role on the unit; a unit's templates are edited by its own office
+only, the shipped default by the system administrator. Checks of published bulletins run on
+demand (a button per bulletin, or one for the page) and their result is kept on the bulletin,
+so the list shows the warning until the next check.
 """
 
 from typing import Any
@@ -28,6 +29,7 @@ from minqing.core.audit import audit
 from minqing.core.errors import DomainError
 from minqing.core.exports import csv_writer
 from minqing.core.models import AuditEvent
+from minqing.orgs.models import Unit
 from minqing.orgs.selectors import unit_by_code
 from minqing.reports.bulletins import permissions, selectors
 from minqing.reports.bulletins.document import BulletinDoc
@@ -41,10 +43,12 @@ from minqing.reports.bulletins.services import (
     bulletin_publish,
     published_doc,
     registered_ids,
-    template_save,
+    templates_in_reach,
 )
+from minqing.reports.bulletins.template_writes import template_copy as template_copy_service
+from minqing.reports.bulletins.template_writes import template_reset as template_reset_service
+from minqing.reports.bulletins.template_writes import template_save
 from minqing.reports.metrics.registry import METRICS
-from minqing.reports.models import BulletinTemplate
 
 CHECK_ALL_LIMIT = 100
 
@@ -262,28 +266,41 @@ def published_check_all(request: HttpRequest) -> HttpResponse:
 # --- templates ------------------------------------------------------------------------------
 
 
+def _templates_url(unit: Unit | None) -> str:
+    return reverse("reports:templates") + (f"?unit={unit.code}" if unit is not None else "")
+
+
 @login_required
 def templates(request: HttpRequest) -> HttpResponse:
-    existing = {t.kind: t for t in selectors.templates()}
-    rows = [(kind, label, existing.get(kind)) for kind, label in CampaignKind.choices]
-    context = {"rows": rows, "can_edit": permissions.can_edit_templates(request.user), "count": len(existing)}
+    """The templates a unit's bulletins use (its own, inherited, or the default), with its
+    office's actions: edit, copy to my unit, go back to the inherited one."""
+    unit = selectors.templates_unit(request.user, request.GET.get("unit", ""))
+    rows = selectors.template_rows(unit)
+    context = {
+        "unit": unit,
+        "rows": rows,
+        "own_units": selectors.office_units(request.user),
+        "can_edit": unit is not None and permissions.can_edit_template(request.user, unit),
+        "can_edit_default": permissions.can_edit_template(request.user, None),
+        "count": sum(1 for r in rows if r.template is not None),
+    }
     return render(request, "reports/templates.html", context)
 
 
-@never_cache
-@login_required
-def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
+def _edit(request: HttpRequest, unit: Unit | None, kind: str) -> HttpResponse:
     if kind not in CampaignKind.values:
         raise Http404
-    if not permissions.can_edit_templates(request.user):
+    if not permissions.can_edit_template(request.user, unit):
         raise PermissionDenied
-    template = BulletinTemplate.objects.filter(kind=kind).first()
+    reach = templates_in_reach(unit, [kind]).get(kind)
+    own = reach is not None and reach.unit_id == (unit.pk if unit is not None else None)
     if request.method == "POST":
         form = TemplateForm(request.POST)
         if form.is_valid():
             try:
                 template_save(
                     actor=request.user,
+                    unit=unit,
                     kind=kind,
                     title=form.cleaned_data["title"],
                     body=form.cleaned_data["body"],
@@ -292,16 +309,71 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
                 form.add_error(None, err.bilingual())
             else:
                 messages.success(request, _("已保存“{kind}”简报模板").format(kind=CampaignKind(kind).label))
-                return redirect("reports:templates")
+                return redirect(_templates_url(unit))
     else:
-        initial = {"title": template.title, "body": template.body} if template else {}
+        initial = {"title": reach.title, "body": reach.body} if reach else {}
         form = TemplateForm(initial=initial)
     ids = registered_ids()
     context = {
         "form": form,
         "kind": kind,
         "kind_label": CampaignKind(kind).label,
-        "template": template,
+        "unit": unit,
+        "template": reach,
+        "own": own,
         "metrics": [METRICS[i] for i in ids],
     }
     return render(request, "reports/template_edit.html", context)
+
+
+@never_cache
+@login_required
+def template_edit(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    """A unit's own template (saving an inherited one makes it the unit's own copy)."""
+    unit = unit_by_code(request.user, code)
+    if unit is None:
+        raise Http404
+    return _edit(request, unit, kind)
+
+
+@never_cache
+@login_required
+def template_default_edit(request: HttpRequest, kind: str) -> HttpResponse:
+    """The shipped default, which every unit without its own copy uses: the system administrator's."""
+    return _edit(request, None, kind)
+
+
+def _own_unit_action(request: HttpRequest, code: str, kind: str) -> Unit:
+    unit = unit_by_code(request.user, code)
+    if unit is None or kind not in CampaignKind.values:
+        raise Http404
+    if not permissions.can_edit_template(request.user, unit):
+        raise PermissionDenied
+    return unit
+
+
+@never_cache
+@require_POST
+@login_required
+def template_copy(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    """Copy to my unit: the inherited template becomes the unit's own, then its edit page."""
+    unit = _own_unit_action(request, code, kind)
+    try:
+        template_copy_service(actor=request.user, unit=unit, kind=kind)
+    except DomainError as err:
+        messages.error(request, err.bilingual())
+        return redirect(_templates_url(unit))
+    messages.success(request, _("已复制“{kind}”简报模板到本单位").format(kind=CampaignKind(kind).label))
+    return redirect("reports:template_edit", code=unit.code, kind=kind)
+
+
+@never_cache
+@require_POST
+@login_required
+def template_reset(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    """Drop the unit's own template: it uses the inherited one again."""
+    unit = _own_unit_action(request, code, kind)
+    if template_reset_service(actor=request.user, unit=unit, kind=kind):
+        label = CampaignKind(kind).label
+        messages.success(request, _("已删除本单位的“{kind}”简报模板,改用上级或默认模板").format(kind=label))
+    return redirect(_templates_url(unit))

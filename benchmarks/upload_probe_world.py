@@ -1,0 +1,68 @@
+"""``python -m benchmarks.upload_probe_world``: the probe's small world, written through the
+project's services into the database of ``DATABASE_URL`` (already migrated): a province >
+prefecture > county > township tree, an office user on the township (who may use every upload
+form), a programme with one target, and a signed-in session for that user made by Django's own
+session store (what ``login()`` stores), so the probe needs no password form. Prints JSON:
+``{"session": key, "session_cookie": name, "programme": pk}``.
+"""
+
+import json
+import os
+from decimal import Decimal
+from importlib import import_module
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    import datetime as dt
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+
+    from minqing.orgs.actors import SYSTEM
+    from minqing.orgs.enums import Role, UnitKind
+    from minqing.orgs.models import Unit
+    from minqing.orgs.services.roles import role_grant
+    from minqing.orgs.services.units import UnitRow, units_upsert
+    from minqing.programmes.services.programmes import programme_create, target_create
+
+    k = UnitKind
+    units_upsert(
+        actor=SYSTEM,
+        rows=[
+            UnitRow("150000000000", "内蒙古自治区", k.PROVINCE, division_code="150000000000"),
+            UnitRow("150900000000", "乌兰察布市", k.PREFECTURE, "150000000000", division_code="150900000000"),
+            UnitRow("150902000000", "集宁区", k.COUNTY, "150900000000", division_code="150902000000"),
+            UnitRow("150902001000", "新体育场街道", k.TOWNSHIP, "150902000000", "street", "150902001000"),
+        ],
+    )
+    town = Unit.objects.get(code="150902001000")
+    user = get_user_model().objects.create_user("probe_office", password=None)
+    role_grant(actor=SYSTEM, user=user, role=Role.OFFICE, unit=town)
+    programme = programme_create(actor=SYSTEM, name="十个全覆盖", owner=town, start_date=dt.date(2019, 1, 1))
+    target_create(
+        actor=SYSTEM,
+        programme=programme,
+        key="road",
+        name="街巷硬化",
+        measure="公里",
+        plan_quantity=Decimal(10),
+    )
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    out = {
+        "session": store.session_key,
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "programme": programme.pk,
+    }
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

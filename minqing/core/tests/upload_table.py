@@ -1,0 +1,61 @@
+"""Every entry point that reads an uploaded or imported file (issue 16, finding 6 and its probe).
+
+``test_upload_entry_points`` sends each one the hostile files of ``hostile_files`` and fails when
+a form with a ``FileField``, a view that reads ``request.FILES``, an importer kind or a management
+command appears without a row here (as the permission matrix does for URL patterns).
+``benchmarks/upload_probe.py`` sends the full-size files to the same rows through a real server.
+"""
+
+from dataclasses import dataclass
+
+ROLE_OFFICE = "office"
+
+
+@dataclass(frozen=True)
+class WebUpload:
+    url: str  # URL name
+    form: str  # dotted path of the form class with the FileField
+    kind: str  # what the upload imports (an IMPORTERS kind)
+    max_upload_mb: int  # the form's own cap on the file sent (its module's UPLOAD_MAX_MB)
+    needs_programme: bool = False  # the URL takes the programme's pk
+
+
+WEB_UPLOADS: tuple[WebUpload, ...] = (
+    WebUpload("catalogues:power_import", "minqing.catalogues.forms.UploadForm", "powers", 20),
+    WebUpload("catalogues:reform_import", "minqing.catalogues.forms.UploadForm", "reforms", 20),
+    WebUpload("catalogues:commendation_import", "minqing.catalogues.forms.UploadForm", "commendations", 20),
+    WebUpload(
+        "programmes:upload", "minqing.programmes.forms.UploadForm", "progress", 10, needs_programme=True
+    ),
+)
+
+# ``minqing import KIND FILE`` (``manage.py import_data``): every kind reads a file
+CLI_IMPORT_COMMAND = "import_data"
+CLI_IMPORTS: tuple[str, ...] = (
+    "units",
+    "problems",
+    "campaigns",
+    "people",
+    "activities",
+    "attendance",
+    "progress",
+    "powers",
+    "reforms",
+    "commendations",
+)
+
+# every management command of the project's apps: the one that reads a user's file, and why
+# the others are no entry point (a new command fails the test until it is classified here; rows
+# for commands of branches not merged yet may stand here ahead of them)
+COMMANDS: dict[str, str] = {
+    CLI_IMPORT_COMMAND: "reads FILE: every kind of CLI_IMPORTS",
+    "bulletin": "writes a file (--output), reads none",
+    "demo": "reads only the shipped data under shared/ and minqing/fixtures",
+    "demo_logins": "reads no file",
+    "rollup_activities": "reads no file",
+    "run_deadlines": "reads no file",
+    "tree": "reads no file",
+    "duty": "reads no file",
+    "privacy": "reads no file (prints where personal data lives)",
+    "rotate_field_keys": "reads no file (keys come from the environment)",
+}
