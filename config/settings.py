@@ -157,6 +157,16 @@ MINQING_IMPORT_MAX_MB = env.int("MINQING_IMPORT_MAX_MB", default=200)
 # huey: the deadline job's queue (SQLite at var/huey.sqlite3, Redis with MINQING_HUEY_REDIS_URL).
 HUEY = huey_settings(env, VAR_DIR)
 
+# --- audit (issue 16, the audit part: minqing/core/audit*.py, docs/audit.md) ---
+# One audit context per request (who, from where; the downloads and the 403s it answers). Appended
+# here rather than in the list above so that it runs after the authentication middleware.
+MIDDLEWARE.append("minqing.core.audit_middleware.AuditMiddleware")
+# Rows older than this many days are archived (gzip JSON lines + manifest, verified) and only
+# then deleted, daily by the huey job and by `minqing audit_archive`. At least 180: a smaller
+# value stops the start-up (GB/T 22239-2019 keeps audit records six months).
+MINQING_AUDIT_RETENTION_DAYS = env.int("MINQING_AUDIT_RETENTION_DAYS", default=180)
+MINQING_AUDIT_ARCHIVE_DIR = Path(env.str("MINQING_AUDIT_ARCHIVE_DIR", default=str(VAR_DIR / "audit-archive")))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -22,7 +22,7 @@ def role_grant(*, actor: Actor, user: User, role: str, unit: Unit) -> RoleAssign
         raise PermissionDeniedError()
     ra, created = RoleAssignment.objects.get_or_create(user=user, role=Role(role), unit=unit)
     if created:
-        audit(actor=actor, action=AuditEvent.Action.CREATE, obj=ra, detail=f"{user} {role} @ {unit.code}")
+        audit(actor=actor, action=AuditEvent.Action.PERMISSION, obj=ra, detail=f"grant: {user} {role} @ {unit.code}")
     clear_cache(user)
     return ra
 
@@ -31,7 +31,12 @@ def role_grant(*, actor: Actor, user: User, role: str, unit: Unit) -> RoleAssign
 def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
     if not policy.has_role(actor, policy.OFFICE, assignment.unit.path):
         raise PermissionDeniedError()
-    audit(actor=actor, action=AuditEvent.Action.DELETE, obj=assignment)
+    audit(
+        actor=actor,
+        action=AuditEvent.Action.PERMISSION,
+        obj=assignment,
+        detail=f"revoke: {assignment.user} {assignment.role} @ {assignment.unit.code}",
+    )
     assignment.delete()
     clear_cache(assignment.user)
 
