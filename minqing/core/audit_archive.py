@@ -28,7 +28,19 @@ from minqing.orgs.actors import SYSTEM
 
 MIN_RETENTION_DAYS = 180
 CHUNK = 2000
-FIELDS = ("id", "at", "actor_id", "actor_name", "action", "outcome", "object_type", "object_id", "detail", "ip", "user_agent")
+FIELDS = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "outcome",
+    "object_type",
+    "object_id",
+    "detail",
+    "ip",
+    "user_agent",
+)
 
 
 class ArchiveError(Exception):
@@ -129,7 +141,9 @@ def archive_old_rows(*, now: datetime | None = None, directory: Path | None = No
                 cursor.execute("SET LOCAL minqing.audit_archive = 'on'")
         old = AuditEvent.objects.filter(at__lt=cutoff).order_by("id")
         if not old.exists():
-            audit(actor=SYSTEM, action=AuditEvent.Action.ARCHIVE, detail=f"0 rows before {cutoff.isoformat()}")
+            audit(
+                actor=SYSTEM, action=AuditEvent.Action.ARCHIVE, detail=f"0 rows before {cutoff.isoformat()}"
+            )
             return ArchiveResult(0, None, "", cutoff)
         stem = f"audit-{cutoff:%Y%m%dT%H%M%S}-{now:%Y%m%dT%H%M%S%f}"
         path = directory / f"{stem}.jsonl.gz"

@@ -131,4 +131,3 @@ def defer_export(object_type: str, object_id: str, detail: str) -> bool:
     elif detail:
         ctx.export.details.append(detail)
     return True
-

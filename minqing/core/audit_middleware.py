@@ -32,7 +32,10 @@ def _filename(response: HttpResponseBase) -> str:
     disposition = response.get("Content-Disposition", "")
     if not disposition.startswith("attachment"):
         return ""
-    return disposition.partition("filename")[2].lstrip("*=\"'").removeprefix("utf-8''").rstrip("\"'")[:120] or "-"
+    return (
+        disposition.partition("filename")[2].lstrip("*=\"'").removeprefix("utf-8''").rstrip("\"'")[:120]
+        or "-"
+    )
 
 
 def _after(request: HttpRequest, response: HttpResponseBase, ctx: AuditContext) -> None:

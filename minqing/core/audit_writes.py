@@ -18,8 +18,8 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.signals import user_logged_out
 from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_logged_out
 from django.db import router, transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -109,7 +109,12 @@ WATCHED_USER_FIELDS = frozenset({*USER_FLAGS, "password"})
 
 def _user_before(sender: type[Model], instance: Any, raw: bool = False, **kw: Any) -> None:
     fields = kw.get("update_fields")
-    if raw or instance.pk is None or current().bulk or (fields is not None and not WATCHED_USER_FIELDS & set(fields)):
+    if (
+        raw
+        or instance.pk is None
+        or current().bulk
+        or (fields is not None and not WATCHED_USER_FIELDS & set(fields))
+    ):
         return
     old = sender._default_manager.filter(pk=instance.pk).values(*USER_FLAGS, "password").first()
     instance.__dict__[OLD_ATTR] = old
@@ -138,11 +143,17 @@ def _user_saved(sender: type[Model], instance: Any, created: bool, raw: bool = F
         _schedule(sender, (label, pk, "update"), instance.get_username())
 
 
-def _m2m_changed(sender: type[Model], instance: Any, action: str, model: type[Model], pk_set: Any, **kw: Any) -> None:
+def _m2m_changed(
+    sender: type[Model], instance: Any, action: str, model: type[Model], pk_set: Any, **kw: Any
+) -> None:
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     what = f"{action.removeprefix('post_')} {_label(model)} {sorted(pk_set or [])}"
-    _schedule(type(instance), (_label(type(instance)), str(instance.pk), "permission"), f"{sender._meta.model_name}: {what}"[:500])
+    _schedule(
+        type(instance),
+        (_label(type(instance)), str(instance.pk), "permission"),
+        f"{sender._meta.model_name}: {what}"[:500],
+    )
 
 
 def _logged_out(sender: Any, request: Any, user: Any, **kw: Any) -> None:
@@ -165,5 +176,9 @@ def connect() -> None:
     pre_save.connect(_user_before, sender=user_model, dispatch_uid="audit-user-before")
     post_save.connect(_user_saved, sender=user_model, dispatch_uid="audit-user-saved")
     post_delete.connect(_record_deleted, sender=user_model, dispatch_uid="audit-user-deleted")
-    for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
+    for through in (
+        user_model.groups.through,
+        user_model.user_permissions.through,
+        Group.permissions.through,
+    ):
         m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"audit-m2m-{_label(through)}")

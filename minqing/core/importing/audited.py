@@ -38,7 +38,13 @@ def _row(actor: "Actor", kind: str, filename: str, outcome: str, detail: str) ->
     from minqing.core.audit import audit
     from minqing.core.models import AuditEvent
 
-    audit(actor=actor, action=AuditEvent.Action.IMPORT, object_type=kind, detail=f"{filename}: {detail}", outcome=outcome)
+    audit(
+        actor=actor,
+        action=AuditEvent.Action.IMPORT,
+        object_type=kind,
+        detail=f"{filename}: {detail}",
+        outcome=outcome,
+    )
 
 
 def refuse_import(kind: str, filename: str, *, actor: "Actor", code: ErrorCode) -> None:

@@ -22,7 +22,12 @@ def role_grant(*, actor: Actor, user: User, role: str, unit: Unit) -> RoleAssign
         raise PermissionDeniedError()
     ra, created = RoleAssignment.objects.get_or_create(user=user, role=Role(role), unit=unit)
     if created:
-        audit(actor=actor, action=AuditEvent.Action.PERMISSION, obj=ra, detail=f"grant: {user} {role} @ {unit.code}")
+        audit(
+            actor=actor,
+            action=AuditEvent.Action.PERMISSION,
+            obj=ra,
+            detail=f"grant: {user} {role} @ {unit.code}",
+        )
     clear_cache(user)
     return ra
 

@@ -117,7 +117,9 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
             path = _save_upload(upload_file, tmp)
             try:
                 with audited_import("progress", upload_file.name or path.name, actor=request.user) as state:
-                    result = state.result = progress_bulk_upload(actor=request.user, path=path, programme=programme)
+                    result = state.result = progress_bulk_upload(
+                        actor=request.user, path=path, programme=programme
+                    )
             except ImportFailed as exc:
                 context["issues"] = exc.issues
                 context["failed"] = DomainError(

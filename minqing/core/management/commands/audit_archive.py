@@ -22,7 +22,9 @@ class Command(BaseCommand):
         try:
             if options.get("verify"):
                 manifest = verify_archive(Path(options["verify"]))
-                self.stdout.write(f"OK {manifest['file']}: {manifest['rows']} rows, sha256 {manifest['sha256']}")
+                self.stdout.write(
+                    f"OK {manifest['file']}: {manifest['rows']} rows, sha256 {manifest['sha256']}"
+                )
                 return
             result = archive_old_rows()
         except (ArchiveError, OSError, KeyError, ValueError) as exc:

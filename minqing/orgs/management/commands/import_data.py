@@ -87,4 +87,3 @@ class Command(BaseCommand):
         for note in result.notes:
             self.stdout.write(note)
         self.stdout.write(self.style.SUCCESS(result.summary()))
-
