@@ -58,7 +58,7 @@ def audit(
     ):
         return AuditEvent(action=action, object_type=object_type, object_id=object_id, detail=detail[:500])
     if action == AuditEvent.Action.IMPORT and (notes := audit_context.current().imports) is not None:
-        notes.append(detail)  # the one IMPORT row of ``audited_import`` carries it
+        notes.append((object_type, detail))  # the one IMPORT row of ``audited_import`` carries it
         return AuditEvent(action=action, object_type=object_type, object_id=object_id, detail=detail[:500])
     event = AuditEvent.objects.create(
         actor=user_of(actor),

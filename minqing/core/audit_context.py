@@ -40,7 +40,9 @@ class AuditContext:
     written: set[Key] = field(default_factory=set)
     export: PendingExport | None = None
     rows: int = 0
-    imports: list[str] | None = None  # inside ``importing.audited_import``: the importer's own notes
+    responded: bool = False  # the response is out: an export row is written, not deferred
+    # inside ``importing.audited_import``: the importer's own IMPORT rows (object type, detail)
+    imports: list[tuple[str, str]] | None = None
 
     @property
     def actor(self) -> "Actor":
@@ -124,7 +126,7 @@ def defer_export(object_type: str, object_id: str, detail: str) -> bool:
     """Inside a request, the view's export audit waits for the response (to add the file and the
     rows); False outside one (the caller writes the row at once)."""
     ctx = _current.get()
-    if ctx is None or ctx.request is None:
+    if ctx is None or ctx.request is None or ctx.responded:
         return False
     if ctx.export is None:
         ctx.export = PendingExport(object_type, object_id, [detail] if detail else [])

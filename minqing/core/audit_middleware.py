@@ -39,6 +39,7 @@ def _filename(response: HttpResponseBase) -> str:
 
 
 def _after(request: HttpRequest, response: HttpResponseBase, ctx: AuditContext) -> None:
+    ctx.responded = True
     actor = getattr(request, "user", None)
     filename = _filename(response)
     pending, ctx.export = ctx.export, None

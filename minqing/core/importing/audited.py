@@ -31,7 +31,7 @@ REFUSALS = frozenset(
 class ImportAudit:
     result: "ImportResult | None" = None
     refused: str = ""  # set by a page that refuses the file before importing it
-    notes: list[str] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # the importer's (object type, detail)
 
 
 def _row(actor: "Actor", kind: str, filename: str, outcome: str, detail: str) -> None:
@@ -92,7 +92,9 @@ def audited_import(kind: str, filename: str, *, actor: "Actor") -> Iterator[Impo
         return
     r = state.result
     counts = f"created {r.created}, updated {r.updated}, unchanged {r.unchanged}" if r is not None else ""
-    _row(actor, kind, filename, Outcome.SUCCESS, "; ".join([counts, *state.notes])[:450])
+    object_type = next((t for t, _d in state.notes if t), kind)
+    details = [counts, *(d for _t, d in state.notes)]
+    _row(actor, object_type, filename, Outcome.SUCCESS, "; ".join(details)[:450])
 
 
 def audited(kind: str, importer: Any) -> Any:
