@@ -9,10 +9,13 @@ from minqing.core.models import AuditEvent, WorkdayOverride
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit log is append-only, even for superusers."""
+    """Read-only: the audit log is append-only, even for superusers (no add, change, delete, and
+    so no bulk delete action either)."""
 
-    list_display = ("at", "actor_name", "action", "object_type", "object_id", "ip", "detail")
-    list_filter = ("action", "object_type")
+    actions = None
+
+    list_display = ("at", "actor_name", "action", "outcome", "object_type", "object_id", "ip", "detail")
+    list_filter = ("action", "outcome", "object_type")
     search_fields = ("actor_name", "object_id", "detail")
     date_hierarchy = "at"
     show_full_result_count = False

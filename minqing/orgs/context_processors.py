@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, is_signed_in
+from minqing.orgs.enums import Duty
 from minqing.orgs.selectors import unit_roots
 
 
@@ -39,6 +40,11 @@ class MenuPermissions:
     write_outreach = _holding(policy.UNIT_WRITERS, "outreach:topic_new, visit_new, plan_new")
     record_inspection = _holding(policy.INSPECTORS, "supervision:inspection_new")
     manage_programmes = _holding(policy.OFFICE, "programmes:new")
+
+    @property
+    def audit(self) -> bool:
+        """audit:events (the audit administrator's duty, not a role)."""
+        return policy.has_duty(self._actor, Duty.AUDIT)
 
 
 def menu(request: HttpRequest) -> dict[str, Any]:

@@ -145,6 +145,8 @@ ROWS: list[Row] = [
     R("set_language", A(302), post=A(302)),
     R("login", A(302, anon=200), post=A(302, anon=200)),
     R("logout", POST_ONLY, post=A(LOGIN)),
+    # the audit page: the audit administrator only (no persona holds that duty: test_audit_page)
+    R("audit:events", A(403, anon=LOGIN)),
     # --- the ledger: staff pages; a problem of village A ---
     R("ledger:queue", SIGNED_IN),  # without a role: an empty queue
     R(
