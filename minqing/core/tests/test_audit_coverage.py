@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -122,8 +122,7 @@ def _post(
 def _import_ok(w: MatrixWorld, tmp: Path) -> None:
     f = tmp / "campaigns.csv"
     f.write_text(
-        "专题名称,类型,范围单位代码,开始日期,结束日期\n新专题,主题教育,%s,2020-01-01,2020-06-30\n"
-        % w.u["county"].code,
+        f"专题名称,类型,范围单位代码,开始日期,结束日期\n新专题,主题教育,{w.u['county'].code},2020-01-01,2020-06-30\n",
         encoding="utf-8",
     )
     call_command("import_data", "campaigns", str(f), "--no-progress")
@@ -132,14 +131,14 @@ def _import_ok(w: MatrixWorld, tmp: Path) -> None:
 def _import_failed(w: MatrixWorld, tmp: Path) -> None:
     f = tmp / "bad.csv"
     f.write_text("专题名称,类型\n,\n", encoding="utf-8")
-    with pytest.raises(Exception):
+    with pytest.raises(CommandError):
         call_command("import_data", "campaigns", str(f), "--no-progress")
 
 
 def _import_refused(w: MatrixWorld, tmp: Path) -> None:
     f = tmp / "people.csv"
     f.write_text("x\n", encoding="utf-8")
-    with pytest.raises(Exception):
+    with pytest.raises(CommandError):
         call_command("import_data", "people", str(f), "--user", "nobody-such", "--no-progress")
 
 
