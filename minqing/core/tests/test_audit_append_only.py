@@ -84,6 +84,7 @@ def test_postgresql_lets_only_the_archive_transaction_delete() -> None:
         cursor.execute("SET LOCAL minqing.audit_archive = 'on'")
         cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
     assert not AuditEvent.objects.filter(pk=event.pk).exists()
+    one()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL minqing.audit_archive = 'on'")
         cursor.execute("UPDATE core_auditevent SET detail = 'x'")  # never an update
