@@ -35,7 +35,7 @@ def as_user(user: User) -> Client:
 
 @pytest.fixture
 def rows() -> None:
-    audit(actor=None, action=AuditEvent.Action.LOGIN_FAILED, actor_name="mallory", detail="=HYPERLINK(\"x\")")
+    audit(actor=None, action=AuditEvent.Action.LOGIN_FAILED, actor_name="mallory", detail='=HYPERLINK("x")')
     audit(actor=SYSTEM, action=AuditEvent.Action.CREATE, object_type="orgs.person", object_id="7")
 
 
@@ -59,7 +59,8 @@ def test_filters_newest_first(auditor: User, rows: None) -> None:
     c = as_user(auditor)
     page = c.get(URL).content.decode()
     assert page.index("orgs.person") < page.index("mallory")  # newest first
-    filtered = c.get(URL, {"actor": "mallory", "action": "login_failed", "outcome": "success"}).content.decode()
+    query = {"actor": "mallory", "action": "login_failed", "outcome": "success"}
+    filtered = c.get(URL, query).content.decode()
     assert "mallory" in filtered and "orgs.person" not in filtered
     assert "mallory" not in c.get(URL, {"object_type": "orgs.person"}).content.decode()
     assert "mallory" not in c.get(URL, {"start": "2000-01-01", "end": "2000-01-02"}).content.decode()
@@ -83,7 +84,7 @@ def test_the_export_is_cleaned_and_audited(auditor: User, rows: None, fmt: str) 
 
         ws = load_workbook(io.BytesIO(r.content)).worksheets[0]
         cells = [c.value for line in ws.iter_rows() for c in line]
-    assert "'=HYPERLINK(\"x\")" in cells and '=HYPERLINK("x")' not in cells
+    assert '\'=HYPERLINK("x")' in cells and '=HYPERLINK("x")' not in cells
     export = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
     assert export.actor_name == "auditor" and export.object_type == "core.auditevent"
     assert "actor=mallory" in export.detail and "rows=2" in export.detail  # the header and one row
