@@ -163,7 +163,6 @@ def _write_in_admin(w: MatrixWorld, tmp: Path) -> None:
 
 
 def _delete(w: MatrixWorld, tmp: Path) -> None:
-    w.notification.problem.feedback.first()
     w.commendation.delete()
 
 
