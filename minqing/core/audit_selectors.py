@@ -19,7 +19,7 @@ from minqing.orgs.enums import Duty
 class AuditFilters:
     start: dt.date | None = None
     end: dt.date | None = None
-    actor: str = ""
+    account: str = ""  # the actor_name
     action: str = ""
     outcome: str = ""
     object_type: str = ""
@@ -34,7 +34,7 @@ class AuditFilters:
         return cls(
             start=parse_date(q.get("start")),
             end=parse_date(q.get("end")),
-            actor=text("actor", 150),
+            account=text("account", 150),
             action=action if action in AuditEvent.Action.values else "",
             outcome=outcome if outcome in AuditEvent.Outcome.values else "",
             object_type=text("object_type", 50),
@@ -59,8 +59,8 @@ def audit_events(actor: Actor | None, filters: AuditFilters) -> QuerySet[AuditEv
         qs = qs.filter(at__gte=_day_start(f.start))
     if f.end:
         qs = qs.filter(at__lt=_day_start(f.end + dt.timedelta(days=1)))
-    if f.actor:
-        qs = qs.filter(actor_name=f.actor)
+    if f.account:
+        qs = qs.filter(actor_name=f.account)
     if f.action:
         qs = qs.filter(action=f.action)
     if f.outcome:

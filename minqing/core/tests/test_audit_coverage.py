@@ -66,7 +66,7 @@ class Case:
     action: str
     outcome: str = O.SUCCESS
     object_type: str = ""
-    actor: str = ""  # the actor_name expected ("" = any)
+    account: str = ""  # the actor_name expected ("" = any)
     web: bool = True  # from a request: the address and browser are recorded
 
 
@@ -210,9 +210,9 @@ def _reveal_person(w: MatrixWorld, tmp: Path) -> Any:
 
 
 CASES = [
-    Case("login", _login, A.LOGIN, actor="m_office"),
-    Case("login failed", _login_failed, A.LOGIN_FAILED, O.SUCCESS, actor="m_office"),
-    Case("logout", _logout, A.LOGOUT, actor="m_office"),
+    Case("login", _login, A.LOGIN, account="m_office"),
+    Case("login failed", _login_failed, A.LOGIN_FAILED, O.SUCCESS, account="m_office"),
+    Case("logout", _logout, A.LOGOUT, account="m_office"),
     Case("reveal a person", _reveal_person, A.VIEW_PERSONAL, object_type="orgs.person"),
     Case(
         "a household's page",
@@ -255,15 +255,17 @@ CASES = [
         A.EXPORT,
     ),
     Case("the dashboard's csv", _get("reports:dashboard", "office", query="?format=csv"), A.EXPORT),
-    Case("import a file", _import_ok, A.IMPORT, object_type="campaigns.campaign", actor="system", web=False),
-    Case("an import that fails", _import_failed, A.IMPORT, O.FAILURE, actor="system", web=False),
-    Case("an import refused", _import_refused, A.IMPORT, O.REFUSED, actor="system", web=False),
+    Case(
+        "import a file", _import_ok, A.IMPORT, object_type="campaigns.campaign", account="system", web=False
+    ),
+    Case("an import that fails", _import_failed, A.IMPORT, O.FAILURE, account="system", web=False),
+    Case("an import refused", _import_refused, A.IMPORT, O.REFUSED, account="system", web=False),
     Case(
         "a record written",
         _write_by_service,
         A.CREATE,
         object_type="core.workdayoverride",
-        actor="system",
+        account="system",
         web=False,
     ),
     Case(
@@ -271,20 +273,25 @@ CASES = [
         _write_in_admin,
         A.CREATE,
         object_type="core.workdayoverride",
-        actor="audit_root",
+        account="audit_root",
     ),
     Case(
         "a record deleted",
         _delete,
         A.DELETE,
         object_type="catalogues.commendation",
-        actor="system",
+        account="system",
         web=False,
     ),
     Case(
-        "a role granted", _role, A.PERMISSION, object_type="orgs.roleassignment", actor="m_office", web=False
+        "a role granted",
+        _role,
+        A.PERMISSION,
+        object_type="orgs.roleassignment",
+        account="m_office",
+        web=False,
     ),
-    Case("a duty granted", _duty, A.PERMISSION, object_type="orgs.adminduty", actor="system", web=False),
+    Case("a duty granted", _duty, A.PERMISSION, object_type="orgs.adminduty", account="system", web=False),
     Case("a superuser flag", _staff_flag, A.PERMISSION, object_type="auth.user", web=False),
     Case("a group joined", _group, A.PERMISSION, object_type="auth.user", web=False),
     Case(
@@ -292,7 +299,11 @@ CASES = [
     ),
     Case("a password changed", _password, A.PASSWORD_CHANGE, object_type="auth.user", web=False),
     Case(
-        "a staff page refused", _get("programmes:new", "viewer"), A.ACCESS_DENIED, O.REFUSED, actor="m_viewer"
+        "a staff page refused",
+        _get("programmes:new", "viewer"),
+        A.ACCESS_DENIED,
+        O.REFUSED,
+        account="m_viewer",
     ),
 ]
 
@@ -309,8 +320,8 @@ def test_the_category_writes_its_row(
         rows = AuditEvent.objects.exclude(pk__in=before).filter(action=case.action, outcome=case.outcome)
         if case.object_type:
             rows = rows.filter(object_type=case.object_type)
-        if case.actor:
-            rows = rows.filter(actor_name=case.actor)
+        if case.account:
+            rows = rows.filter(actor_name=case.account)
         found = list(rows)
         transaction.set_rollback(True)
     assert found, f"{case.name}: no {case.action}/{case.outcome} row"
