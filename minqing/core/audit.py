@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from minqing.core import audit_context
+from minqing.core.lockout import Refusal
 from minqing.core.models import AuditEvent
 from minqing.orgs.actors import Actor, actor_label, user_of
 
@@ -29,6 +30,17 @@ def user_agent(request: HttpRequest | None) -> str:
     return str(request.META.get("HTTP_USER_AGENT", ""))[:USER_AGENT_MAX]
 
 
+def _default_outcome(action: str, detail: str) -> str:
+    """A failed login is a failure, or refused when a lock or the throttle refused it; a 403 is
+    refused; anything else a success (callers name other outcomes)."""
+    if action == AuditEvent.Action.LOGIN_FAILED:
+        refused = detail in {r.value for r in Refusal}
+        return AuditEvent.Outcome.REFUSED if refused else AuditEvent.Outcome.FAILURE
+    if action == AuditEvent.Action.ACCESS_DENIED:
+        return AuditEvent.Outcome.REFUSED
+    return AuditEvent.Outcome.SUCCESS
+
+
 def audit(
     *,
     actor: Actor | None,
@@ -39,12 +51,13 @@ def audit(
     detail: str = "",
     request: HttpRequest | None = None,
     actor_name: str = "",
-    outcome: str = AuditEvent.Outcome.SUCCESS,
+    outcome: str | None = None,
 ) -> AuditEvent:
     """Append one audit row. ``actor=None`` is nobody signed in: ``actor_name`` then names the
     account tried (a failed login). An export inside a request is written when the response is
     ready (``AuditMiddleware``: one row with the file and its row count); the row returned then
     is not saved yet."""
+    outcome = outcome or _default_outcome(action, detail)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

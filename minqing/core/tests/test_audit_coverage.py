@@ -211,7 +211,7 @@ def _reveal_person(w: MatrixWorld, tmp: Path) -> Any:
 
 CASES = [
     Case("login", _login, A.LOGIN, account="m_office"),
-    Case("login failed", _login_failed, A.LOGIN_FAILED, O.SUCCESS, account="m_office"),
+    Case("login failed", _login_failed, A.LOGIN_FAILED, O.FAILURE, account="m_office"),
     Case("logout", _logout, A.LOGOUT, account="m_office"),
     Case("reveal a person", _reveal_person, A.VIEW_PERSONAL, object_type="orgs.person"),
     Case(

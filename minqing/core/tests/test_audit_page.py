@@ -64,7 +64,7 @@ def test_filters_newest_first(auditor: User, rows: None) -> None:
     c = as_user(auditor)
     page = c.get(URL).content.decode()
     assert page.index("orgs.person") < page.index("mallory")  # newest first
-    query = {"account": "mallory", "action": "login_failed", "outcome": "success"}
+    query = {"account": "mallory", "action": "login_failed", "outcome": "failure"}
     filtered = c.get(URL, query).content.decode()
     assert "mallory" in filtered and "orgs.person" not in filtered
     assert "mallory" not in c.get(URL, {"object_type": "orgs.person"}).content.decode()
