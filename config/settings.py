@@ -203,6 +203,15 @@ MINQING_OTP_REQUIRED_ROLES = env.list("MINQING_OTP_REQUIRED_ROLES", default=["of
 OTP_TOTP_ISSUER = env.str("MINQING_OTP_ISSUER", default="Minqing")
 # Idle logout: a session without a request for this many minutes ends (0: off).
 MINQING_IDLE_TIMEOUT_MINUTES = env.int("MINQING_IDLE_TIMEOUT_MINUTES", default=10)
+# --- audit (issue 16, the audit part: minqing/core/audit*.py, docs/audit.md) ---
+# One audit context per request (who, from where; the downloads and the 403s it answers). Appended
+# here rather than in the list above so that it runs after the authentication middleware.
+MIDDLEWARE.append("minqing.core.audit_middleware.AuditMiddleware")
+# Rows older than this many days are archived (gzip JSON lines + manifest, verified) and only
+# then deleted, daily by the huey job and by `minqing audit_archive`. At least 180: a smaller
+# value stops the start-up (GB/T 22239-2019 keeps audit records six months).
+MINQING_AUDIT_RETENTION_DAYS = env.int("MINQING_AUDIT_RETENTION_DAYS", default=180)
+MINQING_AUDIT_ARCHIVE_DIR = Path(env.str("MINQING_AUDIT_ARCHIVE_DIR", default=str(VAR_DIR / "audit-archive")))
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("minqing.core.urls")),
     path("accounts/", include("minqing.accounts.urls")),
+    path("audit/", include("minqing.core.audit_urls")),
     path("ledger/", include("minqing.ledger.urls")),
     path("public/", include("minqing.ledger.public_urls")),
     path("activities/", include("minqing.activities.urls")),

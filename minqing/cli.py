@@ -12,6 +12,7 @@ ALIASES = {
     "import": "import_data",
     "run-deadlines": "run_deadlines",
     "rollup-activities": "rollup_activities",
+    "audit-archive": "audit_archive",
 }
 
 

@@ -10,11 +10,14 @@ from minqing.core.models import AuditEvent, WorkdayOverride
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(DutyModelAdmin):
-    """Read-only: the audit log is append-only, even for superusers; only the audit administrator
-    (审计管理员) sees it (``policy.ADMIN_MODELS``)."""
+    """Read-only: the audit log is append-only, even for superusers (no add, change, delete, and
+    so no bulk delete action either); only the audit administrator (审计管理员) sees it
+    (``policy.ADMIN_MODELS``)."""
 
-    list_display = ("at", "actor_name", "action", "object_type", "object_id", "ip", "detail")
-    list_filter = ("action", "object_type")
+    actions = None
+
+    list_display = ("at", "actor_name", "action", "outcome", "object_type", "object_id", "ip", "detail")
+    list_filter = ("action", "outcome", "object_type")
     search_fields = ("actor_name", "object_id", "detail")
     date_hierarchy = "at"
     show_full_result_count = False

@@ -36,7 +36,7 @@ REFUSED_DETAILS = (LOCKED_DETAIL, THROTTLED_DETAIL)
 
 
 def unlock_detail(username: str) -> str:
-    """The ``detail`` of the audit row (``UPDATE`` of ``auth.user``) that lifts ``username``'s lock."""
+    """The ``detail`` of the audit row (``PERMISSION`` on ``auth.user``) that lifts ``username``'s lock."""
     return f"unlocked: {normalize_username(username)}"
 
 
@@ -63,7 +63,7 @@ def refusal(username: str, ip: str | None, now: datetime | None = None) -> Refus
     ).aggregate(m=Max("at"))["m"]
     unlocked = (
         AuditEvent.objects.filter(
-            action=AuditEvent.Action.UPDATE,
+            action=AuditEvent.Action.PERMISSION,
             object_type="auth.user",
             detail=unlock_detail(username),
             at__gte=since,

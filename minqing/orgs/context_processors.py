@@ -6,6 +6,7 @@ from django.utils.functional import SimpleLazyObject
 
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, is_signed_in
+from minqing.orgs.enums import Duty
 from minqing.orgs.selectors import unit_roots
 
 
@@ -46,6 +47,11 @@ class MenuPermissions:
         """admin:index (``DutyAdminSite.has_permission``): an active staff account with a duty."""
         actor = self._actor
         return isinstance(actor, User) and actor.is_staff and policy.has_any_duty(actor)
+
+    @property
+    def audit(self) -> bool:
+        """audit:events (the audit administrator's duty, not a role)."""
+        return policy.has_duty(self._actor, Duty.AUDIT)
 
 
 def menu(request: HttpRequest) -> dict[str, Any]:

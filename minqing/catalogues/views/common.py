@@ -23,6 +23,7 @@ from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.exports import FORMATS, download, export_query
 from minqing.core.forms import fail
 from minqing.core.importing import ImportFailed, ImportIssue, get_importer
+from minqing.core.importing.audited import refuse_import
 from minqing.core.models import AuditEvent
 from minqing.core.tabular import XLSX_SUFFIXES
 from minqing.orgs.actors import Actor
@@ -188,8 +189,10 @@ def _run_import(kind: str, upload: Any, actor: Actor) -> tuple[str, list[str], l
     name = get_valid_filename(Path(upload.name or "upload").name) or "upload"
     suffix = Path(name).suffix.lower()
     if suffix != ".csv" and suffix not in XLSX_SUFFIXES:
+        refuse_import(kind, name, actor=actor, code=ErrorCode.IMPORT_UNSUPPORTED_FILE)
         return "", [], [], DomainError(ErrorCode.IMPORT_UNSUPPORTED_FILE, value=suffix or name).bilingual()
     if upload.size > UPLOAD_MAX_MB * 1024 * 1024:
+        refuse_import(kind, name, actor=actor, code=ErrorCode.CATALOGUE_UPLOAD_TOO_LARGE)
         return "", [], [], DomainError(ErrorCode.CATALOGUE_UPLOAD_TOO_LARGE, max=UPLOAD_MAX_MB).bilingual()
     with tempfile.TemporaryDirectory(prefix="minqing-upload-") as tmp:
         path = Path(tmp) / name

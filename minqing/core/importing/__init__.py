@@ -95,5 +95,8 @@ class Importer(Protocol):
 
 
 def get_importer(kind: str) -> Importer:
-    importer: Importer = import_string(IMPORTERS[kind])
+    """The importer of ``kind``, audited: one IMPORT row per call, whatever the outcome."""
+    from minqing.core.importing.audited import audited
+
+    importer: Importer = audited(kind, import_string(IMPORTERS[kind]))
     return importer

@@ -163,6 +163,8 @@ ROWS: list[Row] = [
     R("accounts:second_factor_reset", A(403, anon=LOGIN), post=A(403, anon=LOGIN)),  # security admin only
     R("admin_login", A(200), post=A(200)),  # the admin site's login, through minqing.accounts
     R("admin_password_change", A(302)),  # to accounts:password_change
+    # the audit page: the audit administrator only (no persona holds that duty: test_audit_page)
+    R("audit:events", A(403, anon=LOGIN)),
     # --- the ledger: staff pages; a problem of village A ---
     R("ledger:queue", SIGNED_IN),  # without a role: an empty queue
     R(

@@ -25,6 +25,8 @@ def problem_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse
     filters = ExportFilters.from_mapping(request.GET)
     qs = filtered_problems(request.user, filters)
     detail = f"format={fmt} " + " ".join(f"{k}={v}" for k, v in vars(filters).items() if v)
+    if fmt == "csv":  # streamed: the audit row cannot count the lines written, so count here
+        detail += f" problems={qs.count()}"
     audit(
         actor=request.user,
         action=AuditEvent.Action.EXPORT,

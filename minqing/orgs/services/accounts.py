@@ -109,7 +109,7 @@ def account_set_access(*, actor: Actor, user: User, values: dict[str, Any]) -> N
     user.save(update_fields=list(changes))
     audit(
         actor=actor,
-        action=AuditEvent.Action.UPDATE,
+        action=AuditEvent.Action.PERMISSION,
         obj=user,
         detail=_describe("access changed", user, changes),
     )
@@ -119,4 +119,6 @@ def account_unlock(*, actor: Actor, user: User) -> None:
     """Lift the lock of ``user``'s failed logins (``minqing.core.lockout``): failures before now no
     longer count against the account (an address's throttle stays)."""
     check_role_change(actor, user)
-    audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, detail=unlock_detail(user.get_username()))
+    audit(
+        actor=actor, action=AuditEvent.Action.PERMISSION, obj=user, detail=unlock_detail(user.get_username())
+    )

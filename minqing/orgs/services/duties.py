@@ -37,7 +37,7 @@ def duty_grant(*, actor: Actor, user: User, duty: str) -> AdminDuty:
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=row, detail=f"duty granted: {user} {duty}")
+    audit(actor=actor, action=AuditEvent.Action.PERMISSION, obj=row, detail=f"duty granted: {user} {duty}")
     policy.clear_duty_cache(user)
     return row
 
@@ -46,7 +46,9 @@ def duty_grant(*, actor: Actor, user: User, duty: str) -> AdminDuty:
 def duty_revoke(*, actor: Actor, row: AdminDuty) -> None:
     user = row.user
     check_role_change(actor, user)
-    audit(actor=actor, action=AuditEvent.Action.DELETE, obj=row, detail=f"duty revoked: {user} {row.duty}")
+    audit(
+        actor=actor, action=AuditEvent.Action.PERMISSION, obj=row, detail=f"duty revoked: {user} {row.duty}"
+    )
     row.delete()
     if user.is_staff:
         user.is_staff = False

@@ -32,7 +32,7 @@ def role_grant(*, actor: Actor, user: User, role: str, unit: Unit) -> RoleAssign
     if created:
         audit(
             actor=actor,
-            action=AuditEvent.Action.CREATE,
+            action=AuditEvent.Action.PERMISSION,
             obj=ra,
             detail=f"role granted: {user} {role} @ {unit.code}",
         )
@@ -45,7 +45,7 @@ def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
     check_role_change(actor, assignment.user)
     audit(
         actor=actor,
-        action=AuditEvent.Action.DELETE,
+        action=AuditEvent.Action.PERMISSION,
         obj=assignment,
         detail=f"role revoked: {assignment.user} {assignment.role} @ {assignment.unit.code}",
     )

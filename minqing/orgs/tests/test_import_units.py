@@ -309,7 +309,8 @@ def test_failure_while_writing_rolls_back(monkeypatch):
     err, _ = run_failing(DATA / "units_basic.csv")
     assert "写入数据库失败" in err and "disk full" in err
     assert Unit.objects.count() == 0
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT).exists()
+    imports = AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT)
+    assert list(imports.values_list("outcome", flat=True)) == [AuditEvent.Outcome.FAILURE]
 
 
 def test_progress_bar_does_not_change_the_result(capsys):

@@ -144,5 +144,8 @@ def snapshot() -> tuple[Any, ...]:
         list(
             ProgressReport.objects.order_by("pk").values_list("unit_id", "date", "in_progress", "completed")
         ),
-        AuditEvent.objects.exclude(action=AuditEvent.Action.VIEW_PERSONAL).count(),
+        # reads, refusals and failed imports are audited too: not a change
+        AuditEvent.objects.filter(outcome=AuditEvent.Outcome.SUCCESS)
+        .exclude(action=AuditEvent.Action.VIEW_PERSONAL)
+        .count(),
     )

@@ -24,6 +24,7 @@ from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.exports import FORMATS, download
 from minqing.core.forms import fail
 from minqing.core.importing import ImportFailed
+from minqing.core.importing.audited import audited_import
 from minqing.core.models import AuditEvent
 from minqing.core.pages import paginate, parse_date
 from minqing.orgs.models import Unit
@@ -117,7 +118,10 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         with tempfile.TemporaryDirectory(prefix="minqing-progress-") as tmp:
             path = _save_upload(upload_file, tmp)
             try:
-                result = progress_bulk_upload(actor=request.user, path=path, programme=programme)
+                with audited_import("progress", upload_file.name or path.name, actor=request.user) as state:
+                    result = state.result = progress_bulk_upload(
+                        actor=request.user, path=path, programme=programme
+                    )
             except ImportFailed as exc:
                 context["issues"] = exc.issues
                 context["failed"] = DomainError(

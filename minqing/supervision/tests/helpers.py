@@ -14,5 +14,8 @@ def snapshot() -> dict[str, object]:
         "findings": Finding.objects.count(),
         "problems": Problem.objects.count(),
         "events": ProblemEvent.objects.count(),
-        "audit": AuditEvent.objects.exclude(action=AuditEvent.Action.LOGIN).count(),
+        # sign-ins and refusals (403) are audited too: not a change
+        "audit": AuditEvent.objects.exclude(
+            action__in=[AuditEvent.Action.LOGIN, AuditEvent.Action.ACCESS_DENIED]
+        ).count(),
     }

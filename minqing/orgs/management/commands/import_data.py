@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.importing import IMPORTERS, ImportFailed, get_importer
+from minqing.core.importing.audited import refuse_import
 from minqing.orgs.actors import SYSTEM, Actor
 
 HELP = gettext_lazy(
@@ -68,7 +69,11 @@ class Command(BaseCommand):
         path = Path(options["file"])
         importer = get_importer(options["kind"])
         progress = not options["no_progress"] and self.stderr.isatty()
-        actor = self._actor(options.get("user"))
+        try:
+            actor = active_user(options.get("user"))
+        except DomainError as exc:
+            refuse_import(options["kind"], path.name, actor=SYSTEM, code=exc.code)
+            raise CommandError(exc.bilingual()) from exc
         try:
             result = importer(path, actor=actor, progress=progress)
         except ImportFailed as exc:
@@ -82,9 +87,3 @@ class Command(BaseCommand):
         for note in result.notes:
             self.stdout.write(note)
         self.stdout.write(self.style.SUCCESS(result.summary()))
-
-    def _actor(self, username: str | None) -> Actor:
-        try:
-            return active_user(username)
-        except DomainError as exc:
-            raise CommandError(exc.bilingual()) from exc

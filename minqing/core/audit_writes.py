@@ -1,0 +1,184 @@
+"""Every write and every permission change, audited by signals: one uniform place instead of a
+call in each service and admin.
+
+- a domain record (every model of the ``minqing`` apps but the high-volume internals in
+  ``SKIPPED``) created, changed or deleted: a CREATE, UPDATE or DELETE row;
+- a role assignment, an administrator duty or an application's roles, a user's staff,
+  superuser or active flag, groups or permissions: a PERMISSION row; a password: PASSWORD_CHANGE.
+
+The row is written when the transaction commits (nothing for a write rolled back), by the actor
+of the audit context (the signed-in user of the request, else ``SYSTEM``), and skipped when the
+service already wrote its own row for the same object and action (with more detail). Inside
+``bulk_writes`` (the demo, an import) the writes are only counted. ``QuerySet.update`` and
+``bulk_create`` send no signals: the services that use them write one summary row themselves.
+"""
+
+from functools import partial
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_logged_out
+from django.db import router, transaction
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from minqing.core.audit_context import AuditContext, Key, current
+
+# written often by the system itself, or themselves a log: no row per write
+SKIPPED = frozenset(
+    {
+        "core.auditevent",
+        "core.ratelimithit",
+        "ledger.problemevent",
+        "ledger.notification",
+        "activities.activityrollup",
+        "activities.rollupstate",
+    }
+)
+PERMISSION_MODELS = frozenset({"orgs.roleassignment", "orgs.adminduty", "orgs.application"})
+USER_FLAGS = ("is_staff", "is_superuser", "is_active")
+OLD_ATTR = "_audit_old_values"
+
+
+def _schedule(sender: type[Model], key: Key, detail: str) -> None:
+    ctx = current()
+    if ctx.bulk:
+        ctx.bulk_counts[key[0]] += 1
+        return
+    transaction.on_commit(partial(_write, ctx, key, detail), using=router.db_for_write(sender))
+
+
+def _write(ctx: AuditContext, key: Key, detail: str) -> None:
+    if key in ctx.written:
+        ctx.written.discard(key)
+        return
+    from minqing.core.audit import audit
+
+    object_type, object_id, action = key
+    audit(
+        actor=ctx.actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+        request=ctx.request,
+    )
+    ctx.written.discard(key)  # only the service's own rows stand in for an automatic one
+
+
+def _label(sender: type[Model]) -> str:
+    return sender._meta.label_lower
+
+
+def _record_saved(sender: type[Model], instance: Model, created: bool, raw: bool = False, **kw: Any) -> None:
+    if raw:
+        return
+    label = _label(sender)
+    if label in PERMISSION_MODELS:
+        action, detail = "permission", f"{'grant' if created else 'change'}: {_permission_text(instance)}"
+    else:
+        action = "create" if created else "update"
+        fields = kw.get("update_fields")
+        detail = f"fields: {', '.join(sorted(fields))}" if fields else ""
+    _schedule(sender, (label, str(instance.pk), action), detail)
+
+
+def _record_deleted(sender: type[Model], instance: Model, **kw: Any) -> None:
+    label = _label(sender)
+    if label in PERMISSION_MODELS:
+        _schedule(sender, (label, str(instance.pk), "permission"), f"revoke: {_permission_text(instance)}")
+    else:
+        _schedule(sender, (label, str(instance.pk), "delete"), "")
+
+
+def _permission_text(instance: Model) -> str:
+    """Who got or lost what, without personal data."""
+    parts = []
+    for name in ("user_id", "role", "duty", "unit_id", "name", "roles", "is_active"):
+        if hasattr(instance, name):
+            parts.append(f"{name}={getattr(instance, name)}")
+    return " ".join(parts)[:400]
+
+
+# --- users: flags, password, groups and permissions ---------------------------------------------
+
+WATCHED_USER_FIELDS = frozenset({*USER_FLAGS, "password"})
+
+
+def _user_before(sender: type[Model], instance: Any, raw: bool = False, **kw: Any) -> None:
+    fields = kw.get("update_fields")
+    if (
+        raw
+        or instance.pk is None
+        or current().bulk
+        or (fields is not None and not WATCHED_USER_FIELDS & set(fields))
+    ):
+        return
+    old = sender._default_manager.filter(pk=instance.pk).values(*USER_FLAGS, "password").first()
+    instance.__dict__[OLD_ATTR] = old
+
+
+def _user_saved(sender: type[Model], instance: Any, created: bool, raw: bool = False, **kw: Any) -> None:
+    if raw:
+        return
+    old = instance.__dict__.pop(OLD_ATTR, None)
+    label, pk = _label(sender), str(instance.pk)
+    if created:
+        flags = " ".join(f"{f}={getattr(instance, f)}" for f in USER_FLAGS)
+        _schedule(sender, (label, pk, "create"), f"{instance.get_username()} {flags}")
+        return
+    if old is None:
+        fields = kw.get("update_fields")
+        if fields is None or not set(fields) <= {"last_login"}:
+            _schedule(sender, (label, pk, "update"), instance.get_username())
+        return
+    changed = [f"{f}: {old[f]}->{getattr(instance, f)}" for f in USER_FLAGS if old[f] != getattr(instance, f)]
+    if changed:
+        _schedule(sender, (label, pk, "permission"), f"{instance.get_username()} " + ", ".join(changed))
+    if old["password"] != instance.password:
+        _schedule(sender, (label, pk, "password_change"), instance.get_username())
+    if not changed and old["password"] == instance.password:
+        _schedule(sender, (label, pk, "update"), instance.get_username())
+
+
+def _m2m_changed(
+    sender: type[Model], instance: Any, action: str, model: type[Model], pk_set: Any, **kw: Any
+) -> None:
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    what = f"{action.removeprefix('post_')} {_label(model)} {sorted(pk_set or [])}"
+    _schedule(
+        type(instance),
+        (_label(type(instance)), str(instance.pk), "permission"),
+        f"{sender._meta.model_name}: {what}"[:500],
+    )
+
+
+def _logged_out(sender: Any, request: Any, user: Any, **kw: Any) -> None:
+    if user is None:
+        return
+    from minqing.core.audit import audit
+
+    audit(actor=user, action="logout", obj=user, request=request)
+
+
+def connect() -> None:
+    """Called once by ``CoreConfig.ready``."""
+    user_model = get_user_model()
+    for model in apps.get_models():
+        label = _label(model)
+        if model.__module__.startswith("minqing.") and label not in SKIPPED:
+            post_save.connect(_record_saved, sender=model, dispatch_uid=f"audit-save-{label}")
+            post_delete.connect(_record_deleted, sender=model, dispatch_uid=f"audit-delete-{label}")
+    user_logged_out.connect(_logged_out, dispatch_uid="audit-logout")
+    pre_save.connect(_user_before, sender=user_model, dispatch_uid="audit-user-before")
+    post_save.connect(_user_saved, sender=user_model, dispatch_uid="audit-user-saved")
+    post_delete.connect(_record_deleted, sender=user_model, dispatch_uid="audit-user-deleted")
+    for through in (
+        user_model.groups.through,
+        user_model.user_permissions.through,
+        Group.permissions.through,
+    ):
+        m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"audit-m2m-{_label(through)}")
