@@ -188,6 +188,8 @@ _SUSPECT_RE = re.compile(r"id_?number|id_?card|ip_?addr")
 NOT_PERSONAL = frozenset(
     {
         "auth.Permission.name",
+        "otp_totp.TOTPDevice.name",  # the device's label ("authenticator"), not its owner's name
+        "otp_static.StaticDevice.name",  # the recovery codes' label
         "auth.Group.name",
         "orgs.Unit.name",
         "orgs.Application.name",

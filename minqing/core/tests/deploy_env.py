@@ -15,7 +15,11 @@ FIELD_KEY = "5QDHDhObbJ0o9mebDMW-T19EOorM1rt2bV3ZmfsVneI="
 
 
 def run_production(code: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL")}
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     environ.update(
         DJANGO_SETTINGS_MODULE="config.production",
         MINQING_VAR_DIR=str(tmp_path),

@@ -154,6 +154,7 @@ def _write_in_admin(w: MatrixWorld, tmp: Path) -> None:
     from django.contrib.auth.models import User
 
     root = User.objects.create_superuser("audit_root", password="x", is_staff=True)
+    AdminDuty.objects.create(user=root, duty=Duty.SYSTEM)  # work-day overrides are the system duty's
     c = Client(HTTP_USER_AGENT=UA, REMOTE_ADDR=IP)
     c.force_login(root)
     r = c.post(
@@ -167,7 +168,11 @@ def _delete(w: MatrixWorld, tmp: Path) -> None:
 
 
 def _role(w: MatrixWorld, tmp: Path) -> None:
-    role_grant(actor=w.users["office"], user=w.users["norole"], role=Role.VIEWER, unit=w.u["village_a"])
+    from django.contrib.auth.models import User
+
+    security = User.objects.create_user("audit_security", is_staff=True)
+    AdminDuty.objects.create(user=security, duty=Duty.SECURITY)  # roles are the security duty's
+    role_grant(actor=security, user=w.users["norole"], role=Role.VIEWER, unit=w.u["village_a"])
 
 
 def _duty(w: MatrixWorld, tmp: Path) -> None:
@@ -288,7 +293,7 @@ CASES = [
         _role,
         A.PERMISSION,
         object_type="orgs.roleassignment",
-        account="m_office",
+        account="audit_security",
         web=False,
     ),
     Case("a duty granted", _duty, A.PERMISSION, object_type="orgs.adminduty", account="system", web=False),

@@ -58,4 +58,5 @@ COMMANDS: dict[str, str] = {
     "duty": "reads no file",
     "privacy": "reads no file (prints where personal data lives)",
     "rotate_field_keys": "reads no file (keys come from the environment)",
+    "audit_archive": "writes archives; --verify streams one of its own gzip archives line by line",
 }
