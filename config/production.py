@@ -7,13 +7,15 @@ is read from the environment; docs/deploy-security.md lists them.
 ``minqing check --deploy`` with these settings prints no warning.
 """
 
-from config.security import proxy_ssl_header, required_secret_key
+from config.security import proxy_ssl_header, required_field_keys, required_secret_key
 from config.settings import *  # noqa: F403
 from config.settings import env
 
 DEBUG = False
 # refuse to start without a key of this site's own (missing, short, or the old public default)
 SECRET_KEY = required_secret_key(env.str("SECRET_KEY", default=""))
+# and without the personal-data encryption keys in the environment (never the key file under var/)
+MINQING_FIELD_KEYS = required_field_keys(env.list("MINQING_FIELD_KEYS", default=[]))
 
 # https only: nginx terminates TLS and sets X-Forwarded-Proto (MINQING_PROXY_SSL_HEADER; blank
 # when Django itself is reached over https with no proxy in front)

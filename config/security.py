@@ -130,3 +130,36 @@ def content_security_policy() -> dict[str, Any]:
             "frame-ancestors": [none],
         }
     }
+
+
+MAKE_FIELD_KEY = "minqing rotate_field_keys --generate-key"
+
+
+def required_field_keys(keys: list[str]) -> list[str]:
+    """Production's field-encryption keys (``MINQING_FIELD_KEYS``, docs/privacy.md): from the
+    environment, each a valid Fernet key; otherwise refuse to start. A key file beside the
+    database would travel with every copy of it."""
+    from cryptography.fernet import Fernet
+
+    if not keys:
+        raise _refusal(
+            (
+                "未设置 MINQING_FIELD_KEYS(个人信息加密密钥)",
+                "MINQING_FIELD_KEYS (the personal-data keys) is not set",
+            ),
+            f"请生成一个({MAKE_FIELD_KEY}),写入环境变量 MINQING_FIELD_KEYS,并与数据库分开备份。",
+            f"Make one ({MAKE_FIELD_KEY}), set it as MINQING_FIELD_KEYS; back it up apart from the data.",
+        )
+    for i, key in enumerate(keys, 1):
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            raise _refusal(
+                (
+                    f"MINQING_FIELD_KEYS 第 {i} 个密钥无效",
+                    f"key {i} of MINQING_FIELD_KEYS is not a valid key",
+                ),
+                f"请用 {MAKE_FIELD_KEY} 生成。",
+                f"Make keys with {MAKE_FIELD_KEY}.",
+            ) from None
+    return keys

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from config.security import PUBLIC_DEV_KEY, install_secret_key, required_secret_key
+from config.security import PUBLIC_DEV_KEY, install_secret_key, required_field_keys, required_secret_key
 from minqing.core.tests.deploy_env import KEY, run_production
 
 PRINT_KEY = "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)"
@@ -77,3 +77,21 @@ def test_production_does_not_start_without_a_key(tmp_path: Path) -> None:
     assert "未设置环境变量 SECRET_KEY" in done.stderr and "is not set" in done.stderr
     done = run_production(["-c", PRINT_KEY], tmp_path, SECRET_KEY=KEY)
     assert done.returncode == 0 and done.stdout.strip() == KEY
+
+
+@pytest.mark.parametrize(
+    ("keys", "zh", "en"),
+    [([], "未设置 MINQING_FIELD_KEYS", "is not set"), (["not-a-key"], "第 1 个密钥无效", "not a valid key")],
+)
+def test_production_refuses_missing_or_bad_field_keys(keys: list[str], zh: str, en: str) -> None:
+    with pytest.raises(ImproperlyConfigured) as refused:
+        required_field_keys(keys)
+    assert zh in str(refused.value) and en in str(refused.value)
+
+
+def test_production_does_not_start_without_field_keys_in_the_environment(tmp_path: Path) -> None:
+    """Not from the key file under var/: it would travel with every copy of the database."""
+    done = run_production(["-c", PRINT_KEY], tmp_path, SECRET_KEY=KEY, MINQING_FIELD_KEYS="")
+    assert done.returncode != 0
+    assert "MINQING_FIELD_KEYS" in done.stderr and "is not set" in done.stderr
+    assert not (tmp_path / "field_keys").exists()
