@@ -10,6 +10,7 @@ import os
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the sync Playwright API runs an event loop
@@ -18,6 +19,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from minqing.activities.models import Activity, Attendance, CheckInMethod
 from minqing.activities.tests.activity_pages import make_world
+from minqing.activities.types_seed import load_default_types
 from minqing.ledger.tests.test_browser import TIMEOUT_MS, Session, browser  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,6 +44,9 @@ def _counts(page: Page, base: str, code: str) -> tuple[str, str, str]:
 
 
 def test_activity_check_in_and_counts_in_a_real_browser(browser: Browser, live_server: Any) -> None:  # noqa: F811
+    # a browser test run before this one (transaction=True) flushed every table, the activity
+    # types the migration loads included: load them again as a new install has them
+    load_default_types(django_apps, None)
     aw = make_world()
     base = live_server.url
     staff = Session(browser, base, "a_staff")  # township staff
