@@ -81,7 +81,8 @@ class Command(BaseCommand):
 
 
 SECOND_FACTOR_NOTE = gettext_noop(
-    "注意:领导小组办公室和系统管理账号(admin)必须使用两步验证。首次登录时会打开“设置两步验证”页面:"
+    "注意:领导小组办公室和各管理员账号(admin、sysadmin、secadmin、auditadmin)必须使用两步验证。"
+    "首次登录时会打开“设置两步验证”页面:"
     "用手机上的验证器应用(如 FreeOTP、Google 身份验证器、微信小程序“腾讯身份验证器”)扫描二维码,"
     "输入 6 位验证码,并保存显示的 10 个恢复码。详见 docs/identity.md。"
 )
