@@ -78,6 +78,15 @@ def gone(pid: int) -> bool:
         return not stat.parent.exists() if sys.platform.startswith("linux") else False
 
 
+def ours(pid: int) -> bool:
+    """Still running, and one of ``minqing serve``'s processes (not a reused pid)."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return not gone(pid) and (b"minqing.cli" in command or b"gunicorn" in command)
+
+
 def group_gone(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
@@ -147,10 +156,12 @@ def serving(var_dir: Path, tmp_path: Path) -> Iterator[Serving]:
     try:
         assert wait_until(lambda: _answers(running), 60), running.text()
         yield running
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    finally:  # whatever a failing test left: the supervisor and each child's process group
+        children = [int(p) for p in re.findall(r"minqing serve: \w+ .*pid (\d+)", running.text())]
+        for pgid in [proc.pid, *children]:
+            if ours(pgid):
+                os.killpg(pgid, signal.SIGKILL)
+        proc.wait()
 
 
 def _answers(running: Serving) -> bool:
