@@ -1,4 +1,5 @@
-# Minqing: `make run` (install, migrate, load the demo, serve) and `make test`.
+# Minqing: `make run` (install, migrate, load the demo, serve the pages and run the job worker)
+# and `make test`.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -37,8 +38,8 @@ run: install
 	$(BIN)/minqing collectstatic --noinput -v0
 	$(BIN)/minqing demo --if-empty
 	$(BIN)/minqing demo_logins
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/gunicorn config.wsgi -b $(HOST):$(PORT) -w 2 --timeout 300 --access-logfile -
+	@echo "Serving on http://$(HOST):$(PORT)/ with the job worker (Ctrl-C stops both)"
+	$(BIN)/minqing serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

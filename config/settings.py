@@ -216,8 +216,14 @@ MINQING_AUDIT_ARCHIVE_DIR = Path(env.str("MINQING_AUDIT_ARCHIVE_DIR", default=st
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"timed": {"format": "[%(asctime)s] %(levelname)s:%(name)s: %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "timed": {"class": "logging.StreamHandler", "formatter": "timed"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # the job worker's own lines (`minqing run_huey`), once each: tasks started, done, failed
+    "loggers": {"huey": {"handlers": ["timed"], "level": "INFO", "propagate": False}},
 }
 
 # Public endpoints (the online form): at most this many submissions per client IP in the

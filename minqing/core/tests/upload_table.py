@@ -59,4 +59,5 @@ COMMANDS: dict[str, str] = {
     "privacy": "reads no file (prints where personal data lives)",
     "rotate_field_keys": "reads no file (keys come from the environment)",
     "audit_archive": "writes archives; --verify streams one of its own gzip archives line by line",
+    "serve": "reads no file (starts gunicorn and run_huey)",
 }
