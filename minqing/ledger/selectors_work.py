@@ -2,13 +2,15 @@
 
 Each block is a ``WorkKey`` with one ``Q`` (``work_q``) used twice: for the count on the home
 page and for the list it links to (``ledger:queue?work=<key>``), so a count and its list always
-agree. Every block is scoped to the units where the actor holds the roles the block concerns;
-all counts come from one conditional-aggregate query over the problems in scope.
+agree. "To accept" and "due this week" are the problems of the user's own units (where they hold
+the role, not the units below); overdue, returned and unassigned cover the subtree. All counts
+come from one conditional-aggregate query over the problems in the actor's scope.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +19,8 @@ from minqing.ledger.access import problem_scope_q
 from minqing.ledger.enums import OPEN_STATES, State
 from minqing.ledger.models import Problem
 from minqing.orgs import policy
-from minqing.orgs.actors import Actor, user_of
-from minqing.orgs.models import Person
+from minqing.orgs.actors import Actor, is_signed_in, is_unrestricted, user_of
+from minqing.orgs.models import Application, Person, RoleAssignment
 from minqing.orgs.scoping import scope_q
 
 CLAIMED_LIST_LIMIT = 10
@@ -57,18 +59,31 @@ def _person_id(actor: Actor) -> int | None:
     return Person.objects.filter(user=user).values_list("pk", flat=True).first()
 
 
+def _on_own_units(actor: Actor, roles: policy.RoleSet, field: str = "responsible_unit_id") -> Q:
+    """Problems whose ``field`` is exactly a unit where the actor holds one of ``roles`` (the
+    user's own units, not their subtrees); everything for the system and superusers."""
+    if is_unrestricted(actor):
+        return Q()
+    if isinstance(actor, Application):
+        return Q(**{field: actor.unit_id}) if set(actor.roles) & roles else Q(pk__in=[])
+    if not isinstance(actor, User) or not is_signed_in(actor):
+        return Q(pk__in=[])
+    units = RoleAssignment.objects.filter(user=actor, role__in=list(roles)).values("unit_id")
+    return Q(**{f"{field}__in": units})
+
+
 def work_q(actor: Actor, key: str, *, person_id: int | None = None) -> Q:
     """The problems of block ``key`` for ``actor`` (nothing for an unknown key)."""
     today = timezone.localdate()
     open_q = Q(state__in=list(OPEN_STATES))
     if key == WorkKey.ACCEPT:
-        return Q(state=State.ASSIGNED) & scope_q(actor, "responsible_path", policy.UNIT_WRITERS)
+        return Q(state=State.ASSIGNED) & _on_own_units(actor, policy.UNIT_WRITERS)
     if key == WorkKey.OVERDUE:
         late = Q(overdue=True) | Q(due_date__lt=today)
         return open_q & late & problem_scope_q(actor, policy.OVERDUE_WATCHERS)
     if key == WorkKey.DUE_WEEK:
         week = Q(due_date__gte=today, due_date__lte=week_end(today), overdue=False)
-        return open_q & week & scope_q(actor, "responsible_path", policy.DEADLINE_WATCHERS)
+        return open_q & week & _on_own_units(actor, policy.DEADLINE_WATCHERS)
     if key == WorkKey.RETURNED:
         return Q(state=State.RETURNED) & scope_q(actor, "path", policy.DISPATCHERS)
     if key == WorkKey.UNASSIGNED:

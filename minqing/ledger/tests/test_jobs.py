@@ -84,9 +84,11 @@ def test_overdue_marked_once_and_escalated_to_the_parent(lw) -> None:
     assert told(p, NotificationKind.OVERDUE) == ["a_staff"]
     assert told(p, NotificationKind.ESCALATED) == ["county_leader", "county_office"]
     # (the workflow's own notifications, kind INFO, are tested in test_event_notifications.py)
-    assert not Notification.objects.filter(
-        user__username__in=["b_staff", "b_office", "village_a_staff"]
-    ).exclude(kind=NotificationKind.INFO).exists()
+    assert (
+        not Notification.objects.filter(user__username__in=["b_staff", "b_office", "village_a_staff"])
+        .exclude(kind=NotificationKind.INFO)
+        .exists()
+    )
     assert report.notifications == 3
     other.refresh_from_db()
     assert not other.overdue and other.escalated_to is None
