@@ -10,12 +10,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from minqing.activities.services.workplans import workplan_file
+from minqing.campaigns.models import Campaign
 from minqing.ledger.enums import Action, Channel
 from minqing.ledger.models import Problem
 from minqing.ledger.selectors_work import WorkKey, work_summary
 from minqing.ledger.services.intake import Reporter, feedback_submit
 from minqing.ledger.services.workflow import problem_transition
 from minqing.ledger.tests.pages import login
+from minqing.orgs.enums import Role
+from minqing.orgs.tests.factories import grant
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +130,22 @@ def test_counts_take_one_query(lw, work):
     with CaptureQueriesContext(connection) as ctx:
         work_summary(actor)
     assert len(ctx.captured_queries) == 1
+
+
+def test_the_office_sees_plans_to_review_and_the_link_lists_them(client, lw):
+    county, start = lw.u["county"], dt.date(2025, 1, 1)
+    campaign = Campaign.objects.create(name="主题教育", scope=county, path=county.path, start_date=start)
+    workplan_file(actor=lw.users["a_staff"], unit=lw.u["town_a"], campaign=campaign, title="甲镇实施方案")
+    outside = Campaign.objects.create(
+        name="外省专题", scope=lw.u["province"], path=lw.u["province"].path, start_date=start
+    )
+    grant(lw.users["root"], Role.OFFICE, lw.u["province"])
+    workplan_file(actor=lw.users["root"], unit=lw.u["prefecture"], campaign=outside, title="市级方案")
+    c = login(client, lw.users["county_office"])
+    home = c.get("/").content.decode()
+    link = f"{reverse('outreach:plans')}?unit={county.code}&amp;state=filed"
+    assert link in home and "待审核的工作方案" in home
+    listed = c.get(reverse("outreach:plans"), {"unit": county.code, "state": "filed"}).content.decode()
+    assert "甲镇实施方案" in listed and "市级方案" not in listed
+    # township staff review nothing: no block
+    assert "待审核的工作方案" not in login(client, lw.users["a_staff"]).get("/").content.decode()
