@@ -19,7 +19,10 @@ from minqing.ledger.services.intake import Reporter, feedback_submit
 from minqing.ledger.services.workflow import problem_transition
 from minqing.ledger.tests.pages import login
 from minqing.orgs.enums import Role
-from minqing.orgs.tests.factories import grant
+from minqing.orgs.tests.factories import PersonFactory, UserFactory, grant
+from minqing.supervision.enums import InspectionKind
+from minqing.supervision.models import GroupMember, GroupUnit, GuidanceGroup, Inspection
+from minqing.supervision.work import inspections_to_record
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +152,33 @@ def test_the_office_sees_plans_to_review_and_the_link_lists_them(client, lw):
     assert "甲镇实施方案" in listed and "市级方案" not in listed
     # township staff review nothing: no block
     assert "待审核的工作方案" not in login(client, lw.users["a_staff"]).get("/").content.decode()
+
+
+def test_an_inspector_sees_the_units_their_group_has_not_inspected(client, lw):
+    county = lw.u["county"]
+    campaign = Campaign.objects.create(
+        name="主题教育", scope=county, path=county.path, start_date=dt.date(2025, 1, 1)
+    )
+    inspector = UserFactory(username="inspector")
+    grant(inspector, Role.INSPECTOR, county)
+    person = PersonFactory(unit=county, name="赵组长", user=inspector)
+    now = timezone.now()
+    group = GuidanceGroup.objects.create(name="第一指导组", campaign=campaign, unit=county, created_at=now)
+    other = GuidanceGroup.objects.create(name="第二指导组", campaign=campaign, unit=county, created_at=now)
+    GroupMember.objects.create(group=group, person=person, name=person.name)
+    for g, key in ((group, "town_a"), (group, "town_b"), (other, "village_a")):
+        GroupUnit.objects.create(group=g, unit=lw.u[key])
+    Inspection.objects.create(
+        group=group,
+        unit=lw.u["town_b"],
+        date=dt.date(2025, 3, 1),
+        kind=InspectionKind.choices[0][0],
+        round=1,
+        recorded_at=now,
+    )
+    found = inspections_to_record(inspector)
+    assert found is not None and [r.unit for r in found.rows] == [lw.u["town_a"]]
+    html = login(client, inspector).get("/").content.decode()
+    town_a = lw.u["town_a"]
+    assert f"{reverse('supervision:inspection_new')}?group={group.pk}&amp;unit={town_a.code}" in html
+    assert inspections_to_record(lw.users["a_staff"]) is None

@@ -6,16 +6,19 @@ from django.shortcuts import render
 
 from minqing.activities.outreach.work import plans_to_review
 from minqing.ledger.selectors_work import work_summary
+from minqing.supervision.work import inspections_to_record
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     work = work_summary(request.user)
     plans = plans_to_review(request.user)
+    inspections = inspections_to_record(request.user)
     context = {
         "work": work,
         "plans": plans,
-        "has_blocks": bool(work.blocks or plans),
-        "total": work.total + sum(p.count for p in plans),
+        "inspections": inspections,
+        "has_blocks": bool(work.blocks or plans or inspections is not None),
+        "total": work.total + sum(p.count for p in plans) + (inspections.count if inspections else 0),
     }
     return render(request, "ledger/home.html", context)
