@@ -20,6 +20,8 @@ from minqing.ledger.services.workflow import problem_transition
 from minqing.ledger.tests.pages import login
 from minqing.orgs.enums import Role
 from minqing.orgs.tests.factories import PersonFactory, UserFactory, grant
+from minqing.programmes.models import Programme, ProgressReport, Target, TargetPlan
+from minqing.programmes.work import progress_to_report
 from minqing.supervision.enums import InspectionKind
 from minqing.supervision.models import GroupMember, GroupUnit, GuidanceGroup, Inspection
 from minqing.supervision.work import inspections_to_record
@@ -182,3 +184,31 @@ def test_an_inspector_sees_the_units_their_group_has_not_inspected(client, lw):
     town_a = lw.u["town_a"]
     assert f"{reverse('supervision:inspection_new')}?group={group.pk}&amp;unit={town_a.code}" in html
     assert inspections_to_record(lw.users["a_staff"]) is None
+
+
+def test_township_staff_see_programme_progress_to_report_this_month(client, lw):
+    county, town_a = lw.u["county"], lw.u["town_a"]
+    today = timezone.localdate()
+    prog = Programme.objects.create(
+        name="十个全覆盖", owner=county, path=county.path, start_date=dt.date(2020, 1, 1)
+    )
+    roads = Target.objects.create(
+        programme=prog, key="roads", name="街巷硬化", measure="公里", plan_quantity=10
+    )
+    water = Target.objects.create(
+        programme=prog, key="water", name="安全饮水", measure="户", plan_quantity=10
+    )
+    for t in (roads, water):
+        TargetPlan.objects.create(target=t, unit=town_a, path=town_a.path, quantity=5)
+    ProgressReport.objects.create(
+        target=water, unit=town_a, path=town_a.path, date=today, in_progress=1, completed=1, funds=1
+    )
+    rows = progress_to_report(lw.users["a_staff"])
+    assert rows is not None and [(r.programme_name, r.unit_code, r.targets) for r in rows] == [
+        ("十个全覆盖", town_a.code, 1)
+    ]
+    html = login(client, lw.users["a_staff"]).get("/").content.decode()
+    assert f"{reverse('programmes:report', args=[prog.pk])}?unit={town_a.code}" in html
+    assert client.get(reverse("programmes:report", args=[prog.pk]), {"unit": town_a.code}).status_code == 200
+    # town B has no share of a running programme: no block at all
+    assert progress_to_report(lw.users["b_staff"]) is None

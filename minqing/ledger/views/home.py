@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from minqing.activities.outreach.work import plans_to_review
 from minqing.ledger.selectors_work import work_summary
+from minqing.programmes.work import progress_to_report
 from minqing.supervision.work import inspections_to_record
 
 
@@ -14,11 +15,16 @@ def home(request: HttpRequest) -> HttpResponse:
     work = work_summary(request.user)
     plans = plans_to_review(request.user)
     inspections = inspections_to_record(request.user)
+    progress = progress_to_report(request.user)
     context = {
         "work": work,
         "plans": plans,
         "inspections": inspections,
-        "has_blocks": bool(work.blocks or plans or inspections is not None),
-        "total": work.total + sum(p.count for p in plans) + (inspections.count if inspections else 0),
+        "progress": progress,
+        "has_blocks": bool(work.blocks or plans or inspections is not None or progress is not None),
+        "total": work.total
+        + sum(p.count for p in plans)
+        + (inspections.count if inspections else 0)
+        + len(progress or []),
     }
     return render(request, "ledger/home.html", context)
