@@ -88,7 +88,7 @@ def test_counts_per_role(lw, work):
 
 def _listed(client, user, key):
     html = client.get(reverse("ledger:queue"), {"work": key}).content.decode()
-    return set(re.findall(r"WT\d+", html)), html
+    return set(re.findall(r"\bWT\d{8,}", html)), html
 
 
 @pytest.mark.parametrize(
