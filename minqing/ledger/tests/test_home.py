@@ -212,3 +212,10 @@ def test_township_staff_see_programme_progress_to_report_this_month(client, lw):
     assert client.get(reverse("programmes:report", args=[prog.pk]), {"unit": town_a.code}).status_code == 200
     # town B has no share of a running programme: no block at all
     assert progress_to_report(lw.users["b_staff"]) is None
+
+
+def test_home_in_english(client, lw, work):
+    c = login(client, lw.users["a_staff"])
+    c.cookies["django_language"] = "en"
+    html = c.get("/").content.decode()
+    assert "My work" in html and "To accept" in html and "Due this week" in html
