@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "minqing.orgs.context_processors.scope",
                 "minqing.orgs.context_processors.menu",
+                "minqing.ledger.context_processors.unread",
             ],
         },
     },

@@ -25,6 +25,7 @@ from minqing.core.paths import any_prefix_q, prefix_q
 from minqing.ledger.access import can_see_problem, problem_scope_q, reporter_feedback_ids, scoped_problems
 from minqing.ledger.enums import OPEN_STATES, Action, Channel, Source, State
 from minqing.ledger.models import Extension, ExtensionState, Feedback, FeedbackIdentity, Problem, ProblemEvent
+from minqing.ledger.selectors_work import WorkKey, work_q
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.enums import TERRITORIAL_KINDS, UnitKind
@@ -214,13 +215,19 @@ def _split_state_counts(actor: Actor, tab: str, f: QueueFilters) -> dict[str, in
     return counts
 
 
-def problem_queue(actor: Actor, *, tab: str = QueueTab.UNIT, filters: Any = None, page: Any = 1) -> QueuePage:
+def problem_queue(
+    actor: Actor, *, tab: str = QueueTab.UNIT, filters: Any = None, page: Any = 1, work: str = ""
+) -> QueuePage:
     """The staff queue: one tab (mine / my unit / overdue / claimed by me), filtered, 50 a page.
 
     ``filters`` is a ``QueueFilters`` or a mapping such as ``request.GET``. The page carries
-    ``state_counts`` (the tab and filters without the state filter, by state).
+    ``state_counts`` (the tab and filters without the state filter, by state). ``work``, a block
+    of the home page (``selectors_work.WorkKey``), replaces the tab: exactly the problems counted
+    there.
     """
     f: QueueFilters = _as_filters(filters, QueueFilters)
+    if work in WorkKey.VALUES:
+        return _work_queue(actor, work, f, page)
     tab = tab if tab in QueueTab.VALUES else QueueTab.UNIT
     # mine / claimed: few rows, found through the owner / claimed_by index; the scope is only checked
     sqlite = connection.vendor == "sqlite"
@@ -244,6 +251,22 @@ def problem_queue(actor: Actor, *, tab: str = QueueTab.UNIT, filters: Any = None
         )
         if f.state:
             base = base.filter(state=f.state)
+    qs = base.select_related("unit", "responsible_unit", "claimed_by", "owner").order_by(
+        "-registered_at", "-id"
+    )
+    paginator = CountedPaginator(qs, PAGE_SIZE, total)
+    result = paginator.get_page(page)
+    out = QueuePage(result.object_list, result.number, paginator)
+    out.state_counts = counts
+    return out
+
+
+def _work_queue(actor: Actor, work: str, f: QueueFilters, page: Any) -> QueuePage:
+    base = Problem.objects.filter(work_q(actor, work) & _filters_q(actor, f))
+    counts = _count_by_state(base)
+    if f.state:
+        base = base.filter(state=f.state)
+    total = counts.get(f.state, 0) if f.state else sum(counts.values())
     qs = base.select_related("unit", "responsible_unit", "claimed_by", "owner").order_by(
         "-registered_at", "-id"
     )

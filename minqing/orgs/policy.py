@@ -172,3 +172,8 @@ def admin_fields(actor: Actor | None, model_label: str) -> frozenset[str] | None
 
 _DUTY_ATTR = "_minqing_duty_cache"
 _UNSET = object()
+
+
+# --- the home page ("我的工作", ``minqing.ledger.selectors_work``) ------------------------------
+# who is shown the overdue problems of their subtree: those who handle, watch or dispatch them
+OVERDUE_WATCHERS: RoleSet = DEADLINE_WATCHERS | DISPATCHERS

@@ -1,10 +1,11 @@
 from django.urls import path
 
+from minqing.ledger.views import home
 from minqing.orgs import views
 
 app_name = "orgs"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),  # 我的工作 (minqing.ledger.selectors_work)
     path("units/", views.unit_tree, name="tree"),
     path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("units/<int:pk>/people/", views.unit_people, name="unit_people"),

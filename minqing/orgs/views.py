@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -10,11 +10,6 @@ from minqing.core.pages import paginate
 from minqing.orgs import coverage, selectors
 from minqing.orgs.enums import Rank
 from minqing.orgs.models import Person
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("orgs:tree")
 
 
 @login_required

@@ -310,7 +310,7 @@ ROWS: list[Row] = [
     R("reports:template_reset", POST_ONLY, post=A(403, anon=LOGIN, norole=404, other=404, office=302)),
     R("reports:dashboard", IN_SCOPE),
     # --- the organisation network: township A, its person and a household of grid A ---
-    R("orgs:home", A(302, anon=LOGIN)),  # to the user's first page
+    R("orgs:home", SIGNED_IN),  # 我的工作: the blocks the user's roles call for
     R("orgs:tree", SIGNED_IN),
     R("orgs:unit", IN_A),
     R("orgs:unit_people", IN_A),

@@ -19,6 +19,7 @@ from minqing.ledger import deadlines
 from minqing.ledger.access import can_see_problem
 from minqing.ledger.enums import OPEN_STATES, Action, ResolutionKind, Satisfaction, State
 from minqing.ledger.models import Extension, ExtensionState, Feedback, Problem, ProblemEvent
+from minqing.ledger.services.event_notifications import notify_event
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, actor_label, is_system, user_of
 from minqing.orgs.models import Person, Unit
@@ -305,12 +306,13 @@ def problem_transition(
         )
         if updated != 1:
             raise DomainError(ErrorCode.TRANSITION_STALE)
+        event_action = (
+            Action.REOPEN if change.to_state == State.RECTIFYING and action == Action.CALLBACK else action
+        )
         record_event(
             problem=p,
             actor=actor,
-            action=Action.REOPEN
-            if change.to_state == State.RECTIFYING and action == Action.CALLBACK
-            else action,
+            action=event_action,
             from_state=p.state,
             to_state=change.to_state,
             note=change.note,
@@ -318,7 +320,9 @@ def problem_transition(
             data=change.data or {},
             at=params["at"],
         )
-    return Problem.objects.get(pk=p.pk)
+        fresh = Problem.objects.get(pk=p.pk)
+        notify_event(actor=actor, problem=fresh, action=event_action)
+    return fresh
 
 
 def record_event(

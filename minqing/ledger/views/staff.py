@@ -23,6 +23,7 @@ from minqing.ledger.enums import Action, Channel, Source, State
 from minqing.ledger.forms import ACTION_FORMS, ActionForm, IntakeForm, new_token
 from minqing.ledger.models import Problem
 from minqing.ledger.selectors import QueueFilters, QueueTab, ReporterRow
+from minqing.ledger.selectors_work import BLOCKS, WorkKey
 from minqing.ledger.services.intake import feedback_submit
 from minqing.ledger.services.workflow import allowed_actions, problem_transition
 from minqing.orgs import policy
@@ -38,7 +39,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "")
     tab = tab if tab in QueueTab.VALUES else QueueTab.UNIT
     filters = QueueFilters.from_mapping(request.GET)
-    page = selectors.problem_queue(request.user, tab=tab, filters=filters, page=request.GET.get("page"))
+    work = request.GET.get("work", "")
+    work = work if work in WorkKey.VALUES else ""
+    page = selectors.problem_queue(
+        request.user, tab=tab, filters=filters, page=request.GET.get("page"), work=work
+    )
     unit_error = bool(filters.unit) and unit_by_code(request.user, filters.unit) is None
     context = {
         "tab": tab,
@@ -50,6 +55,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "sources": Source.choices,
         "channels": Channel.choices,
         "export_query": urlencode({"tab": tab, **filters.as_query()}),
+        "work": work,
+        "work_label": BLOCKS[work][0] if work else "",
     }
     return render(request, "ledger/queue.html", context)
 

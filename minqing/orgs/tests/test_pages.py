@@ -84,9 +84,11 @@ def test_anonymous_redirected_to_login(client, world, side):
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.VIEW_PERSONAL).exists()
 
 
-def test_home_redirects_to_tree(client, world):
+def test_home_is_my_work_and_tree_is_in_the_menu(client, world):
     r = _client(client, world.users["a_staff"]).get("/")
-    assert r.status_code == 302 and r.url == reverse("orgs:tree")
+    body = r.content.decode()
+    assert r.status_code == 200 and "我的工作" in body
+    assert f'href="{reverse("orgs:tree")}"' in body
 
 
 def test_tree_lists_scope_roots_and_expands(client, world):
