@@ -168,3 +168,14 @@ def test_successes_do_not_use_up_the_failure_limit(client, aw, settings):
     assert "签到成功" in client.post(url, {"name": "张三", "phone_tail": "5678"}).content.decode()
     assert "签到成功" in client.post(url, {"name": "李四", "phone_tail": "1111"}).content.decode()
     assert not RateLimitHit.objects.filter(key__startswith="activity_checkin_fail:").exists()
+
+
+def test_messages_in_english(client, aw, settings):
+    url = f"/a/{aw.activity().short_code}/"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(url).content.decode()
+    assert "Last digits of your mobile number" in html and "Enter the last 4 digits" in html
+    r = client.post(url, {"name": "张三", "phone_tail": "9999"})
+    assert "No one with this name and mobile number was found" in r.content.decode()
+    r = client.post(url, {"name": "张三", "phone_tail": "5678"})
+    assert "Checked in: 张*" in r.content.decode()
