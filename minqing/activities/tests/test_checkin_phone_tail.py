@@ -151,6 +151,10 @@ def test_failures_are_limited_per_address_and_per_name(client, aw, settings):
     # another address trying the same name: the name's own count is used up as well
     r = client.post(url, {"name": "张三", "phone_tail": "5678"}, REMOTE_ADDR="10.1.1.1")
     assert r.status_code == 429 and Attendance.objects.count() == 0
+    # nor in another activity
+    other = f"/a/{aw.activity(title='宣讲会').short_code}/"
+    r = client.post(other, {"name": " 张 三", "phone_tail": "5678"}, REMOTE_ADDR="10.1.1.3")
+    assert r.status_code == 429 and Attendance.objects.count() == 0
     # another name from another address goes on; so does the person number (not by digits)
     assert (
         "签到成功"

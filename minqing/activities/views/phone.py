@@ -9,8 +9,9 @@ the masked name (张*).
 Every attempt counts against a per-IP limit (``MINQING_CHECKIN_RATE_LIMIT`` attempts per
 ``MINQING_CHECKIN_RATE_WINDOW`` seconds, kept in the database so every worker shares it). Every
 failed identification also counts against ``MINQING_CHECKIN_FAILURE_LIMIT`` per IP in the same
-window, and a failure by phone digits against the same limit per activity and name, so the last
-digits cannot be tried one after another. A second check-in changes nothing and says so.
+window, and a failure by phone digits against the same limit per name (in every activity), so
+the last digits of one person cannot be tried one after another, from any address.
+A second check-in changes nothing and says so.
 """
 
 from django.conf import settings
@@ -55,7 +56,7 @@ def _page(
 def _failure_keys(ip: str, activity: Activity, form: PhoneCheckInForm) -> list[str]:
     keys = [f"ip:{ip}"]
     if form.cleaned_data.get("phone_tail") and not form.cleaned_data.get("number"):
-        keys.append(f"name:{activity.pk}:{normalise_name(form.cleaned_data['name'])}")
+        keys.append(f"name:{normalise_name(form.cleaned_data['name'])}")  # whatever the activity
     return keys
 
 
