@@ -214,6 +214,13 @@ MIDDLEWARE.append("minqing.core.audit_middleware.AuditMiddleware")
 MINQING_AUDIT_RETENTION_DAYS = env.int("MINQING_AUDIT_RETENTION_DAYS", default=180)
 MINQING_AUDIT_ARCHIVE_DIR = Path(env.str("MINQING_AUDIT_ARCHIVE_DIR", default=str(VAR_DIR / "audit-archive")))
 
+# --- issue 15 item 5, phone check-in (checkin) ---
+# how many last digits of a phone identify an attendee with their name (at least this many)
+MINQING_CHECKIN_PHONE_DIGITS = env.int("MINQING_CHECKIN_PHONE_DIGITS", default=4)
+# failed identifications (wrong digits, unknown name or number, several matches) allowed per
+# client IP, and per name (phone digits), in MINQING_CHECKIN_RATE_WINDOW seconds; 0 disables
+MINQING_CHECKIN_FAILURE_LIMIT = env.int("MINQING_CHECKIN_FAILURE_LIMIT", default=20)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -99,14 +99,47 @@ class ActivityForm(forms.Form):
 
 
 class PhoneCheckInForm(forms.Form):
-    number = forms.CharField(
-        label=_("人员编号"),
-        max_length=32,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
-    )
+    """Name, then the last digits of one's phone; or the person number instead of the digits."""
+
     name = forms.CharField(
         label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
+    phone_tail = forms.CharField(
+        label=_("手机号码后几位"),
+        max_length=11,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]*"}),
+    )
+    number = forms.CharField(
+        label=_("或填写人员编号"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def __init__(self, *args: Any, digits: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.digits = digits
+        self.fields["phone_tail"].help_text = _("填写手机号码的后 %(n)d 位") % {"n": digits}
+
+    def clean_phone_tail(self) -> str:
+        tail = re.sub(r"\s+", "", self.cleaned_data.get("phone_tail", ""))
+        if tail and (not tail.isascii() or not tail.isdigit()):
+            raise forms.ValidationError(_("手机号码只能填写数字"))
+        if tail and len(tail) < self.digits:
+            raise forms.ValidationError(_("请至少填写手机号码的后 %(n)d 位"), params={"n": self.digits})
+        return tail
+
+    def clean_number(self) -> str:
+        return str(self.cleaned_data.get("number", "")).strip()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not data.get("phone_tail") and not data.get("number"):
+            raise forms.ValidationError(
+                _("请填写手机号码后 %(n)d 位,或填写人员编号"), params={"n": self.digits}
+            )
+        return data
 
 
 def names_match(typed: str, actual: str) -> bool:

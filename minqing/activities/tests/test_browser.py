@@ -1,5 +1,6 @@
 """The issue's Done-when: create an activity, check in three people (two from the list, one on a
-phone-sized viewport by code) and see the counts change, in a real browser.
+390x844 phone by the code, with name and the last 4 digits of the phone) and see the counts
+change, in a real browser; the activity page shows the check-in QR code and its poster.
 
 Playwright drives Debian's chromium (``/usr/bin/chromium``, headless; never a downloaded
 browser) against pytest-django's ``live_server``, with the launch fixture and login session of
@@ -21,6 +22,7 @@ from minqing.activities.models import Activity, Attendance, CheckInMethod
 from minqing.activities.tests.activity_pages import make_world
 from minqing.activities.types_seed import load_default_types
 from minqing.ledger.tests.test_browser import TIMEOUT_MS, Session, browser  # noqa: F401 (the fixture)
+from minqing.orgs.tests.factories import PersonIdentityFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,6 +50,7 @@ def test_activity_check_in_and_counts_in_a_real_browser(browser: Browser, live_s
     # types the migration loads included: load them again as a new install has them
     load_default_types(django_apps, None)
     aw = make_world()
+    PersonIdentityFactory(person=aw.people["wang"], phone="13912340567")
     base = live_server.url
     staff = Session(browser, base, "a_staff")  # township staff
     phone = browser.new_context(
@@ -71,6 +74,13 @@ def test_activity_check_in_and_counts_in_a_real_browser(browser: Browser, live_s
         expect(page.locator(".messages")).to_contain_text("已新建活动")
         code = page.locator("#short-code").inner_text().strip()
         expect(page.locator("#phone-url")).to_contain_text(f"/a/{code}/")
+        qr = page.locator("#check-in-qr")  # the QR image is served and drawn
+        expect(qr).to_be_visible()
+        assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+        page.locator("#poster-link").click()
+        expect(page.locator("#poster-title")).to_have_text("学习读书班(第一期)")
+        expect(page.locator("#poster-url")).to_contain_text(f"/a/{code}/")
+        assert page.locator("#poster-qr").evaluate("img => img.complete && img.naturalWidth > 0")
         number = Activity.objects.get().number
         assert _counts(page, base, "reading_class") == ("1", "0", "0")
 
@@ -91,10 +101,13 @@ def test_activity_check_in_and_counts_in_a_real_browser(browser: Browser, live_s
         expect(mobile.locator("h1")).to_have_text("学习读书班(第一期)")
         fits = mobile.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert fits, "the check-in page scrolls sideways on a phone"
-        mobile.fill("#id_number", "PA003")
         mobile.fill("#id_name", "王五")
+        mobile.fill("#id_phone_tail", "0567")  # the last 4 digits of the phone, not a number
         mobile.locator("#checkin-form button[type=submit]").click()
         expect(mobile.locator("#result")).to_have_text("签到成功")
+        expect(mobile.locator("#who")).to_contain_text("已签到:王*")
+        fits = mobile.evaluate("document.documentElement.scrollWidth <= 390")
+        assert fits, "the check-in result scrolls sideways on a phone"
 
         assert _counts(page, base, "reading_class") == ("1", "3", "3")
         page.goto(f"{base}/activities/{number}/")

@@ -71,6 +71,8 @@ KWARGS: dict[str, Callable[[MatrixWorld], dict[str, Any]]] = {
     "public:track": lambda w: {"code": w.feedback.tracking_code},
     "activities:detail": _activity,
     "activities:check_in": _activity,
+    "activities:qr": _activity,
+    "activities:poster": _activity,
     "checkin:code": lambda w: {"code": w.activity.short_code},
     "outreach:topic": _pk("topic"),
     "outreach:interview_add": _pk("topic"),
@@ -206,6 +208,8 @@ ROWS: list[Row] = [
         POST_ONLY,
         post=A(403, anon=LOGIN, norole=404, other=404, office=302, unit_staff=302),
     ),
+    R("activities:qr", IN_A),  # the check-in link as an SVG QR code
+    R("activities:poster", IN_A),  # the printable QR page for the meeting hall
     R("checkin:form", A(200)),
     R("checkin:code", A(200), post=A(200), writes=ALL),  # every POST counts a rate-limit hit
     # --- outreach: research, visits, work plans, coverage ---
