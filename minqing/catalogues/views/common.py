@@ -27,6 +27,7 @@ from minqing.core.importing.audited import refuse_import
 from minqing.core.models import AuditEvent
 from minqing.core.tabular import XLSX_SUFFIXES
 from minqing.orgs.actors import Actor
+from minqing.orgs.unit_filters import flag_unit_error
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
 View = Callable[[HttpRequest], HttpResponse]
@@ -52,6 +53,7 @@ def list_view(kind: CatalogueKind[R, F]) -> View:
 
     @_view(f"{kind.name}_list")
     def view(request: HttpRequest) -> HttpResponse:
+        flag_unit_error(request)
         f = kind.reads.filters(request.user, request.GET)
         ctx = {
             "f": f,

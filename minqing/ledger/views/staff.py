@@ -26,7 +26,7 @@ from minqing.ledger.selectors import QueueFilters, QueueTab, ReporterRow
 from minqing.ledger.services.intake import feedback_submit
 from minqing.ledger.services.workflow import allowed_actions, problem_transition
 from minqing.orgs import policy
-from minqing.orgs.selectors import unit_by_code
+from minqing.orgs.unit_filters import unit_error as unit_error_text
 
 INTAKE_CHANNELS = (Channel.LETTER, Channel.VISIT, Channel.CALL)
 EXTENSION_DECISIONS = (Action.GRANT_EXTENSION, Action.DENY_EXTENSION)
@@ -39,7 +39,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     tab = tab if tab in QueueTab.VALUES else QueueTab.UNIT
     filters = QueueFilters.from_mapping(request.GET)
     page = selectors.problem_queue(request.user, tab=tab, filters=filters, page=request.GET.get("page"))
-    unit_error = bool(filters.unit) and unit_by_code(request.user, filters.unit) is None
+    unit_error = unit_error_text(request)
     context = {
         "tab": tab,
         "tabs": QueueTab.CHOICES,
