@@ -65,9 +65,8 @@ class UnitLookup:
         if self.candidates:
             listed = "；".join(unit_with_parents(u) for u in self.candidates)
             return _("“{text}”对应多个单位，请选择其一：{units}").format(text=self.text, units=listed)
-        return _("找不到“{text}”：请填写单位代码(12位或去掉末尾的0，如 150900)或单位名称").format(
-            text=self.text
-        )
+        message = _("找不到“{text}”，或该单位不在您的管辖范围内：请填写单位代码(如 150900)或单位名称")
+        return message.format(text=self.text)
 
 
 def unit_with_parents(unit: Unit, levels: int = 2) -> str:

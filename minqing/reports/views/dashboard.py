@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from minqing.campaigns.selectors import default_period
 from minqing.core.exports import csv_writer
 from minqing.orgs.models import Unit
-from minqing.orgs.unit_filters import request_unit
+from minqing.orgs.unit_filters import request_unit, unit_error
 from minqing.reports.dashboard import selectors
 from minqing.reports.dashboard.assets import echarts_available
 from minqing.reports.dashboard.charts import chart_payload
@@ -64,6 +64,8 @@ def _csv(d: selectors.Dashboard) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    if request.GET.get("format") == "csv" and unit_error(request):
+        raise Http404  # a file never silently swaps a bad unit for another
     unit = request_unit(request)
     campaign = selectors.dashboard_campaign(request.user, request.GET.get("campaign"))
     period = period_from(request.GET, default_period(request.user, campaign, timezone.localdate()))
