@@ -2,17 +2,20 @@
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from minqing.campaigns.models import Campaign
 from minqing.campaigns.selectors import campaign_by_id, visible_campaigns
 from minqing.orgs.models import Unit
-from minqing.orgs.unit_filters import request_unit
+from minqing.orgs.unit_filters import request_unit, unit_error
 
 
 def current_unit(request: HttpRequest) -> Unit:
     """``?unit=`` (code, short code or name) in the actor's scope; without it, or when it names
-    no unit there (an inline error), the top of their scope."""
+    no unit there (an inline error), the top of their scope. A file (``?format=``) with a bad
+    unit is a 404: an export never silently swaps the unit."""
+    if request.GET.get("format", "").strip() and unit_error(request):
+        raise Http404
     return request_unit(request)
 
 
