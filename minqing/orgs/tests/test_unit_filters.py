@@ -10,6 +10,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from minqing.core.tests.permission_table import EXCLUDED_NAMESPACES
 from minqing.core.tests.permission_world import MatrixWorld, make_matrix_world
@@ -156,3 +157,43 @@ def test_last_twelve_months() -> None:
 
     assert last_twelve_months(dt.date(2026, 12, 6)) == dt.date(2025, 12, 7)
     assert last_twelve_months(dt.date(2024, 2, 29)) == dt.date(2023, 3, 1)
+
+
+@pytest.mark.django_db
+def test_the_bulletin_page_opens_on_the_users_unit_and_its_latest_campaign(
+    client: Client, world: MatrixWorld
+) -> None:
+    """No campaign runs today: the page opens on the last one, as of its last day, not an error."""
+    r = _client(client, world).get(reverse("reports:index"))
+    q = r.context["query"]
+    assert r.status_code == 200 and r.context["errors"] == []
+    assert q.unit == world.u["prefecture"] and q.campaign == world.campaign
+    assert q.as_of == world.campaign.end_date and r.context["doc"] is not None
+
+
+@pytest.mark.django_db
+def test_period_filters_default_to_the_campaign_then_the_last_12_months(
+    client: Client, world: MatrixWorld
+) -> None:
+    c = _client(client, world)
+    today = timezone.localdate()
+    campaign = {"campaign": str(world.campaign.pk)}
+    for name, read in (
+        ("reports:dashboard", lambda r: (r.context["period"].start, r.context["period"].end)),
+        ("activities:counts", lambda r: (r.context["start"], r.context["end"])),
+        ("outreach:visits", lambda r: (r.context["period"].start, r.context["period"].end)),
+    ):
+        assert read(c.get(reverse(name), campaign)) == (world.campaign.start_date, world.campaign.end_date), (
+            name
+        )
+        start, end = read(c.get(reverse(name)))  # no campaign runs today: the last 12 months
+        assert end == today and (today - start).days in (364, 365), name
+
+
+@pytest.mark.django_db
+def test_the_outreach_index_links_each_list_with_its_count(client: Client, world: MatrixWorld) -> None:
+    r = _client(client, world).get(reverse("outreach:index"), {"unit": "150902"})
+    assert r.context["counts"] == {"research": 1, "visits": 1, "plans": 1}
+    html = r.content.decode()
+    for name in ("research", "visits", "plans", "coverage"):
+        assert f'href="{reverse("outreach:" + name)}?unit=150902"' in html, name
