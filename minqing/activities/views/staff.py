@@ -184,4 +184,6 @@ def counts(request: HttpRequest) -> HttpResponse:
         "person_times": sum(r.person_times for r in rows),
         "headcount_only": sum(r.headcount_only for r in rows),
     }
+    if not context["totals"]["sessions"]:  # say why the table is all zeros, and where records are
+        context["records_range"] = selectors.activity_dates(request.user, unit)
     return render(request, "activities/counts.html", context)

@@ -197,3 +197,14 @@ def test_the_outreach_index_links_each_list_with_its_count(client: Client, world
     html = r.content.decode()
     for name in ("research", "visits", "plans", "coverage"):
         assert f'href="{reverse("outreach:" + name)}?unit=150902"' in html, name
+
+
+@pytest.mark.django_db
+def test_a_period_without_records_says_so_and_offers_the_range_with_records(
+    client: Client, world: MatrixWorld
+) -> None:
+    r = _client(client, world).get(reverse("activities:counts"))  # the last 12 months: nothing
+    day = timezone.localdate(world.activity.start).isoformat()
+    assert r.context["records_range"] is not None
+    html = r.content.decode()
+    assert 'id="no-records"' in html and f"start={day}&amp;end={day}" in html
