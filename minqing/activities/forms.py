@@ -5,7 +5,6 @@ import re
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minqing.activities import selectors
@@ -151,9 +150,7 @@ def names_match(typed: str, actual: str) -> bool:
     return bool(typed.strip()) and norm(typed) == norm(actual)
 
 
-def period_from(data: Any) -> tuple[dt.date, dt.date]:
-    """The counts page's period (both ends inclusive); default: this year."""
-    today = timezone.localdate()
-    start = parse_date(data.get("start")) or dt.date(today.year, 1, 1)
-    end = parse_date(data.get("end")) or dt.date(today.year, 12, 31)
-    return start, end
+def period_from(data: Any, default: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+    """The counts page's period (both ends inclusive); each end defaults to ``default``'s
+    (``campaigns.selectors.default_period``)."""
+    return parse_date(data.get("start")) or default[0], parse_date(data.get("end")) or default[1]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -150,3 +150,14 @@ def person_by_number(number: str) -> Person | None:
 
 def attendance_of(activity: Activity, person: Person) -> Attendance | None:
     return Attendance.objects.filter(activity=activity, person=person).first()
+
+
+def activity_dates(actor: Actor, unit: Any) -> tuple[dt.date, dt.date] | None:
+    """The first and last local day with an activity organised in the unit's subtree (in the
+    actor's scope), or None: the counts page offers it when the chosen period has none."""
+    agg = Activity.objects.filter(scope_q(actor), prefix_q(unit.path)).aggregate(
+        lo=Min("start"), hi=Max("start")
+    )
+    if agg["lo"] is None:
+        return None
+    return timezone.localdate(agg["lo"]), timezone.localdate(agg["hi"])

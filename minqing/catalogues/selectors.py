@@ -50,13 +50,9 @@ def _int(data: Mapping[str, Any], name: str) -> int | None:
 
 
 def filter_unit(actor: Actor, code: str) -> Unit | None:
-    """The ``?unit=`` filter: ``None`` when blank; a unit outside the actor's scope is a 404."""
-    if not code.strip():
-        return None
-    unit = unit_by_code(actor, code)
-    if unit is None:
-        raise Http404
-    return unit
+    """The ``?unit=`` filter: ``None`` when blank or naming no unit in the actor's scope (the
+    view shows the inline error: ``minqing.orgs.unit_filters``)."""
+    return unit_by_code(actor, code) if code.strip() else None
 
 
 def person_by_number(actor: Actor, number: str) -> Person | None:

@@ -17,6 +17,7 @@ from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minqing.core.audit import audit
 from minqing.core.models import AuditEvent
@@ -46,13 +47,60 @@ def unit_for_code(code: str) -> Unit | None:
     return Unit.objects.filter(code=code).first() if code else None
 
 
+NAME_MATCH_LIMIT = 8
+
+
+@dataclass(frozen=True)
+class UnitLookup:
+    """What a typed unit resolves to: the unit, or why not (``candidates`` when several match)."""
+
+    text: str
+    unit: Unit | None = None
+    candidates: tuple[Unit, ...] = ()
+
+    @property
+    def error(self) -> str:
+        if self.unit is not None or not self.text:
+            return ""
+        if self.candidates:
+            listed = "；".join(unit_with_parents(u) for u in self.candidates)
+            return _("“{text}”对应多个单位，请选择其一：{units}").format(text=self.text, units=listed)
+        message = _("找不到“{text}”，或该单位不在您的管辖范围内：请填写单位代码(如 150900)或单位名称")
+        return message.format(text=self.text)
+
+
+def unit_with_parents(unit: Unit, levels: int = 2) -> str:
+    """``和平村民委员会 · 某某镇 · 某某旗``: the unit's name and its nearest parents'."""
+    step = Unit.steplen
+    paths = [
+        unit.path[: len(unit.path) - step * i] for i in range(1, levels + 1) if len(unit.path) > step * i
+    ]
+    names = dict(Unit.objects.filter(path__in=paths).values_list("path", "name"))
+    return " · ".join([unit.name, *(names[p] for p in paths if p in names)])
+
+
+def resolve_unit(actor: Actor | None, text: str, roles: Iterable[str] | None = None) -> UnitLookup:
+    """The one reader of a typed unit: the 12-digit code, the short division code (``150900``),
+    a unit's own code, or its name (exact, else a unique partial match), in the actor's scope
+    (for ``roles`` when given). A unit outside the scope reads exactly as a missing one."""
+    text = (text or "").strip()[:100]
+    if not text:
+        return UnitLookup(text)
+    unit = unit_for_code(text[:32])
+    if unit is not None:
+        return UnitLookup(text, unit if can_access_unit(actor, unit, roles) else None)
+    in_scope = scoped(Unit.objects.all(), actor, roles=roles)
+    exact = list(in_scope.filter(name=text).order_by("path")[: NAME_MATCH_LIMIT + 1])
+    found = exact or list(in_scope.filter(name__contains=text).order_by("path")[: NAME_MATCH_LIMIT + 1])
+    if len(found) == 1:
+        return UnitLookup(text, found[0])
+    return UnitLookup(text, None, tuple(found[:NAME_MATCH_LIMIT]))
+
+
 def unit_by_code(actor: Actor | None, code: str, roles: Iterable[str] | None = None) -> Unit | None:
-    """The unit with this code (as ``unit_for_code`` reads it) if the actor may see it, with one
-    of ``roles`` when given; else None, exactly as for a missing one."""
-    unit = unit_for_code((code or "").strip()[:32])
-    if unit is None or not can_access_unit(actor, unit, roles):
-        return None
-    return unit
+    """The unit ``resolve_unit`` reads in this text if the actor may see it, with one of
+    ``roles`` when given; else None, exactly as for a missing one."""
+    return resolve_unit(actor, code, roles).unit
 
 
 def default_unit(actor: Actor, roles: Iterable[str] | None = None) -> Unit | None:
@@ -64,12 +112,33 @@ def default_unit(actor: Actor, roles: Iterable[str] | None = None) -> Unit | Non
 
 
 def unit_from_query(actor: Actor, code: str) -> Unit:
-    """A page's ``?unit=``: the unit the code names in the actor's scope, or without a code the
-    top of their scope; ``Http404`` when there is none."""
+    """A page's ``?unit=``: the unit the text names in the actor's scope, or without one the
+    top of their scope; ``Http404`` when there is none (see ``unit_filter`` for pages)."""
     unit = unit_by_code(actor, code) if code.strip() else default_unit(actor)
     if unit is None:
         raise Http404
     return unit
+
+
+def unit_filter(actor: Actor, text: str, fallback: bool = True) -> tuple[Unit | None, str]:
+    """A list page's ``?unit=`` filter: (unit, inline error). A bad value is an error message
+    and the top of the actor's scope (or None without ``fallback``), never a 404, so the page
+    keeps its other filters."""
+    found = resolve_unit(actor, text)
+    if found.unit is not None:
+        return found.unit, ""
+    return (default_unit(actor) if fallback else None), found.error
+
+
+def unit_matches(actor: Actor, q: str, limit: int = 10) -> list[dict[str, str]]:
+    """The picker's suggestions: units in scope matching ``q`` with their parents."""
+    found = resolve_unit(actor, q)
+    units = [found.unit] if found.unit is not None else []
+    units += [u for u in unit_search(actor, q, limit) if u not in units]
+    return [
+        {"code": u.division_code or u.code, "name": u.name, "label": unit_with_parents(u)}
+        for u in units[:limit]
+    ]
 
 
 def _require_unit(actor: Actor, unit: Unit) -> None:

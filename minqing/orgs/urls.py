@@ -7,6 +7,7 @@ app_name = "orgs"
 urlpatterns = [
     path("", home.home, name="home"),  # 我的工作 (minqing.ledger.selectors_work)
     path("units/", views.unit_tree, name="tree"),
+    path("units/lookup/", views.unit_lookup, name="unit_lookup"),
     path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("units/<int:pk>/people/", views.unit_people, name="unit_people"),
     path("units/<int:pk>/households/", views.unit_households, name="unit_households"),

@@ -1,7 +1,7 @@
 """Staff pages of the organisation network: thin views over ``minqing.orgs.selectors``."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -10,6 +10,17 @@ from minqing.core.pages import paginate
 from minqing.orgs import coverage, selectors
 from minqing.orgs.enums import Rank
 from minqing.orgs.models import Person
+
+
+@login_required
+def unit_lookup(request: HttpRequest) -> JsonResponse:
+    """The unit picker's suggestions: ``?q=`` (code, short code or name) in the actor's scope,
+    at most ten, each with its parents."""
+    q = request.GET.get("q", "").strip()[:50]
+    results = selectors.unit_matches(request.user, q) if q else []
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "private, max-age=60"
+    return response
 
 
 @login_required

@@ -57,6 +57,25 @@ def households_by_number(actor: Actor, number: str, grid_code: str = "") -> list
     return list(qs.order_by("path")[:5])
 
 
+# --- the index -------------------------------------------------------------------------------
+
+
+def outreach_counts(actor: Actor, unit: Unit, *, campaign: Campaign | None = None) -> dict[str, int]:
+    """The index page's counts over the subtree: topics, visits and work plans (for the campaign
+    when given; visits have no campaign and are all counted)."""
+    _require(actor, unit)
+    under = prefix_q(unit.path)
+    topics = scoped(ResearchTopic.objects.filter(under), actor)
+    plans = scoped(WorkPlan.objects.filter(under), actor)
+    if campaign is not None:
+        topics, plans = topics.filter(campaign=campaign), plans.filter(campaign=campaign)
+    return {
+        "research": topics.count(),
+        "visits": scoped(Visit.objects.filter(under), actor).count(),
+        "plans": plans.count(),
+    }
+
+
 # --- research --------------------------------------------------------------------------------
 
 

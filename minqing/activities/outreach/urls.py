@@ -4,6 +4,7 @@ from minqing.activities.outreach import views as v
 
 app_name = "outreach"
 urlpatterns = [
+    path("", v.index, name="index"),
     path("research/", v.research_list, name="research"),
     path("research/new/", v.topic_new, name="topic_new"),
     path("research/<int:pk>/", v.topic_detail, name="topic"),

@@ -30,11 +30,12 @@ from minqing.activities.outreach.forms import (
 )
 from minqing.activities.services import research, visits, workplans
 from minqing.campaigns.models import Campaign
+from minqing.campaigns.selectors import default_period
 from minqing.core.errors import DomainError
 from minqing.core.forms import fail
 from minqing.core.pages import parse_date
 from minqing.orgs import policy
-from minqing.orgs.selectors import unit_from_query
+from minqing.orgs.unit_filters import request_unit
 
 
 def _campaign(request: HttpRequest) -> Campaign | None:
@@ -42,22 +43,31 @@ def _campaign(request: HttpRequest) -> Campaign | None:
 
 
 def _period(request: HttpRequest, campaign: Campaign | None) -> Period:
-    """``?start=&end=`` (dates, both included); else the campaign's dates; else this month."""
-    today = timezone.localdate()
-    start, end = parse_date(request.GET.get("start")), parse_date(request.GET.get("end"))
-    if start is None:
-        start = campaign.start_date if campaign is not None else today.replace(day=1)
-    if end is None:
-        end = (campaign.end_date or today) if campaign is not None else today
+    """``?start=&end=`` (dates, both included); else the selected campaign's dates, the current
+    campaign's, or the last 12 months."""
+    default = default_period(request.user, campaign, timezone.localdate())
+    start = parse_date(request.GET.get("start")) or default[0]
+    end = parse_date(request.GET.get("end")) or default[1]
     if end < start:
         start, end = end, start
     return Period(start, end)
 
 
 def _filters(request: HttpRequest) -> dict[str, Any]:
-    unit = unit_from_query(request.user, request.GET.get("unit", ""))
+    unit = request_unit(request)
     campaign = _campaign(request)
     return {"unit": unit, "campaign": campaign, "campaigns": sel.campaigns(request.user)}
+
+
+# --- the index -------------------------------------------------------------------------------
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """``/outreach/``: research topics, visits, work plans and coverage, with their counts."""
+    ctx = _filters(request)
+    ctx["counts"] = sel.outreach_counts(request.user, ctx["unit"], campaign=ctx["campaign"])
+    return render(request, "activities/outreach/index.html", ctx)
 
 
 # --- research --------------------------------------------------------------------------------

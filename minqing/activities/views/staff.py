@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -23,10 +24,11 @@ from minqing.activities.forms import ActivityForm, period_from
 from minqing.activities.models import Activity, CheckInMethod
 from minqing.activities.selectors import ActivityFilters
 from minqing.activities.services.activities import activity_create, attendance_check_in
-from minqing.campaigns.selectors import campaign_by_id, visible_campaigns
+from minqing.campaigns.selectors import campaign_by_id, default_period, visible_campaigns
 from minqing.core.errors import DomainError
 from minqing.orgs import policy
-from minqing.orgs.selectors import default_unit, unit_by_code
+from minqing.orgs.selectors import default_unit, unit_filter
+from minqing.orgs.unit_filters import unit_error
 
 # --- activities -----------------------------------------------------------------------------
 
@@ -38,7 +40,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filters": filters,
         "page_obj": page,
-        "unit_error": bool(filters.unit) and unit_by_code(request.user, filters.unit) is None,
+        "unit_error": unit_error(request),
         "types": selectors.activity_types(),
         "campaigns": visible_campaigns(request.user),
         "can_create": policy.has_role(request.user, policy.UNIT_WRITERS),
@@ -151,12 +153,13 @@ def _back(activity: Activity, q: str) -> str:
 @login_required
 def counts(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("unit", "").strip()[:32]
-    unit = unit_by_code(request.user, code) if code else default_unit(request.user)
-    start, end = period_from(request.GET)
+    unit, error = unit_filter(request.user, code)
     campaign = campaign_by_id(request.user, request.GET.get("campaign"))
+    start, end = period_from(request.GET, default_period(request.user, campaign, timezone.localdate()))
     context: dict[str, Any] = {
         "unit": unit,
         "unit_code": code or (unit.code if unit else ""),
+        "unit_error": error,
         "start": start,
         "end": end,
         "campaign": campaign,
@@ -164,9 +167,6 @@ def counts(request: HttpRequest) -> HttpResponse:
         "rows": [],
     }
     if unit is None:
-        if code:  # an unknown unit, or one out of scope: not found, with the form to correct it
-            context["unit_error"] = True
-            return render(request, "activities/counts.html", context, status=404)
         raise Http404
     if end < start:
         context["period_error"] = True
@@ -184,4 +184,6 @@ def counts(request: HttpRequest) -> HttpResponse:
         "person_times": sum(r.person_times for r in rows),
         "headcount_only": sum(r.headcount_only for r in rows),
     }
+    if not context["totals"]["sessions"]:  # say why the table is all zeros, and where records are
+        context["records_range"] = selectors.activity_dates(request.user, unit)
     return render(request, "activities/counts.html", context)

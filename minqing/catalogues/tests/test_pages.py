@@ -99,8 +99,11 @@ def test_index_and_lists_are_scoped_with_counts(client, cw) -> None:
     assert c.get(reverse("catalogues:power", args=[r["city_item"].pk])).status_code == 404
     assert c.get(reverse("catalogues:reform", args=[r["city_reform"].pk])).status_code == 404
     assert c.get(reverse("catalogues:commendation", args=[r["city_honour"].pk])).status_code == 404
-    for name in ("index", "powers", "reforms", "commendations", "power_export"):
-        assert c.get(reverse(f"catalogues:{name}"), {"unit": "150900-D001"}).status_code == 404, name
+    for name in ("index", "powers", "reforms", "commendations"):  # an inline error, the scope kept
+        resp = c.get(reverse(f"catalogues:{name}"), {"unit": "150900-D001"})
+        assert resp.status_code == 200 and "治安处罚" not in resp.content.decode(), name
+        assert [m.level_tag for m in resp.context["messages"]] == ["error"], name
+    assert c.get(reverse("catalogues:power_export"), {"unit": "150900-D001"}).status_code == 404
     # the city office sees both, with filters
     c = login(client, cw.users["city_office"])
     resp = c.get(reverse("catalogues:powers"), {"category": "penalty"})

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from minqing.core.importing.audited import refuse_import
 from minqing.core.models import AuditEvent
 from minqing.core.tabular import XLSX_SUFFIXES
 from minqing.orgs.actors import Actor
+from minqing.orgs.unit_filters import flag_unit_error, unit_error
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
 View = Callable[[HttpRequest], HttpResponse]
@@ -52,6 +53,7 @@ def list_view(kind: CatalogueKind[R, F]) -> View:
 
     @_view(f"{kind.name}_list")
     def view(request: HttpRequest) -> HttpResponse:
+        flag_unit_error(request)
         f = kind.reads.filters(request.user, request.GET)
         ctx = {
             "f": f,
@@ -131,6 +133,8 @@ def export_view(kind: CatalogueKind[R, F]) -> View:
 
     @_view(f"{kind.name}_export")
     def view(request: HttpRequest) -> HttpResponse:
+        if unit_error(request):  # a file never silently widens a bad filter to the whole scope
+            raise Http404
         qs = kind.reads.rows(request.user, kind.reads.filters(request.user, request.GET))
         return export_response(
             request,

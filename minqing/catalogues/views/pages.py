@@ -7,11 +7,13 @@ from django.shortcuts import render
 from minqing.catalogues import selectors as sel
 from minqing.catalogues.counting import commendation_summary, power_summary, reform_summary
 from minqing.catalogues.permissions import is_office
+from minqing.orgs.unit_filters import flag_unit_error
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    """``?unit=<code>`` narrows the counts to that unit's subtree (outside the scope: 404)."""
+    """``?unit=<code>`` narrows the counts to that unit's subtree (a bad one: an inline error)."""
+    flag_unit_error(request)
     unit = sel.filter_unit(request.user, request.GET.get("unit", ""))
     ctx = {
         "unit_filter": unit,

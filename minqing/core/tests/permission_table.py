@@ -213,6 +213,7 @@ ROWS: list[Row] = [
     R("checkin:form", A(200)),
     R("checkin:code", A(200), post=A(200), writes=ALL),  # every POST counts a rate-limit hit
     # --- outreach: research, visits, work plans, coverage ---
+    R("outreach:index", IN_SCOPE),
     R("outreach:research", IN_SCOPE),
     # the new-record forms are for unit writers anywhere (a form for their own unit)
     R("outreach:topic_new", UNIT_WRITERS, post=UNIT_WRITERS),
@@ -316,6 +317,7 @@ ROWS: list[Row] = [
     # --- the organisation network: township A, its person and a household of grid A ---
     R("orgs:home", SIGNED_IN),  # 我的工作: the blocks the user's roles call for
     R("orgs:tree", SIGNED_IN),
+    R("orgs:unit_lookup", SIGNED_IN),  # JSON, scoped: a user without a role gets no results
     R("orgs:unit", IN_A),
     R("orgs:unit_people", IN_A),
     R("orgs:unit_households", IN_A),

@@ -10,15 +10,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minqing.campaigns.models import Campaign
-from minqing.campaigns.selectors import campaign_by_id
+from minqing.campaigns.selectors import campaign_by_id, visible_campaigns
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
-from minqing.orgs.selectors import default_unit, unit_by_code
+from minqing.orgs.selectors import default_unit, resolve_unit
 from minqing.reports.bulletins import selectors
 from minqing.reports.bulletins.campaigns import default_campaign
 
@@ -51,6 +52,15 @@ class BulletinQuery:
         return out
 
 
+def _latest_campaign(actor: Actor, unit: Unit, as_of: dt.date) -> Campaign | None:
+    """No campaign runs at ``as_of``: the latest one started by then that the actor sees over the
+    unit (its own, an ancestor's or a descendant's), so the page opens on it, not on an error."""
+    near = Q(path__startswith=unit.path) | Q(
+        path__in=[unit.path[:k] for k in range(Unit.steplen, len(unit.path), Unit.steplen)]
+    )
+    return visible_campaigns(actor).filter(near, start_date__lte=as_of).order_by("-start_date", "-pk").first()
+
+
 def read_query(actor: Actor, data: Mapping[str, Any], *, defaults: bool = True) -> BulletinQuery:
     """Read ``unit`` (a code), ``as_of`` (YYYY-MM-DD) and ``campaign`` (a pk) from ``data``."""
     q = BulletinQuery(
@@ -59,9 +69,10 @@ def read_query(actor: Actor, data: Mapping[str, Any], *, defaults: bool = True) 
         campaign_id=str(data.get("campaign") or "").strip()[:12],
     )
     if q.unit_code:
-        q.unit = unit_by_code(actor, q.unit_code)
+        found_unit = resolve_unit(actor, q.unit_code)
+        q.unit = found_unit.unit
         if q.unit is None:
-            q.errors.append(_("找不到该单位代码,或该单位不在您的管辖范围内"))
+            q.errors.append(found_unit.error)
     elif defaults:
         q.unit = default_unit(actor)
         if q.unit is None:
@@ -79,7 +90,11 @@ def read_query(actor: Actor, data: Mapping[str, Any], *, defaults: bool = True) 
             q.errors.append(DomainError(ErrorCode.IMPORT_UNKNOWN_CAMPAIGN, value=q.campaign_id).bilingual())
     elif q.unit is not None and q.as_of is not None:
         found = default_campaign(q.unit, q.as_of)
-        if found is not None and campaign_by_id(actor, found.pk) is not None:
+        if found is None or campaign_by_id(actor, found.pk) is None:
+            found = _latest_campaign(actor, q.unit, q.as_of)
+            if found is not None and found.end_date and not q.as_of_text:
+                q.as_of = min(q.as_of, found.end_date)  # the page opens on its last day
+        if found is not None:
             q.campaign = found
         else:
             missing = DomainError(ErrorCode.BULLETIN_NO_CAMPAIGN, date=q.as_of.isoformat(), unit=q.unit.name)

@@ -136,10 +136,8 @@ def office_units(actor: Actor) -> list[Unit]:
 def templates_unit(actor: Actor, code: str) -> Unit | None:
     """The unit the templates page shows: the one asked for (in the actor's scope), else the
     first whose templates the actor edits, else none (the defaults)."""
-    if code.strip():
-        unit = unit_by_code(actor, code)
-        if unit is None:
-            raise Http404
-        return unit
+    unit = unit_by_code(actor, code) if code.strip() else None
+    if unit is not None:
+        return unit  # a bad one: the view shows the inline error and the default choice
     own = office_units(actor)
     return own[0] if own else None

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from minqing.campaigns.models import Campaign
 from minqing.core.pages import parse_date
 
 MAX_MONTH_BUCKETS = 36  # a longer period is charted by year
@@ -71,11 +70,8 @@ class Period:
         return out
 
 
-def period_from(data: Mapping[str, Any], campaign: Campaign | None = None) -> Period:
-    """``start`` / ``end`` from the query; defaults: the campaign's dates, else this year."""
-    today = timezone.localdate()
-    if campaign is not None:
-        d_start, d_end = campaign.start_date, campaign.end_date or max(today, campaign.start_date)
-    else:
-        d_start, d_end = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
-    return Period(parse_date(data.get("start")) or d_start, parse_date(data.get("end")) or d_end)
+def period_from(data: Mapping[str, Any], default: tuple[dt.date, dt.date]) -> Period:
+    """``start`` / ``end`` from the query; each defaults to ``default``'s (the selected
+    campaign's dates, else the current campaign's, else the last 12 months:
+    ``campaigns.selectors.default_period``)."""
+    return Period(parse_date(data.get("start")) or default[0], parse_date(data.get("end")) or default[1])

@@ -20,7 +20,7 @@ from minqing.orgs.actors import Actor
 from minqing.orgs.enums import TERRITORIAL_KINDS, UnitKind
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import can_access_unit, root_units, scoped
-from minqing.orgs.selectors import default_unit
+from minqing.orgs.selectors import unit_from_query
 from minqing.reports.dashboard.activities import (
     ActivityTotals,
     SeriesPoint,
@@ -126,17 +126,9 @@ class Dashboard:
 
 
 def dashboard_unit(actor: Actor, code: str) -> Unit:
-    """The unit of ``code`` (blank: the actor's first unit); 404 when missing or out of scope."""
-    code = (code or "").strip()[:32]
-    if code:
-        unit = Unit.objects.filter(code=code).first()
-        if unit is None or not can_access_unit(actor, unit):
-            raise Http404
-        return unit
-    first = default_unit(actor)
-    if first is None:
-        raise Http404
-    return first
+    """The unit ``code`` names (code, short code or name; blank: the actor's first unit); 404
+    when missing or out of scope. The page itself reads ``orgs.unit_filters.request_unit``."""
+    return unit_from_query(actor, code)
 
 
 def visible_ancestors(actor: Actor, unit: Unit) -> list[Unit]:

@@ -110,19 +110,23 @@ def test_the_default_unit_is_the_users_first_and_the_period_this_year(client: Cl
 
 
 @pytest.mark.parametrize("unit", ["county", "town_b", "town_z"])
-def test_units_out_of_the_subtree_are_404(client: Client, w: DashWorld, unit: str) -> None:
+def test_units_out_of_the_subtree_read_as_missing(client: Client, w: DashWorld, unit: str) -> None:
     login(client, w, "a_staff")
     before = state()
     r = client.get(URL, {"unit": w.u[unit].code, **YEAR})
-    assert r.status_code == 404
-    assert w.u[unit].name.encode() not in r.content
+    assert r.status_code == 200 and r.context["unit"] == w.u["town_a"]  # an inline error, the period kept
+    errors = [str(m) for m in r.context["messages"]]
+    assert len(errors) == 1 and r.context["period"].start.year == 2019
+    assert w.u[unit].name not in errors[0]  # the error never names a unit out of scope
     assert state() == before
 
 
-def test_other_county_and_unknown_units_are_404(client: Client, w: DashWorld) -> None:
+def test_other_county_and_unknown_units_are_inline_errors(client: Client, w: DashWorld) -> None:
     login(client, w, "z_office")
-    assert client.get(URL, {"unit": w.u["county"].code}).status_code == 404
-    assert client.get(URL, {"unit": "NO-SUCH-UNIT"}).status_code == 404
+    for code in (w.u["county"].code, "NO-SUCH-UNIT"):
+        r = client.get(URL, {"unit": code})
+        assert r.status_code == 200 and r.context["unit"] not in (w.u["county"], None), code
+        assert [m.level_tag for m in r.context["messages"]] == ["error"], code
     assert client.get(URL, {"unit": w.u["town_z"].code}).status_code == 200
 
 

@@ -162,9 +162,10 @@ def test_children_and_picker_stay_in_scope(w: DashWorld) -> None:
 
 def test_period_defaults_and_buckets() -> None:
     today = timezone.localdate()
-    p = period_from({})
-    assert (p.start, p.end) == (dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
-    p = period_from({"start": "2019-02-30", "end": "2019-03-05"})  # an impossible date: the default
+    default = (dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
+    p = period_from({}, default)
+    assert (p.start, p.end) == default
+    p = period_from({"start": "2019-02-30", "end": "2019-03-05"}, default)  # an impossible date: the default
     assert p.start == dt.date(today.year, 1, 1) and p.end == dt.date(2019, 3, 5)
     assert not p.valid and p.buckets() == []
     p = Period(dt.date(2019, 1, 15), dt.date(2019, 3, 2))

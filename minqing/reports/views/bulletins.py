@@ -31,6 +31,7 @@ from minqing.core.exports import csv_writer
 from minqing.core.models import AuditEvent
 from minqing.orgs.models import Unit
 from minqing.orgs.selectors import unit_by_code
+from minqing.orgs.unit_filters import flag_unit_error, unit_error
 from minqing.reports.bulletins import permissions, selectors
 from minqing.reports.bulletins.document import BulletinDoc
 from minqing.reports.bulletins.forms import TemplateForm
@@ -182,7 +183,7 @@ def published(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page_obj": page,
         "campaigns": visible_campaigns(request.user),
-        "unit_error": bool(filters.unit) and unit_by_code(request.user, filters.unit) is None,
+        "unit_error": unit_error(request),
     }
     return render(request, "reports/published.html", context)
 
@@ -274,6 +275,7 @@ def _templates_url(unit: Unit | None) -> str:
 def templates(request: HttpRequest) -> HttpResponse:
     """The templates a unit's bulletins use (its own, inherited, or the default), with its
     office's actions: edit, copy to my unit, go back to the inherited one."""
+    flag_unit_error(request)
     unit = selectors.templates_unit(request.user, request.GET.get("unit", ""))
     rows = selectors.template_rows(unit)
     context = {

@@ -11,13 +11,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minqing.campaigns.selectors import default_period
 from minqing.core.exports import csv_writer
 from minqing.orgs.models import Unit
+from minqing.orgs.unit_filters import request_unit, unit_error
 from minqing.reports.dashboard import selectors
 from minqing.reports.dashboard.assets import echarts_available
 from minqing.reports.dashboard.charts import chart_payload
@@ -61,9 +64,11 @@ def _csv(d: selectors.Dashboard) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    unit = selectors.dashboard_unit(request.user, request.GET.get("unit", ""))
+    if request.GET.get("format") == "csv" and unit_error(request):
+        raise Http404  # a file never silently swaps a bad unit for another
+    unit = request_unit(request)
     campaign = selectors.dashboard_campaign(request.user, request.GET.get("campaign"))
-    period = period_from(request.GET, campaign)
+    period = period_from(request.GET, default_period(request.user, campaign, timezone.localdate()))
     metric = request.GET.get("metric", "")
     metric = metric if metric in selectors.MAP_METRIC_KEYS else selectors.MAP_METRIC_KEYS[0]
     base = reverse("reports:dashboard")

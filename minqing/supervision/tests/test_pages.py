@@ -281,7 +281,9 @@ def test_inspection_pages_are_scoped(client, w):
     html = c.get(reverse("supervision:inspections")).content.decode()
     assert reverse("supervision:inspection", args=[j.pk]) in html
     assert reverse("supervision:inspection", args=[i.pk]) not in html
-    assert c.get(reverse("supervision:inspections"), {"unit": w.u["town_a"].code}).status_code == 404
+    r = c.get(reverse("supervision:inspections"), {"unit": w.u["town_a"].code})
+    assert r.status_code == 200 and r.context["unit"] != w.u["town_a"]
+    assert [m.level_tag for m in r.context["messages"]] == ["error"]
     html = c.get(reverse("supervision:group", args=[g.pk])).content.decode()
     assert "第 1 轮" in html and w.u["town_b"].name in html and w.u["town_a"].name not in html
     assert login(client, w.users["nobody"]).get(reverse("supervision:inspections")).status_code == 404
@@ -300,8 +302,12 @@ def test_unit_rounds_and_never_inspected_pages(client, w):
     html = r.content.decode()
     assert "2 个单位中,共 1 个从未接受督导" in html and w.u["village_b"].code in html
     c = login(client, w.users["b_office"])
-    assert c.get(reverse("supervision:unit_rounds"), {"unit": w.u["town_a"].code}).status_code == 404
-    assert c.get(reverse("supervision:never_inspected"), {"unit": w.u["county"].code}).status_code == 404
+    r = c.get(reverse("supervision:unit_rounds"), {"unit": w.u["town_a"].code})
+    assert r.status_code == 200 and r.context["unit"] != w.u["town_a"]
+    assert [m.level_tag for m in r.context["messages"]] == ["error"]
+    r = c.get(reverse("supervision:never_inspected"), {"unit": w.u["county"].code})
+    assert r.status_code == 200 and r.context["unit"] != w.u["county"]
+    assert [m.level_tag for m in r.context["messages"]] == ["error"]
     c = login(client, w.users["nobody"])  # no role: no unit to start from
     for name in ("unit_rounds", "never_inspected", "inspections"):
         assert c.get(reverse(f"supervision:{name}")).status_code == 404, name

@@ -2,17 +2,21 @@
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from minqing.campaigns.models import Campaign
 from minqing.campaigns.selectors import campaign_by_id, visible_campaigns
 from minqing.orgs.models import Unit
-from minqing.orgs.selectors import unit_from_query
+from minqing.orgs.unit_filters import request_unit, unit_error
 
 
 def current_unit(request: HttpRequest) -> Unit:
-    """``?unit=<code>`` in the actor's scope (else 404); without it the top of their scope."""
-    return unit_from_query(request.user, request.GET.get("unit", ""))
+    """``?unit=`` (code, short code or name) in the actor's scope; without it, or when it names
+    no unit there (an inline error), the top of their scope. A file (``?format=``) with a bad
+    unit is a 404: an export never silently swaps the unit."""
+    if request.GET.get("format", "").strip() and unit_error(request):
+        raise Http404
+    return request_unit(request)
 
 
 def current_campaign(request: HttpRequest) -> Campaign | None:
