@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, ViewportSize, expect
 
 from minqing.accounts.testing import one_time_code
 from minqing.ledger.enums import Action, Channel
@@ -17,7 +17,7 @@ from minqing.orgs.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def _scroll_width(page: Any) -> int:
@@ -33,6 +33,7 @@ def test_township_staff_land_on_my_work_on_a_phone(browser: Browser, live_server
         unit=lw.u["village_a"],
         reporter=Reporter(name="王大妈", phone="13900001111"),
     )
+    assert fb.problem is not None
     p = problem_transition(
         actor=lw.users["county_office"],
         problem=fb.problem,

@@ -3,8 +3,10 @@ link to, from one query; a role without any sees a friendly empty state."""
 
 import datetime as dt
 import re
+from typing import cast
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,6 +21,7 @@ from minqing.ledger.services.intake import Reporter, feedback_submit
 from minqing.ledger.services.workflow import problem_transition
 from minqing.ledger.tests.pages import login
 from minqing.orgs.enums import Role
+from minqing.orgs.models import Person
 from minqing.orgs.tests.factories import PersonFactory, UserFactory, grant
 from minqing.programmes.models import Programme, ProgressReport, Target, TargetPlan
 from minqing.programmes.work import progress_to_report
@@ -161,13 +164,13 @@ def test_an_inspector_sees_the_units_their_group_has_not_inspected(client, lw):
     campaign = Campaign.objects.create(
         name="主题教育", scope=county, path=county.path, start_date=dt.date(2025, 1, 1)
     )
-    inspector = UserFactory(username="inspector")
+    inspector = cast(User, UserFactory(username="inspector"))
     grant(inspector, Role.INSPECTOR, county)
-    person = PersonFactory(unit=county, name="赵组长", user=inspector)
+    person = cast(Person, PersonFactory(unit=county, name="赵组长", user=inspector))
     now = timezone.now()
     group = GuidanceGroup.objects.create(name="第一指导组", campaign=campaign, unit=county, created_at=now)
     other = GuidanceGroup.objects.create(name="第二指导组", campaign=campaign, unit=county, created_at=now)
-    GroupMember.objects.create(group=group, person=person, name=person.name)
+    GroupMember.objects.create(group=group, person=person, name=str(person.name))
     for g, key in ((group, "town_a"), (group, "town_b"), (other, "village_a")):
         GroupUnit.objects.create(group=g, unit=lw.u[key])
     Inspection.objects.create(
