@@ -69,6 +69,12 @@ class BulletinDoc:
 
     @property
     def as_of_text(self) -> str:
+        """The date as the (Chinese) document prints it: 2019年12月20日."""
+        return format_date(self.as_of, "zh-hans")
+
+    @property
+    def as_of_display(self) -> str:
+        """The date in the page's language: 2019年12月20日, or December 20, 2019."""
         return format_date(self.as_of)
 
     def figure(self, id: str) -> FigureRow | None:

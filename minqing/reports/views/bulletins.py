@@ -304,6 +304,8 @@ def _edit(request: HttpRequest, unit: Unit | None, kind: str) -> HttpResponse:
                     kind=kind,
                     title=form.cleaned_data["title"],
                     body=form.cleaned_data["body"],
+                    grouping=form.cleaned_data["grouping"],
+                    omit_zero=form.cleaned_data["omit_zero"],
                 )
             except DomainError as err:
                 form.add_error(None, err.bilingual())
@@ -311,7 +313,11 @@ def _edit(request: HttpRequest, unit: Unit | None, kind: str) -> HttpResponse:
                 messages.success(request, _("已保存“{kind}”简报模板").format(kind=CampaignKind(kind).label))
                 return redirect(_templates_url(unit))
     else:
-        initial = {"title": reach.title, "body": reach.body} if reach else {}
+        initial = (
+            {"title": reach.title, "body": reach.body, "grouping": reach.grouping, "omit_zero": reach.omit_zero}
+            if reach
+            else {}
+        )
         form = TemplateForm(initial=initial)
     ids = registered_ids()
     context = {
