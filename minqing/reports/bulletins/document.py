@@ -4,6 +4,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext, override
+
 from minqing.reports.bulletins.formatting import format_date, format_value, json_number
 from minqing.reports.metrics.registry import MetricContext
 
@@ -26,6 +28,41 @@ class FigureRow:
         """The value as the bulletin prints it, with its counting word (79.6%, 59282 人次)."""
         shown = format_value(self.value, self.kind, word=self.word)
         return shown if self.kind == "share" or not self.word else f"{shown} {self.word}"
+
+    # the label, word and definition are frozen in Chinese (the bulletin's language); a page or a
+    # workbook shows them in the active language: the registered metric's own (lazy) words, else
+    # the frozen Chinese through the catalogue (a metric since removed)
+
+    def _shown(self, part: str) -> str:
+        from minqing.reports.metrics.registry import METRICS, load_all
+
+        load_all()
+        frozen = str(getattr(self, part))
+        metric = METRICS.get(self.id)
+        live = str(getattr(metric, part)) if metric is not None else ""
+        with override("zh-hans"):
+            same = metric is not None and str(getattr(metric, part)) == frozen
+        if same:
+            return live
+        return gettext(frozen) if frozen else ""
+
+    @property
+    def label_shown(self) -> str:
+        return self._shown("label")
+
+    @property
+    def word_shown(self) -> str:
+        return self._shown("word")
+
+    @property
+    def definition_shown(self) -> str:
+        return self._shown("definition")
+
+    @property
+    def text_shown(self) -> str:
+        """``text`` with the counting word in the active language (59282 person-times)."""
+        shown = format_value(self.value, self.kind, word=self.word)
+        return shown if self.kind == "share" or not self.word else f"{shown} {self.word_shown}"
 
     def as_json(self) -> dict[str, Any]:
         return {

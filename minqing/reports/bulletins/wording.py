@@ -53,10 +53,10 @@ def level_word(unit: Unit) -> str:
     """旗, 县, 区, 市 ... (see the module)."""
     if unit.kind in TERRITORIAL_KINDS:
         return _division_level(unit)
-    for above in reversed(list(unit.get_ancestors())):
-        if above.kind in TERRITORIAL_KINDS:
-            return _division_level(above)
-    return ""
+    step = Unit.steplen
+    above = [unit.path[:i] for i in range(step, len(unit.path), step)]
+    nearest = Unit.objects.filter(path__in=above, kind__in=TERRITORIAL_KINDS).order_by("-path").first()
+    return _division_level(nearest) if nearest is not None else ""
 
 
 def whole_word(unit: Unit) -> str:

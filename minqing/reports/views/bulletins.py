@@ -192,7 +192,7 @@ def published_export(request: HttpRequest) -> HttpResponse:
     filters = selectors.PublishedFilters.from_mapping(request.GET)
     qs = selectors.published_queryset(request.user, filters)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, "已发布简报.csv") or ""
+    response["Content-Disposition"] = content_disposition_header(True, _("已发布简报") + ".csv") or ""
     response.write("\ufeff")  # Excel opens UTF-8 CSV with a BOM correctly
     w = csv_writer(response)
     w.writerow(
