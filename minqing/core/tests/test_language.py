@@ -33,7 +33,9 @@ def test_the_switch_names_each_language_in_its_own_words(client, language) -> No
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     html = client.get(reverse("login")).content.decode()
-    buttons = dict(re.findall(r'<button type="submit" name="language" value="([^"]+)"[^>]*>([^<]*)</button>', html))
+    buttons = dict(
+        re.findall(r'<button type="submit" name="language" value="([^"]+)"[^>]*>([^<]*)</button>', html)
+    )
     assert buttons == {"zh-hans": "中文", "en": "English"}
 
 

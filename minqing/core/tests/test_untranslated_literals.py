@@ -48,12 +48,12 @@ ALLOWED = {
     "minqing/activities/coverage_rules.py": "a job-title word matched against records (书记)",
     "minqing/orgs/divisions.py": "the root division's name (record data)",
     "minqing/reports/metrics/study.py": "counting-word keys (stored values; the labels are translated)",
-    "minqing/reports/bulletins/formatting.py": "the Chinese document's number and date forms (万, 年月日, 亿元)",
+    "minqing/reports/bulletins/formatting.py": "the Chinese document's number and date forms",
     "minqing/reports/bulletins/wording.py": "the Chinese document's area words (全旗, 全县 ...)",
     "minqing/reports/bulletins/services.py": "the Chinese document's 附注 form (（说明：…）)",
     "minqing/reports/bulletins/renderers/docx.py": "font names of the GB/T 9704 layout",
     "minqing/supervision/views/": "export column headers (CSV/XLSX files, kept stable in every language)",
-    "minqing/core/audit_archive.py": "a bilingual refusal of the archive command, 中文 (English), in an f-string",
+    "minqing/core/audit_archive.py": "a bilingual refusal, 中文 (English), in an f-string",
     "minqing/core/management/commands/": "console help and output of commands, bilingual by convention",
     "minqing/reports/management/commands/": "console help of the bulletin command, bilingual by convention",
     "minqing/ledger/management/commands/": "console output of commands, bilingual by convention",
@@ -110,7 +110,7 @@ def test_the_scan_finds_a_bare_message(tmp_path: Path) -> None:
     module = tmp_path / "minqing" / "example" / "views.py"
     module.parent.mkdir(parents=True)
     module.write_text(
-        'from django.utils.translation import gettext as _\n'
+        "from django.utils.translation import gettext as _\n"
         'def f():\n    """文档说明."""\n    ok = _("已保存")\n    return "保存失败" + ok\n',
         encoding="utf-8",
     )

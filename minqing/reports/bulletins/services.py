@@ -123,9 +123,9 @@ def _render_doc(
         "whole": whole_word(unit),
     }
     by_id = {f.id: Figure(f.value, f.kind, f.word) for f in figures}
-    options = {"grouping": template.grouping}
-    rendered_title = full_width(render(template.title, by_id, facts, **options).strip())
-    body = render(template.body, by_id, facts, omit_zero=template.omit_zero, **options)
+    grouping = template.grouping
+    rendered_title = full_width(render(template.title, by_id, facts, grouping=grouping).strip())
+    body = render(template.body, by_id, facts, grouping=grouping, omit_zero=template.omit_zero)
     paragraphs = [full_width(line.strip()) for line in body.splitlines() if line.strip()]
     notes = notes_paragraph(note_lines(campaign))
     return rendered_title, paragraphs + ([full_width(notes)] if notes else [])
@@ -152,7 +152,9 @@ def bulletin_generate(
     printed = metric_ids([template.title, template.body])
     ctx = MetricContext(unit=unit, as_of=as_of, campaign=campaign, actor=SYSTEM)
     figures = _figure_rows(compute(ctx, known))
-    title, paragraphs = _render_doc(unit=unit, as_of=as_of, campaign=campaign, template=template, figures=figures)
+    title, paragraphs = _render_doc(
+        unit=unit, as_of=as_of, campaign=campaign, template=template, figures=figures
+    )
     return BulletinDoc(
         unit_name=unit.name,
         unit_code=unit.code,

@@ -26,21 +26,30 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0003_template_per_unit'),
+        ("reports", "0003_template_per_unit"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='bulletintemplate',
-            name='grouping',
-            field=models.CharField(choices=[('none', '不分节'), ('comma', '千分撇'), ('space', '千分空')], default='none', help_text='四位及以上整数的写法:不分节(59282)、千分撇(59,282)或千分空(59 282)', max_length=10, verbose_name='千位分节'),
+            model_name="bulletintemplate",
+            name="grouping",
+            field=models.CharField(
+                choices=[("none", "不分节"), ("comma", "千分撇"), ("space", "千分空")],
+                default="none",
+                help_text="四位及以上整数的写法:不分节(59282)、千分撇(59,282)或千分空(59 282)",
+                max_length=10,
+                verbose_name="千位分节",
+            ),
         ),
         migrations.AddField(
-            model_name='bulletintemplate',
-            name='omit_zero',
-            field=models.BooleanField(default=False, help_text='句中每个数字都为 0 时不印该句(带“为零时/否则”写法的占位符按其写法改写,不略去)', verbose_name='略去全为零的句子'),
+            model_name="bulletintemplate",
+            name="omit_zero",
+            field=models.BooleanField(
+                default=False,
+                help_text="句中每个数字都为 0 时不印该句(带“为零时/否则”写法的占位符按其写法改写,不略去)",
+                verbose_name="略去全为零的句子",
+            ),
         ),
         migrations.RunPython(forward, backward),
     ]

@@ -33,6 +33,8 @@ def chinese(text: str) -> bool:
     for word in MATCHED_WORDS:
         text = text.replace(f"“{word}”", "").replace(f'"{word}"', "").replace(f"&quot;{word}&quot;", "")
     return bool(CJK.search(text))
+
+
 NAME = "“三严三实”专题教育"
 
 
@@ -40,7 +42,11 @@ NAME = "“三严三实”专题教育"
 def world():
     u = small_tree()
     campaign = campaign_create(
-        actor=SYSTEM, name=NAME, scope=u["prefecture"], start_date=dt.date(2015, 5, 11), kind=CampaignKind.SPECIAL
+        actor=SYSTEM,
+        name=NAME,
+        scope=u["prefecture"],
+        start_date=dt.date(2015, 5, 11),
+        kind=CampaignKind.SPECIAL,
     )
     return u, campaign
 

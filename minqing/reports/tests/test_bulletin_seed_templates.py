@@ -11,12 +11,12 @@ import pytest
 from minqing.campaigns.models import CampaignKind
 from minqing.campaigns.services import campaign_create
 from minqing.orgs.actors import SYSTEM
+from minqing.orgs.models import Unit
 from minqing.orgs.tests.factories import small_tree
 from minqing.reports.bulletins.renderers import render
 from minqing.reports.bulletins.services import bulletin_generate, template_errors
 from minqing.reports.bulletins.templating import metric_ids, placeholders
 from minqing.reports.metrics.registry import METRICS, load_all
-from minqing.orgs.models import Unit
 from minqing.reports.models import BulletinTemplate
 
 pytestmark = pytest.mark.django_db

@@ -76,7 +76,8 @@ def test_publish_freezes_text_figures_and_template(bw):
     )
     assert b.number == 1 and b.path == bw.u["county"].path and b.published_by == bw.users["county_office"]
     assert (
-        b.text == "截至2019年12月20日，集宁区共举办活动2次，占计划的50%。\n投入资金17.75亿元，联系群众56万户。"
+        b.text
+        == "截至2019年12月20日，集宁区共举办活动2次，占计划的50%。\n投入资金17.75亿元，联系群众56万户。"
     )
     assert b.figures["test.sessions"] == {
         "value": 2,

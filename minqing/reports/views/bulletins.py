@@ -314,7 +314,12 @@ def _edit(request: HttpRequest, unit: Unit | None, kind: str) -> HttpResponse:
                 return redirect(_templates_url(unit))
     else:
         initial = (
-            {"title": reach.title, "body": reach.body, "grouping": reach.grouping, "omit_zero": reach.omit_zero}
+            {
+                "title": reach.title,
+                "body": reach.body,
+                "grouping": reach.grouping,
+                "omit_zero": reach.omit_zero,
+            }
             if reach
             else {}
         )
