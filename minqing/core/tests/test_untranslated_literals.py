@@ -120,3 +120,41 @@ def test_the_scan_finds_a_bare_message(tmp_path: Path) -> None:
 def test_every_allowlisted_module_exists() -> None:
     root = Path(settings.BASE_DIR)
     assert all((root / key).exists() for key in ALLOWED), [k for k in ALLOWED if not (root / k).exists()]
+
+
+# templates: Chinese only inside {% translate %} / {% blocktranslate %}, _("...") or a comment
+TEMPLATE_ALLOWED = {
+    "minqing/templates/500.html": "the server-error page, rendered without a request: bilingual as written",
+}
+_TRANSLATED = (
+    re.compile(r"\{%\s*blocktranslate.*?endblocktranslate\s*%\}", re.S),
+    re.compile(r"\{%\s*translate\s+(\"[^\"]*\"|'[^']*').*?%\}"),
+    re.compile(r"_\((\"[^\"]*\"|'[^']*')\)"),
+    re.compile(r"\{#.*?#\}", re.S),
+    re.compile(r"\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}", re.S),
+)
+
+
+def bare_template_text(root: Path) -> list[str]:
+    found = []
+    for path in sorted((root / "minqing").rglob("templates/**/*.html")):
+        rel = path.relative_to(root).as_posix()
+        if rel in TEMPLATE_ALLOWED:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for pattern in _TRANSLATED:
+            text = pattern.sub("", text)
+        found += [f"{rel}: {line.strip()[:80]}" for line in text.splitlines() if CJK.search(line)]
+    return found
+
+
+def test_no_chinese_template_text_outside_translate_tags() -> None:
+    found = bare_template_text(Path(settings.BASE_DIR))
+    assert not found, "Chinese template text outside {% translate %}:\n" + "\n".join(found)
+
+
+def test_the_template_scan_finds_bare_text(tmp_path: Path) -> None:
+    page = tmp_path / "minqing" / "x" / "templates" / "x" / "page.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('{% translate "保存" %}{# 注释 #}\n<p>未翻译</p>\n', encoding="utf-8")
+    assert bare_template_text(tmp_path) == ["minqing/x/templates/x/page.html: <p>未翻译</p>"]
