@@ -47,3 +47,18 @@ def test_the_catalogue_has_no_empty_or_fuzzy_translation() -> None:
     fuzzy = [e.msgid for e in po.fuzzy_entries()]
     assert not empty, f"{len(empty)} msgid without English, e.g. {empty[:5]}"
     assert not fuzzy, f"{len(fuzzy)} fuzzy msgid, e.g. {fuzzy[:5]}"
+
+
+def test_every_error_code_has_english() -> None:
+    import re
+
+    from django.utils.translation import override
+
+    from minqing.core.errors import ErrorCode
+
+    # ":万" is template syntax the user types (the ten-thousands modifier), not a word to translate
+    with override("en"):
+        untranslated = [
+            c.name for c in ErrorCode if re.search(r"[\u3400-\u9fff]", str(c.template).replace(":万", ""))
+        ]
+    assert not untranslated, untranslated
