@@ -19,6 +19,14 @@ from minqing.campaigns.models import Campaign, CampaignKind
 from minqing.orgs.models import PATH_OPS, Unit
 
 
+class Grouping(models.TextChoices):
+    """Thousands grouping of a bulletin's numbers (``formatting.GROUPINGS``, GB/T 15835-2011)."""
+
+    NONE = "none", _("不分节")
+    COMMA = "comma", _("千分撇")
+    SPACE = "space", _("千分空")
+
+
 class BulletinTemplate(models.Model):
     unit = models.ForeignKey(
         Unit,
@@ -39,6 +47,18 @@ class BulletinTemplate(models.Model):
             "每行一段。数字一律写成统计指标的占位符,如 {study.reading_class.sessions};"
             "{id:万} 以万为单位;字面的花括号写成 {{ 或 }}。"
         ),
+    )
+    grouping = models.CharField(
+        _("千位分节"),
+        max_length=10,
+        choices=Grouping.choices,
+        default=Grouping.NONE,
+        help_text=_("四位及以上整数的写法:不分节(59282)、千分撇(59,282)或千分空(59 282)"),
+    )
+    omit_zero = models.BooleanField(
+        _("略去全为零的句子"),
+        default=False,
+        help_text=_("句中每个数字都为 0 时不印该句(带“为零时/否则”写法的占位符按其写法改写,不略去)"),
     )
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
     updated_by = models.ForeignKey(

@@ -136,12 +136,27 @@ def test_the_bulletins_state_the_differences_in_the_articles_words(seed_demo: An
     notes = ulanhot.strip().splitlines()[-1]
     assert notes.startswith("（说明：") and "原文 111 个" in notes and "121 个嘎查村和社区" in notes
     ulanqab = text("150900", "2015-06-30")
-    assert "党委(党组)书记讲专题党课全部结束," in ulanqab
-    assert "110个苏木乡镇(街道办事处)" in ulanqab and "1517个嘎查村(社区)" in ulanqab
+    assert "党委（党组）书记讲专题党课全部结束，" in ulanqab  # full-width in the bulletin
+    assert "110个苏木乡镇（街道办事处）" in ulanqab and "1517个嘎查村（社区）" in ulanqab
     assert "103名优秀基层党组织带头人" in ulanqab
     notes = ulanqab.strip().splitlines()[-1]
     assert notes.startswith("（说明：") and "原文 107" in notes and "原文 1,550" in notes
     assert "回放假定为表彰前两天的 2015年06月29日" in notes
+
+
+def test_a_county_level_bulletin_of_the_seed_names_its_area(seed_demo: Any) -> None:
+    """The Ulanqab campaign's bulletin for one of its banners (旗) and counties (县): 全旗 / 全县,
+    旗委 / 县委, never 全市; the prefecture's own still says 全市 (issue 15, item 7)."""
+
+    def text(code: str) -> str:
+        out = io.StringIO()
+        call_command("bulletin", "--unit", code, "--as-of", "2015-06-30", stdout=out)
+        return out.getvalue()
+
+    banner, county, city = text("150929"), text("150922"), text("150900")
+    assert "四子王旗" in banner and "全旗各级党委已开展专题研讨" in banner and "全市" not in banner
+    assert "化德县" in county and "全县各级党委已开展专题研讨" in county and "全市" not in county
+    assert "全市各级党委已开展专题研讨96次，" in city and "全旗" not in city
 
 
 def test_the_differences_are_the_tree(seed_demo: Any) -> None:

@@ -4,6 +4,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext, override
+
 from minqing.reports.bulletins.formatting import format_date, format_value, json_number
 from minqing.reports.metrics.registry import MetricContext
 
@@ -26,6 +28,41 @@ class FigureRow:
         """The value as the bulletin prints it, with its counting word (79.6%, 59282 人次)."""
         shown = format_value(self.value, self.kind, word=self.word)
         return shown if self.kind == "share" or not self.word else f"{shown} {self.word}"
+
+    # the label, word and definition are frozen in Chinese (the bulletin's language); a page or a
+    # workbook shows them in the active language: the registered metric's own (lazy) words, else
+    # the frozen Chinese through the catalogue (a metric since removed)
+
+    def _shown(self, part: str) -> str:
+        from minqing.reports.metrics.registry import METRICS, load_all
+
+        load_all()
+        frozen = str(getattr(self, part))
+        metric = METRICS.get(self.id)
+        live = str(getattr(metric, part)) if metric is not None else ""
+        with override("zh-hans"):
+            same = metric is not None and str(getattr(metric, part)) == frozen
+        if same:
+            return live
+        return gettext(frozen) if frozen else ""
+
+    @property
+    def label_shown(self) -> str:
+        return self._shown("label")
+
+    @property
+    def word_shown(self) -> str:
+        return self._shown("word")
+
+    @property
+    def definition_shown(self) -> str:
+        return self._shown("definition")
+
+    @property
+    def text_shown(self) -> str:
+        """``text`` with the counting word in the active language (59282 person-times)."""
+        shown = format_value(self.value, self.kind, word=self.word)
+        return shown if self.kind == "share" or not self.word else f"{shown} {self.word_shown}"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +106,12 @@ class BulletinDoc:
 
     @property
     def as_of_text(self) -> str:
+        """The date as the (Chinese) document prints it: 2019年12月20日."""
+        return format_date(self.as_of, "zh-hans")
+
+    @property
+    def as_of_display(self) -> str:
+        """The date in the page's language: 2019年12月20日, or December 20, 2019."""
         return format_date(self.as_of)
 
     def figure(self, id: str) -> FigureRow | None:

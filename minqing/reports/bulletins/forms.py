@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minqing.reports.bulletins.services import template_errors
-from minqing.reports.models import BulletinTemplate
+from minqing.reports.models import BulletinTemplate, Grouping
 
 
 def _check_placeholders(form: forms.BaseForm, data: dict[str, Any]) -> None:
@@ -25,7 +25,10 @@ class TemplateForm(forms.Form):
     title = forms.CharField(
         label=_("标题"),
         max_length=200,
-        help_text=_("可用占位符:{unit} 单位名称、{as_of} 截止日期、{campaign} 专题名称"),
+        help_text=_(
+            "可用占位符:{unit} 单位名称、{as_of} 截止日期、{campaign} 专题名称、"
+            "{level} 单位的层级字(旗、县、区、市……)、{whole} 全旗、全县、全区、全市……"
+        ),
         widget=forms.TextInput(attrs={"size": 60}),
     )
     body = forms.CharField(
@@ -38,9 +41,22 @@ class TemplateForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 18, "cols": 90}),
     )
+    grouping = forms.ChoiceField(
+        label=_("千位分节"),
+        choices=Grouping.choices,
+        initial=Grouping.NONE,
+        required=False,
+        help_text=_("四位及以上整数的写法:不分节(59282)、千分撇(59,282)或千分空(59 282)"),
+    )
+    omit_zero = forms.BooleanField(
+        label=_("略去全为零的句子"),
+        required=False,
+        help_text=_("句中每个数字都为 0 时不印该句(带“为零时/否则”写法的占位符按其写法改写,不略去)"),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        data["grouping"] = data.get("grouping") or Grouping.NONE
         _check_placeholders(self, data)
         return data
 
@@ -50,7 +66,7 @@ class BulletinTemplateAdminForm(forms.ModelForm):
 
     class Meta:
         model = BulletinTemplate
-        fields = ["kind", "title", "body"]
+        fields = ["kind", "title", "body", "grouping", "omit_zero"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -24,8 +24,9 @@ from minqing.orgs.actors import SYSTEM, Actor, user_of
 from minqing.orgs.models import Unit
 from minqing.reports.bulletins import permissions
 from minqing.reports.bulletins.document import BulletinDoc, FigureRow
-from minqing.reports.bulletins.formatting import format_date, json_number, same_value
+from minqing.reports.bulletins.formatting import format_date, full_width, json_number, same_value
 from minqing.reports.bulletins.templating import Figure, metric_ids, render, validate
+from minqing.reports.bulletins.wording import level_word, whole_word
 from minqing.reports.metrics.registry import METRICS, MetricContext, compute, load_all
 from minqing.reports.models import Bulletin, BulletinTemplate
 
@@ -108,16 +109,26 @@ def _render_doc(
     unit: Unit,
     as_of: dt.date,
     campaign: Campaign,
-    title: str,
-    body: str,
+    template: BulletinTemplate,
     figures: list[FigureRow],
 ) -> tuple[str, list[str]]:
-    facts = {"unit": unit.name, "as_of": format_date(as_of), "campaign": campaign.name}
+    """The title and paragraphs in the Chinese document conventions: the area named by the unit
+    (全旗, 全县 ...), numbers grouped as the template chooses, all-zero sentences left out when it
+    says so, full-width punctuation."""
+    facts = {
+        "unit": unit.name,
+        "as_of": format_date(as_of, "zh-hans"),
+        "campaign": campaign.name,
+        "level": level_word(unit),
+        "whole": whole_word(unit),
+    }
     by_id = {f.id: Figure(f.value, f.kind, f.word) for f in figures}
-    rendered_title = render(title, by_id, facts).strip()
-    paragraphs = [line.strip() for line in render(body, by_id, facts).splitlines() if line.strip()]
+    grouping = template.grouping
+    rendered_title = full_width(render(template.title, by_id, facts, grouping=grouping).strip())
+    body = render(template.body, by_id, facts, grouping=grouping, omit_zero=template.omit_zero)
+    paragraphs = [full_width(line.strip()) for line in body.splitlines() if line.strip()]
     notes = notes_paragraph(note_lines(campaign))
-    return rendered_title, paragraphs + ([notes] if notes else [])
+    return rendered_title, paragraphs + ([full_width(notes)] if notes else [])
 
 
 def bulletin_generate(
@@ -142,7 +153,7 @@ def bulletin_generate(
     ctx = MetricContext(unit=unit, as_of=as_of, campaign=campaign, actor=SYSTEM)
     figures = _figure_rows(compute(ctx, known))
     title, paragraphs = _render_doc(
-        unit=unit, as_of=as_of, campaign=campaign, title=template.title, body=template.body, figures=figures
+        unit=unit, as_of=as_of, campaign=campaign, template=template, figures=figures
     )
     return BulletinDoc(
         unit_name=unit.name,

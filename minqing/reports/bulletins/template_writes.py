@@ -16,7 +16,7 @@ from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.models import Unit
 from minqing.reports.bulletins import permissions
 from minqing.reports.bulletins.services import template_errors, template_for
-from minqing.reports.models import BulletinTemplate
+from minqing.reports.models import BulletinTemplate, Grouping
 
 
 def _owner(unit: Unit | None) -> str:
@@ -31,19 +31,39 @@ def _check(actor: Actor, unit: Unit | None, kind: str) -> None:
 
 
 @transaction.atomic
-def template_save(*, actor: Actor, unit: Unit | None, kind: str, title: str, body: str) -> BulletinTemplate:
+def template_save(
+    *,
+    actor: Actor,
+    unit: Unit | None,
+    kind: str,
+    title: str,
+    body: str,
+    grouping: str = Grouping.NONE,
+    omit_zero: bool = False,
+) -> BulletinTemplate:
     """Create or change ``unit``'s own template of campaign kind ``kind`` (``unit=None``: the
-    shipped default); every placeholder must be valid."""
+    shipped default); every placeholder must be valid. ``grouping`` and ``omit_zero``: how its
+    numbers are grouped and whether all-zero sentences are left out (``templating.render``)."""
     _check(actor, unit, kind)
     title, body = title.strip(), body.strip()
     if not title:
         raise DomainError(ErrorCode.TRANSITION_MISSING, field="title")
     if not body:
         raise DomainError(ErrorCode.TRANSITION_MISSING, field="body")
+    if grouping not in Grouping.values:
+        raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="grouping", value=grouping)
     for err in template_errors(title, body):
         raise err
     template, created = BulletinTemplate.objects.update_or_create(
-        unit=unit, kind=kind, defaults={"title": title[:200], "body": body, "updated_by": user_of(actor)}
+        unit=unit,
+        kind=kind,
+        defaults={
+            "title": title[:200],
+            "body": body,
+            "grouping": grouping,
+            "omit_zero": omit_zero,
+            "updated_by": user_of(actor),
+        },
     )
     audit(
         actor=actor,
@@ -63,7 +83,15 @@ def template_copy(*, actor: Actor, unit: Unit, kind: str) -> BulletinTemplate:
     if own is not None:
         return own
     source = template_for(kind, unit)
-    return template_save(actor=actor, unit=unit, kind=kind, title=source.title, body=source.body)
+    return template_save(
+        actor=actor,
+        unit=unit,
+        kind=kind,
+        title=source.title,
+        body=source.body,
+        grouping=source.grouping,
+        omit_zero=source.omit_zero,
+    )
 
 
 @transaction.atomic

@@ -2,12 +2,18 @@
 
 A placeholder is ``{name}`` or ``{name:万}``: ``name`` is a metric id of the registry
 (``study.reading_class.sessions``) or one of the bulletin's facts ``unit`` (the unit's name),
-``as_of`` (printed 2019年12月20日) and ``campaign`` (the campaign's name). ``{{`` and ``}}`` print
+``as_of`` (printed 2019年12月20日), ``campaign`` (the campaign's name), ``level`` (旗, 县, 区, 市 ...)
+and ``whole`` (全旗, 全县, 全区, 全市 ...: ``minqing.reports.bulletins.wording``). ``{{`` and ``}}`` print
 a literal brace. A template never holds a typed figure: every number comes from a placeholder.
 
 A metric placeholder may choose its words by the value: ``{name|when zero|otherwise}`` prints the
 first text when the value is 0 and the second otherwise, with ``#`` in it replaced by the value
 (``{lectures.secretaries_without_lecture|全部结束|尚未讲的#人}``). Either text may be empty.
+
+A template may also leave out every sentence whose figures are all zero (``omit_zero``): a
+sentence (up to 。！？) with at least one plain metric placeholder, all of them 0, and no
+``{name|zero|other}`` placeholder (that one rewords itself) is not printed; a paragraph left
+empty goes too.
 """
 
 import re
@@ -17,7 +23,8 @@ from dataclasses import dataclass
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.reports.bulletins.formatting import MODIFIERS, format_value
 
-FACTS = ("unit", "as_of", "campaign")
+FACTS = ("unit", "as_of", "campaign", "level", "whole")
+SENTENCE_ENDS = "。！？"
 _NAME = re.compile(r"^([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)(?::(\S+))?$")
 
 
@@ -131,24 +138,64 @@ class Figure:
     word: str = ""
 
 
-def render(text: str, figures: Mapping[str, Figure], facts: Mapping[str, str]) -> str:
-    """The text with every placeholder replaced; raises on the first error."""
-    segments, errors = parse(text)
+def _sentences(segments: list[Segment]) -> list[list[Segment]]:
+    """The segments cut after each sentence end (``SENTENCE_ENDS``) in their literal text."""
+    out: list[list[Segment]] = [[]]
+    for s in segments:
+        if isinstance(s, Placeholder):
+            out[-1].append(s)
+            continue
+        start = 0
+        for i, ch in enumerate(s):
+            if ch in SENTENCE_ENDS:
+                out[-1].append(s[start : i + 1])
+                out.append([])
+                start = i + 1
+        if start < len(s):
+            out[-1].append(s[start:])
+    return [sentence for sentence in out if sentence]
+
+
+def _all_zero(sentence: list[Segment], figures: Mapping[str, Figure]) -> bool:
+    plain = [s for s in sentence if isinstance(s, Placeholder) and not s.is_fact]
+    if not plain or any(s.zero is not None for s in plain):
+        return False
+    return all(s.name in figures and figures[s.name].value == 0 for s in plain)
+
+
+def _segment(s: Segment, figures: Mapping[str, Figure], facts: Mapping[str, str], grouping: str) -> str:
+    if isinstance(s, str):
+        return s
+    if s.is_fact:
+        return facts[s.name]
+    if s.name not in figures:
+        raise DomainError(ErrorCode.BULLETIN_UNKNOWN_METRIC, name=s.name)
+    f = figures[s.name]
+    shown = format_value(f.value, f.kind, s.modifier, f.word, grouping)
+    if s.zero is None or s.other is None:
+        return shown
+    return s.zero if f.value == 0 else s.other.replace("#", shown)
+
+
+def render(
+    text: str,
+    figures: Mapping[str, Figure],
+    facts: Mapping[str, str],
+    *,
+    grouping: str = "none",
+    omit_zero: bool = False,
+) -> str:
+    """The text with every placeholder replaced (numbers grouped by ``grouping``, ``formatting``;
+    all-zero sentences left out with ``omit_zero``); raises on the first error."""
+    errors = parse(text)[1]
     if errors:
         raise errors[0]
-    out: list[str] = []
-    for s in segments:
-        if isinstance(s, str):
-            out.append(s)
-        elif s.is_fact:
-            out.append(facts[s.name])
-        elif s.name in figures:
-            f = figures[s.name]
-            shown = format_value(f.value, f.kind, s.modifier, f.word)
-            if s.zero is None or s.other is None:
-                out.append(shown)
-            else:
-                out.append(s.zero if f.value == 0 else s.other.replace("#", shown))
-        else:
-            raise DomainError(ErrorCode.BULLETIN_UNKNOWN_METRIC, name=s.name)
-    return "".join(out)
+    lines = []
+    for line in text.split("\n"):
+        kept = [
+            sentence
+            for sentence in _sentences(parse(line)[0])
+            if not (omit_zero and _all_zero(sentence, figures))
+        ]
+        lines.append("".join(_segment(s, figures, facts, grouping) for sentence in kept for s in sentence))
+    return "\n".join(lines)

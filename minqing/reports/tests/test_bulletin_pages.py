@@ -52,9 +52,9 @@ def test_bulletin_page_shows_sentences_figures_and_buttons(client, bw):
     r = login(client, bw, "county_office").get(reverse("reports:index"), q())
     assert r.status_code == 200
     doc = r.context["doc"]
-    assert doc.paragraphs[0] == "截至2019年12月20日,集宁区共举办活动2次,占计划的50%。"
+    assert doc.paragraphs[0] == "截至2019年12月20日，集宁区共举办活动2次，占计划的50%。"
     html = r.content.decode()
-    assert "截至2019年12月20日,集宁区共举办活动2次" in html
+    assert "截至2019年12月20日，集宁区共举办活动2次" in html
     assert 'data-metric="test.share"' in html and "50%" in html
     for fmt in ("txt", "json", "docx", "pdf", "xlsx"):
         assert reverse("reports:download", args=[fmt]) in html

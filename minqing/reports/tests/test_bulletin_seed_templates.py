@@ -11,6 +11,7 @@ import pytest
 from minqing.campaigns.models import CampaignKind
 from minqing.campaigns.services import campaign_create
 from minqing.orgs.actors import SYSTEM
+from minqing.orgs.models import Unit
 from minqing.orgs.tests.factories import small_tree
 from minqing.reports.bulletins.renderers import render
 from minqing.reports.bulletins.services import bulletin_generate, template_errors
@@ -97,7 +98,7 @@ def test_seeded_templates_print_exactly_the_seed_figures(kind, expected):
 def test_seeded_templates_copy_the_articles_sentences():
     ulanhot, ulanqab = seeded(CampaignKind.THEMED).body, seeded(CampaignKind.SPECIAL).body
     assert (
-        "全市各级共举办读书班{study.reading_class.sessions}次,参学{study.reading_class.people}人;"
+        "{whole}各级共举办读书班{study.reading_class.sessions}次,参学{study.reading_class.people}人;"
         "举办研讨{study.seminar.sessions}场、{study.seminar.person_times}人次;" in ulanhot
     )
     assert (
@@ -134,8 +135,42 @@ def test_the_real_metrics_render_the_seeded_templates():
     doc = bulletin_generate(actor=SYSTEM, unit=u["prefecture"], as_of=dt.date(2015, 6, 30), campaign=campaign)
     assert doc.title == "乌兰察布市开展“三严三实”专题教育情况简报"
     assert doc.paragraphs[0] == "对0个旗县市区和0个市直部门单位的“三严三实”专题教育工作方案进行了审核把关。"
+    assert "全市各级党委已开展专题研讨0次，" in doc.text  # {whole}: 全市 for 乌兰察布市, full-width comma
     assert "{" not in doc.text and "}" not in doc.text
     data = json.loads(render(doc, "json"))
     load_all()
     assert set(METRICS) <= set(data)
     assert all(isinstance(data[mid], int | float) for mid in METRICS)
+
+
+# the seeded templates name the area by the unit (issue 15, item 7), never always 全市
+COUNTIES = [
+    ("150929000000", "四子王旗", "全旗", "旗委派出"),
+    ("150922000000", "化德县", "全县", "县委派出"),
+    ("150902000000", "集宁区", "全区", "区委派出"),
+    ("152201000000", "乌兰浩特市", "全市", "市委派出"),
+]
+
+
+@pytest.mark.parametrize(("code", "name", "whole", "party"), COUNTIES)
+def test_a_county_level_bulletin_names_its_area(code, name, whole, party):
+    from minqing.orgs.enums import UnitKind
+    from minqing.orgs.tests.factories import UnitRow, make_units
+
+    small_tree()  # 集宁区 is in it; the others join it (乌兰浩特市 under the province, for brevity)
+    parent = "150000000000" if code.startswith("1522") else "150900000000"
+    make_units([UnitRow(code, name, UnitKind.COUNTY, parent, division_code=code)])
+    county = Unit.objects.get(code=code)
+    themed = campaign_create(
+        actor=SYSTEM, name="主题教育", scope=county, start_date=dt.date(2019, 9, 1), kind=CampaignKind.THEMED
+    )
+    doc = bulletin_generate(actor=SYSTEM, unit=county, as_of=dt.date(2019, 12, 20), campaign=themed)
+    text = doc.text
+    assert f"{whole}66" not in text  # no typed figure anywhere
+    assert f"{party}0个指导组" in text
+    assert f"{whole}0个机关及直属单位" in text and f"目前，{whole}共确定重点调研课题0个" in text
+    others = {"全旗", "全县", "全区", "全市"} - {whole}
+    assert not any(w in text for w in others), text
+    # full-width Chinese punctuation throughout, half-width nowhere next to Chinese text
+    assert "，" in text and "；" in text and "。" in text
+    assert not re.search(r"[\u4e00-\u9fff][,;:()]|[,;:()][\u4e00-\u9fff]", text), text

@@ -40,8 +40,8 @@ def test_generate_counts_from_the_records(bw):
     doc = bulletin_generate(actor=SYSTEM, unit=bw.u["county"], as_of=AS_OF, campaign=bw.campaign)
     assert doc.title == "集宁区第二批主题教育简报"
     assert doc.paragraphs == [
-        "截至2019年12月20日,集宁区共举办活动2次,占计划的50%。",
-        "投入资金17.75亿元,联系群众56万户。",
+        "截至2019年12月20日，集宁区共举办活动2次，占计划的50%。",
+        "投入资金17.75亿元，联系群众56万户。",
     ]
     values = {f.id: f.value for f in doc.figures}
     assert values == {"test.sessions": 2, "test.share": 0.5, "test.funds": 17.75, "test.households": 560000}
@@ -76,7 +76,8 @@ def test_publish_freezes_text_figures_and_template(bw):
     )
     assert b.number == 1 and b.path == bw.u["county"].path and b.published_by == bw.users["county_office"]
     assert (
-        b.text == "截至2019年12月20日,集宁区共举办活动2次,占计划的50%。\n投入资金17.75亿元,联系群众56万户。"
+        b.text
+        == "截至2019年12月20日，集宁区共举办活动2次，占计划的50%。\n投入资金17.75亿元，联系群众56万户。"
     )
     assert b.figures["test.sessions"] == {
         "value": 2,

@@ -193,7 +193,7 @@ def published_export(request: HttpRequest) -> HttpResponse:
     filters = selectors.PublishedFilters.from_mapping(request.GET)
     qs = selectors.published_queryset(request.user, filters)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, "已发布简报.csv") or ""
+    response["Content-Disposition"] = content_disposition_header(True, _("已发布简报") + ".csv") or ""
     response.write("\ufeff")  # Excel opens UTF-8 CSV with a BOM correctly
     w = csv_writer(response)
     w.writerow(
@@ -306,6 +306,8 @@ def _edit(request: HttpRequest, unit: Unit | None, kind: str) -> HttpResponse:
                     kind=kind,
                     title=form.cleaned_data["title"],
                     body=form.cleaned_data["body"],
+                    grouping=form.cleaned_data["grouping"],
+                    omit_zero=form.cleaned_data["omit_zero"],
                 )
             except DomainError as err:
                 form.add_error(None, err.bilingual())
@@ -313,7 +315,16 @@ def _edit(request: HttpRequest, unit: Unit | None, kind: str) -> HttpResponse:
                 messages.success(request, _("已保存“{kind}”简报模板").format(kind=CampaignKind(kind).label))
                 return redirect(_templates_url(unit))
     else:
-        initial = {"title": reach.title, "body": reach.body} if reach else {}
+        initial = (
+            {
+                "title": reach.title,
+                "body": reach.body,
+                "grouping": reach.grouping,
+                "omit_zero": reach.omit_zero,
+            }
+            if reach
+            else {}
+        )
         form = TemplateForm(initial=initial)
     ids = registered_ids()
     context = {

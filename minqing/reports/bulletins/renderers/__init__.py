@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.reports.bulletins.document import BulletinDoc
 
@@ -61,6 +63,6 @@ def render(doc: BulletinDoc, fmt: str) -> bytes:
 
 
 def filename(doc: BulletinDoc, fmt: str) -> str:
-    """简报-150900-2015-06-30.docx (ASCII-safe apart from the first word)."""
+    """简报-150900-2015-06-30.docx (ASCII-safe apart from the first word, in the page's language)."""
     number = f"-{doc.number}" if doc.number else ""
-    return f"简报-{doc.unit_code}-{doc.as_of.isoformat()}{number}.{fmt}"
+    return f"{gettext('简报')}-{doc.unit_code}-{doc.as_of.isoformat()}{number}.{fmt}"

@@ -31,11 +31,11 @@ def _figure_rows(ws: Worksheet, figures: list[FigureRow], printed: set[str]) -> 
             safe_row(
                 [
                     f.id,
-                    f.label,
+                    f.label_shown,
                     f.value,
-                    f.word,
+                    f.word_shown,
                     format_value(f.value, f.kind, word=f.word),
-                    f.definition,
+                    f.definition_shown,
                     _("是") if f.id in printed else "",
                 ]
             )
