@@ -3,7 +3,7 @@ up its unit's ancestry, a unit's office edits only its own unit's templates ("co
 edit, go back to the inherited one), and only the system administrator changes the default."""
 
 import datetime as dt
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from django.contrib.auth.models import User
@@ -88,7 +88,7 @@ def test_office_of_one_prefecture_cannot_change_another_prefectures_template(cli
     """Finding 9: the office of prefecture A rewrote prefecture B's bulletin text."""
     b_before = text(bw, "pref_b", bw.campaign_b)
     client.force_login(bw.users["pref_a_office"])
-    data = {"title": "{unit}被改写", "body": "甲盟改写的乙盟简报{test.sessions}"}
+    data: dict[str, Any] = {"title": "{unit}被改写", "body": "甲盟改写的乙盟简报{test.sessions}"}
     # B's own template, B's copy and reset: out of A's scope, answered as missing, nothing written
     before = rows()
     assert client.get(edit_url(bw.u["pref_b"])).status_code == 404
@@ -155,7 +155,7 @@ def test_copy_to_my_unit_takes_the_inherited_text_word_for_word(bw):
 def test_only_the_units_own_office_edits_its_templates(bw):
     u, users = bw.u, bw.users
     root = user("root", is_superuser=True, is_staff=True)
-    data = {"kind": THEMED, "title": "{unit}", "body": "{test.sessions}"}
+    data: dict[str, Any] = {"kind": THEMED, "title": "{unit}", "body": "{test.sessions}"}
     refused = [
         ("county_office", "town_a"),  # an office above the unit
         ("a_office", "county"),  # an office below it
@@ -174,7 +174,7 @@ def test_only_the_units_own_office_edits_its_templates(bw):
 
 
 def test_only_the_system_administrator_changes_the_default(bw):
-    data = {"kind": THEMED, "title": "{unit}", "body": "默认{test.sessions}"}
+    data: dict[str, Any] = {"kind": THEMED, "title": "{unit}", "body": "默认{test.sessions}"}
     root = user("root", is_superuser=True, is_staff=True)
     for actor in (bw.users["county_office"], root):
         with pytest.raises(PermissionDeniedError):
@@ -239,7 +239,7 @@ def test_copy_edit_and_reset_through_the_pages(client, bw):
 
 def test_pages_refuse_other_units_and_change_nothing(client, bw):
     before = rows()
-    data = {"title": "{unit}", "body": "{test.sessions}"}
+    data: dict[str, Any] = {"title": "{unit}", "body": "{test.sessions}"}
     cases = [("county_office", "town_a", 403), ("a_staff", "town_a", 403), ("a_office", "county", 404)]
     for name, unit, status in cases:
         client.force_login(bw.users[name])
