@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 
 from minqing.activities.models import Activity
 from minqing.core.audit import audit
@@ -19,7 +20,7 @@ from minqing.core.paths import prefix_q
 from minqing.orgs.models import Person
 
 _SPACES = re.compile(r"\s+")
-ACTOR_NAME = "手机签到"
+ACTOR_NAME = gettext_noop("手机签到")  # stored in audit rows as is: the attendee is not signed in
 
 
 class Match(enum.Enum):

@@ -57,6 +57,12 @@ def _signal(proc: subprocess.Popen[bytes], signum: int) -> None:
             proc.send_signal(signum)
 
 
+def _end_group(pgid: int) -> None:
+    """SIGKILL every process left in the process group ``pgid`` (each child leads its own)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
 class Supervisor:
     def __init__(
         self, children: Sequence[Child], *, env: Mapping[str, str], cwd: Path, grace: float, log: TextIO
@@ -98,7 +104,8 @@ class Supervisor:
         while True:
             if self.received:
                 signum = self.received[0]
-                self.say(f"收到 {signal.Signals(signum).name},停止全部进程 / stopping every process")
+                name = signal.Signals(signum).name
+                self.say("收到停止信号,停止全部进程 / stop signal received, stopping every process: " + name)
                 self._stop(procs, signum)
                 return Outcome(0, "")
             for name, proc in procs.items():
@@ -110,7 +117,16 @@ class Supervisor:
             time.sleep(POLL_SECONDS)
 
     def _stop(self, procs: Mapping[str, subprocess.Popen[bytes]], signum: int) -> None:
-        """Tell every running child ``signum`` once; SIGKILL after the grace or a further signal."""
+        """Tell every running child ``signum`` once; SIGKILL after the grace or a further signal;
+        then end whatever is left in the children's process groups (a gunicorn worker whose
+        master was killed outright would otherwise run on until it noticed)."""
+        try:
+            self._stop_children(procs, signum)
+        finally:
+            for proc in procs.values():
+                _end_group(proc.pid)
+
+    def _stop_children(self, procs: Mapping[str, subprocess.Popen[bytes]], signum: int) -> None:
         running = [p for p in procs.values() if p.poll() is None]
         if not running:
             return

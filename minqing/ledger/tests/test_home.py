@@ -20,6 +20,7 @@ from minqing.ledger.selectors_work import WorkKey, work_summary
 from minqing.ledger.services.intake import Reporter, feedback_submit
 from minqing.ledger.services.workflow import problem_transition
 from minqing.ledger.tests.pages import login
+from minqing.orgs.actors import Actor
 from minqing.orgs.enums import Role
 from minqing.orgs.models import Person
 from minqing.orgs.tests.factories import PersonFactory, UserFactory, grant
@@ -67,7 +68,7 @@ def work(lw):
     return out
 
 
-def counts(actor):
+def counts(actor: Actor) -> dict[str, int]:
     return {b.key: b.count for b in work_summary(actor).blocks}
 
 

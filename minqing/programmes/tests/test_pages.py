@@ -62,7 +62,9 @@ def test_detail_prints_shares_drill_down_and_a_chart(client, w: World):
     html = r.content.decode()
     assert r.status_code == 200
     assert "74.5%" in html  # (12.5 + 30 + 32) / 100
-    assert "<svg" in html and "街巷硬化进度变化图" in html and "<script" not in html
+    assert (
+        "<svg" in html and "街巷硬化进度变化图" in html and "<script>" not in html
+    )  # no inline script (the page's scripts are static files)
     assert "as_of=2015-06-30&amp;unit=150902001000#t-road_paving" in html  # drill-down link
     # drill down: town_a's page with its own figures
     html = c.get(url("detail", w), {"unit": "150902001000", "as_of": "2015-06-30"}).content.decode()

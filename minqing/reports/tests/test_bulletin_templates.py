@@ -216,7 +216,10 @@ def test_templates_page_shows_where_each_template_comes_from(client, bw):
     assert r.status_code == 200 and not r.context["can_edit"]
     assert 'data-kind="themed" data-source="own"' in r.content.decode()
     assert edit_url(bw.u["county"]) not in r.content.decode()
-    assert client.get(reverse("reports:templates"), {"unit": PREF_B}).status_code == 404  # out of scope
+    # out of scope: read as unknown, an inline error, and the page stays on the user's own unit
+    r = client.get(reverse("reports:templates"), {"unit": PREF_B})
+    assert r.status_code == 200 and r.context["unit"] != bw.u["pref_b"]
+    assert bw.u["pref_b"].name not in r.content.decode()
 
 
 def test_copy_edit_and_reset_through_the_pages(client, bw):
