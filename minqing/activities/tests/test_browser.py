@@ -26,6 +26,9 @@ from minqing.orgs.tests.factories import PersonIdentityFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# an <img> is drawn: loaded, with a size (fails the test on the timeout if it never loads)
+DRAWN = "sel => { const i = document.querySelector(sel); return !!i && i.complete && i.naturalWidth > 0; }"
+
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
@@ -76,11 +79,11 @@ def test_activity_check_in_and_counts_in_a_real_browser(browser: Browser, live_s
         expect(page.locator("#phone-url")).to_contain_text(f"/a/{code}/")
         qr = page.locator("#check-in-qr")  # the QR image is served and drawn
         expect(qr).to_be_visible()
-        assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+        page.wait_for_function(DRAWN, arg="#check-in-qr")  # waits while the image loads
         page.locator("#poster-link").click()
         expect(page.locator("#poster-title")).to_have_text("学习读书班(第一期)")
         expect(page.locator("#poster-url")).to_contain_text(f"/a/{code}/")
-        assert page.locator("#poster-qr").evaluate("img => img.complete && img.naturalWidth > 0")
+        page.wait_for_function(DRAWN, arg="#poster-qr")
         number = Activity.objects.get().number
         assert _counts(page, base, "reading_class") == ("1", "0", "0")
 
