@@ -4,14 +4,13 @@ No Django application is imported here: the settings modules import this before 
 up. See docs/deploy-security.md.
 """
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
+
+from minqing.core.secret_file import read_or_make
 
 # the key every install used before it had its own (published in the source: never accepted)
 PUBLIC_DEV_KEY = "minqing-dev-only-change-me-in-production-0123456789"
@@ -75,9 +74,7 @@ def install_secret_key(key: str, var_dir: Path) -> str:
                 f"or set a newly made one ({MAKE_ONE}).",
             )
         return key
-    if not path.exists():
-        _write_once(path, get_random_secret_key())
-    stored = path.read_text(encoding="ascii").strip()
+    stored = read_or_make(path, get_random_secret_key).strip()
     problem = secret_key_problem(stored)
     if problem:
         raise _refusal(
@@ -86,21 +83,6 @@ def install_secret_key(key: str, var_dir: Path) -> str:
             f"The key in {path} is unfit; delete the file to generate a new one.",
         )
     return stored
-
-
-def _write_once(path: Path, key: str) -> None:
-    """Write ``key`` to ``path`` readable by the owner only; if another process (a second web
-    worker) wrote it first, keep theirs: the file appears whole (a hard link) or not at all."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as f:
-            f.write(key + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        with contextlib.suppress(FileExistsError):  # another worker's, whole: keep it
-            os.link(tmp, path)
-    finally:
-        os.unlink(tmp)
 
 
 def proxy_ssl_header(header: str) -> tuple[str, str] | None:

@@ -2,11 +2,9 @@
 codes, the password change and the security administrator's reset. Thin: the work is in
 ``services``."""
 
-import io
 from typing import Any
 
 import django_otp
-import segno
 from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import login as auth_login
@@ -45,6 +43,7 @@ from minqing.accounts.services.second_factor import (
 )
 from minqing.core.errors import DomainError
 from minqing.core.forms import LockoutAuthenticationForm
+from minqing.core.qr import qr_svg_response
 from minqing.core.views import LoginView as CoreLoginView
 from minqing.orgs import policy
 from minqing.orgs.enums import Duty
@@ -172,15 +171,12 @@ def enroll(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def enroll_qr(request: HttpRequest) -> HttpResponse:
-    """The pending device's otpauth:// URI as an SVG QR code, made here (segno), never cached."""
+    """The pending device's otpauth:// URI as an SVG QR code, never cached."""
     user: User = request.user  # type: ignore[assignment]
     if has_second_factor(user) and not is_verified(user):
         return redirect("accounts:verify")
     device = totp_device_pending(user)
-    svg = io.BytesIO()  # a standalone SVG document (with its xmlns), loaded by an <img>
-    segno.make(device.config_url, error="m").save(svg, kind="svg", scale=5, border=2, xmldecl=False)
-    response = HttpResponse(svg.getvalue(), content_type="image/svg+xml")
-    return response
+    return qr_svg_response(device.config_url, scale=5, border=2)
 
 
 @never_cache

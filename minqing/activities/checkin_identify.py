@@ -36,7 +36,7 @@ class Identified:
 
 
 def normalise_name(name: str) -> str:
-    """Spaces dropped and the middle dot's variants made one (as ``names_match`` compares)."""
+    """Spaces dropped and the middle dot's variants made one (``forms.names_match`` ignores case too)."""
     return _SPACES.sub("", name or "").replace("•", "·").replace("・", "·")
 
 

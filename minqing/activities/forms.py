@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minqing.activities import selectors
+from minqing.activities.checkin_identify import normalise_name
 from minqing.activities.models import ActivityType
 from minqing.campaigns.selectors import campaign_by_id, visible_campaigns
 from minqing.core.forms import UNIT_NOT_FOUND
@@ -143,11 +144,8 @@ class PhoneCheckInForm(forms.Form):
 
 def names_match(typed: str, actual: str) -> bool:
     """The typed name is the person's name, ignoring spaces, the middle dot's variants and case."""
-
-    def norm(s: str) -> str:
-        return re.sub(r"\s+", "", s).replace("•", "·").replace("・", "·").casefold()
-
-    return bool(typed.strip()) and norm(typed) == norm(actual)
+    typed_norm = normalise_name(typed).casefold()
+    return bool(typed_norm) and typed_norm == normalise_name(actual).casefold()
 
 
 def period_from(data: Any, default: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:

@@ -9,10 +9,7 @@ it (the embedded default: ``make run``, the tests) one random key is made once a
 A value that no key opens raises ``FieldKeyError``: never garbage, never the ciphertext.
 """
 
-import contextlib
 import functools
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +19,8 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+
+from minqing.core.secret_file import read_or_make
 
 # every Fernet token starts so (version byte 0x80, then a 64-bit timestamp whose top bytes are 0)
 TOKEN_PREFIX = "gAAAAA"
@@ -43,19 +42,9 @@ def is_token(value: str) -> bool:
 
 
 def _file_keys(path: Path) -> list[str]:
-    """The keys in ``path``, made (one random key, mode 0600) if the file does not exist yet;
-    two processes starting at once agree on one file (link, not overwrite)."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".field_keys.")  # mode 0600
-        try:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(Fernet.generate_key().decode() + "\n")
-            with contextlib.suppress(FileExistsError):  # another process made it first
-                os.link(tmp, path)
-        finally:
-            os.unlink(tmp)
-    return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+    """The keys in ``path``, made (one random key, mode 0600) if the file does not exist yet."""
+    text = read_or_make(path, lambda: Fernet.generate_key().decode())
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def configured_keys() -> list[str]:

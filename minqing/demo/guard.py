@@ -10,6 +10,7 @@ warning. Only the demo's account names are checked, and each distinct hash once,
 costs one query and at most a few password hashes.
 """
 
+import functools
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -39,14 +40,15 @@ def accounts_with_published_password() -> list[str]:
     rows = user_model._default_manager.filter(
         **{f"{field}__in": [d.username for d in DEMO_USERS]}, is_active=True
     ).values_list(field, "password")
-    published: dict[str, bool] = {}  # the demo hashes its password once: usually one check
-    found = []
-    for username, encoded in rows:
-        if encoded not in published:
-            published[encoded] = is_password_usable(encoded) and check_password(DEMO_PASSWORD, encoded)
-        if published[encoded]:
-            found.append(username)
-    return sorted(found)
+    return sorted(username for username, encoded in rows if _is_published(encoded))
+
+
+@functools.lru_cache(maxsize=64)
+def _is_published(encoded: str) -> bool:
+    """Whether ``encoded`` hashes the demo's password. Each distinct hash is checked once per
+    process: the demo hashes its password once for all its accounts, and ``runserver`` runs both
+    the system check and ``config/wsgi.py``'s start-up guard."""
+    return is_password_usable(encoded) and check_password(DEMO_PASSWORD, encoded)
 
 
 def published_password_accounts() -> list[str]:

@@ -53,7 +53,7 @@ def _page(
     return render(request, "activities/checkin/form.html", context, status=status)
 
 
-def _failure_keys(ip: str, activity: Activity, form: PhoneCheckInForm) -> list[str]:
+def _failure_keys(ip: str, form: PhoneCheckInForm) -> list[str]:
     keys = [f"ip:{ip}"]
     if form.cleaned_data.get("phone_tail") and not form.cleaned_data.get("number"):
         keys.append(f"name:{normalise_name(form.cleaned_data['name'])}")  # whatever the activity
@@ -104,7 +104,7 @@ def check_in(request: HttpRequest, code: str) -> HttpResponse:
         return _page(request, activity, form, DomainError(ErrorCode.RATE_LIMITED).message, status=429)
     if not form.is_valid():
         return _page(request, activity, form)
-    keys = _failure_keys(ip, activity, form)
+    keys = _failure_keys(ip, form)
     if _failures_used_up(keys):
         return _page(request, activity, form, DomainError(ErrorCode.RATE_LIMITED).message, status=429)
     person = _identify(request, activity, form)

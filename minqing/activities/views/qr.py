@@ -5,9 +5,6 @@ The SVG is its own document served by its own URL and shown with an <img> (no in
 style: CSP). Both are staff pages, for those who may see the activity.
 """
 
-import io
-
-import segno
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from minqing.activities import selectors
 from minqing.activities.models import Activity
+from minqing.core.qr import qr_svg_response
 
 
 def check_in_url(request: HttpRequest, activity: Activity) -> str:
@@ -34,10 +32,7 @@ def _with_roster(request: HttpRequest, number: str) -> Activity:
 def activity_qr(request: HttpRequest, number: str) -> HttpResponse:
     activity = _with_roster(request, number)
     url = check_in_url(request, activity)
-    svg = io.BytesIO()  # a standalone SVG document (with its xmlns), loaded by an <img>
-    qr = segno.make(url, error="m")
-    qr.save(svg, kind="svg", border=4, xmldecl=False, omitsize=True, title=url)
-    response = HttpResponse(svg.getvalue(), content_type="image/svg+xml")
+    response = qr_svg_response(url, border=4, omitsize=True, title=url)
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
