@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from minqing.core import audit_context
+from minqing.core.audit_writes import stand_in_key
 from minqing.core.lockout import Refusal
 from minqing.core.models import AuditEvent
 from minqing.orgs.actors import Actor, actor_label, user_of
@@ -85,5 +86,5 @@ def audit(
         user_agent=user_agent(request),
     )
     if object_id:
-        audit_context.current().remember((object_type, object_id, action))
+        audit_context.current().remember(stand_in_key(object_type, object_id, action))
     return event

@@ -8,7 +8,8 @@ call in each service and admin.
 
 The row is written when the transaction commits (nothing for a write rolled back), by the actor
 of the audit context (the signed-in user of the request, else ``SYSTEM``), and skipped when the
-service already wrote its own row for the same object and action (with more detail). Inside
+service already wrote its own row for the same object and action (with more detail; for a grant,
+any write of it: ``stand_in_key``). Inside
 ``bulk_writes`` (the demo, an import) the writes are only counted. ``QuerySet.update`` and
 ``bulk_create`` send no signals: the services that use them write one summary row themselves.
 """
@@ -40,6 +41,15 @@ SKIPPED = frozenset(
 PERMISSION_MODELS = frozenset({"orgs.roleassignment", "orgs.adminduty", "orgs.application"})
 USER_FLAGS = ("is_staff", "is_superuser", "is_active")
 OLD_ATTR = "_audit_old_values"
+
+
+def stand_in_key(object_type: str, object_id: str, action: str) -> Key:
+    """The automatic row a service's own row stands in for: the same object and action, and for
+    a grant (``PERMISSION_MODELS``) any write of it, whose automatic row is PERMISSION (a role
+    assignment saved in the admin is audited as CREATE or UPDATE by ``role_save``)."""
+    if object_type in PERMISSION_MODELS and action in ("create", "update", "delete"):
+        action = "permission"
+    return (object_type, object_id, action)
 
 
 def _schedule(sender: type[Model], key: Key, detail: str) -> None:

@@ -57,21 +57,18 @@ def _address(ip: str | None) -> Q:
 def refusal(username: str, ip: str | None, now: datetime | None = None) -> Refusal | None:
     """Why a login of ``username`` (normalised) from ``ip`` is refused right now, or None."""
     since = (now or timezone.now()) - timedelta(minutes=settings.MINQING_LOGIN_LOCK_MINUTES)
-    failed = AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED, at__gte=since)
-    last_ok = AuditEvent.objects.filter(
-        _address(ip), action=AuditEvent.Action.LOGIN, actor_name=username, at__gte=since
-    ).aggregate(m=Max("at"))["m"]
-    unlocked = (
-        AuditEvent.objects.filter(
-            action=AuditEvent.Action.PERMISSION,
-            object_type="auth.user",
-            detail=unlock_detail(username),
-            at__gte=since,
-        ).aggregate(m=Max("at"))["m"]
-        if username
-        else None
+    Action = AuditEvent.Action
+    failed = AuditEvent.objects.filter(action=Action.LOGIN_FAILED, at__gte=since)
+    # the last sign-in of this username from this address, the last lift of its lock: one query
+    marks = AuditEvent.objects.filter(action__in=(Action.LOGIN, Action.PERMISSION), at__gte=since).aggregate(
+        last_ok=Max("at", filter=Q(_address(ip), action=Action.LOGIN, actor_name=username)),
+        unlocked=Max(
+            "at",
+            filter=Q(action=Action.PERMISSION, object_type="auth.user", detail=unlock_detail(username)),
+        ),
     )
-    user_since = unlocked or since
+    last_ok = marks["last_ok"]
+    user_since = (marks["unlocked"] if username else None) or since
     counts = (
         failed.filter(Q(actor_name=username) | _address(ip))
         .exclude(detail__in=REFUSED_DETAILS)

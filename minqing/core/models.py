@@ -16,9 +16,6 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AuditImmutableError
 
-    update.queryset_only = True  # type: ignore[attr-defined]
-    delete.queryset_only = True  # type: ignore[attr-defined]
-
 
 class AuditImmutableError(PermissionError):
     """An audit row was to be changed or deleted: the audit trail is append-only."""

@@ -30,7 +30,6 @@ REFUSALS = frozenset(
 @dataclass
 class ImportAudit:
     result: "ImportResult | None" = None
-    refused: str = ""  # set by a page that refuses the file before importing it
     notes: list[tuple[str, str]] = field(default_factory=list)  # the importer's (object type, detail)
 
 
@@ -54,12 +53,24 @@ def refuse_import(kind: str, filename: str, *, actor: "Actor", code: ErrorCode) 
     _row(actor, kind, filename, AuditEvent.Outcome.REFUSED, f"refused: {code.name}")
 
 
-@contextmanager
-def audited_import(kind: str, filename: str, *, actor: "Actor") -> Iterator[ImportAudit]:
+def _not_imported(exc: Exception) -> tuple[str, str]:
+    """The outcome and detail of a file that was not imported because of ``exc``."""
     from minqing.core.importing import ImportFailed
     from minqing.core.models import AuditEvent
 
-    Outcome = AuditEvent.Outcome
+    if isinstance(exc, ImportFailed):
+        first = str(exc.issues[0])[:200] if exc.issues else ""
+        return AuditEvent.Outcome.FAILURE, f"not imported, {len(exc.issues)} issues; {first}"
+    if isinstance(exc, DomainError):
+        outcome = AuditEvent.Outcome.REFUSED if exc.code in REFUSALS else AuditEvent.Outcome.FAILURE
+        return outcome, f"not imported: {exc.code.name}"
+    return AuditEvent.Outcome.FAILURE, f"not imported: {type(exc).__name__}"
+
+
+@contextmanager
+def audited_import(kind: str, filename: str, *, actor: "Actor") -> Iterator[ImportAudit]:
+    from minqing.core.models import AuditEvent
+
     ctx = current()
     outer, ctx.imports = ctx.imports, []
     state = ImportAudit(notes=ctx.imports)
@@ -67,34 +78,19 @@ def audited_import(kind: str, filename: str, *, actor: "Actor") -> Iterator[Impo
     try:
         with bulk_writes(f"import {kind}", summary=False):
             yield state
-    except ImportFailed as exc:
-        ctx.imports = outer
-        if not nested:
-            first = str(exc.issues[0])[:200] if exc.issues else ""
-            _row(actor, kind, filename, Outcome.FAILURE, f"not imported, {len(exc.issues)} issues; {first}")
-        raise
-    except DomainError as exc:
-        ctx.imports = outer
-        if not nested:
-            outcome = Outcome.REFUSED if exc.code in REFUSALS else Outcome.FAILURE
-            _row(actor, kind, filename, outcome, f"not imported: {exc.code.name}")
-        raise
     except Exception as exc:
-        ctx.imports = outer
+        ctx.imports = outer  # first: the row below is written, not kept as a note
         if not nested:
-            _row(actor, kind, filename, Outcome.FAILURE, f"not imported: {type(exc).__name__}")
+            _row(actor, kind, filename, *_not_imported(exc))
         raise
     ctx.imports = outer
     if nested:
-        return
-    if state.refused:
-        _row(actor, kind, filename, Outcome.REFUSED, f"refused: {state.refused}"[:400])
         return
     r = state.result
     counts = f"created {r.created}, updated {r.updated}, unchanged {r.unchanged}" if r is not None else ""
     object_type = next((t for t, _d in state.notes if t), kind)
     details = [counts, *(d for _t, d in state.notes)]
-    _row(actor, object_type, filename, Outcome.SUCCESS, "; ".join(details)[:450])
+    _row(actor, object_type, filename, AuditEvent.Outcome.SUCCESS, "; ".join(details)[:450])
 
 
 def audited(kind: str, importer: Any) -> Any:
