@@ -251,14 +251,7 @@ def problem_queue(
         )
         if f.state:
             base = base.filter(state=f.state)
-    qs = base.select_related("unit", "responsible_unit", "claimed_by", "owner").order_by(
-        "-registered_at", "-id"
-    )
-    paginator = CountedPaginator(qs, PAGE_SIZE, total)
-    result = paginator.get_page(page)
-    out = QueuePage(result.object_list, result.number, paginator)
-    out.state_counts = counts
-    return out
+    return _queue_page(base, counts, total, page)
 
 
 def _work_queue(actor: Actor, work: str, f: QueueFilters, page: Any) -> QueuePage:
@@ -267,6 +260,11 @@ def _work_queue(actor: Actor, work: str, f: QueueFilters, page: Any) -> QueuePag
     if f.state:
         base = base.filter(state=f.state)
     total = counts.get(f.state, 0) if f.state else sum(counts.values())
+    return _queue_page(base, counts, total, page)
+
+
+def _queue_page(base: Any, counts: dict[str, int], total: int, page: Any) -> QueuePage:
+    """One page of ``base``, newest first, with the counts by state already taken."""
     qs = base.select_related("unit", "responsible_unit", "claimed_by", "owner").order_by(
         "-registered_at", "-id"
     )
