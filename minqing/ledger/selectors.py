@@ -25,11 +25,11 @@ from minqing.core.paths import any_prefix_q, prefix_q
 from minqing.ledger.access import can_see_problem, problem_scope_q, reporter_feedback_ids, scoped_problems
 from minqing.ledger.enums import OPEN_STATES, Action, Channel, Source, State
 from minqing.ledger.models import Extension, ExtensionState, Feedback, FeedbackIdentity, Problem, ProblemEvent
-from minqing.ledger.selectors_work import WorkKey, work_q
+from minqing.ledger.selectors_work import WorkKey, person_id_of, work_q
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.enums import TERRITORIAL_KINDS, UnitKind
-from minqing.orgs.models import Person, Unit
+from minqing.orgs.models import Unit
 from minqing.orgs.scoping import actor_prefixes, scoped
 from minqing.orgs.selectors import UnitLookup, resolve_unit
 
@@ -130,13 +130,6 @@ def _nothing() -> Q:
     return Q(pk__in=[])
 
 
-def _person_id(actor: Actor) -> int | None:
-    user = user_of(actor)
-    if user is None:
-        return None
-    return Person.objects.filter(user=user).values_list("pk", flat=True).first()
-
-
 def _scan_prefix_q(prefixes: list[str], field: str) -> Q:
     q = _nothing()
     for p in prefixes:
@@ -163,7 +156,7 @@ def _tab_q(actor: Actor, tab: str, time_scan: bool = False) -> Q:
     if tab == QueueTab.OVERDUE:
         return scope & _overdue_q()
     if tab == QueueTab.CLAIMED:
-        pid = _person_id(actor)
+        pid = person_id_of(actor)
         return scope & Q(claimed_by_id=pid) if pid is not None else _nothing()
     return scope
 
