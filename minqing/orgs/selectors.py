@@ -115,15 +115,6 @@ def default_unit(actor: Actor, roles: Iterable[str] | None = None) -> Unit | Non
     return Unit.objects.filter(path__in=prefixes).order_by("path").first()
 
 
-def unit_from_query(actor: Actor, code: str) -> Unit:
-    """A page's ``?unit=``: the unit the text names in the actor's scope, or without one the
-    top of their scope; ``Http404`` when there is none (see ``unit_filter`` for pages)."""
-    unit = unit_by_code(actor, code) if code.strip() else default_unit(actor)
-    if unit is None:
-        raise Http404
-    return unit
-
-
 def unit_filter(actor: Actor, text: str, fallback: bool = True) -> tuple[Unit | None, str]:
     """A list page's ``?unit=`` filter: (unit, inline error). A bad value is an error message
     and the top of the actor's scope (or None without ``fallback``), never a 404, so the page
