@@ -84,6 +84,7 @@ class Supervisor:
     def run(self) -> Outcome:
         previous = {s: signal.signal(s, self._on_signal) for s in FORWARDED}
         procs: dict[str, subprocess.Popen[bytes]] = {}
+        stop_with: int = signal.SIGTERM
         try:
             for child in self.children:
                 procs[child.name] = subprocess.Popen(
@@ -94,26 +95,26 @@ class Supervisor:
                     preexec_fn=_die_with_parent(os.getpid()),
                 )
                 self.say(f"{child.name} 已启动 / started, pid {procs[child.name].pid}")
-            return self._watch(procs)
-        finally:
-            self._stop(procs, signal.SIGTERM)
+            outcome, stop_with = self._watch(procs)
+            return outcome
+        finally:  # the one place the children are stopped (also after an error)
+            self._stop(procs, stop_with)
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
 
-    def _watch(self, procs: dict[str, subprocess.Popen[bytes]]) -> Outcome:
+    def _watch(self, procs: dict[str, subprocess.Popen[bytes]]) -> tuple[Outcome, int]:
+        """Wait for a signal or a child's exit: the outcome and the signal to stop the rest with."""
         while True:
             if self.received:
                 signum = self.received[0]
                 name = signal.Signals(signum).name
                 self.say("收到停止信号,停止全部进程 / stop signal received, stopping every process: " + name)
-                self._stop(procs, signum)
-                return Outcome(0, "")
+                return Outcome(0, ""), signum
             for name, proc in procs.items():
                 code = proc.poll()
                 if code is not None:
                     self.say(f"{name} 已退出 / exited ({code}),停止其余进程 / stopping the others")
-                    self._stop(procs, signal.SIGTERM)
-                    return Outcome(code if code > 0 else 1, name)
+                    return Outcome(code if code > 0 else 1, name), signal.SIGTERM
             time.sleep(POLL_SECONDS)
 
     def _stop(self, procs: Mapping[str, subprocess.Popen[bytes]], signum: int) -> None:

@@ -25,13 +25,13 @@ from minqing.core.paths import any_prefix_q, prefix_q
 from minqing.ledger.access import can_see_problem, problem_scope_q, reporter_feedback_ids, scoped_problems
 from minqing.ledger.enums import OPEN_STATES, Action, Channel, Source, State
 from minqing.ledger.models import Extension, ExtensionState, Feedback, FeedbackIdentity, Problem, ProblemEvent
-from minqing.ledger.selectors_work import WorkKey, work_q
+from minqing.ledger.selectors_work import WorkKey, person_id_of, work_q
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.enums import TERRITORIAL_KINDS, UnitKind
-from minqing.orgs.models import Person, Unit
+from minqing.orgs.models import Unit
 from minqing.orgs.scoping import actor_prefixes, scoped
-from minqing.orgs.selectors import unit_by_code
+from minqing.orgs.selectors import UnitLookup, resolve_unit
 
 PAGE_SIZE = 50
 TIME_SCAN_MIN = 2000  # above this many rows in the tab, page through the registered_at index
@@ -55,6 +55,7 @@ class QueuePage(Page):
     """A page of the staff queue, with the counts per state of the whole (filtered) tab."""
 
     state_counts: dict[str, int]
+    unit_error: str = ""  # the inline error for a ``unit`` filter that names no unit in scope
 
     @property
     def state_rows(self) -> list[tuple[str, str, int]]:
@@ -129,13 +130,6 @@ def _nothing() -> Q:
     return Q(pk__in=[])
 
 
-def _person_id(actor: Actor) -> int | None:
-    user = user_of(actor)
-    if user is None:
-        return None
-    return Person.objects.filter(user=user).values_list("pk", flat=True).first()
-
-
 def _scan_prefix_q(prefixes: list[str], field: str) -> Q:
     q = _nothing()
     for p in prefixes:
@@ -162,7 +156,7 @@ def _tab_q(actor: Actor, tab: str, time_scan: bool = False) -> Q:
     if tab == QueueTab.OVERDUE:
         return scope & _overdue_q()
     if tab == QueueTab.CLAIMED:
-        pid = _person_id(actor)
+        pid = person_id_of(actor)
         return scope & Q(claimed_by_id=pid) if pid is not None else _nothing()
     return scope
 
@@ -172,20 +166,21 @@ def _overdue_q() -> Q:
     return late & Q(state__in=list(OPEN_STATES))
 
 
-def _filters_q(actor: Actor, f: QueueFilters, time_scan: bool = False) -> Q:
+def _filters_q(f: QueueFilters, unit: UnitLookup, time_scan: bool = False) -> Q:
+    """The filters as a ``Q``; ``unit`` is ``f.unit`` as ``_unit_lookup`` read it."""
     q = Q()
     if f.source:
         q &= Q(source=f.source)
     if f.channel:
         q &= Q(channel=f.channel)
-    if f.unit:
-        unit = unit_by_code(actor, f.unit)
-        if unit is None:
+    if unit.text:
+        if unit.unit is None:
             return _nothing()
+        path = unit.unit.path
         if time_scan:
-            q &= _scan_prefix_q([unit.path], "path") | _scan_prefix_q([unit.path], "responsible_path")
+            q &= _scan_prefix_q([path], "path") | _scan_prefix_q([path], "responsible_path")
         else:
-            q &= prefix_q(unit.path, "path") | prefix_q(unit.path, "responsible_path")
+            q &= prefix_q(path, "path") | prefix_q(path, "responsible_path")
     if f.q:
         q &= Q(title__contains=f.q) | Q(number__startswith=f.q)
     return q
@@ -195,7 +190,15 @@ def _count_by_state(qs: Any) -> dict[str, int]:
     return dict(qs.values_list("state").annotate(n=Count("id")).order_by())
 
 
-def _split_state_counts(actor: Actor, tab: str, f: QueueFilters) -> dict[str, int] | None:
+def _unit_lookup(actor: Actor, f: QueueFilters) -> UnitLookup:
+    """``f.unit`` read once for a page (its Q is built up to three times, and the view shows
+    its error)."""
+    return resolve_unit(actor, f.unit)
+
+
+def _split_state_counts(
+    actor: Actor, tab: str, f: QueueFilters, unit: UnitLookup | None = None
+) -> dict[str, int] | None:
     """Counts by state for a scoped tab as two index-only scans instead of one OR over two paths.
 
     Problems concerning a unit in scope (index path, state), plus those only assigned into the
@@ -206,7 +209,8 @@ def _split_state_counts(actor: Actor, tab: str, f: QueueFilters) -> dict[str, in
     prefixes = actor_prefixes(actor)
     if connection.vendor != "sqlite" or not prefixes or tab not in (QueueTab.UNIT, QueueTab.OVERDUE):
         return None
-    extra = (_overdue_q() if tab == QueueTab.OVERDUE else Q()) & _filters_q(actor, f)
+    unit = unit if unit is not None else _unit_lookup(actor, f)
+    extra = (_overdue_q() if tab == QueueTab.OVERDUE else Q()) & _filters_q(f, unit)
     concerns = any_prefix_q(prefixes, "path")
     assigned_in = any_prefix_q(prefixes, "responsible_path") & ~concerns
     counts = _count_by_state(Problem.objects.filter(concerns & extra))
@@ -221,19 +225,21 @@ def problem_queue(
     """The staff queue: one tab (mine / my unit / overdue / claimed by me), filtered, 50 a page.
 
     ``filters`` is a ``QueueFilters`` or a mapping such as ``request.GET``. The page carries
-    ``state_counts`` (the tab and filters without the state filter, by state). ``work``, a block
+    ``state_counts`` (the tab and filters without the state filter, by state) and ``unit_error``
+    (the unit filter's inline error). ``work``, a block
     of the home page (``selectors_work.WorkKey``), replaces the tab: exactly the problems counted
     there.
     """
     f: QueueFilters = _as_filters(filters, QueueFilters)
+    unit = _unit_lookup(actor, f)
     if work in WorkKey.VALUES:
-        return _work_queue(actor, work, f, page)
+        return _work_queue(actor, work, f, unit, page)
     tab = tab if tab in QueueTab.VALUES else QueueTab.UNIT
     # mine / claimed: few rows, found through the owner / claimed_by index; the scope is only checked
     sqlite = connection.vendor == "sqlite"
     by_person = sqlite and tab in (QueueTab.MINE, QueueTab.CLAIMED)
-    base = Problem.objects.filter(_tab_q(actor, tab, by_person) & _filters_q(actor, f, by_person))
-    counts = _split_state_counts(actor, tab, f) if not by_person else None
+    base = Problem.objects.filter(_tab_q(actor, tab, by_person) & _filters_q(f, unit, by_person))
+    counts = _split_state_counts(actor, tab, f, unit) if not by_person else None
     if counts is None:
         counts = _count_by_state(base)
     if f.state:
@@ -247,26 +253,24 @@ def problem_queue(
         # SQLite's LIKE (``startswith``) cannot use those BINARY indexes, which forces that plan;
         # PostgreSQL's planner chooses between the two plans itself.
         base = Problem.objects.filter(
-            _tab_q(actor, tab, time_scan=True) & _filters_q(actor, f, time_scan=True)
+            _tab_q(actor, tab, time_scan=True) & _filters_q(f, unit, time_scan=True)
         )
         if f.state:
             base = base.filter(state=f.state)
-    qs = base.select_related("unit", "responsible_unit", "claimed_by", "owner").order_by(
-        "-registered_at", "-id"
-    )
-    paginator = CountedPaginator(qs, PAGE_SIZE, total)
-    result = paginator.get_page(page)
-    out = QueuePage(result.object_list, result.number, paginator)
-    out.state_counts = counts
-    return out
+    return _queue_page(base, counts, total, page, unit)
 
 
-def _work_queue(actor: Actor, work: str, f: QueueFilters, page: Any) -> QueuePage:
-    base = Problem.objects.filter(work_q(actor, work) & _filters_q(actor, f))
+def _work_queue(actor: Actor, work: str, f: QueueFilters, unit: UnitLookup, page: Any) -> QueuePage:
+    base = Problem.objects.filter(work_q(actor, work) & _filters_q(f, unit))
     counts = _count_by_state(base)
     if f.state:
         base = base.filter(state=f.state)
     total = counts.get(f.state, 0) if f.state else sum(counts.values())
+    return _queue_page(base, counts, total, page, unit)
+
+
+def _queue_page(base: Any, counts: dict[str, int], total: int, page: Any, unit: UnitLookup) -> QueuePage:
+    """One page of ``base``, newest first, with the counts by state already taken."""
     qs = base.select_related("unit", "responsible_unit", "claimed_by", "owner").order_by(
         "-registered_at", "-id"
     )
@@ -274,6 +278,7 @@ def _work_queue(actor: Actor, work: str, f: QueueFilters, page: Any) -> QueuePag
     result = paginator.get_page(page)
     out = QueuePage(result.object_list, result.number, paginator)
     out.state_counts = counts
+    out.unit_error = unit.error
     return out
 
 

@@ -52,7 +52,8 @@ def week_end(today: dt.date) -> dt.date:
     return today + dt.timedelta(days=6 - today.weekday())
 
 
-def _person_id(actor: Actor) -> int | None:
+def person_id_of(actor: Actor) -> int | None:
+    """The actor's person (a leader claims problems as a person), None without one."""
     user = user_of(actor)
     if user is None:
         return None
@@ -89,7 +90,7 @@ def work_q(actor: Actor, key: str, *, person_id: int | None = None) -> Q:
     if key == WorkKey.UNASSIGNED:
         return Q(state=State.REGISTERED) & scope_q(actor, "path", policy.DISPATCHERS)
     if key == WorkKey.CLAIMED:
-        pid = person_id if person_id is not None else _person_id(actor)
+        pid = person_id if person_id is not None else person_id_of(actor)
         if pid is None or not policy.has_role(actor, policy.CLAIMERS):
             return Q(pk__in=[])
         return open_q & Q(claimed_by_id=pid, must_solve=True) & problem_scope_q(actor, policy.CLAIMERS)
@@ -118,7 +119,7 @@ def work_summary(actor: Actor) -> WorkSummary:
     """The blocks the actor's roles call for, with their counts (one query), and a leader's
     claimed must-solve problems with their deadlines (one more)."""
     keys = [k for k, (_l, _e, roles) in BLOCKS.items() if policy.has_role(actor, roles)]
-    pid = _person_id(actor) if WorkKey.CLAIMED in keys else None
+    pid = person_id_of(actor) if WorkKey.CLAIMED in keys else None
     counts: dict[str, int] = {}
     if keys:
         qs = {k: work_q(actor, k, person_id=pid) for k in keys}

@@ -32,19 +32,27 @@ def actor_prefixes(actor: Actor | None, roles: Iterable[str] | None = None) -> l
         held = set(actor.roles) if roles is None else set(actor.roles) & set(roles)
         return [actor.unit.path] if held else []
     assert isinstance(actor, User)
-    key = tuple(sorted(roles)) if roles is not None else None
-    cache: dict[Any, list[str]] = actor.__dict__.setdefault(_CACHE_ATTR, {})
+    key = tuple(sorted(set(roles))) if roles is not None else None
+    cache: dict[Any, Any] = actor.__dict__.setdefault(_CACHE_ATTR, {})
     if key not in cache:
-        qs = RoleAssignment.objects.filter(user=actor)
-        if roles is not None:
-            qs = qs.filter(role__in=list(roles))
-        cache[key] = minimal_prefixes(qs.values_list("unit__path", flat=True))
+        pairs = _assignments(actor)
+        cache[key] = minimal_prefixes([path for role, path in pairs if key is None or role in key])
     return cache[key]
 
 
+def _assignments(user: User) -> list[tuple[str, str]]:
+    """The user's (role, unit path) pairs: one query per user, cached with what is derived
+    from them (the prefixes for each role set, the roles held)."""
+    cache: dict[Any, Any] = user.__dict__.setdefault(_CACHE_ATTR, {})
+    if "assignments" not in cache:
+        rows = RoleAssignment.objects.filter(user=user).values_list("role", "unit__path")
+        cache["assignments"] = list(rows)
+    return cache["assignments"]
+
+
 def held_roles(actor: Actor | None) -> frozenset[str]:
-    """The roles the actor holds on some unit (every role for the system and superusers); one
-    query per user, cached with the prefixes."""
+    """The roles the actor holds on some unit (every role for the system and superusers), from
+    the user's cached assignments."""
     if not is_signed_in(actor):
         return frozenset()
     if is_unrestricted(actor):
@@ -52,10 +60,7 @@ def held_roles(actor: Actor | None) -> frozenset[str]:
     if isinstance(actor, Application):
         return frozenset(actor.roles)
     assert isinstance(actor, User)
-    cache: dict[Any, Any] = actor.__dict__.setdefault(_CACHE_ATTR, {})
-    if "held" not in cache:
-        cache["held"] = frozenset(RoleAssignment.objects.filter(user=actor).values_list("role", flat=True))
-    return cache["held"]
+    return frozenset(role for role, _path in _assignments(actor))
 
 
 def scope_q(actor: Actor | None, field: str = "path", roles: Iterable[str] | None = None) -> Q:

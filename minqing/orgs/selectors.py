@@ -7,7 +7,7 @@ columns (``minqing.core.paths.prefix_q``), one indexed range per query, never jo
 the tree.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -63,20 +63,24 @@ class UnitLookup:
         if self.unit is not None or not self.text:
             return ""
         if self.candidates:
-            listed = "；".join(unit_with_parents(u) for u in self.candidates)
+            listed = "；".join(units_with_parents(self.candidates))
             return _("“{text}”对应多个单位，请选择其一：{units}").format(text=self.text, units=listed)
         message = _("找不到“{text}”，或该单位不在您的管辖范围内：请填写单位代码(如 150900)或单位名称")
         return message.format(text=self.text)
 
 
-def unit_with_parents(unit: Unit, levels: int = 2) -> str:
-    """``和平村民委员会 · 某某镇 · 某某旗``: the unit's name and its nearest parents'."""
+def units_with_parents(units: Sequence[Unit], levels: int = 2) -> list[str]:
+    """``和平村民委员会 · 某某镇 · 某某旗`` for each unit: its name and its nearest parents' (one
+    query for all of them)."""
     step = Unit.steplen
-    paths = [
-        unit.path[: len(unit.path) - step * i] for i in range(1, levels + 1) if len(unit.path) > step * i
-    ]
-    names = dict(Unit.objects.filter(path__in=paths).values_list("path", "name"))
-    return " · ".join([unit.name, *(names[p] for p in paths if p in names)])
+
+    def parents(unit: Unit) -> list[str]:
+        n = len(unit.path)
+        return [unit.path[: n - step * i] for i in range(1, levels + 1) if n > step * i]
+
+    wanted = {p for u in units for p in parents(u)}
+    names = dict(Unit.objects.filter(path__in=wanted).values_list("path", "name")) if wanted else {}
+    return [" · ".join([u.name, *(names[p] for p in parents(u) if p in names)]) for u in units]
 
 
 def resolve_unit(actor: Actor | None, text: str, roles: Iterable[str] | None = None) -> UnitLookup:
@@ -111,15 +115,6 @@ def default_unit(actor: Actor, roles: Iterable[str] | None = None) -> Unit | Non
     return Unit.objects.filter(path__in=prefixes).order_by("path").first()
 
 
-def unit_from_query(actor: Actor, code: str) -> Unit:
-    """A page's ``?unit=``: the unit the text names in the actor's scope, or without one the
-    top of their scope; ``Http404`` when there is none (see ``unit_filter`` for pages)."""
-    unit = unit_by_code(actor, code) if code.strip() else default_unit(actor)
-    if unit is None:
-        raise Http404
-    return unit
-
-
 def unit_filter(actor: Actor, text: str, fallback: bool = True) -> tuple[Unit | None, str]:
     """A list page's ``?unit=`` filter: (unit, inline error). A bad value is an error message
     and the top of the actor's scope (or None without ``fallback``), never a 404, so the page
@@ -135,9 +130,10 @@ def unit_matches(actor: Actor, q: str, limit: int = 10) -> list[dict[str, str]]:
     found = resolve_unit(actor, q)
     units = [found.unit] if found.unit is not None else []
     units += [u for u in unit_search(actor, q, limit) if u not in units]
+    units = units[:limit]
     return [
-        {"code": u.division_code or u.code, "name": u.name, "label": unit_with_parents(u)}
-        for u in units[:limit]
+        {"code": u.division_code or u.code, "name": u.name, "label": label}
+        for u, label in zip(units, units_with_parents(units), strict=True)
     ]
 
 

@@ -27,7 +27,6 @@ from minqing.ledger.selectors_work import BLOCKS, WorkKey
 from minqing.ledger.services.intake import feedback_submit
 from minqing.ledger.services.workflow import allowed_actions, problem_transition
 from minqing.orgs import policy
-from minqing.orgs.unit_filters import unit_error as unit_error_text
 
 INTAKE_CHANNELS = (Channel.LETTER, Channel.VISIT, Channel.CALL)
 EXTENSION_DECISIONS = (Action.GRANT_EXTENSION, Action.DENY_EXTENSION)
@@ -44,13 +43,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = selectors.problem_queue(
         request.user, tab=tab, filters=filters, page=request.GET.get("page"), work=work
     )
-    unit_error = unit_error_text(request)
     context = {
         "tab": tab,
         "tabs": QueueTab.CHOICES,
         "filters": filters,
         "page_obj": page,
-        "unit_error": unit_error,
+        "unit_error": page.unit_error,
         "states": State.choices,
         "sources": Source.choices,
         "channels": Channel.choices,

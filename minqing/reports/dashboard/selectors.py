@@ -20,7 +20,7 @@ from minqing.orgs.actors import Actor
 from minqing.orgs.enums import TERRITORIAL_KINDS, UnitKind
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import can_access_unit, root_units, scoped
-from minqing.orgs.selectors import unit_from_query
+from minqing.orgs.selectors import default_unit, unit_by_code
 from minqing.reports.dashboard.activities import (
     ActivityTotals,
     SeriesPoint,
@@ -128,7 +128,10 @@ class Dashboard:
 def dashboard_unit(actor: Actor, code: str) -> Unit:
     """The unit ``code`` names (code, short code or name; blank: the actor's first unit); 404
     when missing or out of scope. The page itself reads ``orgs.unit_filters.request_unit``."""
-    return unit_from_query(actor, code)
+    unit = unit_by_code(actor, code) if code.strip() else default_unit(actor)
+    if unit is None:
+        raise Http404
+    return unit
 
 
 def visible_ancestors(actor: Actor, unit: Unit) -> list[Unit]:
