@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -57,12 +58,21 @@ def session_password_expired(request: HttpRequest, user: User) -> bool:
     return False
 
 
+@transaction.atomic
 def password_change(*, actor: Actor, user: User, password: str, request: HttpRequest) -> None:
     """Set ``user``'s new password (already validated by the form): the session stays signed in
-    under a new key, the change is audited."""
+    under a new key, the change is audited: one ``PASSWORD_CHANGE`` row, which stands in for the
+    one the user's save would write (``core.audit_writes``: same object and action, and the
+    transaction makes it run after this one)."""
     user.set_password(password)
     user.save()
     update_session_auth_hash(request, user)
     request.session.cycle_key()
     session_expiry_note(request, user)
-    audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, detail="password_changed", request=request)
+    audit(
+        actor=actor,
+        action=AuditEvent.Action.PASSWORD_CHANGE,
+        obj=user,
+        detail="password_changed",
+        request=request,
+    )

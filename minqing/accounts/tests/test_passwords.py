@@ -103,7 +103,7 @@ def test_every_signed_in_user_changes_their_password(client, staff):
     assert client.get(reverse("orgs:tree")).status_code == 200
     staff.refresh_from_db()
     assert staff.check_password(GOOD)
-    ev = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE, detail="password_changed")
+    ev = AuditEvent.objects.get(action=AuditEvent.Action.PASSWORD_CHANGE, detail="password_changed")
     assert ev.actor == staff and ev.object_id == str(staff.pk) and ev.object_type == "auth.user"
 
 

@@ -56,7 +56,8 @@ def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
 @transaction.atomic
 def role_save(*, actor: Actor, assignment: RoleAssignment) -> None:
     """A role assignment created or changed by hand (the admin): for its user and, when it is
-    moved to another user, for the user it had."""
+    moved to another user, for the user it had. Audited as a ``PERMISSION`` row, the action the
+    save's own row (``core.audit_writes``) would have, so that this one stands in for it."""
     old = RoleAssignment.objects.select_related("user", "unit").filter(pk=assignment.pk).first()
     check_role_change(actor, assignment.user)
     if old is not None:
@@ -65,7 +66,7 @@ def role_save(*, actor: Actor, assignment: RoleAssignment) -> None:
     was = f" (was {old.user} {old.role} @ {old.unit.code})" if old is not None else ""
     audit(
         actor=actor,
-        action=AuditEvent.Action.UPDATE if old is not None else AuditEvent.Action.CREATE,
+        action=AuditEvent.Action.PERMISSION,
         obj=assignment,
         detail=f"role {'changed' if old else 'granted'}: "
         f"{assignment.user} {assignment.role} @ {assignment.unit.code}{was}"[:500],
