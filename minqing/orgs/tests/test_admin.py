@@ -90,7 +90,7 @@ def test_admin_role_assignment_is_audited(client, world):
     )
     assert r.status_code == 302
     ra = RoleAssignment.objects.get(user=world.users["nobody"])
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.CREATE, object_id=str(ra.pk)).exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.PERMISSION, object_id=str(ra.pk)).exists()
 
 
 def test_admin_writes_are_audited(client, world):
