@@ -17,7 +17,7 @@ def now() -> float:
 
 
 def _timeout_seconds() -> int:
-    return max(int(settings.MINQING_IDLE_TIMEOUT_MINUTES), 0) * 60
+    return timeout_minutes() * 60
 
 
 def is_idle(request: HttpRequest) -> bool:

@@ -10,7 +10,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from minqing.accounts import idle
@@ -20,13 +20,6 @@ from minqing.accounts.services.second_factor import has_second_factor, is_verifi
 # pages a signed-in user may always reach
 OPEN = frozenset({"logout", "set_language"})
 SECOND_FACTOR_PAGES = frozenset({"accounts:enroll", "accounts:enroll_qr", "accounts:verify"})
-
-
-def _view_name(request: HttpRequest) -> str:
-    try:
-        return resolve(request.path_info).view_name
-    except Resolver404:
-        return ""
 
 
 def _to(name: str, request: HttpRequest) -> HttpResponseRedirect:
@@ -50,10 +43,22 @@ class IdentityMiddleware:
             )
             return redirect_to_login(request.get_full_path())
         idle.touch(request)
-        return self._gate(request, user) or self.get_response(request)
+        response = self.get_response(request)
+        if request.resolver_match is None:  # an unknown address: no view, so no process_view
+            return self._gate(request, user, "") or response
+        return response
 
-    def _gate(self, request: HttpRequest, user: User) -> HttpResponse | None:
-        name = _view_name(request)
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponse], *args: object
+    ) -> HttpResponse | None:
+        """The gate, on the view Django has just resolved (no second resolve of the path)."""
+        user = request.user
+        if not isinstance(user, User) or not user.is_authenticated:
+            return None
+        assert request.resolver_match is not None
+        return self._gate(request, user, request.resolver_match.view_name)
+
+    def _gate(self, request: HttpRequest, user: User, name: str) -> HttpResponse | None:
         if name in OPEN:
             return None
         if not is_verified(user) and second_factor_required(user):

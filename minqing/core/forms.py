@@ -4,7 +4,6 @@ which shows a service's refusal on any form."""
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minqing.core.audit import audit, client_ip
 from minqing.core.errors import DomainError, ErrorCode
-from minqing.core.lockout import Refusal, normalize_username, refusal
+from minqing.core.lockout import audit_failure, normalize_username, refusal, refusal_error
 from minqing.core.models import AuditEvent
 
 # shared by the forms of every app
@@ -29,30 +28,19 @@ class LockoutAuthenticationForm(AuthenticationForm):
         "invalid_login": _("用户名或密码不正确。注意:连续多次输错后账号将被暂时锁定。"),
     }
 
-    def _audit_failure(self, username: str, detail: str) -> None:
-        audit(
-            actor=None,
-            action=AuditEvent.Action.LOGIN_FAILED,
-            actor_name=username,
-            object_type="auth.user",
-            detail=detail,
-            request=self.request,
-        )
-
     def clean(self) -> dict[str, Any]:
         username = normalize_username(self.data.get("username") or "")
         refused = refusal(username, client_ip(self.request))
         if refused is not None:
             if username:
-                self._audit_failure(username, refused.value)
-            code = ErrorCode.LOGIN_THROTTLED if refused is Refusal.THROTTLED else ErrorCode.LOGIN_LOCKED
-            error = DomainError(code, minutes=settings.MINQING_LOGIN_LOCK_MINUTES)
-            raise forms.ValidationError(error.message, code=refused.value)
+                audit_failure(username, refused.value, self.request)
+            raise forms.ValidationError(refusal_error(refused).message, code=refused.value)
         try:
             cleaned = super().clean()
         except forms.ValidationError:
             if username:  # not_allowed: the right password, but not let in here (admin: staff only)
-                self._audit_failure(username, "bad_credentials" if self.user_cache is None else "not_allowed")
+                detail = "bad_credentials" if self.user_cache is None else "not_allowed"
+                audit_failure(username, detail, self.request)
             raise
         user = self.get_user()
         if user is not None:

@@ -26,8 +26,10 @@ from enum import Enum
 from django.conf import settings
 from django.contrib.auth.forms import UsernameField
 from django.db.models import Count, Max, Q
+from django.http import HttpRequest
 from django.utils import timezone
 
+from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.models import AuditEvent
 
 LOCKED_DETAIL = "locked"  # refused: the username is locked (at this address or everywhere)
@@ -90,6 +92,27 @@ def refusal(username: str, ip: str | None, now: datetime | None = None) -> Refus
     ):
         return Refusal.LOCKED
     return None
+
+
+def refusal_error(refused: Refusal) -> DomainError:
+    """The login's answer while ``refused``: the address throttled, or the account locked."""
+    code = ErrorCode.LOGIN_THROTTLED if refused is Refusal.THROTTLED else ErrorCode.LOGIN_LOCKED
+    return DomainError(code, minutes=settings.MINQING_LOGIN_LOCK_MINUTES)
+
+
+def audit_failure(username: str, detail: str, request: HttpRequest | None) -> None:
+    """A failed (or refused: ``detail`` a ``Refusal`` value) attempt of ``username``, by the
+    password or the code step: the row the counts above are made of."""
+    from minqing.core.audit import audit  # it imports Refusal from here
+
+    audit(
+        actor=None,
+        action=AuditEvent.Action.LOGIN_FAILED,
+        actor_name=username,
+        object_type="auth.user",
+        detail=detail,
+        request=request,
+    )
 
 
 def is_locked(username: str, ip: str | None, now: datetime | None = None) -> bool:

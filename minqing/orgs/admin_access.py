@@ -17,7 +17,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from minqing.core.admin_audit import AuditedAdminMixin
 from minqing.core.admin_duties import DutyModelAdmin
 from minqing.core.errors import DomainError
 from minqing.orgs import policy
@@ -210,10 +209,11 @@ class AdminDutyAdmin(DutyModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(AuditedAdminMixin):
+class ApplicationAdmin(DutyModelAdmin):
     """API clients: each acts with its roles on its unit's subtree (keys come with the API). The
     system administrator creates one (name and unit) and renames it; the security administrator
-    gives it roles, moves it to another unit and switches it on or off."""
+    gives it roles, moves it to another unit and switches it on or off. Each save or deletion is
+    audited by ``core.audit_writes`` (one PERMISSION row with its unit, name, roles and switch)."""
 
     fields = ("name", "unit", "roles", "is_active")
     list_display = ("name", "unit", "roles", "is_active", "created_at")

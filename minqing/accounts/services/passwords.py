@@ -5,10 +5,12 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from minqing.accounts.models import PasswordRecord
+from minqing.core import audit_context
 from minqing.core.audit import audit
 from minqing.core.models import AuditEvent
 from minqing.orgs.actors import Actor
@@ -57,12 +59,16 @@ def session_password_expired(request: HttpRequest, user: User) -> bool:
     return False
 
 
+@transaction.atomic
 def password_change(*, actor: Actor, user: User, password: str, request: HttpRequest) -> None:
     """Set ``user``'s new password (already validated by the form): the session stays signed in
-    under a new key, the change is audited."""
+    under a new key, the change is audited: one row (``password_changed``), which stands in for
+    the ``PASSWORD_CHANGE`` row the user's save would write (``core.audit_writes``; the
+    transaction holds that one back until this one is written)."""
     user.set_password(password)
     user.save()
     update_session_auth_hash(request, user)
     request.session.cycle_key()
     session_expiry_note(request, user)
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, detail="password_changed", request=request)
+    audit_context.current().remember(("auth.user", str(user.pk), AuditEvent.Action.PASSWORD_CHANGE))

@@ -33,16 +33,20 @@ def _require(actor: Actor, duty: str) -> None:
         raise PermissionDeniedError()
 
 
-def _changes(user: User, values: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, tuple[Any, Any]]:
-    unknown = set(values) - set(allowed)
-    if unknown:
+def _change(
+    *, actor: Actor, user: User, values: dict[str, Any], allowed: tuple[str, ...], action: str, what: str
+) -> None:
+    """Set and save those of ``values`` (only ``allowed`` fields) that differ; one audit row."""
+    if not set(values) <= set(allowed):
         raise PermissionDeniedError()
-    return {f: (getattr(user, f), v) for f, v in values.items() if getattr(user, f) != v}
-
-
-def _describe(what: str, user: User, changes: dict[str, tuple[Any, Any]]) -> str:
+    changes = {f: (getattr(user, f), v) for f, v in values.items() if getattr(user, f) != v}
+    if not changes:
+        return
+    for f, (_old, new) in changes.items():
+        setattr(user, f, new)
+    user.save(update_fields=list(changes))
     parts = ", ".join(f"{f} {old!r} -> {new!r}" for f, (old, new) in changes.items())
-    return f"{what}: {user.get_username()}: {parts}"[:500]
+    audit(actor=actor, action=action, obj=user, detail=f"{what}: {user.get_username()}: {parts}"[:500])
 
 
 def is_administrator(user: User) -> bool:
@@ -83,17 +87,13 @@ def account_update(*, actor: Actor, user: User, values: dict[str, Any]) -> None:
     own = user_of(actor)
     if (own is None or own.pk != user.pk) and is_administrator(user):
         raise DomainError(ErrorCode.DUTY_OTHER_ADMIN, user=user.get_username())
-    changes = _changes(user, values, BASIC_FIELDS)
-    if not changes:
-        return
-    for f, (_old, new) in changes.items():
-        setattr(user, f, new)
-    user.save(update_fields=list(changes))
-    audit(
+    _change(
         actor=actor,
+        user=user,
+        values=values,
+        allowed=BASIC_FIELDS,
         action=AuditEvent.Action.UPDATE,
-        obj=user,
-        detail=_describe("account changed", user, changes),
+        what="account changed",
     )
 
 
@@ -101,17 +101,13 @@ def account_update(*, actor: Actor, user: User, values: dict[str, Any]) -> None:
 def account_set_access(*, actor: Actor, user: User, values: dict[str, Any]) -> None:
     """Switch ``user`` on or off, or open or close the admin site to them (``ACCESS_FIELDS``)."""
     check_role_change(actor, user)
-    changes = _changes(user, values, ACCESS_FIELDS)
-    if not changes:
-        return
-    for f, (_old, new) in changes.items():
-        setattr(user, f, new)
-    user.save(update_fields=list(changes))
-    audit(
+    _change(
         actor=actor,
+        user=user,
+        values=values,
+        allowed=ACCESS_FIELDS,
         action=AuditEvent.Action.PERMISSION,
-        obj=user,
-        detail=_describe("access changed", user, changes),
+        what="access changed",
     )
 
 

@@ -56,7 +56,8 @@ def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
 @transaction.atomic
 def role_save(*, actor: Actor, assignment: RoleAssignment) -> None:
     """A role assignment created or changed by hand (the admin): for its user and, when it is
-    moved to another user, for the user it had."""
+    moved to another user, for the user it had. Its CREATE or UPDATE row stands in for the
+    save's automatic PERMISSION row (``core.audit_writes.stand_in_key``)."""
     old = RoleAssignment.objects.select_related("user", "unit").filter(pk=assignment.pk).first()
     check_role_change(actor, assignment.user)
     if old is not None:
