@@ -50,9 +50,12 @@ def level_word(unit: Unit) -> str:
     """旗, 县, 区, 市 ... (see the module)."""
     if unit.kind in TERRITORIAL_KINDS:
         return _division_level(unit)
-    step = Unit.steplen
-    above = [unit.path[:i] for i in range(step, len(unit.path), step)]
-    nearest = Unit.objects.filter(path__in=above, kind__in=TERRITORIAL_KINDS).order_by("-path").first()
+    # the unit itself is no division: its own path in the list matches nothing
+    nearest = (
+        Unit.objects.filter(path__in=unit.ancestry_paths, kind__in=TERRITORIAL_KINDS)
+        .order_by("-path")
+        .first()
+    )
     return _division_level(nearest) if nearest is not None else ""
 
 
