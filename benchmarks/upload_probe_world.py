@@ -8,7 +8,6 @@ session store (what ``login()`` stores), so the probe needs no password form. Pr
 
 import json
 import os
-from decimal import Decimal
 from importlib import import_module
 
 
@@ -17,19 +16,17 @@ def main() -> None:
     import django
 
     django.setup()
-    import datetime as dt
-
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django_otp import DEVICE_ID_SESSION_KEY
 
     from minqing.accounts.testing import totp_device
+    from minqing.core.tests.upload_table import upload_programme
     from minqing.orgs.actors import SYSTEM
     from minqing.orgs.enums import Role, UnitKind
     from minqing.orgs.models import Unit
     from minqing.orgs.services.roles import role_grant
     from minqing.orgs.services.units import UnitRow, units_upsert
-    from minqing.programmes.services.programmes import programme_create, target_create
 
     k = UnitKind
     units_upsert(
@@ -44,15 +41,7 @@ def main() -> None:
     town = Unit.objects.get(code="150902001000")
     user = get_user_model().objects.create_user("probe_office", password=None)
     role_grant(actor=SYSTEM, user=user, role=Role.OFFICE, unit=town)
-    programme = programme_create(actor=SYSTEM, name="十个全覆盖", owner=town, start_date=dt.date(2019, 1, 1))
-    target_create(
-        actor=SYSTEM,
-        programme=programme,
-        key="road",
-        name="街巷硬化",
-        measure="公里",
-        plan_quantity=Decimal(10),
-    )
+    programme = upload_programme(town)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]

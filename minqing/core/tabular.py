@@ -98,7 +98,7 @@ def _too_many_rows(name: str) -> DomainError:
 
 
 def _check_size(path: Path, size: int) -> None:
-    """A file (an xlsx counted as unpacked) over ``MINQING_IMPORT_MAX_MB`` is refused unread."""
+    """A CSV over ``MINQING_IMPORT_MAX_MB`` is refused unread (an xlsx: ``xlsx_guard``)."""
     limit = settings.MINQING_IMPORT_MAX_MB
     if size > limit * 1024 * 1024:
         raise DomainError(ErrorCode.IMPORT_TOO_LARGE, path=path.name, max=limit)
@@ -129,21 +129,13 @@ def _collect(name: str, raw: Iterable[Sequence[Any]], total: int | None, progres
     return table
 
 
-def _count_lines(path: Path) -> int:
-    """Lines of a text file, counted in chunks before it is read whole."""
-    lines, last = 0, b""
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
-    return lines + (1 if last not in (b"", b"\n") else 0)
-
-
 def _read_csv(path: Path, progress: bool) -> Table:
     _check_size(path, path.stat().st_size)
-    if _count_lines(path) - 1 > settings.MINQING_IMPORT_MAX_ROWS:
+    data = path.read_bytes()  # at most MINQING_IMPORT_MAX_MB
+    # lines counted on the bytes, before decoding (a newline byte is one in UTF-8 and GB18030)
+    total = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if total - 1 > settings.MINQING_IMPORT_MAX_ROWS:
         raise _too_many_rows(path.name)
-    data = path.read_bytes()
     for encoding in CSV_ENCODINGS:
         try:
             text = data.decode(encoding)
@@ -154,7 +146,6 @@ def _read_csv(path: Path, progress: bool) -> Table:
         raise DomainError(
             ErrorCode.IMPORT_FILE_UNREADABLE, path=path.name, reason=_("既不是 UTF-8 也不是 GBK 编码")
         )
-    total = text.count("\n") + (0 if text.endswith("\n") else 1)
     return _collect(path.name, csv.reader(io.StringIO(text, newline="")), total, progress)
 
 

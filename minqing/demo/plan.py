@@ -10,23 +10,9 @@ from minqing.demo.context import DemoContext
 from minqing.demo.names import cn_number
 from minqing.demo.tiers import TierSpec, TreeSource
 from minqing.orgs.divisions import PROVINCE_ROW, iter_nbs
+from minqing.orgs.divisions import short_name as short_name  # the demo's modules import it from here
 from minqing.orgs.enums import UnitKind, UnitSubkind
 from minqing.orgs.services.units import UnitRow
-
-SUFFIXES = ("社区居民委员会", "居民委员会", "村民委员会", "居委会", "村委会", "委员会")
-
-
-def short_name(name: str) -> str:
-    """白海子村委会 -> 白海子村, 体育场社区居民委员会 -> 体育场社区, for addresses."""
-    for s in SUFFIXES:
-        if name.endswith(s) and len(name) > len(s):
-            base = name[: -len(s)]
-            if s == "社区居民委员会":
-                return base + "社区"
-            if s in ("村民委员会", "村委会") and not base.endswith(("村", "嘎查")):
-                return base + "村"
-            return base
-    return name
 
 
 def _keep(row: UnitRow, prefix: str) -> bool:

@@ -40,3 +40,21 @@ def iter_nbs(path: Path) -> Iterator[UnitRow]:
 
 
 PROVINCE_ROW = nbs_unit_row("150000000000", "内蒙古自治区", 1, "")
+
+
+# a village committee's name ends in its office: 白海子村委会, 红旗村村民委员会, 泉山社区居委会
+COMMITTEE_ENDINGS = ("社区居民委员会", "居民委员会", "村民委员会", "居委会", "村委会", "委员会")
+
+
+def short_name(name: str) -> str:
+    """白海子村委会 -> 白海子村, 体育场社区居民委员会 -> 体育场社区, 黄花嘎查村民委员会 -> 黄花嘎查:
+    the place without its committee (addresses, a bulletin's level word)."""
+    for s in COMMITTEE_ENDINGS:
+        if name.endswith(s) and len(name) > len(s):
+            base = name[: -len(s)]
+            if s == "社区居民委员会":
+                return base + "社区"
+            if s in ("村民委员会", "村委会") and not base.endswith(("村", "嘎查")):
+                return base + "村"
+            return base
+    return name

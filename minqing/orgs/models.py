@@ -45,6 +45,12 @@ class Unit(MP_Node):
     def __str__(self) -> str:
         return f"{self.name}({self.code})"
 
+    @property
+    def ancestry_paths(self) -> list[str]:
+        """The paths of this unit and every unit above it, top first."""
+        step = self.steplen
+        return [self.path[:i] for i in range(step, len(self.path) + 1, step)]
+
 
 class Household(models.Model):
     grid = models.ForeignKey(

@@ -1,7 +1,6 @@
 """What the catalogue pages share: the generic list, new, detail (edit), export and upload pages
 of a ``CatalogueKind`` (``kinds``), which each catalogue module declares, and their helpers."""
 
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -9,9 +8,9 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from minqing.catalogues.formats import ExportFormat, FileFormat
@@ -24,6 +23,7 @@ from minqing.core.exports import FORMATS, download, export_query
 from minqing.core.forms import fail
 from minqing.core.importing import ImportFailed, ImportIssue, get_importer
 from minqing.core.importing.audited import refuse_import
+from minqing.core.importing.uploads import saved_upload, upload_name
 from minqing.core.models import AuditEvent
 from minqing.core.tabular import XLSX_SUFFIXES
 from minqing.orgs.actors import Actor
@@ -188,21 +188,19 @@ def export_response(
     return download(build(export_kind), kind, fmt.sheet)
 
 
-def _run_import(kind: str, upload: Any, actor: Actor) -> tuple[str, list[str], list[ImportIssue], str]:
+def _run_import(
+    kind: str, upload: UploadedFile, actor: Actor
+) -> tuple[str, list[str], list[ImportIssue], str]:
     """(summary, notes, issues, error) of importing the uploaded file as ``kind``."""
-    name = get_valid_filename(Path(upload.name or "upload").name) or "upload"
+    name = upload_name(upload)
     suffix = Path(name).suffix.lower()
     if suffix != ".csv" and suffix not in XLSX_SUFFIXES:
         refuse_import(kind, name, actor=actor, code=ErrorCode.IMPORT_UNSUPPORTED_FILE)
         return "", [], [], DomainError(ErrorCode.IMPORT_UNSUPPORTED_FILE, value=suffix or name).bilingual()
-    if upload.size > UPLOAD_MAX_MB * 1024 * 1024:
+    if (upload.size or 0) > UPLOAD_MAX_MB * 1024 * 1024:
         refuse_import(kind, name, actor=actor, code=ErrorCode.CATALOGUE_UPLOAD_TOO_LARGE)
         return "", [], [], DomainError(ErrorCode.CATALOGUE_UPLOAD_TOO_LARGE, max=UPLOAD_MAX_MB).bilingual()
-    with tempfile.TemporaryDirectory(prefix="minqing-upload-") as tmp:
-        path = Path(tmp) / name
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+    with saved_upload(upload) as path:
         try:
             result = get_importer(kind)(path, actor=actor)
         except ImportFailed as exc:

@@ -5,13 +5,11 @@ one appears without a row there. The caps are lowered so the files stay small; t
 (1,000,000 rows, > 1 GB unpacked, through a real server) is ``benchmarks/upload_probe.py``.
 """
 
-import datetime as dt
 import importlib
 import inspect
 import pkgutil
 import zipfile
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from pathlib import Path
 from types import FunctionType
 from typing import Any, cast
@@ -36,11 +34,16 @@ from minqing.core.importing import IMPORTERS
 from minqing.core.models import AuditEvent
 from minqing.core.tabular import read_table
 from minqing.core.tests.hostile_files import bomb_xlsx, rows_xlsx
-from minqing.core.tests.upload_table import CLI_IMPORT_COMMAND, CLI_IMPORTS, COMMANDS, WEB_UPLOADS, WebUpload
-from minqing.orgs.actors import SYSTEM
+from minqing.core.tests.upload_table import (
+    CLI_IMPORT_COMMAND,
+    CLI_IMPORTS,
+    COMMANDS,
+    WEB_UPLOADS,
+    WebUpload,
+    upload_programme,
+)
 from minqing.orgs.enums import Role
 from minqing.orgs.tests.factories import UserFactory, grant, small_tree
-from minqing.programmes.services.programmes import programme_create, target_create
 
 MAX_MB, MAX_ROWS = 2, 50  # the lowered caps
 BOMB_MB = 8  # unpacked; ~10 KB on disk
@@ -193,18 +196,7 @@ def test_every_upload_form_refuses_the_hostile_files(
     grant(office, Role.OFFICE, u["town_a"])
     kwargs: dict[str, Any] = {}
     if entry.needs_programme:
-        programme = programme_create(
-            actor=SYSTEM, name="十个全覆盖", owner=u["town_a"], start_date=dt.date(2019, 1, 1)
-        )
-        target_create(
-            actor=SYSTEM,
-            programme=programme,
-            key="road",
-            name="街巷硬化",
-            measure="公里",
-            plan_quantity=Decimal(10),
-        )
-        kwargs["pk"] = programme.pk
+        kwargs["pk"] = upload_programme(u["town_a"]).pk
     client.force_login(office)
     path = files[variant]
     before = _imports()

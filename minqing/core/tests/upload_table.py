@@ -6,7 +6,14 @@ command appears without a row here (as the permission matrix does for URL patter
 ``benchmarks/upload_probe.py`` sends the full-size files to the same rows through a real server.
 """
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from minqing.orgs.models import Unit
+    from minqing.programmes.models import Programme
 
 ROLE_OFFICE = "office"
 
@@ -28,6 +35,25 @@ WEB_UPLOADS: tuple[WebUpload, ...] = (
         "programmes:upload", "minqing.programmes.forms.UploadForm", "progress", 10, needs_programme=True
     ),
 )
+
+
+def upload_programme(owner: "Unit") -> "Programme":
+    """The programme (one target) whose pk a ``needs_programme`` row's URL takes: made through
+    the services by the test and by ``benchmarks/upload_probe_world`` alike."""
+    from minqing.orgs.actors import SYSTEM
+    from minqing.programmes.services.programmes import programme_create, target_create
+
+    programme = programme_create(actor=SYSTEM, name="十个全覆盖", owner=owner, start_date=dt.date(2019, 1, 1))
+    target_create(
+        actor=SYSTEM,
+        programme=programme,
+        key="road",
+        name="街巷硬化",
+        measure="公里",
+        plan_quantity=Decimal(10),
+    )
+    return programme
+
 
 # ``minqing import KIND FILE`` (``manage.py import_data``): every kind reads a file
 CLI_IMPORT_COMMAND = "import_data"

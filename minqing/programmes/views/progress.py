@@ -3,8 +3,6 @@ reports with its export in the upload format. Thin views over ``selectors``, ``f
 services; a user without a reporting role in the programme gets a 403 and nothing changes.
 """
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +13,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -25,6 +22,7 @@ from minqing.core.exports import FORMATS, download
 from minqing.core.forms import fail
 from minqing.core.importing import ImportFailed
 from minqing.core.importing.audited import audited_import
+from minqing.core.importing.uploads import saved_upload
 from minqing.core.models import AuditEvent
 from minqing.core.pages import paginate, parse_date
 from minqing.orgs.models import Unit
@@ -94,16 +92,6 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programmes/report.html", context, status=status)
 
 
-def _save_upload(upload: UploadedFile, directory: str) -> Path:
-    # the user's file name (made safe), so an error names the file they sent
-    name = get_valid_filename(Path(upload.name or "upload").name) or "upload"
-    path = Path(directory) / name
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return path
-
-
 @never_cache
 @login_required
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
@@ -115,8 +103,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload_file: UploadedFile = form.cleaned_data["file"]
         context["filename"] = upload_file.name
-        with tempfile.TemporaryDirectory(prefix="minqing-progress-") as tmp:
-            path = _save_upload(upload_file, tmp)
+        with saved_upload(upload_file) as path:
             try:
                 with audited_import("progress", upload_file.name or path.name, actor=request.user) as state:
                     result = state.result = progress_bulk_upload(

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext, override
+from django.utils.translation import get_language, gettext, override
 
 from minqing.reports.bulletins.formatting import format_date, format_value, json_number
 from minqing.reports.metrics.registry import MetricContext
@@ -36,8 +36,10 @@ class FigureRow:
     def _shown(self, part: str) -> str:
         from minqing.reports.metrics.registry import METRICS, load_all
 
-        load_all()
         frozen = str(getattr(self, part))
+        if not frozen or (get_language() or "").startswith("zh"):
+            return frozen  # a Chinese page shows the frozen words as they are
+        load_all()
         metric = METRICS.get(self.id)
         live = str(getattr(metric, part)) if metric is not None else ""
         with override("zh-hans"):

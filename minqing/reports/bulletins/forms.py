@@ -41,18 +41,9 @@ class TemplateForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 18, "cols": 90}),
     )
-    grouping = forms.ChoiceField(
-        label=_("千位分节"),
-        choices=Grouping.choices,
-        initial=Grouping.NONE,
-        required=False,
-        help_text=_("四位及以上整数的写法:不分节(59282)、千分撇(59,282)或千分空(59 282)"),
-    )
-    omit_zero = forms.BooleanField(
-        label=_("略去全为零的句子"),
-        required=False,
-        help_text=_("句中每个数字都为 0 时不印该句(带“为零时/否则”写法的占位符按其写法改写,不略去)"),
-    )
+    # the model's fields, with their labels and help (blank grouping reads as none: ``clean``)
+    grouping = BulletinTemplate._meta.get_field("grouping").formfield(required=False)
+    omit_zero = BulletinTemplate._meta.get_field("omit_zero").formfield()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -55,9 +55,7 @@ class BulletinQuery:
 def _latest_campaign(actor: Actor, unit: Unit, as_of: dt.date) -> Campaign | None:
     """No campaign runs at ``as_of``: the latest one started by then that the actor sees over the
     unit (its own, an ancestor's or a descendant's), so the page opens on it, not on an error."""
-    near = Q(path__startswith=unit.path) | Q(
-        path__in=[unit.path[:k] for k in range(Unit.steplen, len(unit.path), Unit.steplen)]
-    )
+    near = Q(path__startswith=unit.path) | Q(path__in=unit.ancestry_paths)
     return visible_campaigns(actor).filter(near, start_date__lte=as_of).order_by("-start_date", "-pk").first()
 
 

@@ -133,11 +133,10 @@ def office_units(actor: Actor) -> list[Unit]:
     )
 
 
-def templates_unit(actor: Actor, code: str) -> Unit | None:
+def templates_unit(actor: Actor, code: str, own: list[Unit]) -> Unit | None:
     """The unit the templates page shows: the one asked for (in the actor's scope), else the
-    first whose templates the actor edits, else none (the defaults)."""
+    first whose templates the actor edits (``own``: ``office_units``), else none (the defaults)."""
     unit = unit_by_code(actor, code) if code.strip() else None
     if unit is not None:
         return unit  # a bad one: the view shows the inline error and the default choice
-    own = office_units(actor)
     return own[0] if own else None

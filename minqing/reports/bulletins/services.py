@@ -36,18 +36,12 @@ def registered_ids() -> list[str]:
     return list(METRICS)
 
 
-def ancestry_paths(unit: Unit) -> list[str]:
-    """The paths of ``unit`` and every unit above it, top first."""
-    step = Unit.steplen
-    return [unit.path[:i] for i in range(step, len(unit.path) + 1, step)]
-
-
 def templates_in_reach(unit: Unit | None, kinds: list[str] | None = None) -> dict[str, BulletinTemplate]:
     """Per campaign kind, the template a bulletin of ``unit`` uses: the nearest up its ancestry
     (its own, its parent's, ... ) else the shipped default (``unit=None``: the defaults only)."""
     q = Q(unit__isnull=True)
     if unit is not None:
-        q |= Q(unit__path__in=ancestry_paths(unit))
+        q |= Q(unit__path__in=unit.ancestry_paths)
     qs = BulletinTemplate.objects.filter(q).select_related("unit", "updated_by")
     if kinds is not None:
         qs = qs.filter(kind__in=kinds)

@@ -11,6 +11,7 @@ Two facts of a template (``minqing.reports.bulletins.templating.FACTS``):
   cover its own subtree, not the whole area above it).
 """
 
+from minqing.orgs.divisions import short_name
 from minqing.orgs.enums import TERRITORIAL_KINDS, UnitKind
 from minqing.orgs.models import Unit
 
@@ -35,20 +36,10 @@ USUAL: dict[str, str] = {
     UnitKind.TOWNSHIP: "乡",
     UnitKind.VILLAGE: "村",
 }
-# a village committee's name often ends in its office: 红旗村村民委员会, 泉山社区居委会
-OFFICE_ENDINGS = (("村民委员会", "村"), ("居民委员会", ""), ("村委会", "村"), ("居委会", ""), ("委员会", ""))
-
-
-def _bare(name: str) -> str:
-    name = name.strip()
-    for ending, keep in OFFICE_ENDINGS:
-        if name.endswith(ending):
-            return name[: -len(ending)] + keep
-    return name
 
 
 def _division_level(unit: Unit) -> str:
-    name = _bare(unit.name)
+    name = short_name(unit.name.strip())  # 红旗村村民委员会 -> 红旗村
     for suffix, word in SUFFIXES.get(unit.kind, ()):
         if name.endswith(suffix):
             return word
@@ -59,9 +50,12 @@ def level_word(unit: Unit) -> str:
     """旗, 县, 区, 市 ... (see the module)."""
     if unit.kind in TERRITORIAL_KINDS:
         return _division_level(unit)
-    step = Unit.steplen
-    above = [unit.path[:i] for i in range(step, len(unit.path), step)]
-    nearest = Unit.objects.filter(path__in=above, kind__in=TERRITORIAL_KINDS).order_by("-path").first()
+    # the unit itself is no division: its own path in the list matches nothing
+    nearest = (
+        Unit.objects.filter(path__in=unit.ancestry_paths, kind__in=TERRITORIAL_KINDS)
+        .order_by("-path")
+        .first()
+    )
     return _division_level(nearest) if nearest is not None else ""
 
 

@@ -100,6 +100,7 @@ def test_dates_in_the_pages_language():
         ("红旗村村民委员会", UnitKind.VILLAGE, "村", "全村"),
         ("泉山社区居委会", UnitKind.VILLAGE, "社区", "全社区"),
         ("巴音嘎查", UnitKind.VILLAGE, "嘎查", "全嘎查"),
+        ("黄花嘎查村民委员会", UnitKind.VILLAGE, "嘎查", "全嘎查"),
     ],
 )
 def test_the_area_by_kind_and_name(name, kind, level, whole):

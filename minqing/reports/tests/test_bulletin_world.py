@@ -61,6 +61,9 @@ def register_test_metrics() -> None:
 
 def isolated_metrics(monkeypatch: object) -> Iterator[None]:
     """For a fixture: only the test metrics are registered while it lasts."""
+    # every metric module imported first: one imported while the registry is emptied (a renderer
+    # imports ``metrics.problems`` directly) would register into it and be lost for later tests
+    registry.load_all()
     saved = dict(METRICS)
     monkeypatch.setattr(registry, "MODULES", ())  # type: ignore[attr-defined]
     METRICS.clear()

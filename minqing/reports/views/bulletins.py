@@ -276,12 +276,13 @@ def templates(request: HttpRequest) -> HttpResponse:
     """The templates a unit's bulletins use (its own, inherited, or the default), with its
     office's actions: edit, copy to my unit, go back to the inherited one."""
     flag_unit_error(request)
-    unit = selectors.templates_unit(request.user, request.GET.get("unit", ""))
+    own_units = selectors.office_units(request.user)
+    unit = selectors.templates_unit(request.user, request.GET.get("unit", ""), own_units)
     rows = selectors.template_rows(unit)
     context = {
         "unit": unit,
         "rows": rows,
-        "own_units": selectors.office_units(request.user),
+        "own_units": own_units,
         "can_edit": unit is not None and permissions.can_edit_template(request.user, unit),
         "can_edit_default": permissions.can_edit_template(request.user, None),
         "count": sum(1 for r in rows if r.template is not None),
