@@ -16,8 +16,9 @@ import minqing
 ROOT = Path(minqing.__file__).parent
 # (file, function called): calls that pass actor=None because nobody acts, on purpose
 NOBODY = {
-    ("minqing/core/forms.py", "audit"): "a failed login is audited with nobody signed in",
-    ("minqing/accounts/services/code_step.py", "audit"): "a failed code step: nobody is signed in yet",
+    # a failed password or code step (core/forms.py, accounts/services/code_step.py): nobody is
+    # signed in yet
+    ("minqing/core/lockout.py", "audit"): "a failed sign-in step is audited with nobody signed in",
     ("minqing/activities/checkin_identify.py", "audit"): "a phone check-in: the attendee is not signed in",
 }
 ORM_CALLS = {"filter", "exclude", "get", "create", "update", "get_or_create", "update_or_create"}
