@@ -13,7 +13,7 @@ from minqing.orgs import selectors
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import scoped
 
-router = Router(tags=["units 单位"])
+router = Router(tags=["单位 / units"])
 
 
 class UnitOut(Schema):
