@@ -59,7 +59,7 @@ def reader_of(row: Row) -> str | None:
 
 def test_every_page_a_persona_may_read_fits_a_phone(
     browser: Browser, live_server: Any, world: MatrixWorld
-) -> None:  # noqa: F811
+) -> None:
     by_persona: dict[str, list[Row]] = {}
     for row in ROWS:
         persona = reader_of(row)
