@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from minqing.campaigns.forms import CampaignForm
+from minqing.ledger.enums import Channel
 from minqing.ledger.forms import AssignForm
 from minqing.ledger.services.intake import feedback_submit
-from minqing.ledger.enums import Channel
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.services.units import UnitRow
 from minqing.orgs.tests.factories import make_units
