@@ -386,3 +386,18 @@ def test_an_application_cannot_ask_for_an_extension_a_person_must(
     assert act(town, number, "accept").status_code == 200
     refused = act(town, number, "request_extension", days=3, reason="x")
     assert_error(refused, 400, "TRANSITION_MISSING", "requested_by")
+
+
+def test_every_action_of_the_pages_has_its_endpoint_in_the_openapi_document(client: Any) -> None:
+    from minqing.ledger.forms import ACTION_FORMS
+
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    actions = {
+        p.rsplit("/", 1)[1]
+        for p in paths
+        if p.startswith("/api/v1/problems/{number}/") and "post" in paths[p]
+    }
+    assert actions == {str(a) for a in ACTION_FORMS} | {"reopen"}
+    for path in ("/api/v1/problems/", "/api/v1/problems/{number}", "/api/v1/problems/{number}/events"):
+        assert "get" in paths[path]
+    assert "201" in paths["/api/v1/problems/"]["post"]["responses"]
