@@ -401,3 +401,75 @@ def test_every_action_of_the_pages_has_its_endpoint_in_the_openapi_document(clie
     for path in ("/api/v1/problems/", "/api/v1/problems/{number}", "/api/v1/problems/{number}/events"):
         assert "get" in paths[path]
     assert "201" in paths["/api/v1/problems/"]["post"]["responses"]
+
+
+# The state each action is tried in, and a body the schema accepts: every refusal below comes from
+# the caller (its key, its subtree, its role), never from the state or the input.
+MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
+    "assign": (State.REGISTERED, {"unit_code": "150902001000"}),
+    "accept": (State.ASSIGNED, {}),
+    "return": (State.ASSIGNED, {"note": "不属于本单位"}),
+    "claim": (State.ASSIGNED, {}),
+    "start": (State.ACCEPTED, {}),
+    "request_extension": (State.ACCEPTED, {"days": 2, "reason": "协调"}),
+    "grant_extension": (State.ACCEPTED, {}),
+    "deny_extension": (State.ACCEPTED, {}),
+    "resolve": (State.ACCEPTED, {"resolution_kind": "rectified", "measures": "已修"}),
+    "close": (State.RESOLVED, {}),
+    "callback": (State.RESOLVED, {"satisfaction": "satisfied"}),
+    "reopen": (State.RESOLVED, {}),
+    "merge": (State.REGISTERED, {"into": "WT-OTHER"}),
+    "note": (State.REGISTERED, {"note": "备注"}),
+}
+
+
+@pytest.mark.parametrize("action", sorted(MATRIX))
+def test_the_permission_matrix_of_every_action(
+    action: str, hotline: Any, app_client: Any, user_client: Any, tree: Any
+) -> None:
+    from minqing.api.keys import key_revoke
+    from minqing.orgs.actors import SYSTEM
+
+    state, body = MATRIX[action]
+    number = register(hotline, tree["village_a"].code)["number"]
+    Problem.objects.filter(number=number).update(
+        state=state, responsible_unit=tree["town_a"], responsible_path=tree["town_a"].path
+    )
+    before = Problem.objects.get(number=number).version
+    outsider = user_client(Role.OFFICE, "town_b")
+    assert_error(act(outsider, number, action, **body), 404, "NOT_FOUND")
+    read_only = app_client(unit="county", roles=(Role.OFFICE, Role.INTAKE, Role.LEADER), scopes=[Scope.READ])
+    assert_error(act(read_only, number, action, **body), 403, "SCOPE_MISSING")
+    viewer = user_client(Role.VIEWER, "county")
+    assert_error(act(viewer, number, action, **body), 403, "TRANSITION_ROLE")
+    anonymous = app_client(unit="county")
+    anonymous.headers = {}
+    assert_error(act(anonymous, number, action, **body), 401, "UNAUTHENTICATED")
+    revoked = app_client(unit="county", roles=(Role.OFFICE, Role.INTAKE))
+    key_revoke(actor=SYSTEM, key=revoked.key)
+    assert_error(act(revoked, number, action, **body), 401, "UNAUTHENTICATED")
+    assert Problem.objects.get(number=number).version == before
+    assert ProblemEvent.objects.filter(problem__number=number).count() == 1  # the registration only
+
+
+@pytest.mark.parametrize("path", ["", "{n}", "{n}/events", "{n}/reporter"])
+def test_the_permission_matrix_of_every_read(path: str, hotline: Any, app_client: Any, tree: Any) -> None:
+    from minqing.api.keys import key_revoke
+    from minqing.orgs.actors import SYSTEM
+
+    number = register(hotline, tree["village_a"].code)["number"]
+    url = BASE + path.format(n=number)
+    anonymous = app_client(unit="county")
+    anonymous.headers = {}
+    assert_error(anonymous.get(url), 401, "UNAUTHENTICATED")
+    revoked = app_client(unit="county", roles=(Role.OFFICE,))
+    key_revoke(actor=SYSTEM, key=revoked.key)
+    assert_error(revoked.get(url), 401, "UNAUTHENTICATED")
+    assert_error(app_client(unit="county", scopes=[Scope.PROBLEMS_WRITE]).get(url), 403, "SCOPE_MISSING")
+    inside = app_client(unit="county", roles=(Role.OFFICE,), scopes=[Scope.READ])
+    assert inside.get(url).status_code == 200
+    outside = app_client(unit="town_b", roles=(Role.OFFICE,), scopes=[Scope.READ])
+    if path:
+        assert_error(outside.get(url), 404, "NOT_FOUND")
+    else:
+        assert outside.get(url).json()["items"] == []
