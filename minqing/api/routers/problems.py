@@ -13,7 +13,8 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
@@ -330,12 +331,13 @@ def problem_events(
     response=list[ReporterOut],
     summary="反映人信息(记入审计)/ who reported it (audited)",
 )
-def problem_reporter(request: HttpRequest, number: str) -> list[ReporterOut]:
+def problem_reporter(request: HttpRequest, number: str, response: HttpResponse) -> list[ReporterOut]:
     """Who reported the problem's feedback items: only for the office and intake clerks above the
     units concerned, never for the unit complained about (404 as for a missing problem); each
     identity read is written to the audit trail, as on the page."""
     actor, p = _problem(request, number)
     rows = selectors.problem_reporters(actor, p, request)
+    add_never_cache_headers(response)  # personal data: kept by no cache, as the page's
     out = []
     for row in rows:
         ident = row.identity

@@ -230,7 +230,9 @@ def test_the_reporter_is_read_by_a_reporter_reader_and_audited(
 ) -> None:
     number = register(hotline, tree["village_a"].code)["number"]
     office = user_client(Role.OFFICE, "county")
-    rows = office.get(f"{BASE}{number}/reporter").json()
+    revealed = office.get(f"{BASE}{number}/reporter")
+    assert "no-store" in revealed["Cache-Control"]
+    rows = revealed.json()
     assert [(r["name"], r["phone"]) for r in rows] == [(NAME, PHONE)]
     audited = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW_PERSONAL, detail__contains=number)
     assert audited.count() == 1 and audited.get().actor == office.user
