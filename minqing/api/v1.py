@@ -80,9 +80,10 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    from minqing.api.routers import units
+    from minqing.api.routers import problems, units
 
     api.add_router("/units", units.router)
+    api.add_router("/problems", problems.router)
 
 
 _register_routers()

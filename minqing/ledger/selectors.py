@@ -465,3 +465,52 @@ def public_tracking(code: str) -> Tracking | None:
             for e in events.only("at", "action", "note")
         ],
     )
+
+
+# --- the API's list ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProblemListFilters:
+    """The API list's filters, already read: a unit (its subtree, 所属单位 or 责任单位), a category
+    (and its subcategories), a campaign, registration times, overdue, a title/number search."""
+
+    state: str = ""
+    source: str = ""
+    channel: str = ""
+    unit: Unit | None = None
+    category: Any = None  # a Category
+    campaign_id: int | None = None
+    registered_after: Any = None  # datetime
+    registered_before: Any = None
+    overdue: bool | None = None
+    q: str = ""
+
+
+def problem_list(actor: Actor, f: ProblemListFilters) -> Any:
+    """The problems the actor sees (as on the queue's 本单位 tab), filtered; a queryset for a
+    keyset page. No reporter is ever part of it."""
+    qs = scoped_problems(Problem.objects.all(), actor)
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.unit is not None:
+        qs = qs.filter(prefix_q(f.unit.path, "path") | prefix_q(f.unit.path, "responsible_path"))
+    if f.category is not None:
+        qs = qs.filter(Q(category=f.category) | Q(category__full_name__startswith=f"{f.category.full_name}/"))
+    if f.campaign_id is not None:
+        qs = qs.filter(campaign_id=f.campaign_id)
+    if f.registered_after is not None:
+        qs = qs.filter(registered_at__gte=f.registered_after)
+    if f.registered_before is not None:
+        qs = qs.filter(registered_at__lt=f.registered_before)
+    if f.overdue is True:
+        qs = qs.filter(_overdue_q())
+    elif f.overdue is False:
+        qs = qs.exclude(_overdue_q())
+    if f.q:
+        qs = qs.filter(Q(title__contains=f.q) | Q(number__startswith=f.q))
+    return qs.select_related("unit", "responsible_unit", "category", "owner", "claimed_by", "merged_into")

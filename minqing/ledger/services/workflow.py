@@ -266,6 +266,19 @@ def permitted(actor: Actor, p: Problem, t: Transition) -> bool:
     return can_see_problem(actor, p, t.roles)
 
 
+def transition_check(actor: Actor, problem: Problem, action: str) -> None:
+    """The problem's state allows ``action`` (else ``TRANSITION_NOT_ALLOWED``) and the actor's
+    roles allow it there (else ``TRANSITION_ROLE``); ``problem_transition`` checks it again under
+    the row lock. A caller may ask first, before reading the action's inputs (the API)."""
+    t = TRANSITIONS[Action(action)]
+    if problem.state not in t.sources:
+        raise DomainError(
+            ErrorCode.TRANSITION_NOT_ALLOWED, state=State(problem.state).label, action=Action(action).label
+        )
+    if not permitted(actor, problem, t):
+        raise DomainError(ErrorCode.TRANSITION_ROLE, action=Action(action).label)
+
+
 def problem_transition(
     *,
     actor: Actor,
@@ -280,7 +293,6 @@ def problem_transition(
     the fresh problem."""
     if action not in TRANSITIONS:
         raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="action", value=action)
-    t = TRANSITIONS[Action(action)]
     cal = calendar or WorkCalendar()
     with transaction.atomic():
         # of=self: PostgreSQL cannot lock the nullable side of the outer join to responsible_unit
@@ -293,12 +305,7 @@ def problem_transition(
             raise PermissionDeniedError()
         if expected_version is not None and p.version != expected_version:
             raise DomainError(ErrorCode.TRANSITION_STALE)
-        if p.state not in t.sources:
-            raise DomainError(
-                ErrorCode.TRANSITION_NOT_ALLOWED, state=State(p.state).label, action=Action(action).label
-            )
-        if not permitted(actor, p, t):
-            raise DomainError(ErrorCode.TRANSITION_ROLE, action=Action(action).label)
+        transition_check(actor, p, action)
         params["at"] = at or timezone.now()
         change = HANDLERS[action](actor, p, params, cal)
         updated = Problem.objects.filter(pk=p.pk, version=p.version).update(
