@@ -366,7 +366,7 @@ def test_status_closed_and_extensions(world: Any, fmt: str) -> None:
     _check_request_doc(row, fmt)
     ext = row["extended_attributes"]
     assert ext["responsible_unit"] == world["tree"]["town_b"].code and ext["channel"] == "online"
-    assert ext["deadline"] == p.due_date.isoformat() and ext["campaign"] is None
+    assert p.due_date is not None and ext["deadline"] == p.due_date.isoformat() and ext["campaign"] is None
     assert row["agency_responsible"] == world["tree"]["town_b"].name
     problem_transition(
         actor=SYSTEM, problem=p, action=Action.RESOLVE, resolution_kind="rectified", note="已修复路面"
