@@ -49,24 +49,31 @@ def jurisdiction(code: str | None) -> Unit:
     return unit
 
 
+def _nearest_offers(unit: Unit) -> str | None:
+    """The path of the nearest unit on ``unit``'s path (itself first) that has offers."""
+    paths = ServiceOffer.objects.filter(unit__path__in=unit.ancestry_paths).values_list(
+        "unit__path", flat=True
+    )
+    return max(set(paths), key=len, default=None)
+
+
+def _offered(unit: Unit) -> QuerySet[Category]:
+    nearest = _nearest_offers(unit)
+    qs = Category.objects.all()
+    if nearest is not None:
+        qs = qs.filter(pk__in=ServiceOffer.objects.filter(unit__path=nearest).values("category_id"))
+    return qs
+
+
 def offered_categories(unit: Unit) -> list[Category]:
     """The categories ``unit`` accepts: those of the nearest unit on its path (itself first) that
     has ``ServiceOffer`` rows; the whole taxonomy when none has."""
-    offers = ServiceOffer.objects.filter(unit__path__in=unit.ancestry_paths).values_list(
-        "unit__path", "category_id"
-    )
-    by_path: dict[str, list[int]] = {}
-    for path, category_id in offers:
-        by_path.setdefault(path, []).append(category_id)
-    qs = Category.objects.select_related("parent__parent")
-    if by_path:
-        nearest = max(by_path, key=len)
-        qs = qs.filter(pk__in=by_path[nearest])
-    return list(qs.order_by("full_name"))
+    return list(_offered(unit).select_related("parent__parent").order_by("full_name"))
 
 
 def offered_category(unit: Unit, service_code: str) -> Category | None:
-    return next((c for c in offered_categories(unit) if str(c.pk) == service_code.strip()), None)
+    code = service_code.strip()
+    return _offered(unit).filter(pk=int(code)).first() if code.isdigit() else None
 
 
 def _group(category: Category) -> str:
