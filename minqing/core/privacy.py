@@ -205,6 +205,8 @@ NOT_PERSONAL = frozenset(
         "ledger.Category.full_name",
         "open311.ServiceAttributeValue.name",  # a choice's label
         "open311.ServiceRequest.address_id",  # a unit code
+        "api.ApiKey.name",  # a key's label
+        "api.IdempotentAnswer.caller",  # a digest of the credential
         "activities.ActivityType.name",
         "activities.RollupState.name",
         "supervision.GuidanceGroup.name",
