@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "minqing.demo",
     "minqing.accounts",
     "minqing.api",
+    "minqing.open311",
     "ninja",
 ]
 
@@ -251,6 +252,13 @@ if env("MINQING_CACHE_URL", default=""):
 MINQING_API_RATE_BACKEND = env(
     "MINQING_API_RATE_BACKEND", default="cache" if "CACHES" in globals() else "database"
 )
+# Open311 GeoReport v2 (minqing/open311, docs/open311.md): the jurisdiction (a unit code) a call
+# without jurisdiction_id means (empty: required wherever the tree has more than one unit); queue
+# POSTed requests (answer a token, record the feedback in a huey job) instead of recording them
+# before the answer; the contact the discovery document names.
+MINQING_OPEN311_JURISDICTION = env("MINQING_OPEN311_JURISDICTION", default="")
+MINQING_OPEN311_QUEUE = env.bool("MINQING_OPEN311_QUEUE", default=False)
+MINQING_OPEN311_CONTACT = env("MINQING_OPEN311_CONTACT", default="")
 MINQING_PUBLIC_RATE_LIMIT = env.int("MINQING_PUBLIC_RATE_LIMIT", default=10)
 MINQING_PUBLIC_RATE_WINDOW = env.int("MINQING_PUBLIC_RATE_WINDOW", default=3600)
 # the phone check-in (/a/<code>/): attempts per client IP; a meeting hall may share one address

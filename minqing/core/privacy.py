@@ -90,6 +90,13 @@ PERSONAL: dict[str, Entry] = {
         roles=policy.ANY_ROLE,
         readers_note=_("可见该问题的用户"),
     ),
+    "open311.ServiceRequest": Entry(
+        ("first_name", "last_name", "phone", "email", "address_string", "description"),
+        _("Open311 请求的反映人姓名、电话、电子邮件(加密)及地址、内容"),
+        _("任何 Open311 回答都不显示反映人;姓名和电话登记后移入反映人信息并在此清空,电子邮件只存于此"),
+        _("随反映记录长期保存,无自动删除"),
+        readers_note=_("没有页面或接口显示;不向被反映单位显示"),
+    ),
     "ledger.ProblemEvent": Entry(
         ("actor_name", "note"),
         _("办理记录的操作人账号和说明"),
@@ -196,6 +203,10 @@ NOT_PERSONAL = frozenset(
         "campaigns.Campaign.name",
         "ledger.Category.name",
         "ledger.Category.full_name",
+        "open311.ServiceAttributeValue.name",  # a choice's label
+        "open311.ServiceRequest.address_id",  # a unit code
+        "api.ApiKey.name",  # a key's label
+        "api.IdempotentAnswer.caller",  # a digest of the credential
         "activities.ActivityType.name",
         "activities.RollupState.name",
         "supervision.GuidanceGroup.name",

@@ -125,6 +125,9 @@ ADMIN_MODELS: dict[str, dict[str, frozenset[str]]] = {
         "orgs.application": ADMIN_ALL,  # but not its roles, unit or switch (ADMIN_FIELDS)
         "ledger.category": ADMIN_ALL,
         "ledger.deadlinerule": ADMIN_ALL,
+        "open311.serviceoffer": ADMIN_ALL,
+        "open311.serviceattribute": ADMIN_ALL,
+        "open311.serviceattributevalue": ADMIN_ALL,
         "core.workdayoverride": ADMIN_ALL,
         "auth.user": frozenset({"view", "add", "change"}),  # names only; deactivate: 安全管理员
     },

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from minqing.core.admin_duties import DutyInlineMixin, DutyModelAdmin
 from minqing.core.models import AuditEvent, WorkdayOverride
 from minqing.ledger.models import Category, DeadlineRule
+from minqing.open311.models import ServiceAttribute, ServiceOffer
 from minqing.orgs.enums import Duty, Role
 from minqing.orgs.models import AdminDuty, Application, Assignment, RoleAssignment
 from minqing.orgs.tests.factories import UserFactory, grant
@@ -31,6 +32,8 @@ ALLOWED: dict[str, dict[str, str]] = {
     "orgs.application": {"sysadmin": ALL, "secadmin": "ch"},
     "ledger.category": {"sysadmin": ALL},
     "ledger.deadlinerule": {"sysadmin": ALL},
+    "open311.serviceoffer": {"sysadmin": ALL},
+    "open311.serviceattribute": {"sysadmin": ALL},
     "core.workdayoverride": {"sysadmin": ALL},
     "auth.user": {"sysadmin": "cah", "secadmin": "ch"},
     "orgs.roleassignment": {"secadmin": ALL},
@@ -69,6 +72,10 @@ def objects(world: Any) -> dict[str, Any]:
         "orgs.application": app,
         "ledger.category": category,
         "ledger.deadlinerule": DeadlineRule.objects.first() or DeadlineRule.objects.create(),
+        "open311.serviceoffer": ServiceOffer.objects.create(unit=world.u["county"], category=category),
+        "open311.serviceattribute": ServiceAttribute.objects.create(
+            category=category, code="c", description="d"
+        ),
         "core.workdayoverride": WorkdayOverride.objects.create(date=dt.date(2030, 1, 2), is_workday=False),
         "auth.user": world.users["nobody"],
         "orgs.roleassignment": RoleAssignment.objects.first(),
