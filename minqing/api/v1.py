@@ -80,9 +80,15 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    from minqing.api.routers import units
+    from minqing.api.routers import activities, campaigns, outreach, people, units
 
     api.add_router("/units", units.router)
+    api.add_router("/people", people.router)
+    api.add_router("/households", people.households_router)
+    api.add_router("/campaigns", campaigns.router)
+    api.add_router("/activities", activities.router)
+    api.add_router("/research", outreach.research_router)
+    api.add_router("/visits", outreach.visits_router)
 
 
 _register_routers()
