@@ -14,7 +14,7 @@ import re
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from minqing.activities import selectors
 from minqing.activities.checkin_identify import Match, by_name_and_phone_tail, normalise_name
@@ -158,7 +158,7 @@ def _people(numbers: list[str]) -> list[Person]:
 
 
 @router.post("/", response={201: ActivityOut, **ERRORS}, summary="登记活动 / create an activity")
-def create_activity(request: HttpRequest, payload: ActivityIn) -> tuple[int, ActivityOut]:
+def create_activity(request: HttpRequest, payload: ActivityIn) -> Status[ActivityOut]:
     """As the new-activity page: office or unit staff of the organiser (or above)."""
     actor = require_scope(request, Scope.ACTIVITIES_WRITE)
     organiser = unit_by_code(actor, payload.organiser, policy.UNIT_WRITERS)
@@ -187,7 +187,7 @@ def create_activity(request: HttpRequest, payload: ActivityIn) -> tuple[int, Act
         minutes_ref=payload.minutes_ref,
         media_ref=payload.media_ref,
     )
-    return 201, activity_out(activity, lecturers=list(dict.fromkeys(payload.lecturers)))
+    return Status(201, activity_out(activity, lecturers=list(dict.fromkeys(payload.lecturers))))
 
 
 @router.get(

@@ -5,7 +5,7 @@ created through the pages' services (office or unit staff of the unit, or above)
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from minqing.activities.coverage_rules import Period
 from minqing.activities.models import ResearchTopic, Visit
@@ -179,7 +179,7 @@ def get_topic(request: HttpRequest, pk: int) -> TopicOut:
 
 
 @research_router.post("/", response={201: TopicOut, **ERRORS}, summary="确定调研课题 / create a topic")
-def create_topic(request: HttpRequest, payload: TopicIn) -> tuple[int, TopicOut]:
+def create_topic(request: HttpRequest, payload: TopicIn) -> Status[TopicOut]:
     actor = require_scope(request, Scope.ACTIVITIES_WRITE)
     unit = unit_by_code(actor, payload.unit)
     if unit is None:
@@ -192,19 +192,19 @@ def create_topic(request: HttpRequest, payload: TopicIn) -> tuple[int, TopicOut]
         campaign=_campaign(actor, payload.campaign),
         is_key=payload.is_key,
     )
-    return 201, _topic_out(topic)
+    return Status(201, _topic_out(topic))
 
 
 @research_router.post(
     "/{int:pk}/interviews", response={201: InterviewOut, **ERRORS}, summary="记录访谈 / record an interview"
 )
-def record_interview(request: HttpRequest, pk: int, payload: InterviewIn) -> tuple[int, InterviewOut]:
+def record_interview(request: HttpRequest, pk: int, payload: InterviewIn) -> Status[InterviewOut]:
     actor = require_scope(request, Scope.ACTIVITIES_WRITE)
     topic = sel.topic_get(actor, pk)
     row = research.interview_record(
         actor=actor, topic=topic, date=payload.date, person_times=payload.person_times, notes=payload.notes
     )
-    return 201, InterviewOut(id=row.pk, date=row.date, person_times=row.person_times, notes=row.notes)
+    return Status(201, InterviewOut(id=row.pk, date=row.date, person_times=row.person_times, notes=row.notes))
 
 
 # --- visits --------------------------------------------------------------------------------
@@ -235,7 +235,7 @@ def get_visit(request: HttpRequest, pk: int) -> VisitOut:
 
 
 @visits_router.post("/", response={201: VisitOut, **ERRORS}, summary="记录走访 / record a visit")
-def create_visit(request: HttpRequest, payload: VisitIn) -> tuple[int, VisitOut]:
+def create_visit(request: HttpRequest, payload: VisitIn) -> Status[VisitOut]:
     """A visit to exactly one of ``household`` or ``unit``. With ``problem_title`` a problem is
     registered in the ledger too, so the key then needs ``problems:write`` as well."""
     actor = require_scope(request, Scope.ACTIVITIES_WRITE)
@@ -258,4 +258,4 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> tuple[int, VisitOut]
         problem_text=payload.problem_text,
         campaign=_campaign(actor, payload.campaign),
     )
-    return 201, _visit_out(sel.visit_get(actor, visit.pk))
+    return Status(201, _visit_out(sel.visit_get(actor, visit.pk)))
