@@ -80,7 +80,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    from minqing.api.routers import activities, campaigns, catalogues, outreach, people, programmes, supervision, units
+    from minqing.api.routers import activities, campaigns, catalogues, outreach, people, programmes, reports, supervision, units
 
     api.add_router("/units", units.router)
     api.add_router("/people", people.router)
@@ -92,6 +92,7 @@ def _register_routers() -> None:
     api.add_router("/supervision", supervision.router)
     api.add_router("/programmes", programmes.router)
     api.add_router("/catalogues", catalogues.router)
+    api.add_router("/reports", reports.router)
 
 
 _register_routers()
