@@ -80,7 +80,17 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    from minqing.api.routers import activities, campaigns, catalogues, outreach, people, programmes, reports, supervision, units
+    from minqing.api.routers import (
+        activities,
+        campaigns,
+        catalogues,
+        outreach,
+        people,
+        programmes,
+        reports,
+        supervision,
+        units,
+    )
 
     api.add_router("/units", units.router)
     api.add_router("/people", people.router)

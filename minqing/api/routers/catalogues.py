@@ -180,7 +180,9 @@ def list_reforms(
 
 
 @router.get(
-    "/reforms/{int:pk}", response={200: ReformDetailOut, 404: ErrorOut}, summary="改革举措 / one reform measure"
+    "/reforms/{int:pk}",
+    response={200: ReformDetailOut, 404: ErrorOut},
+    summary="改革举措 / one reform measure",
 )
 def get_reform(request: HttpRequest, pk: int) -> ReformOut:
     actor = require_scope(request, Scope.READ)
@@ -218,7 +220,9 @@ def list_commendations(
 
 
 @router.get(
-    "/commendations/{int:pk}", response={200: CommendationOut, 404: ErrorOut}, summary="表彰 / one commendation"
+    "/commendations/{int:pk}",
+    response={200: CommendationOut, 404: ErrorOut},
+    summary="表彰 / one commendation",
 )
 def get_commendation(request: HttpRequest, pk: int) -> CommendationOut:
     return _commendation_out(sel.commendation_get(require_scope(request, Scope.READ), pk))

@@ -8,6 +8,7 @@ through the page's service (``progress_report``): office or unit staff of the un
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -141,7 +142,7 @@ def _target_out(t: Target) -> TargetOut:
     )
 
 
-def _figures(f: Figures) -> dict[str, Decimal | None]:
+def _figures(f: Figures) -> dict[str, Any]:
     return {
         "plan": f.plan,
         "in_progress": f.in_progress,
@@ -166,7 +167,9 @@ def _report_out(r: ProgressReport) -> ReportOut:
 
 def _unit(actor: Actor, programme: Programme, code: str) -> Unit:
     """``code`` (blank: where the caller's view starts) in scope and in the programme, else 404."""
-    unit = sel.unit_in_programme(actor, programme, code) if code.strip() else sel.default_unit(actor, programme)
+    unit = (
+        sel.unit_in_programme(actor, programme, code) if code.strip() else sel.default_unit(actor, programme)
+    )
     if unit is None:
         raise ApiError("NOT_FOUND", 404, field="unit")
     return unit
@@ -190,7 +193,9 @@ def get_programme(request: HttpRequest, pk: int) -> ProgrammeOut:
 
 
 @router.get(
-    "/{int:pk}/progress", response={200: ProgressOut, 404: ErrorOut, 422: ErrorOut}, summary="项目进度 / progress"
+    "/{int:pk}/progress",
+    response={200: ProgressOut, 404: ErrorOut, 422: ErrorOut},
+    summary="项目进度 / progress",
 )
 def get_progress(request: HttpRequest, pk: int, unit: str = "", as_of: dt.date | None = None) -> ProgressOut:
     """Per target: plan, in progress, completed, funds and share of ``unit``'s subtree (blank:
@@ -226,13 +231,20 @@ def get_progress(request: HttpRequest, pk: int, unit: str = "", as_of: dt.date |
     summary="指标计划 / a target's plans",
 )
 def list_plans(
-    request: HttpRequest, pk: int, key: str, unit: str = "", cursor: str | None = None, limit: int | None = None
+    request: HttpRequest,
+    pk: int,
+    key: str,
+    unit: str = "",
+    cursor: str | None = None,
+    limit: int | None = None,
 ) -> Page[PlanOut]:
     """The plans of target ``key`` set for units of ``unit``'s subtree."""
     actor = require_scope(request, Scope.READ)
     programme = sel.programme_get(actor, pk)
     target = sel.target_get(actor, programme, key)
-    rows, next_cursor = keyset_page(sel.target_plans(actor, target, _unit(actor, programme, unit)), cursor, limit)
+    rows, next_cursor = keyset_page(
+        sel.target_plans(actor, target, _unit(actor, programme, unit)), cursor, limit
+    )
     return Page[PlanOut](
         items=[PlanOut(unit_code=r.unit.code, mode=r.mode, quantity=r.quantity) for r in rows],
         next_cursor=next_cursor,
@@ -283,4 +295,6 @@ def create_report(request: HttpRequest, pk: int, payload: ReportIn) -> Status[Re
         funds=payload.funds,
         mode=payload.mode,
     )
-    return Status(201, ReportedOut(report=_report_out(done.report), outcome=done.outcome, over_plan=done.over_plan))
+    return Status(
+        201, ReportedOut(report=_report_out(done.report), outcome=done.outcome, over_plan=done.over_plan)
+    )

@@ -8,6 +8,7 @@ tables the page's charts draw, without the map.
 """
 
 import datetime as dt
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja import Router, Schema
@@ -135,7 +136,9 @@ class DashboardOut(Schema):
 
 
 @router.get(
-    "/bulletin", response={200: BulletinOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, summary="简报 / a bulletin"
+    "/bulletin",
+    response={200: BulletinOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="简报 / a bulletin",
 )
 def get_bulletin(
     request: HttpRequest, unit: str, as_of: dt.date | None = None, campaign: int | None = None
@@ -166,7 +169,9 @@ def get_bulletin(
 
 
 @router.get(
-    "/dashboard", response={200: DashboardOut, 404: ErrorOut, 422: ErrorOut}, summary="看板数据 / dashboard figures"
+    "/dashboard",
+    response={200: DashboardOut, 404: ErrorOut, 422: ErrorOut},
+    summary="看板数据 / dashboard figures",
 )
 def get_dashboard(
     request: HttpRequest,
@@ -222,7 +227,9 @@ def get_dashboard(
             )
             for t in d.types
         ],
-        series=[SeriesPointOut(label=s.label, sessions=s.sessions, person_times=s.person_times) for s in d.series],
+        series=[
+            SeriesPointOut(label=s.label, sessions=s.sessions, person_times=s.person_times) for s in d.series
+        ],
         programmes=[
             ProgrammeBlockOut(
                 id=b.pk,
@@ -234,9 +241,7 @@ def get_dashboard(
         ],
         programmes_more=d.programmes_more,
         children=[
-            ChildRowOut(
-                unit_code=r.unit.code, unit_name=r.unit.name, territorial=r.territorial, **r.values()
-            )
+            ChildRowOut(unit_code=r.unit.code, unit_name=r.unit.name, territorial=r.territorial, **r.values())
             for r in d.children
         ],
         children_more=d.children_more,

@@ -141,7 +141,9 @@ def _group(actor: Actor, pk: int | None) -> GuidanceGroup | None:
     return group
 
 
-@router.get("/groups", response={200: Page[GroupOut], 404: ErrorOut}, summary="指导组列表 / list guidance groups")
+@router.get(
+    "/groups", response={200: Page[GroupOut], 404: ErrorOut}, summary="指导组列表 / list guidance groups"
+)
 def list_groups(
     request: HttpRequest,
     campaign: int | None = None,
@@ -174,7 +176,9 @@ def get_group(request: HttpRequest, pk: int) -> GroupOut:
 
 
 @router.get(
-    "/inspections", response={200: Page[InspectionOut], 404: ErrorOut, 422: ErrorOut}, summary="督导记录列表 / list inspections"
+    "/inspections",
+    response={200: Page[InspectionOut], 404: ErrorOut, 422: ErrorOut},
+    summary="督导记录列表 / list inspections",
 )
 def list_inspections(
     request: HttpRequest,
@@ -193,7 +197,9 @@ def list_inspections(
     found = campaign_by_id(actor, campaign) if campaign is not None else None
     if campaign is not None and found is None:
         raise ApiError("NOT_FOUND", 404, field="campaign")
-    filters = sel.InspectionFilters(campaign=found, group=_group(actor, group), kind=kind, start=start, end=end)
+    filters = sel.InspectionFilters(
+        campaign=found, group=_group(actor, group), kind=kind, start=start, end=end
+    )
     qs = sel.inspection_list(actor, unit_in_scope(request, unit), filters)
     rows, next_cursor = keyset_page(qs, cursor, limit)
     return Page[InspectionOut](items=[_inspection_out(i) for i in rows], next_cursor=next_cursor)
@@ -213,7 +219,9 @@ def _detail(inspection: Inspection) -> InspectionOut:
 
 
 @router.get(
-    "/inspections/{int:pk}", response={200: InspectionDetailOut, 404: ErrorOut}, summary="督导记录 / one inspection"
+    "/inspections/{int:pk}",
+    response={200: InspectionDetailOut, 404: ErrorOut},
+    summary="督导记录 / one inspection",
 )
 def get_inspection(request: HttpRequest, pk: int) -> InspectionOut:
     return _detail(sel.inspection_get(require_scope(request, Scope.READ), pk))
@@ -232,7 +240,9 @@ def create_inspection(request: HttpRequest, payload: InspectionIn) -> Status[Ins
     unit = unit_by_code(actor, payload.unit)
     if unit is None:
         raise ApiError("NOT_FOUND", 404, field="unit")
-    categories = {c.pk: c for c in Category.objects.filter(pk__in=[f.category for f in payload.findings if f.category])}
+    categories = {
+        c.pk: c for c in Category.objects.filter(pk__in=[f.category for f in payload.findings if f.category])
+    }
     specs = []
     for n, f in enumerate(payload.findings):
         if f.category is not None and f.category not in categories:

@@ -75,7 +75,12 @@ def test_create_as_the_page_allows(app_client: Any, tree: Any, world: Any) -> No
 
 
 def test_create_refused_by_role_or_scope(app_client: Any, tree: Any, world: Any) -> None:
-    body = {"type": "reading_class", "organiser": tree["town_a"].code, "title": "x", "start": "2019-11-01T19:00"}
+    body = {
+        "type": "reading_class",
+        "organiser": tree["town_a"].code,
+        "title": "x",
+        "start": "2019-11-01T19:00",
+    }
     viewer = staff(app_client, role=Role.VIEWER)
     assert viewer.post("/api/v1/activities/", body).status_code == 404  # no writer role there
     reader = staff(app_client, scopes=["read"])
@@ -114,7 +119,9 @@ def test_check_in_by_name_and_phone_tail_as_the_qr_page(app_client: Any, world: 
     assert list(Attendance.objects.values_list("person__number", flat=True)) == ["PA001"]
 
 
-def test_failed_phone_digits_count_against_the_pages_limit(app_client: Any, settings: Any, world: Any) -> None:
+def test_failed_phone_digits_count_against_the_pages_limit(
+    app_client: Any, settings: Any, world: Any
+) -> None:
     settings.MINQING_CHECKIN_FAILURE_LIMIT = 2
     api = staff(app_client)
     url = f"/api/v1/activities/{world['a'].number}/check-in"

@@ -21,12 +21,18 @@ def world(tree: Any) -> dict[str, Any]:
     reform_result_add(actor=SYSTEM, measure=reform, date=dt.date(2019, 5, 1), text="窗口减少一半")
     return {
         "power_a": power_item_create(actor=SYSTEM, unit=a, category="licensing", name="摊点许可"),
-        "power_old": power_item_create(actor=SYSTEM, unit=tree["village_a"], category="penalty", name="旧事项", is_active=False),
+        "power_old": power_item_create(
+            actor=SYSTEM, unit=tree["village_a"], category="penalty", name="旧事项", is_active=False
+        ),
         "power_b": power_item_create(actor=SYSTEM, unit=b, category="licensing", name="乙镇许可"),
         "reform": reform,
         "reform_b": reform_create(actor=SYSTEM, unit=b, title="乙镇改革"),
-        "honour": commendation_create(actor=SYSTEM, unit=a, title="优秀党员", date=dt.date(2019, 7, 1), name="张三"),
-        "honour_b": commendation_create(actor=SYSTEM, unit=b, title="优秀党员", date=dt.date(2019, 7, 1), name="王五"),
+        "honour": commendation_create(
+            actor=SYSTEM, unit=a, title="优秀党员", date=dt.date(2019, 7, 1), name="张三"
+        ),
+        "honour_b": commendation_create(
+            actor=SYSTEM, unit=b, title="优秀党员", date=dt.date(2019, 7, 1), name="王五"
+        ),
     }
 
 
@@ -56,5 +62,9 @@ def test_rows_elsewhere_are_404(app_client: Any, tree: Any, world: Any) -> None:
 
 def test_catalogues_need_the_read_scope(app_client: Any, world: Any) -> None:
     api = app_client(unit="town_a", scopes=["activities:write"])
-    for path in ("/api/v1/catalogues/powers", "/api/v1/catalogues/reforms", "/api/v1/catalogues/commendations"):
+    for path in (
+        "/api/v1/catalogues/powers",
+        "/api/v1/catalogues/reforms",
+        "/api/v1/catalogues/commendations",
+    ):
         assert api.get(path).json()["code"] == "SCOPE_MISSING"

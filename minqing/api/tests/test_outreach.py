@@ -1,7 +1,7 @@
 """Research topics and visits over the API."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -10,6 +10,7 @@ from minqing.activities.services.research import topic_create
 from minqing.activities.services.visits import visit_record
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Role
+from minqing.orgs.models import Person
 from minqing.orgs.tests.factories import HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,15 +18,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(tree: Any) -> dict[str, Any]:
-    lead_a = PersonFactory(unit=tree["town_a"], number="PA001", name="张三")
-    lead_b = PersonFactory(unit=tree["town_b"], number="PB001", name="王五")
+    lead_a = cast(Person, PersonFactory(unit=tree["town_a"], number="PA001", name="张三"))
+    lead_b = cast(Person, PersonFactory(unit=tree["town_b"], number="PB001", name="王五"))
     home = HouseholdFactory(grid=tree["grid_a"], number="H1", head_name="李四")
     return {
         "lead_a": lead_a,
         "home": home,
         "topic_a": topic_create(actor=SYSTEM, title="甲镇课题", leader=lead_a, unit=tree["town_a"]),
         "topic_b": topic_create(actor=SYSTEM, title="乙镇课题", leader=lead_b, unit=tree["town_b"]),
-        "visit_b": visit_record(actor=SYSTEM, cadre=lead_b, date=dt.date(2019, 10, 1), unit=tree["village_b"]),
+        "visit_b": visit_record(
+            actor=SYSTEM, cadre=lead_b, date=dt.date(2019, 10, 1), unit=tree["village_b"]
+        ),
     }
 
 
@@ -61,7 +64,8 @@ def test_topics_and_visits_elsewhere_are_404(app_client: Any, tree: Any, world: 
 def test_visits_list_and_create(app_client: Any, tree: Any, world: Any) -> None:
     api = writer(app_client)
     made = api.post(
-        "/api/v1/visits/", {"cadre": "PA001", "date": "2019-10-03", "household": world["home"].pk, "notes": "好"}
+        "/api/v1/visits/",
+        {"cadre": "PA001", "date": "2019-10-03", "household": world["home"].pk, "notes": "好"},
     )
     assert made.status_code == 201, made.content
     assert made.json()["household_number"] == "H1" and made.json()["unit_code"] == tree["grid_a"].code
@@ -82,6 +86,11 @@ def test_writes_refused_by_role_or_scope(app_client: Any, tree: Any, world: Any)
     reader = writer(app_client, scopes=["read"])
     assert reader.post("/api/v1/research/", body).json()["code"] == "SCOPE_MISSING"
     no_problems = writer(app_client, scopes=["read", "activities:write"])
-    visit = {"cadre": "PA001", "date": "2019-10-03", "unit": tree["village_a"].code, "problem_title": "路灯坏了"}
+    visit = {
+        "cadre": "PA001",
+        "date": "2019-10-03",
+        "unit": tree["village_a"].code,
+        "problem_title": "路灯坏了",
+    }
     assert no_problems.post("/api/v1/visits/", visit).json()["code"] == "SCOPE_MISSING"
     assert ResearchTopic.objects.count() == 2 and Visit.objects.count() == 1

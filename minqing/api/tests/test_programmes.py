@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(tree: Any) -> dict[str, Any]:
-    county = programme_create(actor=SYSTEM, name="县道路项目", owner=tree["county"], start_date=dt.date(2019, 1, 1))
+    county = programme_create(
+        actor=SYSTEM, name="县道路项目", owner=tree["county"], start_date=dt.date(2019, 1, 1)
+    )
     road = target_create(
         actor=SYSTEM, programme=county, key="road", name="道路硬化", measure="公里", plan_quantity=Decimal(10)
     )
@@ -32,7 +34,9 @@ def world(tree: Any) -> dict[str, Any]:
         completed=Decimal(2),
         funds=Decimal(5),
     )
-    town_b = programme_create(actor=SYSTEM, name="乙镇项目", owner=tree["town_b"], start_date=dt.date(2019, 1, 1))
+    town_b = programme_create(
+        actor=SYSTEM, name="乙镇项目", owner=tree["town_b"], start_date=dt.date(2019, 1, 1)
+    )
     return {"county": county, "road": road, "town_b": town_b}
 
 
@@ -53,7 +57,13 @@ def test_programmes_progress_and_plans(app_client: Any, tree: Any, world: Any) -
 def test_report_progress_as_the_page(app_client: Any, tree: Any, world: Any) -> None:
     api = app_client(unit="town_a", roles=(Role.UNIT_STAFF,))
     pk = world["county"].pk
-    body = {"target": "road", "unit": tree["town_a"].code, "date": "2019-04-01", "in_progress": "1", "completed": "5"}
+    body = {
+        "target": "road",
+        "unit": tree["town_a"].code,
+        "date": "2019-04-01",
+        "in_progress": "1",
+        "completed": "5",
+    }
     made = api.post(f"/api/v1/programmes/{pk}/reports", body)
     assert made.status_code == 201, made.content
     assert made.json()["outcome"] == "created" and made.json()["over_plan"]  # 6 > town A's plan of 4
@@ -70,13 +80,25 @@ def test_outside_the_subtree_is_404(app_client: Any, tree: Any, world: Any) -> N
     assert api.get(f"/api/v1/programmes/{world['town_b'].pk}").status_code == 404
     pk = world["county"].pk
     assert api.get(f"/api/v1/programmes/{pk}/progress", unit=tree["town_b"].code).status_code == 404
-    body = {"target": "road", "unit": tree["town_b"].code, "date": "2019-04-01", "in_progress": "1", "completed": "1"}
+    body = {
+        "target": "road",
+        "unit": tree["town_b"].code,
+        "date": "2019-04-01",
+        "in_progress": "1",
+        "completed": "1",
+    }
     assert api.post(f"/api/v1/programmes/{pk}/reports", body).status_code == 404
 
 
 def test_reporting_refused_by_role_or_scope(app_client: Any, tree: Any, world: Any) -> None:
     pk = world["county"].pk
-    body = {"target": "road", "unit": tree["town_a"].code, "date": "2019-04-01", "in_progress": "1", "completed": "1"}
+    body = {
+        "target": "road",
+        "unit": tree["town_a"].code,
+        "date": "2019-04-01",
+        "in_progress": "1",
+        "completed": "1",
+    }
     viewer = app_client(unit="town_a", roles=(Role.VIEWER,))
     assert viewer.post(f"/api/v1/programmes/{pk}/reports", body).status_code == 403
     reader = app_client(unit="town_a", roles=(Role.UNIT_STAFF,), scopes=["read"])

@@ -28,7 +28,13 @@ def world(tree: Any) -> dict[str, Any]:
     start = timezone.make_aware(dt.datetime(2019, 10, 10, 9))
     for unit in ("town_a", "village_a", "town_b"):
         activity_create(
-            actor=SYSTEM, type=kind, organiser=tree[unit], title="读书班", start=start, campaign=campaign, headcount=10
+            actor=SYSTEM,
+            type=kind,
+            organiser=tree[unit],
+            title="读书班",
+            start=start,
+            campaign=campaign,
+            headcount=10,
         )
     return {"campaign": campaign}
 
@@ -41,15 +47,23 @@ def test_the_bulletin_is_the_pages_json_download(app_client: Any, tree: Any, wor
     body = response.json()
     query = read_query(SYSTEM, {"unit": tree["town_a"].code, "as_of": "2019-12-31"})
     assert query.campaign is not None and query.as_of is not None and query.unit is not None
-    page = json.loads(render_json(bulletin_generate(unit=query.unit, as_of=query.as_of, campaign=query.campaign, actor=SYSTEM)))
-    assert body == page and body["unit"]["code"] == tree["town_a"].code and body["campaign"]["name"] == "县专题"
+    page = json.loads(
+        render_json(
+            bulletin_generate(unit=query.unit, as_of=query.as_of, campaign=query.campaign, actor=SYSTEM)
+        )
+    )
+    assert (
+        body == page and body["unit"]["code"] == tree["town_a"].code and body["campaign"]["name"] == "县专题"
+    )
     assert any("." in key for key in body)  # the metric ids with their values
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == before + 1
 
 
 def test_the_dashboard_figures(app_client: Any, tree: Any, world: Any) -> None:
     api = app_client(unit="town_a")
-    response = api.get("/api/v1/reports/dashboard", unit=tree["town_a"].code, start="2019-10-01", end="2019-10-31")
+    response = api.get(
+        "/api/v1/reports/dashboard", unit=tree["town_a"].code, start="2019-10-01", end="2019-10-31"
+    )
     assert response.status_code == 200, response.content
     d = response.json()
     assert d["activities"]["sessions"] == 2 and d["activities"]["person_times"] == 20  # town B's not counted

@@ -71,12 +71,22 @@ def test_inspections_elsewhere_are_404(app_client: Any, tree: Any, world: Any) -
     api = app_client(unit="town_a", roles=(Role.INSPECTOR,))
     assert api.get(f"/api/v1/supervision/inspections/{world['b'].pk}").status_code == 404
     assert api.get("/api/v1/supervision/inspections", unit=tree["town_b"].code).status_code == 404
-    body = {"group": world["group"].pk, "unit": tree["town_b"].code, "date": "2019-06-01", "kind": "spot_check"}
+    body = {
+        "group": world["group"].pk,
+        "unit": tree["town_b"].code,
+        "date": "2019-06-01",
+        "kind": "spot_check",
+    }
     assert api.post("/api/v1/supervision/inspections", body).status_code == 404
 
 
 def test_recording_refused_by_role_or_scope(app_client: Any, tree: Any, world: Any) -> None:
-    body = {"group": world["group"].pk, "unit": tree["town_a"].code, "date": "2019-06-01", "kind": "spot_check"}
+    body = {
+        "group": world["group"].pk,
+        "unit": tree["town_a"].code,
+        "date": "2019-06-01",
+        "kind": "spot_check",
+    }
     staff = app_client(unit="town_a", roles=(Role.UNIT_STAFF,))
     refused = staff.post("/api/v1/supervision/inspections", body)
     assert refused.status_code == 403 and refused.json()["code"] == "PERMISSION_DENIED"
