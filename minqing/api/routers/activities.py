@@ -235,7 +235,7 @@ def _count_failure(keys: list[str]) -> None:
         rate_take(scope=FAILURE_SCOPE, client=key, limit=limit, window=window)
 
 
-def _identify(request: HttpRequest, activity: Activity, body: CheckInIn) -> Person | ApiError:
+def _identify(request: HttpRequest, actor: Actor, activity: Activity, body: CheckInIn) -> Person | ApiError:
     number, name, tail = body.number.strip(), body.name.strip(), re.sub(r"\s+", "", body.phone_tail)
     if number:
         person = selectors.person_by_number(number)
@@ -247,7 +247,7 @@ def _identify(request: HttpRequest, activity: Activity, body: CheckInIn) -> Pers
     digits = settings.MINQING_CHECKIN_PHONE_DIGITS
     if not name or not (tail.isascii() and tail.isdigit() and len(tail) >= digits):
         return ApiError("CHECKIN_WHO", 422, field="phone_tail" if name else "name", digits=digits)
-    found = by_name_and_phone_tail(activity, name, tail, request)
+    found = by_name_and_phone_tail(activity, name, tail, request, actor=actor)
     if found.match is Match.AMBIGUOUS:
         return ApiError("CHECKIN_AMBIGUOUS", 409, field="phone_tail")
     if found.person is None:
@@ -265,7 +265,7 @@ def check_in(request: HttpRequest, number: str, payload: CheckInIn) -> CheckInOu
     policy.require_role(actor, policy.UNIT_WRITERS, activity.organiser.path)
     keys = _failure_keys(actor, payload)
     _check_failures(keys)
-    person = _identify(request, activity, payload)
+    person = _identify(request, actor, activity, payload)
     if isinstance(person, ApiError):
         if person.code != "CHECKIN_WHO":
             _count_failure(keys)
