@@ -207,6 +207,32 @@ def record_interview(request: HttpRequest, pk: int, payload: InterviewIn) -> Sta
     return Status(201, InterviewOut(id=row.pk, date=row.date, person_times=row.person_times, notes=row.notes))
 
 
+class ReportIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    author: str = Field(
+        "", description="作者人员编号,默认牵头领导 / the author's person number (default: the leader)"
+    )
+    submitted_on: dt.date | None = None
+
+
+@research_router.post(
+    "/{int:pk}/reports",
+    response={201: ReportOut, **ERRORS},
+    summary="提交调研报告 / submit a research report",
+)
+def submit_report(request: HttpRequest, pk: int, payload: ReportIn) -> Status[ReportOut]:
+    actor = require_scope(request, Scope.ACTIVITIES_WRITE)
+    topic = sel.topic_get(actor, pk)
+    author = _person(actor, payload.author, "author") if payload.author.strip() else None
+    row = research.report_submit(
+        actor=actor, topic=topic, title=payload.title, author=author, submitted_on=payload.submitted_on
+    )
+    return Status(
+        201,
+        ReportOut(id=row.pk, title=row.title, author_number=row.author.number, submitted_on=row.submitted_on),
+    )
+
+
 # --- visits --------------------------------------------------------------------------------
 
 

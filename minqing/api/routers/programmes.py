@@ -192,6 +192,18 @@ def get_programme(request: HttpRequest, pk: int) -> ProgrammeOut:
     return _programme_out(programme, ProgrammeDetailOut, targets=targets)
 
 
+@router.get("/{int:pk}/targets", response={200: list[TargetOut], 404: ErrorOut}, summary="项目指标 / targets")
+def list_targets(request: HttpRequest, pk: int) -> list[TargetOut]:
+    programme = sel.programme_get(require_scope(request, Scope.READ), pk)
+    return [_target_out(t) for t in sel.targets(programme)]
+
+
+@router.get("/{int:pk}/targets/{key}", response={200: TargetOut, 404: ErrorOut}, summary="指标 / one target")
+def get_target(request: HttpRequest, pk: int, key: str) -> TargetOut:
+    actor = require_scope(request, Scope.READ)
+    return _target_out(sel.target_get(actor, sel.programme_get(actor, pk), key))
+
+
 @router.get(
     "/{int:pk}/progress",
     response={200: ProgressOut, 404: ErrorOut, 422: ErrorOut},

@@ -47,8 +47,11 @@ def test_topics_list_get_create_and_interviews(app_client: Any, tree: Any, world
     pk = made.json()["id"]
     interview = api.post(f"/api/v1/research/{pk}/interviews", {"date": "2019-10-02", "person_times": 7})
     assert interview.status_code == 201
+    report = api.post(f"/api/v1/research/{pk}/reports", {"title": "调研报告", "submitted_on": "2019-10-05"})
+    assert report.status_code == 201 and report.json()["author_number"] == "PA001"  # the leader by default
     one = api.get(f"/api/v1/research/{pk}").json()
     assert one["leader_number"] == "PA001" and [i["person_times"] for i in one["interviews"]] == [7]
+    assert [r["title"] for r in one["research_reports"]] == ["调研报告"] and one["reports"] == 1
 
 
 def test_topics_and_visits_elsewhere_are_404(app_client: Any, tree: Any, world: Any) -> None:

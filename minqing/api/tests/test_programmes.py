@@ -46,6 +46,9 @@ def test_programmes_progress_and_plans(app_client: Any, tree: Any, world: Any) -
     assert names == ["县道路项目"]  # the county's is seen below it, town B's is not
     pk = world["county"].pk
     assert [t["key"] for t in api.get(f"/api/v1/programmes/{pk}").json()["targets"]] == ["road"]
+    assert [t["key"] for t in api.get(f"/api/v1/programmes/{pk}/targets").json()] == ["road"]
+    assert api.get(f"/api/v1/programmes/{pk}/targets/road").json()["measure"] == "公里"
+    assert api.get(f"/api/v1/programmes/{pk}/targets/nope").status_code == 404
     progress = api.get(f"/api/v1/programmes/{pk}/progress", as_of="2019-06-30").json()
     assert progress["unit_code"] == tree["town_a"].code  # where the caller's view starts
     total = progress["targets"][0]["total"]
