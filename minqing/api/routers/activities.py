@@ -27,6 +27,7 @@ from minqing.api.errors import ApiError, ErrorOut
 from minqing.api.pagination import Page, keyset_page
 from minqing.api.scopes import Scope
 from minqing.campaigns.selectors import campaign_by_id
+from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.ratelimit import rate_exceeded, rate_take
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor
@@ -112,7 +113,9 @@ def activity_out(a: Activity, *, lecturers: list[str] | None = None) -> Activity
     )
 
 
-@router.get("/", response={200: Page[ActivityOut], 422: ErrorOut}, summary="活动列表 / list activities")
+@router.get(
+    "/", response={200: Page[ActivityOut], 404: ErrorOut, 422: ErrorOut}, summary="活动列表 / list activities"
+)
 def list_activities(
     request: HttpRequest,
     unit: str = "",
@@ -128,6 +131,8 @@ def list_activities(
     ``campaign`` (id), ``start`` / ``end`` (dates, both included), ``q`` (title contains /
     number starts with)."""
     actor = require_scope(request, Scope.READ)
+    if unit.strip() and unit_by_code(actor, unit) is None:
+        raise ApiError("NOT_FOUND", 404, field="unit")
     filters = selectors.ActivityFilters(
         type=type,
         campaign=str(campaign) if campaign is not None else "",
@@ -161,6 +166,8 @@ def _people(numbers: list[str]) -> list[Person]:
 def create_activity(request: HttpRequest, payload: ActivityIn) -> Status[ActivityOut]:
     """As the new-activity page: office or unit staff of the organiser (or above)."""
     actor = require_scope(request, Scope.ACTIVITIES_WRITE)
+    if not payload.title.strip():
+        raise DomainError(ErrorCode.TRANSITION_MISSING, field="title")
     organiser = unit_by_code(actor, payload.organiser, policy.UNIT_WRITERS)
     if organiser is None:
         raise ApiError("NOT_FOUND", 404, field="organiser")

@@ -51,6 +51,7 @@ def test_an_activity_elsewhere_is_404(app_client: Any, world: Any) -> None:
     api = staff(app_client)
     number = world["b"].number
     assert api.get(f"/api/v1/activities/{number}").status_code == 404
+    assert api.get("/api/v1/activities/", unit=world["b"].organiser.code).status_code == 404
     assert api.get(f"/api/v1/activities/{number}/attendance").status_code == 404
     assert api.post(f"/api/v1/activities/{number}/check-in", {"number": "PA001"}).status_code == 404
 
@@ -70,6 +71,8 @@ def test_create_as_the_page_allows(app_client: Any, tree: Any, world: Any) -> No
     assert Activity.objects.get(number=made.json()["number"]).organiser == tree["village_a"]
     outside = api.post("/api/v1/activities/", {**body, "organiser": tree["town_b"].code})
     assert outside.status_code == 404 and outside.json()["field"] == "organiser"
+    blank = api.post("/api/v1/activities/", {**body, "title": "  "})
+    assert blank.status_code == 400 and blank.json()["field"] == "title"
     unknown = api.post("/api/v1/activities/", {**body, "lecturers": ["NOPE"]})
     assert unknown.status_code == 422 and unknown.json()["field"] == "lecturers"
 
