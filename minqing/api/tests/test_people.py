@@ -3,6 +3,8 @@
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from minqing.core.models import AuditEvent
 from minqing.orgs.enums import Role
@@ -90,3 +92,15 @@ def test_households_masked_in_lists_full_and_audited_on_their_own(
     one = api.get(f"/api/v1/households/{people['home'].pk}").json()
     assert one["head_name"] == "李四" and one["grid_code"] == tree["grid_a"].code
     assert _reveals() == before + 1
+
+
+def test_a_page_of_people_costs_the_same_queries_for_3_or_30(app_client: Any, tree: Any) -> None:
+    api = app_client(unit="town_a", roles=(Role.UNIT_STAFF,))
+    counts = []
+    for n in (3, 27):
+        for _ in range(n):
+            PersonIdentityFactory(person=PersonFactory(unit=tree["village_a"]))
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get("/api/v1/people/", unit=tree["town_a"].code, limit=100).status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts[1] <= counts[0]  # no query per person (identity, unit, reveal check)
