@@ -1,13 +1,13 @@
 """People and households of a unit's subtree: ``/api/v1/people`` and ``/api/v1/households``.
 
-Phone and ID number are masked (138****5678) as on the person page; ``POST
+Phone and ID number are masked (138****5678) as on the person page; ``GET
 /people/{number}/reveal`` answers them in full to a caller who may reveal them
 (``orgs.selectors.can_reveal``) and audits the read, exactly as the page's reveal button does.
 A household's head is masked in lists (张*) and in full on the household itself, an audited read
 as on its page.
 """
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from minqing.api.auth import require_scope
@@ -111,14 +111,16 @@ def get_person(request: HttpRequest, number: str) -> PersonOut:
     return person_out(person, can_reveal=selectors.can_reveal(actor, person))
 
 
-@router.post(
+@router.get(
     "/{number}/reveal",
     response={200: IdentityOut, 403: ErrorOut, 404: ErrorOut},
     summary="查看完整手机号码和身份证号 / reveal phone and ID number (audited)",
 )
-def reveal_person(request: HttpRequest, number: str) -> IdentityOut:
+def reveal_person(request: HttpRequest, number: str, response: HttpResponse) -> IdentityOut:
     """The full phone and ID number, for office or unit staff and leaders of the person's unit
-    (or above); the read is written to the audit trail. Others: 403."""
+    (or above); every read is written to the audit trail. Others: 403. A GET, not a POST: a
+    POST's answer would be kept in clear for Idempotency-Key replays (and replayed unaudited)."""
+    response["Cache-Control"] = "no-store"
     actor = require_scope(request, Scope.READ)
     person = selectors.person_by_number(actor, number)
     identity = selectors.person_identity(actor, person, request, reveal=True)

@@ -43,15 +43,15 @@ def test_people_outside_the_subtree_are_404(app_client: Any, tree: Any, people: 
     api = app_client(unit="town_a", roles=(Role.UNIT_STAFF,))
     assert api.get("/api/v1/people/PB001").status_code == 404
     assert api.get("/api/v1/people/", unit=tree["town_b"].code).status_code == 404
-    assert api.post("/api/v1/people/PB001/reveal").status_code == 404
+    assert api.get("/api/v1/people/PB001/reveal").status_code == 404
     assert api.get(f"/api/v1/households/{people['away'].pk}").status_code == 404
 
 
 def test_reveal_answers_in_full_and_audits(app_client: Any, people: Any) -> None:
     api = app_client(unit="town_a", roles=(Role.UNIT_STAFF,))
     before = _reveals()
-    response = api.post("/api/v1/people/PA001/reveal")
-    assert response.status_code == 200
+    response = api.get("/api/v1/people/PA001/reveal")
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     assert response.json() == {
         "number": "PA001",
         "phone": "13812345678",
@@ -67,7 +67,7 @@ def test_a_caller_who_may_not_reveal_sees_masks_and_is_refused(app_client: Any, 
     assert row["can_reveal"] is False and row["phone"] == "138****5678"
     assert "13812345678" not in api.get("/api/v1/people/PA001").content.decode()
     before = _reveals()
-    refused = api.post("/api/v1/people/PA001/reveal")
+    refused = api.get("/api/v1/people/PA001/reveal")
     assert refused.status_code == 403 and refused.json()["code"] == "PERMISSION_DENIED"
     assert _reveals() == before
 
@@ -76,7 +76,7 @@ def test_a_key_without_the_read_scope_is_refused(app_client: Any, tree: Any, peo
     api = app_client(unit="town_a", roles=(Role.UNIT_STAFF,), scopes=["activities:write"])
     for response in (
         api.get("/api/v1/people/", unit=tree["town_a"].code),
-        api.post("/api/v1/people/PA001/reveal"),
+        api.get("/api/v1/people/PA001/reveal"),
         api.get("/api/v1/households/", unit=tree["town_a"].code),
     ):
         assert response.status_code == 403 and response.json()["code"] == "SCOPE_MISSING"
