@@ -17,6 +17,7 @@ from minqing.activities.models import Activity
 from minqing.core.audit import audit
 from minqing.core.models import AuditEvent
 from minqing.core.paths import prefix_q
+from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person
 
 _SPACES = re.compile(r"\s+")
@@ -50,9 +51,17 @@ def _digits(value: str) -> str:
 
 
 def by_name_and_phone_tail(
-    activity: Activity, name: str, tail: str, request: HttpRequest | None = None
+    activity: Activity,
+    name: str,
+    tail: str,
+    request: HttpRequest | None = None,
+    *,
+    actor: Actor | None = None,
 ) -> Identified:
-    """The one person of the organiser's subtree with this name whose phone ends in ``tail``."""
+    """The one person of the organiser's subtree with this name whose phone ends in ``tail``.
+
+    ``actor``: who looks (staff checking people in through the API); none on the phone page,
+    where the attendee is not signed in."""
     if not normalise_name(name) or not tail:
         return Identified(Match.NONE)
     candidates = (
@@ -72,8 +81,8 @@ def by_name_and_phone_tail(
         else Identified(Match.AMBIGUOUS if matched else Match.NONE)
     )
     audit(
-        actor=None,
-        actor_name=ACTOR_NAME,
+        actor=actor,
+        actor_name=ACTOR_NAME if actor is None else "",
         action=AuditEvent.Action.VIEW_PERSONAL,
         obj=result.person,
         object_type="" if result.person else "activities.activity",

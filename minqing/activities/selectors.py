@@ -60,6 +60,11 @@ class ActivityFilters:
 
 
 def activity_list(actor: Actor, filters: ActivityFilters, page: Any = None) -> Page:
+    return paginate(activity_queryset(actor, filters).order_by("-start", "-id"), page)
+
+
+def activity_queryset(actor: Actor, filters: ActivityFilters) -> QuerySet[Activity]:
+    """The activities the actor sees, narrowed by ``filters``, each with its check-in count."""
     qs = Activity.objects.filter(scope_q(actor))
     if filters.type:
         qs = qs.filter(type__code=filters.type)
@@ -74,12 +79,7 @@ def activity_list(actor: Actor, filters: ActivityFilters, page: Any = None) -> P
         qs = qs.filter(start__lt=day_start(dt.date.fromisoformat(filters.end) + dt.timedelta(days=1)))
     if filters.q:
         qs = qs.filter(Q(title__contains=filters.q) | Q(number__startswith=filters.q))
-    qs = (
-        qs.select_related("type", "organiser", "campaign")
-        .annotate(checked_in=Count("attendance"))
-        .order_by("-start", "-id")
-    )
-    return paginate(qs, page)
+    return qs.select_related("type", "organiser", "campaign").annotate(checked_in=Count("attendance"))
 
 
 def activity_get(actor: Actor, number: str) -> Activity:

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
+from ninja import Schema
 
 from minqing.core.errors import DomainError, ErrorCode
 
@@ -27,7 +28,24 @@ API_ERRORS: dict[str, Promise] = {
     "BAD_CURSOR": _("分页游标不正确"),
     "METHOD_NOT_ALLOWED": _("不支持该请求方法"),
     "SERVER_ERROR": _("服务器内部错误,请稍后重试"),
+    # people and check-in (minqing/api/routers/activities.py)
+    "PERSON_NUMBERS_UNKNOWN": _("人员编号不存在:{numbers}"),
+    "CHECKIN_NUMBER_UNKNOWN": _("人员编号不存在"),
+    "CHECKIN_NAME_MISMATCH": _("姓名与人员编号不符,请核对后重新填写"),
+    "CHECKIN_WHO": _("请填写人员编号,或填写姓名和手机号码后 {digits} 位"),
+    "CHECKIN_AMBIGUOUS": _("有不止一位同名人员的手机号码以这几位结尾,请多填几位手机号码,或填写人员编号"),
+    "CHECKIN_NO_MATCH": _("没有找到姓名和手机号码相符的人员,请核对后重新填写,或填写人员编号"),
 }
+
+
+class ErrorOut(Schema):
+    """The error shape, for the OpenAPI document's error answers."""
+
+    code: str
+    message_zh: str
+    message_en: str
+    field: str | None = None
+
 
 DOMAIN_STATUS: dict[ErrorCode, int] = {
     ErrorCode.PERMISSION_DENIED: 403,

@@ -80,10 +80,31 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    from minqing.api.routers import problems, units
+    from minqing.api.routers import (
+        activities,
+        campaigns,
+        catalogues,
+        outreach,
+        people,
+        problems,
+        programmes,
+        reports,
+        supervision,
+        units,
+    )
 
     api.add_router("/units", units.router)
+    api.add_router("/people", people.router)
+    api.add_router("/households", people.households_router)
+    api.add_router("/campaigns", campaigns.router)
+    api.add_router("/activities", activities.router)
+    api.add_router("/research", outreach.research_router)
+    api.add_router("/visits", outreach.visits_router)
     api.add_router("/problems", problems.router)
+    api.add_router("/supervision", supervision.router)
+    api.add_router("/programmes", programmes.router)
+    api.add_router("/catalogues", catalogues.router)
+    api.add_router("/reports", reports.router)
 
 
 _register_routers()

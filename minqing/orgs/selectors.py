@@ -249,10 +249,11 @@ def unit_counts(actor: Actor, unit: Unit) -> UnitCounts:
 # --- people ------------------------------------------------------------------------------
 
 
-def unit_people(
-    actor: Actor, unit: Unit, page: Any = 1, *, q: str = "", rank: str = "", party: str = ""
-) -> Page[Any]:
-    """People of the unit's subtree, optionally by name / number, rank, and party membership."""
+def unit_people_queryset(
+    actor: Actor, unit: Unit, *, q: str = "", rank: str = "", party: str = ""
+) -> QuerySet[Person]:
+    """People of the unit's subtree, optionally by name / number, rank, and party membership
+    (unordered: the page orders by tree, the API by key)."""
     _require_unit(actor, unit)
     qs = scoped(Person.objects.filter(prefix_q(unit.path)), actor).select_related("unit")
     q = q.strip()
@@ -262,7 +263,23 @@ def unit_people(
         qs = qs.filter(rank=rank)
     if party in ("yes", "no"):
         qs = qs.filter(is_party_member=party == "yes")
+    return qs
+
+
+def unit_people(
+    actor: Actor, unit: Unit, page: Any = 1, *, q: str = "", rank: str = "", party: str = ""
+) -> Page[Any]:
+    """People of the unit's subtree, optionally by name / number, rank, and party membership."""
+    qs = unit_people_queryset(actor, unit, q=q, rank=rank, party=party)
     return paginate(qs.order_by("path", "id"), page)
+
+
+def person_by_number(actor: Actor, number: str) -> Person:
+    """The person with this number in the actor's scope, else Http404."""
+    person = scoped(Person.objects.filter(number=number.strip()), actor).select_related("unit").first()
+    if person is None:
+        raise Http404
+    return person
 
 
 def person_get(actor: Actor, pk: int) -> Person:
@@ -324,14 +341,19 @@ def person_identity(
 # --- households --------------------------------------------------------------------------
 
 
-def unit_households(actor: Actor, unit: Unit, page: Any = 1, *, q: str = "") -> Page[Any]:
+def unit_households_queryset(actor: Actor, unit: Unit, *, q: str = "") -> QuerySet[Household]:
     """Households of the unit's subtree, optionally by number (prefix) or head of household."""
     _require_unit(actor, unit)
     qs = scoped(Household.objects.filter(prefix_q(unit.path)), actor).select_related("grid")
     q = q.strip()
     if q:
         qs = qs.filter(Q(number__startswith=q) | Q(head_name__contains=q))
-    return paginate(qs.order_by("path", "id"), page)
+    return qs
+
+
+def unit_households(actor: Actor, unit: Unit, page: Any = 1, *, q: str = "") -> Page[Any]:
+    """Households of the unit's subtree, optionally by number (prefix) or head of household."""
+    return paginate(unit_households_queryset(actor, unit, q=q).order_by("path", "id"), page)
 
 
 def household_get(actor: Actor, pk: int) -> Household:

@@ -83,14 +83,22 @@ def research_topics(
     actor: Actor, unit: Unit, *, campaign: Campaign | None = None, page: Any = 1
 ) -> Page[Any]:
     """Topics of the subtree with their interview person-times and report count."""
+    return paginate(
+        research_topic_queryset(actor, unit, campaign=campaign).order_by("-created_at", "-id"), page
+    )
+
+
+def research_topic_queryset(
+    actor: Actor, unit: Unit, *, campaign: Campaign | None = None
+) -> QuerySet[ResearchTopic]:
+    """Topics of the subtree (unordered) with their report count."""
     _require(actor, unit)
     qs = scoped(ResearchTopic.objects.filter(prefix_q(unit.path)), actor)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
-    qs = qs.select_related("leader", "unit", "campaign").annotate(
+    return qs.select_related("leader", "unit", "campaign").annotate(
         n_reports=Count("reports", distinct=True),
     )
-    return paginate(qs.order_by("-created_at", "-id"), page)
 
 
 def topic_get(actor: Actor, pk: int) -> ResearchTopic:
@@ -127,12 +135,27 @@ def interview_person_times(actor: Actor, unit: Unit, *, campaign: Campaign | Non
 
 
 def visits(actor: Actor, unit: Unit, *, period: Period | None = None, page: Any = 1) -> Page[Any]:
+    return paginate(visit_queryset(actor, unit, period=period).order_by("-date", "-id"), page)
+
+
+def visit_queryset(actor: Actor, unit: Unit, *, period: Period | None = None) -> QuerySet[Visit]:
+    """Visits of the subtree (unordered), in ``period`` when given."""
     _require(actor, unit)
     qs = scoped(Visit.objects.filter(prefix_q(unit.path)), actor)
     if period is not None:
         qs = qs.filter(date__gte=period.start, date__lte=period.end)
-    qs = qs.select_related("cadre", "household", "household__grid", "unit", "problem")
-    return paginate(qs.order_by("-date", "-id"), page)
+    return qs.select_related("cadre", "household", "household__grid", "unit", "problem")
+
+
+def visit_get(actor: Actor, pk: int) -> Visit:
+    visit = (
+        scoped(Visit.objects.filter(pk=pk), actor)
+        .select_related("cadre", "household", "household__grid", "unit", "problem")
+        .first()
+    )
+    if visit is None:
+        raise Http404
+    return visit
 
 
 # --- work plans ------------------------------------------------------------------------------
