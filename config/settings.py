@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "minqing.demo",
     "minqing.accounts",
     "minqing.api",
+    "minqing.webhooks",
     "ninja",
 ]
 
@@ -251,6 +252,14 @@ if env("MINQING_CACHE_URL", default=""):
 MINQING_API_RATE_BACKEND = env(
     "MINQING_API_RATE_BACKEND", default="cache" if "CACHES" in globals() else "database"
 )
+# webhooks (docs/api.md, ## Webhooks): the first retry after this many seconds, doubling up to
+# RETRY_MAX; a delivery fails after MAX_ATTEMPTS tries; each try waits TIMEOUT seconds for the
+# answer; a sender's claim on a delivery expires after CLAIM_SECONDS (a worker that died mid-send)
+MINQING_WEBHOOK_RETRY_FIRST = env.int("MINQING_WEBHOOK_RETRY_FIRST", default=60)
+MINQING_WEBHOOK_RETRY_MAX = env.int("MINQING_WEBHOOK_RETRY_MAX", default=6 * 3600)
+MINQING_WEBHOOK_MAX_ATTEMPTS = env.int("MINQING_WEBHOOK_MAX_ATTEMPTS", default=16)
+MINQING_WEBHOOK_TIMEOUT = env.float("MINQING_WEBHOOK_TIMEOUT", default=10.0)
+MINQING_WEBHOOK_CLAIM_SECONDS = env.int("MINQING_WEBHOOK_CLAIM_SECONDS", default=120)
 MINQING_PUBLIC_RATE_LIMIT = env.int("MINQING_PUBLIC_RATE_LIMIT", default=10)
 MINQING_PUBLIC_RATE_WINDOW = env.int("MINQING_PUBLIC_RATE_WINDOW", default=3600)
 # the phone check-in (/a/<code>/): attempts per client IP; a meeting hall may share one address
