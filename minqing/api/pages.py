@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +33,12 @@ def _application(request: HttpRequest, pk: int) -> Application:
     if app is None:
         raise Http404
     return app
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (the views are behind ``login_required``)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def role_labels(app: Application) -> list[str]:
@@ -122,7 +129,9 @@ def key_issue(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请填写密钥名称"))
         return redirect(back)
     try:
-        issued = keys.application_key_issue(actor=request.user, application=app, name=form.cleaned_data["name"])
+        issued = keys.application_key_issue(
+            actor=request.user, application=app, name=form.cleaned_data["name"]
+        )
     except DomainError as err:
         messages.error(request, err.bilingual())
         return redirect(back)
@@ -156,12 +165,13 @@ def key_revoke(request: HttpRequest, pk: int, key_pk: int) -> HttpResponse:
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
     """The signed-in user's own personal tokens: make one (shown once), revoke one."""
+    user = _user(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             issued = keys.personal_token_issue(
-                actor=request.user,
-                user=request.user,
+                actor=user,
+                user=user,
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
             )
@@ -175,7 +185,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 note=_("令牌以您的身份和角色调用接口,请勿交给他人。离开本页后无法再次查看。"),
                 back=reverse("api_clients:tokens"),
             )
-    context = {"form": form, "tokens": selectors.personal_tokens(request.user)}
+    context = {"form": form, "tokens": selectors.personal_tokens(user)}
     return render(request, "api/tokens.html", context)
 
 
@@ -183,7 +193,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def token_revoke(request: HttpRequest, key_pk: int) -> HttpResponse:
-    key = ApiKey.objects.filter(pk=key_pk, user=request.user).first()
+    key = ApiKey.objects.filter(pk=key_pk, user=_user(request)).first()
     if key is None:
         raise Http404
     keys.key_revoke(actor=request.user, key=key)

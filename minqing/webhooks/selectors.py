@@ -15,7 +15,9 @@ def subscriptions_of(application: Application) -> list[Subscription]:
 
 def deliveries_of(application: Application, status: str = "") -> QuerySet[Delivery]:
     """The application's deliveries, newest first, optionally of one status."""
-    qs = Delivery.objects.filter(subscription__application=application).select_related("event", "subscription")
+    qs = Delivery.objects.filter(subscription__application=application).select_related(
+        "event", "subscription"
+    )
     if status in DeliveryStatus.values:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-pk")

@@ -56,9 +56,8 @@ def claim(pk: int, *, force: bool = False) -> str | None:
     due = Q() if force else Q(next_attempt_at__lte=now)
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     lease = dt.timedelta(seconds=int(settings.MINQING_WEBHOOK_CLAIM_SECONDS))
-    taken = (
-        Delivery.objects.filter(due, free, pk=pk, status=DeliveryStatus.PENDING)
-        .update(claim=token, claimed_until=now + lease, attempts=F("attempts") + 1)
+    taken = Delivery.objects.filter(due, free, pk=pk, status=DeliveryStatus.PENDING).update(
+        claim=token, claimed_until=now + lease, attempts=F("attempts") + 1
     )
     return token if taken == 1 else None
 

@@ -60,9 +60,7 @@ def problem_data(p: Problem, event: ProblemEvent) -> dict[str, Any]:
     }
 
 
-def _pending(
-    problem: Problem, event: ProblemEvent, types: list[str], cache: dict[int, Problem]
-) -> Pending:
+def _pending(problem: Problem, event: ProblemEvent, types: list[str], cache: dict[int, Problem]) -> Pending:
     def fresh() -> Problem:
         if problem.pk not in cache:
             cache[problem.pk] = _fresh(problem.pk)
@@ -74,9 +72,7 @@ def _pending(
         p = fresh()
         return [p.path, p.responsible_path, problem.responsible_path]
 
-    return Pending(
-        types=types, paths=paths, data=lambda: problem_data(fresh(), event), occurred_at=event.at
-    )
+    return Pending(types=types, paths=paths, data=lambda: problem_data(fresh(), event), occurred_at=event.at)
 
 
 def problem_events_emit(

@@ -22,6 +22,8 @@ def receiver() -> Iterator[Receiver]:
     r.stop()
 
 
-def make_app(unit: Unit, name: str, roles: tuple[str, ...] = (Role.OFFICE,), webhooks: bool = True) -> Application:
+def make_app(
+    unit: Unit, name: str, roles: tuple[str, ...] = (Role.OFFICE,), webhooks: bool = True
+) -> Application:
     scopes = [Scope.READ, Scope.WEBHOOKS] if webhooks else [Scope.READ]
     return Application.objects.create(name=name, unit=unit, roles=list(roles), scopes=scopes)

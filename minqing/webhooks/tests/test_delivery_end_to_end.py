@@ -57,7 +57,8 @@ def test_a_receiver_down_at_first_gets_every_event_once_per_subscription_signed(
     assert receiver.mode == "down"
     with django_capture_on_commit_callbacks(execute=True):
         p1 = problem_register(
-            actor=SYSTEM, facts=ProblemFacts(title="路灯不亮", description="泉山社区路灯", unit=tree["village_a"])
+            actor=SYSTEM,
+            facts=ProblemFacts(title="路灯不亮", description="泉山社区路灯", unit=tree["village_a"]),
         )
         problem_transition(actor=SYSTEM, problem=p1, action=Action.ASSIGN, responsible_unit=tree["village_a"])
         problem_transition(actor=SYSTEM, problem=p1, action=Action.ACCEPT)
@@ -81,8 +82,11 @@ def test_a_receiver_down_at_first_gets_every_event_once_per_subscription_signed(
     assert not receiver.requests
     first = list(Delivery.objects.all())
     assert all(d.status == DeliveryStatus.PENDING and d.attempts == 1 for d in first)
-    assert Attempt.objects.count() == 12 and all(a.status_code is None and a.error for a in Attempt.objects.all())
+    assert Attempt.objects.count() == 12 and all(
+        a.status_code is None and a.error for a in Attempt.objects.all()
+    )
     for d in first:
+        assert d.next_attempt_at is not None
         wait = (d.next_attempt_at - Attempt.objects.get(delivery=d).at).total_seconds()
         assert 59 <= wait <= 62
 
@@ -93,6 +97,7 @@ def test_a_receiver_down_at_first_gets_every_event_once_per_subscription_signed(
     assert len(receiver.requests) == 12 and not any(r.answered == 200 for r in receiver.requests)
     for d in Delivery.objects.all():
         assert d.status == DeliveryStatus.PENDING and d.attempts == 2 and d.last_status_code == 503
+        assert d.next_attempt_at is not None
         assert 119 <= (d.next_attempt_at - timezone.now()).total_seconds() <= 121
 
     # the receiver is up: the periodic job delivers every row
