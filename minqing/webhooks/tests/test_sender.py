@@ -113,3 +113,24 @@ def test_eight_workers_at_once_send_one_delivery_once(tree: Any, receiver: Recei
         t.join()
     assert sorted(results, key=str) == [None] * 7 + [DeliveryStatus.DELIVERED]
     assert len(receiver.requests) == 1 and Attempt.objects.filter(delivery=d).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_queue_that_is_down_loses_nothing_the_periodic_job_sends_the_row(
+    tree: Any, receiver: Receiver, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    from minqing.webhooks import tasks
+
+    def queue_down(pk: int) -> None:
+        raise ConnectionError("redis is down")
+
+    receiver.set("ok")
+    with monkeypatch.context() as m:
+        m.setattr(tasks, "send_delivery", queue_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            d = _one_delivery(tree, receiver.url("/h"))
+    d.refresh_from_db()
+    assert d.status == DeliveryStatus.PENDING and d.attempts == 0 and not receiver.requests
+    assert tasks.deliveries_due.call_local() == {"queued": 1}
+    d.refresh_from_db()
+    assert d.status == DeliveryStatus.DELIVERED and len(receiver.delivered("/h")) == 1
