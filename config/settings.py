@@ -260,6 +260,9 @@ MINQING_WEBHOOK_RETRY_MAX = env.int("MINQING_WEBHOOK_RETRY_MAX", default=6 * 360
 MINQING_WEBHOOK_MAX_ATTEMPTS = env.int("MINQING_WEBHOOK_MAX_ATTEMPTS", default=16)
 MINQING_WEBHOOK_TIMEOUT = env.float("MINQING_WEBHOOK_TIMEOUT", default=10.0)
 MINQING_WEBHOOK_CLAIM_SECONDS = env.int("MINQING_WEBHOOK_CLAIM_SECONDS", default=120)
+# how long a process keeps its list of active subscriptions (a change made in another process is
+# seen within this many seconds; 0: read it for every event)
+MINQING_WEBHOOK_SUBSCRIPTIONS_TTL = env.float("MINQING_WEBHOOK_SUBSCRIPTIONS_TTL", default=2.0)
 MINQING_PUBLIC_RATE_LIMIT = env.int("MINQING_PUBLIC_RATE_LIMIT", default=10)
 MINQING_PUBLIC_RATE_WINDOW = env.int("MINQING_PUBLIC_RATE_WINDOW", default=3600)
 # the phone check-in (/a/<code>/): attempts per client IP; a meeting hall may share one address

@@ -3,19 +3,22 @@ transaction (``record_event`` in the ledger's workflow, the deadline job, ``bull
 
 An event is matched against the active subscriptions whose application may see it (the
 application is active, holds the ``webhooks`` scope and a role on a unit above the event's units:
-``minqing.orgs.scoping``) and wants one of its types. Nothing is written when none matches (one
-query over the subscriptions table); else one ``Event`` row and one ``Delivery`` row per matching
-subscription, in the caller's transaction, so the deliveries exist exactly when the event does.
+``minqing.orgs.scoping``) and wants one of its types. Nothing is written when none matches (the
+subscriptions are read at most every few seconds: ``active_subscriptions``); else one ``Event``
+row and one ``Delivery`` row per matching subscription, in the caller's transaction, so the
+deliveries exist exactly when the event does.
 Sending is queued when the transaction commits (``transaction.on_commit``); if that enqueue is
 lost, the periodic job (``tasks.deliveries_due``) sends the rows anyway.
 """
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,12 +41,32 @@ class Pending:
     occurred_at: dt.datetime
 
 
+# The active subscriptions, read at most every MINQING_WEBHOOK_SUBSCRIPTIONS_TTL seconds per
+# process, so an event costs the write path no query at all while nobody subscribes (or while the
+# list is fresh). A write of a subscription or an application in this process forgets it at once
+# (``forget_subscriptions``, connected in ``apps.py``); another process sees it within the TTL.
+_cache: tuple[float, list[Subscription]] | None = None
+
+
+def forget_subscriptions(**_kwargs: Any) -> None:
+    global _cache
+    _cache = None
+
+
 def active_subscriptions() -> list[Subscription]:
-    return list(
+    global _cache
+    ttl = float(settings.MINQING_WEBHOOK_SUBSCRIPTIONS_TTL)
+    now = time.monotonic()
+    cached = _cache
+    if cached is not None and now - cached[0] < ttl:
+        return cached[1]
+    subs = list(
         Subscription.objects.filter(is_active=True, application__is_active=True).select_related(
             "application__unit"
         )
     )
+    _cache = (now, subs)
+    return subs
 
 
 def _wants(sub: Subscription, types: Iterable[str]) -> bool:

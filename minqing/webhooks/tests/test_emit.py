@@ -1,6 +1,7 @@
 """Which events become deliveries: written with the event in one transaction, for the active
 subscriptions of applications that may see the event and want its type; nothing else."""
 
+import time
 from typing import Any
 
 import pytest
@@ -13,7 +14,8 @@ from minqing.ledger.services.intake import ProblemFacts, Reporter, feedback_subm
 from minqing.ledger.services.workflow import problem_transition
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Role
-from minqing.webhooks.models import Delivery, Event, EventType
+from minqing.webhooks import emit as emit_module
+from minqing.webhooks.models import Delivery, Event, EventType, Subscription
 from minqing.webhooks.services import subscription_create, subscription_set_active
 from minqing.webhooks.sources import problem_event_types
 from minqing.webhooks.tests.conftest import make_app
@@ -27,12 +29,40 @@ def _register(tree: Any, unit: str = "village_a") -> Any:
     return problem_register(actor=SYSTEM, facts=ProblemFacts(title="t", description="d", unit=tree[unit]))
 
 
-def test_no_subscription_writes_nothing_and_costs_one_query(tree: Any) -> None:
-    p = _register(tree)
+def _webhook_queries(action: Any) -> int:
     with CaptureQueriesContext(connection) as ctx:
-        problem_transition(actor=SYSTEM, problem=p, action=Action.ASSIGN, responsible_unit=tree["village_a"])
-    ours = [q for q in ctx.captured_queries if "webhooks_" in q["sql"]]
-    assert len(ours) == 1 and not Event.objects.exists() and not Delivery.objects.exists()
+        action()
+    return sum(1 for q in ctx.captured_queries if "webhooks_" in q["sql"])
+
+
+def test_no_subscription_writes_nothing_and_costs_no_query_while_the_list_is_fresh(
+    tree: Any, settings: Any
+) -> None:
+    settings.MINQING_WEBHOOK_SUBSCRIPTIONS_TTL = 60
+    assert _webhook_queries(lambda: _register(tree)) == 1  # read once
+    assert _webhook_queries(lambda: _register(tree)) == 0  # then kept
+    settings.MINQING_WEBHOOK_SUBSCRIPTIONS_TTL = 0
+    assert _webhook_queries(lambda: _register(tree)) == 1
+    assert not Event.objects.exists() and not Delivery.objects.exists()
+
+
+def test_a_change_in_this_process_is_seen_at_once_one_elsewhere_within_the_ttl(
+    tree: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.MINQING_WEBHOOK_SUBSCRIPTIONS_TTL = 2
+    app = make_app(tree["county"], "a")
+    _register(tree)  # the (empty) list is read and kept
+    sub = subscription_create(actor=SYSTEM, application=app, url="https://example.org/h", event_types=ALL)
+    _register(tree)
+    assert Delivery.objects.count() == 1  # a save in this process: seen at once
+    # another process pauses it (no signal here): seen once the list is older than the TTL
+    Subscription.objects.filter(pk=sub.subscription.pk).update(is_active=False)
+    _register(tree)
+    assert Delivery.objects.count() == 2
+    later = time.monotonic() + 2.5
+    monkeypatch.setattr(emit_module.time, "monotonic", lambda: later)
+    _register(tree)
+    assert Delivery.objects.count() == 2
 
 
 def test_only_apps_that_see_the_event_and_want_its_type_get_it(tree: Any) -> None:
