@@ -115,8 +115,9 @@ def render(r: dict[str, Any]) -> str:
         "The machine is shared (load average about 8 on 2 cores during the run): differences of a few",
         "per cent are within the noise; the statement counts are exact. Without a subscription the",
         "hook reads the subscriptions at most every `MINQING_WEBHOOK_SUBSCRIPTIONS_TTL` seconds (2),",
-        "so the write path gains no statement; three matching subscriptions add an `Event` insert and",
-        "one bulk `Delivery` insert, plus one read of the problem and its units.",
+        "so the write path gains no statement; three matching subscriptions add an `Event` insert,",
+        "one bulk `Delivery` insert and one read of the problem and its units (and, when the kept",
+        "list is older than the TTL, one read of the subscriptions: 12 or 13).",
     ]
     return "\n".join(lines) + "\n"
 
