@@ -55,7 +55,11 @@ def claim(pk: int, *, force: bool = False) -> str | None:
     token = secrets.token_hex(16)
     due = Q() if force else Q(next_attempt_at__lte=now)
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    lease = dt.timedelta(seconds=int(settings.MINQING_WEBHOOK_CLAIM_SECONDS))
+    # the claim outlives the longest attempt, so a live sender never loses it mid-send
+    seconds = max(
+        int(settings.MINQING_WEBHOOK_CLAIM_SECONDS), 2 * float(settings.MINQING_WEBHOOK_TIMEOUT) + 10
+    )
+    lease = dt.timedelta(seconds=seconds)
     taken = Delivery.objects.filter(due, free, pk=pk, status=DeliveryStatus.PENDING).update(
         claim=token, claimed_until=now + lease, attempts=F("attempts") + 1
     )
