@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "minqing.accounts",
     "minqing.api",
     "minqing.open311",
+    "minqing.webhooks",
     "ninja",
 ]
 
@@ -259,6 +260,17 @@ MINQING_API_RATE_BACKEND = env(
 MINQING_OPEN311_JURISDICTION = env("MINQING_OPEN311_JURISDICTION", default="")
 MINQING_OPEN311_QUEUE = env.bool("MINQING_OPEN311_QUEUE", default=False)
 MINQING_OPEN311_CONTACT = env("MINQING_OPEN311_CONTACT", default="")
+# webhooks (docs/api.md, ## Webhooks): the first retry after this many seconds, doubling up to
+# RETRY_MAX; a delivery fails after MAX_ATTEMPTS tries; each try waits TIMEOUT seconds for the
+# answer; a sender's claim on a delivery expires after CLAIM_SECONDS (a worker that died mid-send)
+MINQING_WEBHOOK_RETRY_FIRST = env.int("MINQING_WEBHOOK_RETRY_FIRST", default=60)
+MINQING_WEBHOOK_RETRY_MAX = env.int("MINQING_WEBHOOK_RETRY_MAX", default=6 * 3600)
+MINQING_WEBHOOK_MAX_ATTEMPTS = env.int("MINQING_WEBHOOK_MAX_ATTEMPTS", default=16)
+MINQING_WEBHOOK_TIMEOUT = env.float("MINQING_WEBHOOK_TIMEOUT", default=10.0)
+MINQING_WEBHOOK_CLAIM_SECONDS = env.int("MINQING_WEBHOOK_CLAIM_SECONDS", default=120)
+# how long a process keeps its list of active subscriptions (a change made in another process is
+# seen within this many seconds; 0: read it for every event)
+MINQING_WEBHOOK_SUBSCRIPTIONS_TTL = env.float("MINQING_WEBHOOK_SUBSCRIPTIONS_TTL", default=2.0)
 MINQING_PUBLIC_RATE_LIMIT = env.int("MINQING_PUBLIC_RATE_LIMIT", default=10)
 MINQING_PUBLIC_RATE_WINDOW = env.int("MINQING_PUBLIC_RATE_WINDOW", default=3600)
 # the phone check-in (/a/<code>/): attempts per client IP; a meeting hall may share one address

@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api_v1.urls),
     path("open311/v2/", include("minqing.open311.urls")),
+    path("api-clients/", include("minqing.api.page_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("minqing.core.urls")),
     path("accounts/", include("minqing.accounts.urls")),

@@ -25,6 +25,15 @@ def _huey_immediate() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_webhook_subscriptions() -> None:
+    """Each test starts without the webhook emitter's cached subscriptions of an earlier test
+    (rolled back without a signal)."""
+    from minqing.webhooks.emit import forget_subscriptions
+
+    forget_subscriptions()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",

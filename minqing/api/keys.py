@@ -16,7 +16,8 @@ from minqing.api.scopes import ALL_SCOPES
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, is_system, user_of
-from minqing.orgs.models import Application
+from minqing.orgs.enums import Role
+from minqing.orgs.models import Application, Unit
 
 KEY_PREFIX = "mq_"
 # last_used_at is written at most this often per key (a read API must not write on every call)
@@ -49,6 +50,28 @@ def _clean_scopes(scopes: list[str] | None, allowed: frozenset[str]) -> list[str
 def can_manage_application(actor: Actor | None, application: Application) -> bool:
     """The office of the application's unit (or above it) manages its keys."""
     return is_system(actor) or policy.has_role(actor, policy.OFFICE, application.unit.path)
+
+
+def application_create(
+    *, actor: Actor, name: str, unit: Unit, roles: list[str], scopes: list[str]
+) -> Application:
+    """A new application on ``unit``, by the office of that unit (or above it): it acts with
+    ``roles`` on the unit's subtree (the office's own reach, no further) and its keys carry at most
+    ``scopes``. Audited as a permission change (``core.audit_writes``)."""
+    if not (is_system(actor) or policy.has_role(actor, policy.OFFICE, unit.path)):
+        raise PermissionDeniedError()
+    name = name.strip()[:100]
+    if not name:
+        raise DomainError(ErrorCode.TRANSITION_MISSING, field="name")
+    if Application.objects.filter(name=name).exists():
+        raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="name", value=name)
+    chosen_roles = sorted(set(roles))
+    bad = [r for r in chosen_roles if r not in Role.values]
+    if bad or not chosen_roles:
+        raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="roles", value=", ".join(bad))
+    return Application.objects.create(
+        name=name, unit=unit, roles=chosen_roles, scopes=_clean_scopes(scopes, ALL_SCOPES)
+    )
 
 
 def application_key_issue(*, actor: Actor, application: Application, name: str) -> IssuedKey:

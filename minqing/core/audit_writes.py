@@ -36,7 +36,12 @@ SKIPPED = frozenset(
         "ledger.notification",
         "activities.activityrollup",
         "activities.rollupstate",
-        "accounts.passwordrecord",  # a password's date: the user's PASSWORD_CHANGE row says it
+        "accounts.passwordrecord",
+        # webhook events and their deliveries: written with the problem event they carry, and
+        # their sending is itself a log (each attempt); subscriptions are audited
+        "webhooks.event",
+        "webhooks.delivery",
+        "webhooks.attempt",  # a password's date: the user's PASSWORD_CHANGE row says it
     }
 )
 PERMISSION_MODELS = frozenset({"orgs.roleassignment", "orgs.adminduty", "orgs.application"})

@@ -35,6 +35,8 @@ from minqing.ledger.enums import OPEN_STATES, Action
 from minqing.ledger.models import DeadlineRule, Notification, NotificationKind, Problem, ProblemEvent
 from minqing.ledger.services.notifications import unit_user_ids
 from minqing.orgs.models import Unit
+from minqing.webhooks.emit import active_subscriptions
+from minqing.webhooks.sources import problem_events_emit
 
 CHUNK = 500
 FIELDS = (
@@ -124,6 +126,7 @@ def _notes(
 
 
 def _mark_overdue(report: DeadlineReport, today: dt.date, now: dt.datetime) -> None:
+    subscriptions = active_subscriptions()  # once per run: the webhooks of the 逾期 events
     late = Q(due_date__lt=today) | Q(state__in=PRE_ACCEPT_STATES, accept_due__lt=today)
     ids = list(
         Problem.objects.filter(late, state__in=OPEN_STATES, overdue=False)
@@ -140,6 +143,7 @@ def _mark_overdue(report: DeadlineReport, today: dt.date, now: dt.datetime) -> N
         users = unit_user_ids(unit_ids)
         names = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
         events: list[ProblemEvent] = []
+        overdue: list[tuple[Problem, ProblemEvent]] = []
         notes: list[Notification] = []
         seen: set[tuple[int, int]] = set()
         with transaction.atomic():
@@ -159,6 +163,7 @@ def _mark_overdue(report: DeadlineReport, today: dt.date, now: dt.datetime) -> N
                 report.overdue_marked += 1
                 args = {"number": p.number, "title": _short(p.title), "due": due.isoformat()}
                 events.append(_event(p, now, Action.OVERDUE, _("超过期限 {due},已逾期").format(**args), due))
+                overdue.append((p, events[-1]))
                 text = _("问题 {number}「{title}」已超过期限 {due},已逾期,请尽快办理。").format(**args)
                 notes += _notes(p, users.get(home_id, []), NotificationKind.OVERDUE, text, seen)
                 up_id = parent.pk if parent is not None else p.escalated_to_id
@@ -173,6 +178,7 @@ def _mark_overdue(report: DeadlineReport, today: dt.date, now: dt.datetime) -> N
                 notes += _notes(p, users.get(up_id, []), NotificationKind.ESCALATED, text, seen)
             ProblemEvent.objects.bulk_create(events)
             Notification.objects.bulk_create(notes)
+            problem_events_emit(overdue, subscriptions)
         report.notifications += len(notes)
 
 

@@ -111,6 +111,19 @@ KWARGS: dict[str, Callable[[MatrixWorld], dict[str, Any]]] = {
     "orgs:person_reveal": _pk("person"),
     "orgs:household": _pk("household"),
     "admin:orgs_unit_change": lambda w: {"object_id": w.u["town_a"].pk},
+    "api_clients:application": lambda w: {"pk": w.extra["application"].pk},
+    "api_clients:key_issue": lambda w: {"pk": w.extra["application"].pk},
+    "api_clients:key_revoke": lambda w: {"pk": w.extra["application"].pk, "key_pk": w.extra["app_key"].pk},
+    "api_clients:subscription_new": lambda w: {"pk": w.extra["application"].pk},
+    "api_clients:subscription_toggle": lambda w: {
+        "pk": w.extra["application"].pk,
+        "sub_pk": w.extra["subscription"].pk,
+    },
+    "api_clients:delivery_retry": lambda w: {
+        "pk": w.extra["application"].pk,
+        "delivery_pk": w.extra["delivery"].pk,
+    },
+    "api_clients:token_revoke": lambda w: {"key_pk": w.extra["token"].pk},
 }
 QUERY = {"reports:download": f"?unit={TOWN_A}&as_of=2019-12-20"}
 DATA: dict[str, Callable[[MatrixWorld], dict[str, Any]]] = {
@@ -128,6 +141,12 @@ DATA: dict[str, Callable[[MatrixWorld], dict[str, Any]]] = {
     },
     "reports:template_edit": lambda w: {"title": "{unit}简报", "body": "截至{as_of},{unit}。"},
     "reports:template_default_edit": lambda w: {"title": "{unit}简报", "body": "截至{as_of},{unit}。"},
+    "api_clients:key_issue": lambda w: {"name": "k2"},
+    "api_clients:subscription_new": lambda w: {
+        "url": "https://example.org/hook",
+        "event_types": ["problem.registered"],
+    },
+    "api_clients:subscription_toggle": lambda w: {"active": "0"},
 }
 ALL = PERSONAS
 SIGNED_IN_PERSONAS = tuple(p for p in PERSONAS if p != "anon")
@@ -330,6 +349,17 @@ ROWS: list[Row] = [
         post=A(200, anon=LOGIN, norole=404, other=404, inspector=403, intake=403, viewer=403),
     ),
     R("orgs:household", IN_A),
+    # --- the open API's management pages: township A's application, the office's own token ---
+    R("api_clients:applications", OFFICE),
+    R("api_clients:application_new", OFFICE, post=OFFICE),  # empty data: the form again
+    R("api_clients:application", A(404, anon=LOGIN, office=200)),
+    R("api_clients:key_issue", POST_ONLY, post=A(404, anon=LOGIN, office=200), writes=("office",)),
+    R("api_clients:key_revoke", POST_ONLY, post=A(404, anon=LOGIN, office=302), writes=("office",)),
+    R("api_clients:subscription_new", POST_ONLY, post=A(404, anon=LOGIN, office=200), writes=("office",)),
+    R("api_clients:subscription_toggle", POST_ONLY, post=A(404, anon=LOGIN, office=302), writes=("office",)),
+    R("api_clients:delivery_retry", POST_ONLY, post=A(404, anon=LOGIN, office=302), writes=("office",)),
+    R("api_clients:tokens", SIGNED_IN, post=SIGNED_IN),  # empty data: the form again
+    R("api_clients:token_revoke", POST_ONLY, post=A(404, anon=LOGIN, office=302), writes=("office",)),
     # --- the admin: representative rows of the one gate (no persona is staff) ---
     R("admin:index", A(302)),  # to the admin's own login page
     R("admin:login", A(200)),

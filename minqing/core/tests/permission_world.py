@@ -20,6 +20,8 @@ from minqing.activities.services.activities import activity_create
 from minqing.activities.services.research import topic_create
 from minqing.activities.services.visits import visit_record
 from minqing.activities.services.workplans import workplan_file
+from minqing.api.keys import application_create, application_key_issue, personal_token_issue
+from minqing.api.scopes import Scope
 from minqing.campaigns.models import Campaign, CampaignKind
 from minqing.campaigns.services import campaign_create
 from minqing.catalogues.models import Commendation, PowerCategory, PowerItem, ReformMeasure
@@ -41,6 +43,32 @@ from minqing.supervision.enums import MemberRole
 from minqing.supervision.models import GuidanceGroup, Inspection
 from minqing.supervision.services.groups import MemberSpec, group_create
 from minqing.supervision.services.inspections import inspection_record
+from minqing.webhooks.models import Delivery, DeliveryStatus, Event, EventType
+from minqing.webhooks.services import subscription_create
+
+
+def _api_clients(u: dict[str, Unit], users: dict[str, Any]) -> dict[str, Any]:
+    """Township A's application with a key, a webhook subscription and a failed delivery, and a
+    personal token of township A's office (the /api-clients/ pages)."""
+    app = application_create(
+        actor=SYS, name="矩阵应用", unit=u["town_a"], roles=[Role.INTAKE], scopes=[Scope.READ, Scope.WEBHOOKS]
+    )
+    key = application_key_issue(actor=SYS, application=app, name="k").key
+    sub = subscription_create(
+        actor=SYS, application=app, url="http://127.0.0.1:9/", event_types=[EventType.PROBLEM_REGISTERED]
+    ).subscription
+    event = Event.objects.create(
+        type=EventType.PROBLEM_REGISTERED,
+        types=[EventType.PROBLEM_REGISTERED],
+        path=u["town_a"].path,
+        occurred_at=timezone.now(),
+    )
+    delivery = Delivery.objects.create(
+        subscription=sub, event=event, status=DeliveryStatus.FAILED, attempts=16
+    )
+    token = personal_token_issue(actor=SYS, user=users["office"], name="t").key
+    return {"application": app, "app_key": key, "subscription": sub, "delivery": delivery, "token": token}
+
 
 ROLES = {
     "office": Role.OFFICE,
@@ -149,6 +177,7 @@ def make_matrix_world() -> MatrixWorld:
     )
     bulletin = bulletin_publish(actor=SYS, unit=u["town_a"], as_of=AS_OF, campaign=campaign)
     return MatrixWorld(
+        extra=_api_clients(u, users),
         u=u,
         users=users,
         person=person,

@@ -23,6 +23,7 @@ from minqing.ledger.services.event_notifications import notify_event
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, actor_label, is_system, user_of
 from minqing.orgs.models import Person, Unit
+from minqing.webhooks.sources import problem_events_emit
 
 ANY_STATE = frozenset(State)
 
@@ -345,8 +346,9 @@ def record_event(
     at: dt.datetime | None = None,
 ) -> ProblemEvent:
     """One event on the problem's timeline; it names the user or the application (the page shows
-    "系统" for the system and for ``None``)."""
-    return ProblemEvent.objects.create(
+    "系统" for the system and for ``None``). The applications subscribed to it get a webhook
+    delivery, written in the same transaction (``minqing.webhooks``)."""
+    event = ProblemEvent.objects.create(
         problem=problem,
         at=at or timezone.now(),
         actor=user_of(actor),
@@ -358,3 +360,5 @@ def record_event(
         public=public,
         data=data or {},
     )
+    problem_events_emit([(problem, event)])
+    return event

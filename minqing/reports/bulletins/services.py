@@ -29,6 +29,7 @@ from minqing.reports.bulletins.templating import Figure, metric_ids, render, val
 from minqing.reports.bulletins.wording import level_word, whole_word
 from minqing.reports.metrics.registry import METRICS, MetricContext, compute, load_all
 from minqing.reports.models import Bulletin, BulletinTemplate
+from minqing.webhooks.sources import bulletin_published_emit
 
 
 def registered_ids() -> list[str]:
@@ -208,6 +209,7 @@ def bulletin_publish(
         obj=bulletin,
         detail=f"publish {unit.code} {campaign.name} as of {as_of.isoformat()} #{bulletin.number}",
     )
+    bulletin_published_emit(bulletin)
     return bulletin
 
 
