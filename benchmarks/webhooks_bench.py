@@ -43,7 +43,7 @@ def _child(n: int) -> dict[str, Any]:
 
     tree = small_tree()
     real = workflow.problem_events_emit
-    emit.enqueue = lambda ids: None  # type: ignore[assignment]  # measure the writes, not the sends
+    emit.enqueue = lambda ids: None  # measure the writes, not the sends
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -77,10 +77,10 @@ def _child(n: int) -> dict[str, Any]:
                         event_types=list(EventType.values),
                     )
             hook = (lambda pairs, subscriptions=None: []) if name == "baseline" else real
-            workflow.problem_events_emit = hook  # type: ignore[assignment]
+            workflow.problem_events_emit = hook
             times[name] += [once() for _ in range(n // rounds)]
             statements[name] = count()
-    workflow.problem_events_emit = real  # type: ignore[assignment]
+    workflow.problem_events_emit = real
     assert sources.problem_events_emit is real
     out: dict[str, Any] = {}
     base = statistics.median(times["baseline"])
