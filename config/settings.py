@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "minqing.reports",
     "minqing.demo",
     "minqing.accounts",
+    "minqing.nlp",
 ]
 
 MIDDLEWARE = [
