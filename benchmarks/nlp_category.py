@@ -127,16 +127,21 @@ def single(model: Any) -> dict[str, Any]:
     texts = read_labelled(HELDOUT / "details.csv").texts
     for t in texts[:20]:
         suggest(t, k=3, model=model)
-    times = []
+    wall, cpu = [], []
     for t in texts:
-        t0 = time.perf_counter()
+        w0, c0 = time.perf_counter(), time.process_time()
         suggest(t, k=3, model=model)
-        times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+        wall.append((time.perf_counter() - w0) * 1000)
     return {
-        "n": len(times),
-        "p50_ms": round(_percentile(times, 0.5), 3),
-        "p95_ms": round(_percentile(times, 0.95), 3),
-        "max_ms": round(max(times), 3),
+        "n": len(wall),
+        "chars_p50": sorted(map(len, texts))[len(texts) // 2],
+        "chars_p95": round(_percentile([float(len(t)) for t in texts], 0.95)),
+        "p50_ms": round(_percentile(wall, 0.5), 3),
+        "p95_ms": round(_percentile(wall, 0.95), 3),
+        "max_ms": round(max(wall), 3),
+        "cpu_p50_ms": round(_percentile(cpu, 0.5), 3),
+        "cpu_p95_ms": round(_percentile(cpu, 0.95), 3),
     }
 
 
@@ -216,9 +221,12 @@ def render(r: dict[str, Any]) -> str:
         f"| same, per wall-clock second (shared machine) | {t['per_s_wall']:,} | |",
         f"| baseline (sklearn char 1-3 TF-IDF + LinearSVC), per CPU-second | {t['baseline_per_s_cpu']:,} "
         f"| ratio {t['ratio_to_baseline']}x |",
-        f"| one message through `suggest()` (with the Category lookup), p50 / p95 / max | "
-        f"{s['p50_ms']} / **{s['p95_ms']}** / {s['max_ms']} ms | {ok(s['p95_ms'] < TARGET_P95_MS)} p95 < "
+        f"| one message through `suggest()` (with the Category lookup; held-out full texts, "
+        f"{s['chars_p50']} / {s['chars_p95']} characters at p50 / p95), CPU time p50 / p95 | "
+        f"{s['cpu_p50_ms']} / **{s['cpu_p95_ms']}** ms | {ok(s['cpu_p95_ms'] < TARGET_P95_MS)} p95 < "
         f"{TARGET_P95_MS} ms |",
+        f"| same, wall-clock p50 / p95 / max (shared machine) | {s['p50_ms']} / {s['p95_ms']} / "
+        f"{s['max_ms']} ms | |",
         f"| training on {tr['n']:,} messages, wall / CPU | {tr['wall_s']} / {tr['cpu_s']} s | "
         f"{ok(tr['cpu_s'] < TARGET_TRAIN_S)} < {TARGET_TRAIN_S:.0f} s |",
         f"| loaded model (RSS growth) | {m['model_mb']} MB (process {m['process_rss_mb']} MB) | "

@@ -79,12 +79,16 @@ def codepoints(texts: Sequence[str]) -> np.ndarray:
 
 def tfidf(counts: csr_matrix, idf: np.ndarray) -> csr_matrix:
     """Sublinear TF times IDF, rows L2-normalised (empty rows stay zero)."""
-    m = counts.copy()
-    m.data = (1.0 + np.log(m.data)) * idf[m.indices]
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=counts.shape[0]))
     norms[norms == 0] = 1.0
-    m.data /= np.repeat(norms, np.diff(m.indptr)).astype(np.float32)
-    m.eliminate_zeros()
+    m = csr_matrix(
+        (data / norms[rows], counts.indices.copy(), counts.indptr.copy()),
+        shape=counts.shape,
+        dtype=np.float32,
+    )
+    m.eliminate_zeros()  # in place: hence the copies, ``counts`` stays as it was
     return m
 
 

@@ -34,7 +34,9 @@ def test_tfidf_rows_are_unit_length_and_rare_buckets_pruned() -> None:
     c = h.counts(["路灯不亮", "路灯坏了", "学校收费"])
     idf = fit_idf(c, min_df=2)
     assert set(np.flatnonzero(idf)) == set(h.counts(["路灯"]).indices)  # only 路, 灯, 路灯 in two texts
+    before = c.copy()
     x = tfidf(c, idf)
+    assert (c != before).nnz == 0  # the counts are left as they were
     norms = np.sqrt(x.multiply(x).sum(axis=1).A.ravel())
     assert np.allclose(norms, [1.0, 1.0, 0.0])
 

@@ -83,3 +83,16 @@ def test_an_empty_ledger_is_refused(tmp_path: Path) -> None:
         call_command("nlp", "train", "--out", str(tmp_path / "m.npz"))
     assert "至少需要 2 个分类" in str(exc.value)
     assert not (tmp_path / "m.npz").exists()
+
+
+def test_the_shipped_model_is_what_training_on_the_shipped_data_gives(tmp_path: Path) -> None:
+    """The rebuild command documented in docs/nlp.md reproduces the shipped default model."""
+    import numpy as np
+
+    from minqing.nlp.category.service import SHIPPED_MODEL
+
+    call_command("nlp", "train", "--data", "shipped", "--out", str(tmp_path / "m.npz"), stdout=StringIO())
+    with np.load(SHIPPED_MODEL) as shipped, np.load(tmp_path / "m.npz") as rebuilt:
+        assert shipped.files == rebuilt.files
+        for key in shipped.files:
+            assert np.array_equal(shipped[key], rebuilt[key]), key
