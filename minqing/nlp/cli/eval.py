@@ -12,14 +12,27 @@ from minqing.nlp.category.model import CategoryModel
 from minqing.nlp.category.service import model_path
 
 NAME = "eval"
-HELP = "评测模型:读取带标签的 CSV(表头 title,label 或 detail,label),输出 JSON 指标"
+HELP = "评测模型:读取带标签的 CSV,输出 JSON 指标 / evaluate a model on a labelled CSV, print JSON"
 TASKS = ("category",)
 
 
 def add_arguments(parser: ArgumentParser) -> None:
-    parser.add_argument("--task", choices=TASKS, required=True, help="评测任务(category:分类建议)")
-    parser.add_argument("file", metavar="FILE", help="UTF-8 CSV,表头 title,label 或 detail,label")
-    parser.add_argument("--model", metavar="PATH", help="模型文件(默认:当前使用的模型)")
+    parser.add_argument(
+        "--task",
+        choices=TASKS,
+        required=True,
+        help="评测任务 / task (category: 分类建议 category suggestion)",
+    )
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        help="UTF-8 CSV,表头 title,label 或 detail,label / header title,label or detail,label",
+    )
+    parser.add_argument(
+        "--model",
+        metavar="PATH",
+        help="模型文件(默认:当前使用的模型) / model file (default: the model in use)",
+    )
 
 
 def load(path: Path) -> CategoryModel:

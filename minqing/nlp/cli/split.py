@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from minqing.nlp.category.split import DATA, write_split
 
 NAME = "split"
-HELP = "按固定规则重建随附留言数据的留出集划分(data/split.csv 与 data/heldout/)"
+HELP = "重建随附留言数据的留出集划分 / rebuild the held-out split of the shipped messages"
 
 
 def add_arguments(parser: ArgumentParser) -> None:

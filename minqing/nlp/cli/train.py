@@ -21,7 +21,7 @@ from minqing.nlp.category.service import trained_model_path
 from minqing.nlp.category.train import fit
 
 NAME = "train"
-HELP = "训练分类建议模型(默认用台账中已定分类的问题)"
+HELP = "训练分类建议模型(默认用台账) / train the category model (default: from the ledger)"
 SOURCES = ("ledger", "shipped", "both")
 
 
@@ -30,10 +30,12 @@ def add_arguments(parser: ArgumentParser) -> None:
         "--data",
         choices=SOURCES,
         default="ledger",
-        help="训练数据:ledger 台账问题(默认),shipped 随附留言数据,both 两者合并",
+        help="训练数据:ledger 台账(默认),shipped 随附数据,both 两者 / data: ledger (default), shipped, both",
     )
-    parser.add_argument("--out", metavar="PATH", help="模型输出路径(默认 var/nlp/category_model.npz)")
-    parser.add_argument("--json", action="store_true", help="输出 JSON")
+    parser.add_argument(
+        "--out", metavar="PATH", help="模型输出路径 / output path (default var/nlp/category_model.npz)"
+    )
+    parser.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
 
 
 def train(source: str, out: Path) -> dict[str, Any]:

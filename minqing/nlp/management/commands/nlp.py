@@ -14,7 +14,7 @@ from minqing.nlp.cli import subcommands
 
 
 class Command(BaseCommand):
-    help = "文本分析:分类建议的评测与训练等(minqing nlp 子命令 --help 查看用法)"
+    help = "文本分析:分类建议的评测与训练等 / text analysis: evaluate and train the category model, ..."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
