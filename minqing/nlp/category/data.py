@@ -1,8 +1,9 @@
 """Training examples: the shipped messages (training side of the split) and the ledger's problems."""
 
+import csv
 from dataclasses import dataclass, field
 
-from minqing.nlp.category.split import training_rows
+from minqing.nlp.category.split import SPLIT_FILE, training_rows
 
 SEPARATOR = "/"
 
@@ -22,10 +23,6 @@ class Examples:
 
 def shipped_examples() -> Examples:
     """The training side of the shipped split: titles and full texts, with their groups."""
-    import csv
-
-    from minqing.nlp.category.split import SPLIT_FILE
-
     with SPLIT_FILE.open(encoding="utf-8", newline="") as fh:
         group = {(r["file"], int(r["row"])): int(r["group"]) for r in csv.DictReader(fh)}
     rows = training_rows()

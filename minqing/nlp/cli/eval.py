@@ -2,6 +2,7 @@
 labelled CSV (``title,label`` or ``detail,label``), printed as one JSON object."""
 
 import json
+import zipfile
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any, TextIO
@@ -38,7 +39,7 @@ def add_arguments(parser: ArgumentParser) -> None:
 def load(path: Path) -> CategoryModel:
     try:
         return CategoryModel.load(path)
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise DomainError(ErrorCode.NLP_BAD_MODEL, path=path, reason=exc) from exc
 
 

@@ -3,6 +3,7 @@
 import json
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -56,15 +57,14 @@ def test_ledger_examples_use_the_first_level_of_the_final_category() -> None:
     assert set(ex.labels) == {"城乡建设", "民政", "农村农业"}
 
 
-def test_train_from_the_ledger_and_the_service_uses_it(tmp_path: Path, settings) -> None:
-    settings.VAR_DIR = tmp_path
+def test_train_from_the_ledger_and_the_service_uses_it(tmp_path: Path, settings: Any) -> None:
     _problems(small_tree())
     out = StringIO()
     call_command("nlp", "train", "--json", stdout=out)
     report = json.loads(out.getvalue())
     assert report["n"] == len(ROWS) * 3
     assert report["classes"] == ["农村农业", "城乡建设", "民政"]
-    assert model_path() == tmp_path / "nlp" / "category_model.npz"
+    assert model_path() == settings.VAR_DIR / "nlp" / "category_model.npz"
     assert load_model().classes == ["农村农业", "城乡建设", "民政"]
     top = suggest("低保金发放", k=3)
     assert top[0].label == "民政"  # a label the shipped data has not
