@@ -15,21 +15,19 @@
 Runs on one core (BLAS threads pinned to 1).
 """
 
+import datetime as dt
+import json
 import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
+from threadpoolctl import threadpool_limits
 
-import datetime as dt  # noqa: E402
-import json  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
-
-from benchmarks.common import ROOT, header, machine, ok, write_results  # noqa: E402
+from benchmarks.common import ROOT, header, machine, ok, write_results
 
 TARGET_F1 = 0.92
 TARGET_RATE = 2000
@@ -159,8 +157,14 @@ def training() -> dict[str, Any]:
 
 
 def memory(path: Path) -> dict[str, Any]:
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     p = subprocess.run(
-        [sys.executable, "-c", _RSS_PROBE, str(path)], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", _RSS_PROBE, str(path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     r = json.loads(p.stdout)
     return {
@@ -241,7 +245,7 @@ def main() -> None:
     from minqing.nlp.category.model import CategoryModel
     from minqing.nlp.category.service import SHIPPED_MODEL
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, threadpool_limits(limits=1):
         _setup_django(Path(tmp))
         model = CategoryModel.load(SHIPPED_MODEL)
         result = {
