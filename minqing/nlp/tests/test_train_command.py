@@ -89,10 +89,18 @@ def test_the_shipped_model_is_what_training_on_the_shipped_data_gives(tmp_path: 
     """The rebuild command documented in docs/nlp.md reproduces the shipped default model."""
     import numpy as np
 
+    from minqing.nlp.category.model import CategoryModel
     from minqing.nlp.category.service import SHIPPED_MODEL
 
     call_command("nlp", "train", "--data", "shipped", "--out", str(tmp_path / "m.npz"), stdout=StringIO())
-    with np.load(SHIPPED_MODEL) as shipped, np.load(tmp_path / "m.npz") as rebuilt:
-        assert shipped.files == rebuilt.files
-        for key in shipped.files:
-            assert np.array_equal(shipped[key], rebuilt[key]), key
+    shipped = CategoryModel.load(SHIPPED_MODEL)
+    rebuilt = CategoryModel.load(tmp_path / "m.npz")
+    # equal up to float rounding (numpy's SIMD log/exp may differ in the last bit between CPUs)
+    assert rebuilt.classes == shipped.classes
+    assert rebuilt.info == shipped.info
+    assert rebuilt.hasher == shipped.hasher
+    assert np.array_equal(np.flatnonzero(rebuilt.idf), np.flatnonzero(shipped.idf))
+    assert np.allclose(rebuilt.idf, shipped.idf, atol=1e-5)
+    assert np.allclose(rebuilt.weights, shipped.weights, atol=2e-3)
+    assert np.allclose(rebuilt.intercept, shipped.intercept, atol=1e-3)
+    assert rebuilt.temperature == pytest.approx(shipped.temperature, rel=1e-3)
