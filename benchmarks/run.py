@@ -1,7 +1,7 @@
 """``python -m benchmarks.run``: every benchmark of the project (organisation network, ledger, activities,
-bulletins, the upload probe)."""
+bulletins, the upload probe, category suggestion)."""
 
-from benchmarks import activities_bench, ledger_bench, orgs_bench, reports_bench, upload_probe
+from benchmarks import activities_bench, ledger_bench, nlp_category, orgs_bench, reports_bench, upload_probe
 
 if __name__ == "__main__":
     orgs_bench.main()
@@ -9,3 +9,4 @@ if __name__ == "__main__":
     activities_bench.main([])
     reports_bench.main([])
     upload_probe.main([])
+    nlp_category.main()

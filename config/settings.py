@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "minqing.open311",
     "minqing.webhooks",
     "ninja",
+    "minqing.nlp",
 ]
 
 MIDDLEWARE = [

@@ -148,6 +148,14 @@ class ErrorCode(Enum):
         "无法生成 PDF:本机缺少 WeasyPrint 所需的系统库(如 pango),请安装后重试,或下载 DOCX。原因:{reason}"
     )
 
+    # nlp (category suggestion)
+    NLP_BAD_HEADER = _("文件 {path} 的表头应为“title,label”或“detail,label”,实际为“{header}”")
+    NLP_BAD_COLUMNS = _("文件 {path} 第 {line} 行有 {count} 列,应为 2 列")
+    NLP_EMPTY_LABEL = _("文件 {path} 第 {line} 行的标签为空")
+    NLP_EMPTY_FILE = _("文件 {path} 没有数据行")
+    NLP_BAD_MODEL = _("无法加载模型 {path}:{reason}")
+    NLP_TOO_FEW_CATEGORIES = _("训练数据只有 {count} 条、{classes} 个分类,至少需要 2 个分类")
+
     @property
     def template(self) -> Promise:
         return self.value
