@@ -58,7 +58,9 @@ def reader_of(row: Row) -> str | None:
 
 
 def test_every_page_a_persona_may_read_fits_a_phone(
-    browser: Browser, live_server: Any, world: MatrixWorld
+    browser: Browser,  # noqa: F811
+    live_server: Any,
+    world: MatrixWorld,
 ) -> None:
     by_persona: dict[str, list[Row]] = {}
     for row in ROWS:
