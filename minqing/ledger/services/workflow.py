@@ -339,7 +339,35 @@ def record_event(
 ) -> ProblemEvent:
     """One event on the problem's timeline; it names the user or the application (the page shows
     "系统" for the system and for ``None``)."""
-    return ProblemEvent.objects.create(
+    event = new_event(
+        problem=problem,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        public=public,
+        data=data,
+        at=at,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def new_event(
+    *,
+    problem: Problem,
+    actor: Actor | None,
+    action: str,
+    from_state: str,
+    to_state: str,
+    note: str = "",
+    public: bool = False,
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> ProblemEvent:
+    """``record_event``'s event, unsaved (a bulk load saves many at once)."""
+    return ProblemEvent(
         problem=problem,
         at=at or timezone.now(),
         actor=user_of(actor),
