@@ -49,13 +49,15 @@ def write_in_batches(
     *,
     publish: Callable[[list[int]], object],
     remove: Callable[[list[int]], object],
-    batch: int = BATCH_ROWS,
+    batch: int | None = None,
     short: bool | None = None,
 ) -> list[int]:
     """Write ``items`` with ``write(chunk, hidden)`` (it answers the new rows' keys), all or
-    nothing. ``short`` (default: ``short_transactions()``): hidden batches, one short transaction
-    each, then ``publish`` batch by batch; on any error ``remove`` takes back every row written,
-    and the error is raised. Otherwise one transaction, rows visible at once."""
+    nothing, ``batch`` (default ``BATCH_ROWS``) items at a time. ``short`` (default:
+    ``short_transactions()``): hidden batches, one short transaction each, then ``publish`` batch
+    by batch; on any error ``remove`` takes back every row written, and the error is raised.
+    Otherwise one transaction, rows visible at once."""
+    batch = batch or BATCH_ROWS
     if not (short_transactions() if short is None else short):
         written: list[int] = []
         with writing():
