@@ -25,7 +25,7 @@ from minqing.core.importing.rows import writing
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
-BATCH_ROWS = 5000  # rows per write transaction on SQLite (well under a second)
+BATCH_ROWS = 5000  # rows per write transaction on SQLite (about a second on an idle machine)
 # after each batch: longer than the sleep of SQLite's busy handler for a writer that has waited
 # the length of a batch (100 ms), so it gets its turn; a publish batch is a few milliseconds
 # (its waiters sleep at most 25 ms)
