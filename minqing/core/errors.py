@@ -75,6 +75,7 @@ class ErrorCode(Enum):
     ACTIVITY_CODE_UNKNOWN = _("签到码不存在")
     PERSON_NUMBER_UNKNOWN = _("人员编号不存在")
     RATE_LIMITED = _("提交过于频繁,请稍后再试")
+    SUBMIT_BUSY = _("系统正忙,您的反映未能保存,也没有生成查询码。请稍等片刻后重新提交(填写的内容仍在下方)。")
     VISIT_ONE_TARGET = _("走访必须且只能指定一个户或一个联系点")
     VISIT_FUTURE_DATE = _("走访日期“{value}”晚于今天")
     WORKPLAN_STATE = _("工作方案当前状态为“{state}”,不能{action}")

@@ -348,7 +348,36 @@ def record_event(
     """One event on the problem's timeline; it names the user or the application (the page shows
     "系统" for the system and for ``None``). The applications subscribed to it get a webhook
     delivery, written in the same transaction (``minqing.webhooks``)."""
-    event = ProblemEvent.objects.create(
+    event = new_event(
+        problem=problem,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        public=public,
+        data=data,
+        at=at,
+    )
+    event.save(force_insert=True)
+    problem_events_emit([(problem, event)])
+    return event
+
+
+def new_event(
+    *,
+    problem: Problem,
+    actor: Actor | None,
+    action: str,
+    from_state: str,
+    to_state: str,
+    note: str = "",
+    public: bool = False,
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> ProblemEvent:
+    """``record_event``'s event, unsaved (a bulk load saves many at once, without webhooks)."""
+    return ProblemEvent(
         problem=problem,
         at=at or timezone.now(),
         actor=user_of(actor),
@@ -360,5 +389,3 @@ def record_event(
         public=public,
         data=data or {},
     )
-    problem_events_emit([(problem, event)])
-    return event

@@ -4,18 +4,22 @@ Nothing here shows personal data: no reporter, no staff names, no internal notes
 The online form is rate-limited per client IP (``MINQING_PUBLIC_RATE_LIMIT`` submissions per
 ``MINQING_PUBLIC_RATE_WINDOW`` seconds, counted in the database so every worker shares it) and
 idempotent: a repeated ``Idempotency-Key`` header, or the same form page posted twice,
-returns the first submission's tracking code and creates nothing.
+returns the first submission's tracking code and creates nothing. A submission is stored with
+its audit rows in one transaction, so it is either stored and answered with its tracking code,
+or (the database busy past its timeout) not stored and answered 503 with a page to send again.
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from minqing.core.audit import client_ip
+from minqing.core.audit_writes import written_before_commit
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.ratelimit import rate_exceeded, rate_take
 from minqing.ledger import selectors
@@ -27,7 +31,9 @@ from minqing.ledger.services.intake import feedback_submit
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Unit
 
+log = logging.getLogger(__name__)
 RATE_SCOPE = "public_submit"
+RETRY_AFTER_S = 5
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
@@ -74,7 +80,9 @@ def submit(request: HttpRequest) -> HttpResponse:
         return _submit_page(request, form, q, units)
     d = form.cleaned_data
     try:
-        with transaction.atomic():  # a submission that fails gives its count back
+        # one transaction with its audit rows: stored and acknowledged, or neither (a submission
+        # that fails also gives its count back)
+        with transaction.atomic(), written_before_commit():
             if not rate_take(scope=RATE_SCOPE, client=ip, limit=limit, window=window):
                 raise DomainError(ErrorCode.RATE_LIMITED)
             fb = feedback_submit(
@@ -91,6 +99,14 @@ def submit(request: HttpRequest) -> HttpResponse:
         form.add_error(None, err.message)
         status = 429 if err.code == ErrorCode.RATE_LIMITED else 200
         return _submit_page(request, form, q, units, status=status)
+    except OperationalError:
+        # the database stayed busy (another writer past the busy timeout) or went away: nothing
+        # was stored; the page says so and keeps what was typed, to send again
+        log.warning("public submission not stored: database busy or unavailable", exc_info=True)
+        form.add_error(None, DomainError(ErrorCode.SUBMIT_BUSY).message)
+        response = _submit_page(request, form, q, units, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_S)
+        return response
     return _done(request, fb)
 
 
