@@ -213,8 +213,6 @@ NOT_PERSONAL = frozenset(
         "programmes.Programme.name",
         "programmes.Target.name",
         "catalogues.PowerItem.name",
-        "api.ApiKey.name",  # a key's label ("production"), not a person's name
-        "api.IdempotentAnswer.caller",  # a SHA-256 digest of the credential that called
     }
 )
 
