@@ -64,7 +64,10 @@ def _child(n: int) -> dict[str, Any]:
     apps = [make_app(tree["county"], f"bench-{i}") for i in range(3)]
     for _ in range(10):  # warm up
         once()
-    noop = lambda pairs, subscriptions=None: []  # noqa: E731
+
+    def noop(pairs: Any, subscriptions: Any = None) -> list[int]:
+        return []
+
     rounds = 10
     for _round in range(rounds):
         # without a subscription: the hook and the no-op alternate call by call (no drift between them)
