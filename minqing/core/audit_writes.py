@@ -34,6 +34,7 @@ SKIPPED = frozenset(
         "core.ratelimithit",
         "ledger.problemevent",
         "ledger.notification",
+        "notify.outboxmessage",  # the message queue (its subscriptions and preferences are audited)
         "activities.activityrollup",
         "activities.rollupstate",
         "accounts.passwordrecord",  # a password's date: the user's PASSWORD_CHANGE row says it

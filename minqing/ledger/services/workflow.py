@@ -20,6 +20,7 @@ from minqing.ledger.access import can_see_problem
 from minqing.ledger.enums import OPEN_STATES, Action, ResolutionKind, Satisfaction, State
 from minqing.ledger.models import Extension, ExtensionState, Feedback, Problem, ProblemEvent
 from minqing.ledger.services.event_notifications import notify_event
+from minqing.notify.services import public_event_queued
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, actor_label, is_system, user_of
 from minqing.orgs.models import Person, Unit
@@ -201,11 +202,13 @@ def _callback(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalenda
     value = _required(params, "satisfaction")
     if value not in Satisfaction.values:
         raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="satisfaction", value=value)
+    # who judged: the staff's call-back, or the reporter by tracking code (services/rating.py)
+    data = {"satisfaction": value, "by": "reporter" if params.get("by") == "reporter" else "callback"}
     if value == Satisfaction.UNSATISFIED:  # reopened: back to rectification
         fields = {"satisfaction": value, "resolution_kind": "", "resolved_at": None, "closed_at": None}
-        return Change(fields, State.RECTIFYING, params.get("note", ""), True, {"satisfaction": value})
+        return Change(fields, State.RECTIFYING, params.get("note", ""), True, data)
     fields = {"satisfaction": value, "closed_at": p.closed_at or params["at"]}
-    return Change(fields, State.CLOSED, params.get("note", ""), True, {"satisfaction": value})
+    return Change(fields, State.CLOSED, params.get("note", ""), True, data)
 
 
 def _merge(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
@@ -338,8 +341,10 @@ def record_event(
     at: dt.datetime | None = None,
 ) -> ProblemEvent:
     """One event on the problem's timeline; it names the user or the application (the page shows
-    "系统" for the system and for ``None``)."""
-    return ProblemEvent.objects.create(
+    "系统" for the system and for ``None``). A public event (a state change, a public note) also
+    queues a message to every reporter who follows the problem (``minqing.notify``), in the same
+    transaction; a registration has no follower yet."""
+    event = ProblemEvent.objects.create(
         problem=problem,
         at=at or timezone.now(),
         actor=user_of(actor),
@@ -351,3 +356,6 @@ def record_event(
         public=public,
         data=data or {},
     )
+    if public and action != Action.REGISTER:
+        public_event_queued(problem=problem, event=event)
+    return event
