@@ -87,7 +87,8 @@ def _queue_for(sub: Subscription, text: str, subject: str) -> OutboxMessage:
 
 def _event_text(event: ProblemEvent, problem: Problem, code: str) -> str:
     label = str(Action(event.action).label) if event.action in Action.values else event.action
-    state = str(State(problem.state).label) if problem.state in State.values else problem.state
+    now = event.to_state or problem.state  # the caller's problem may be the one before the change
+    state = str(State(now).label) if now in State.values else now
     text = _("【民情】您反映的问题(查询码 %(code)s)有新进展:%(action)s,当前状态:%(state)s。") % {
         "code": code,
         "action": label,
@@ -95,7 +96,7 @@ def _event_text(event: ProblemEvent, problem: Problem, code: str) -> str:
     }
     if event.note:
         text += " " + event.note[:200]
-    if problem.state == State.RESOLVED:
+    if now == State.RESOLVED:
         text += " " + _("请打开查询页面评价办理结果。")
     return text
 

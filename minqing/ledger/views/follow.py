@@ -36,13 +36,16 @@ def _tracking_or_404(code: str) -> tuple[Tracking, Feedback]:
 def track_context(tracking: Tracking, fb: Feedback, **forms: object) -> dict[str, object]:
     """What the tracking page shows beyond the facts: the reporter's subscriptions and forms."""
     assert fb.problem is not None
+    rate_form = forms.get("rate_form")
+    assert rate_form is None or isinstance(rate_form, RatingForm)
     return {
         "code": tracking.code,
         "tracking": tracking,
         "subscriptions": [(s, notify.mask(s.address)) for s in notify.active_subscriptions(fb)],
         "follow_form": forms.get("follow_form") or FollowForm(),
-        "rate_form": forms.get("rate_form") or RatingForm(),
-        "can_rate": can_rate(fb, fb.problem),
+        "rate_form": rate_form or RatingForm(),
+        # the form stays on the page with its errors (e.g. "办结后才能评价") even when it cannot be used
+        "can_rate": can_rate(fb, fb.problem) or bool(rate_form is not None and rate_form.errors),
         "nav": "track",
     }
 

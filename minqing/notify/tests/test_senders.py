@@ -52,7 +52,12 @@ def test_smtp_sender_goes_through_djangos_mail_settings(settings):
     SmtpEmailSender().send(Message(channel="email", to="zhang@example.com", subject="进展", body="已办结"))
     assert len(mail.outbox) == 1
     m = mail.outbox[0]
-    assert (m.to, m.subject, m.body, m.from_email) == (["zhang@example.com"], "进展", "已办结", "minqing@example.org")
+    assert (m.to, m.subject, m.body, m.from_email) == (
+        ["zhang@example.com"],
+        "进展",
+        "已办结",
+        "minqing@example.org",
+    )
 
 
 def test_smtp_sender_refuses_an_sms():
@@ -105,7 +110,9 @@ def test_sms_adapter_default_template(provider, settings):
     settings.MINQING_SMS_TEMPLATE = ""
     settings.MINQING_SMS_KEY = ""
     HttpJsonSmsSender().send(SMS)
-    assert provider.received == [{"auth": None, "body": {"phone": "13900001111", "text": "您的查询码是 ABCD2345"}}]
+    assert provider.received == [
+        {"auth": None, "body": {"phone": "13900001111", "text": "您的查询码是 ABCD2345"}}
+    ]
 
 
 def test_sms_adapter_raises_on_a_provider_error(provider):
