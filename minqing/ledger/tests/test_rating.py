@@ -33,7 +33,7 @@ def rate(client, fb, **data):
 def outcome(p):
     """What a reopen leaves: the state, the fields the callback clears, the last event."""
     p.refresh_from_db()
-    e = ProblemEvent.objects.filter(problem=p).last()
+    e = list(ProblemEvent.objects.filter(problem=p))[-1]
     return (
         p.state,
         p.satisfaction,
@@ -65,7 +65,7 @@ def test_unsatisfied_reopens_it_as_the_staff_callback_does(client, lw):
     rating = ResidentRating.objects.get()
     assert (rating.feedback, rating.fixed, rating.satisfaction) == (by_reporter, False, "unsatisfied")
     assert "电话" in rating.comment
-    event = ProblemEvent.objects.filter(problem=by_reporter.problem).last()
+    event = list(ProblemEvent.objects.filter(problem=by_reporter.problem))[-1]
     assert event.data == {"satisfaction": "unsatisfied", "by": "reporter"}
     assert "电话" not in event.note  # the comment never reaches the public timeline
     html = client.get(reverse("public:track", args=[by_reporter.tracking_code])).content.decode()

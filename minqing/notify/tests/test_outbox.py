@@ -51,10 +51,13 @@ def test_a_queued_message_is_sent_by_the_job_once_its_transaction_commits(
 def test_a_rolled_back_transaction_sends_nothing(sent_file, django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            outbox.queue(channel="sms", address="13900001111", body="进展")
-            raise RuntimeError
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        outbox.queue(channel="sms", address="13900001111", body="进展")
+        raise RuntimeError
     assert callbacks == [] and not OutboxMessage.objects.exists()
     assert read_sent(sent_file) == []
 

@@ -69,7 +69,7 @@ class _Provider(BaseHTTPRequestHandler):
     status = 200
     received: list[dict[str, Any]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         body = json.loads(self.rfile.read(length).decode("utf-8"))
         type(self).received.append({"auth": self.headers.get("Authorization"), "body": body})
