@@ -16,8 +16,8 @@ from minqing.ledger.services.workflow import problem_transition
 from minqing.notify import outbox
 from minqing.notify.models import OutboxMessage, OutboxState, Subscription
 from minqing.notify.senders.file import read_sent
-from minqing.notify.tests.links import unsubscribe_link
 from minqing.notify.services import subscribe
+from minqing.notify.tests.links import unsubscribe_link
 
 pytestmark = pytest.mark.django_db
 
