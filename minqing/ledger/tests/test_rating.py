@@ -1,6 +1,8 @@
 """The reporter judges a resolution by tracking code; 不满意 reopens it exactly as the staff's
 unsatisfied call-back does (one rule: the same transition), and the rating is stored."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -124,3 +126,34 @@ def test_a_rejected_fix_cannot_be_rated_satisfied(client, lw):
         resident_rate(feedback=fb, fixed=False, satisfaction="satisfied")
     assert not ResidentRating.objects.exists()
     assert Problem.objects.get(pk=fb.problem_id).state == State.RESOLVED
+
+
+def test_the_ratings_feed_the_satisfaction_rate(client, lw):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from minqing.orgs.actors import SYSTEM
+    from minqing.reports.metrics.registry import MetricContext, compute
+
+    a, b, c = lw.submit(), lw.submit(), lw.submit()
+    for fb in (a, b, c):
+        resolved(lw, fb)
+    rate(client, a, fixed="yes", satisfaction="satisfied")
+    rate(client, b, fixed="no", satisfaction="unsatisfied")  # reopened, then resolved and judged again
+    problem_transition(
+        actor=lw.users["a_staff"],
+        problem=b.problem,
+        action=Action.RESOLVE,
+        resolution_kind=ResolutionKind.RECTIFIED,
+    )
+    rate(client, b, fixed="yes", satisfaction="basically_satisfied")
+    problem_transition(  # a staff call-back counts the same way
+        actor=lw.users["county_intake"], problem=c.problem, action=Action.CALLBACK, satisfaction="unsatisfied"
+    )
+    ctx = MetricContext(lw.u["county"], timezone.localdate() + dt.timedelta(days=1), actor=SYSTEM)
+    values = compute(ctx, ["problems.satisfaction.judged", "problems.satisfaction.rate"])
+    assert values["problems.satisfaction.judged"].value == 3  # b once, by its last judgement
+    assert values["problems.satisfaction.rate"].value == Decimal(2) / 3
+    other = MetricContext(lw.u["town_b"], timezone.localdate(), actor=SYSTEM)
+    assert compute(other, ["problems.satisfaction.judged"])["problems.satisfaction.judged"].value == 0
