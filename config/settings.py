@@ -270,5 +270,7 @@ MINQING_SITE_URL = env.str("MINQING_SITE_URL", default="http://127.0.0.1:8000").
 # a message that failed is tried again after 1, 2, 4 ... minutes (at most an hour apart), at most
 # this many times in all; the job worker's sweep (every minute) also sends what a restart left pending
 MINQING_OUTBOX_MAX_ATTEMPTS = env.int("MINQING_OUTBOX_MAX_ATTEMPTS", default=8)
+# finished messages (sent, given up, cancelled) are deleted by the sweep this many days after
+MINQING_OUTBOX_KEEP_DAYS = env.int("MINQING_OUTBOX_KEEP_DAYS", default=30)
 # "send to my phone", subscriptions and ratings on the public pages: per client IP in the window
 MINQING_PUBLIC_MESSAGE_LIMIT = env.int("MINQING_PUBLIC_MESSAGE_LIMIT", default=5)

@@ -24,7 +24,15 @@ from minqing.core.models import AuditEvent
 from minqing.core.paths import any_prefix_q, prefix_q
 from minqing.ledger.access import can_see_problem, problem_scope_q, reporter_feedback_ids, scoped_problems
 from minqing.ledger.enums import OPEN_STATES, Action, Channel, Source, State
-from minqing.ledger.models import Extension, ExtensionState, Feedback, FeedbackIdentity, Problem, ProblemEvent
+from minqing.ledger.models import (
+    Extension,
+    ExtensionState,
+    Feedback,
+    FeedbackIdentity,
+    Problem,
+    ProblemEvent,
+    ResidentRating,
+)
 from minqing.ledger.selectors_work import WorkKey, person_id_of, work_q
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, user_of
@@ -345,6 +353,13 @@ def problem_extensions(actor: Actor, problem: Problem) -> list[Extension]:
     if not can_see_problem(actor, problem):
         raise Http404
     return list(Extension.objects.filter(problem=problem).order_by("requested_at", "id"))
+
+
+def problem_ratings(actor: Actor, problem: Problem) -> list[ResidentRating]:
+    """The reporters' ratings of the problem's resolutions (by tracking code), oldest first."""
+    if not can_see_problem(actor, problem):
+        raise Http404
+    return list(ResidentRating.objects.filter(problem=problem).order_by("at", "id"))
 
 
 def has_pending_extension(problem: Problem) -> bool:

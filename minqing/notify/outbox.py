@@ -99,7 +99,15 @@ def due_ids(now: dt.datetime | None = None, limit: int = SWEEP_BATCH) -> list[in
 
 
 def sweep(now: dt.datetime | None = None) -> dict[str, int]:
-    """Deliver every pending message that is due (what a restart or a failure left behind)."""
+    """Deliver every pending message that is due (what a restart or a failure left behind), and
+    delete the finished ones older than ``MINQING_OUTBOX_KEEP_DAYS`` (their addresses with them)."""
     ids = due_ids(now)
     sent = sum(1 for pk in ids if deliver(pk))
-    return {"due": len(ids), "sent": sent}
+    return {"due": len(ids), "sent": sent, "purged": purge(now)}
+
+
+def purge(now: dt.datetime | None = None) -> int:
+    before = (now or timezone.now()) - dt.timedelta(days=settings.MINQING_OUTBOX_KEEP_DAYS)
+    done = OutboxMessage.objects.exclude(state=OutboxState.PENDING).filter(created_at__lt=before)
+    deleted, _by_model = done.delete()
+    return deleted

@@ -157,3 +157,12 @@ def test_the_ratings_feed_the_satisfaction_rate(client, lw):
     assert values["problems.satisfaction.rate"].value == Decimal(2) / 3
     other = MetricContext(lw.u["town_b"], timezone.localdate(), actor=SYSTEM)
     assert compute(other, ["problems.satisfaction.judged"])["problems.satisfaction.judged"].value == 0
+
+
+def test_staff_see_the_rating_and_its_comment_on_the_problem_page(client, lw):
+    fb = lw.submit()
+    resolved(lw, fb)
+    rate(client, fb, fixed="no", satisfaction="unsatisfied", comment="路灯只亮了一天")
+    client.force_login(lw.users["a_staff"])
+    html = client.get(reverse("ledger:detail", args=[fb.problem.number])).content.decode()
+    assert 'id="ratings"' in html and "路灯只亮了一天" in html and "不满意" in html

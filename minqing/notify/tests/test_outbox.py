@@ -68,10 +68,10 @@ def test_a_failed_send_is_retried_later_and_delivered_once(flaky, sent_file):
     msg.refresh_from_db()
     assert (msg.state, msg.attempts) == (OutboxState.PENDING, 1)
     assert "provider down" in msg.last_error and msg.next_attempt_at > timezone.now()
-    assert outbox.sweep() == {"due": 0, "sent": 0}  # not due yet: no hammering
+    assert outbox.sweep() == {"due": 0, "sent": 0, "purged": 0}  # not due yet: no hammering
     later = timezone.now() + dt.timedelta(minutes=2)
-    assert outbox.sweep(later) == {"due": 1, "sent": 1}
-    assert outbox.sweep(later + dt.timedelta(hours=1)) == {"due": 0, "sent": 0}
+    assert outbox.sweep(later) == {"due": 1, "sent": 1, "purged": 0}
+    assert outbox.sweep(later + dt.timedelta(hours=1)) == {"due": 0, "sent": 0, "purged": 0}
     assert outbox.deliver(msg.pk) is False  # a late duplicate job finds it sent
     msg.refresh_from_db()
     assert (msg.state, msg.attempts, msg.last_error) == (OutboxState.SENT, 2, "")
@@ -84,7 +84,7 @@ def test_a_worker_restart_loses_nothing(sent_file):
     pending and the sweep sends it."""
     msg = outbox.queue(channel="email", address="a@example.com", subject="主题", body="正文")
     assert read_sent(sent_file) == []
-    assert outbox.sweep() == {"due": 1, "sent": 1}
+    assert outbox.sweep() == {"due": 1, "sent": 1, "purged": 0}
     msg.refresh_from_db()
     assert msg.state == OutboxState.SENT
     assert [(m["to"], m["subject"]) for m in read_sent(sent_file)] == [("a@example.com", "主题")]
@@ -114,3 +114,14 @@ def test_the_address_is_encrypted_at_rest(sent_file):
         (raw,) = cursor.fetchone()
     assert "13900001111" not in raw
     assert OutboxMessage.objects.get(pk=msg.pk).address == "13900001111"
+
+
+def test_finished_messages_are_purged_after_the_keeping_time(settings, sent_file):
+    settings.MINQING_OUTBOX_KEEP_DAYS = 30
+    old = outbox.queue(channel="sms", address="13900001111", body="旧")
+    outbox.deliver(old.pk)
+    waiting = outbox.queue(channel="sms", address="13900001111", body="未发")
+    OutboxMessage.objects.update(created_at=timezone.now() - dt.timedelta(days=31))
+    OutboxMessage.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now() + dt.timedelta(days=1))
+    assert outbox.purge() == 1
+    assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [waiting.pk]  # pending stays
