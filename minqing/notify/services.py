@@ -121,7 +121,10 @@ def public_event_queued(*, problem: Problem, event: ProblemEvent) -> list[Outbox
 
 def staff_event_queued(*, user_ids: Iterable[int], text: str) -> list[OutboxMessage]:
     """The in-app ``text`` also by e-mail or SMS to the users whose preference asks for it."""
-    prefs = StaffPreference.objects.filter(user_id__in=list(user_ids)).exclude(delivery=StaffDelivery.IN_APP)
+    ids = list(user_ids)
+    if not ids:
+        return []
+    prefs = StaffPreference.objects.filter(user_id__in=ids).exclude(delivery=StaffDelivery.IN_APP)
     prefs = prefs.select_related("user")
     out = []
     with translation.override(settings.LANGUAGE_CODE):
