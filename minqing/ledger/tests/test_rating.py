@@ -166,3 +166,23 @@ def test_staff_see_the_rating_and_its_comment_on_the_problem_page(client, lw):
     client.force_login(lw.users["a_staff"])
     html = client.get(reverse("ledger:detail", args=[fb.problem.number])).content.decode()
     assert 'id="ratings"' in html and "路灯只亮了一天" in html and "不满意" in html
+
+
+def test_the_dashboard_shows_the_satisfaction_rate(client, lw):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from minqing.reports.dashboard.period import Period
+    from minqing.reports.dashboard.selectors import dashboard
+
+    a, b = lw.submit(), lw.submit()
+    for fb in (a, b):
+        resolved(lw, fb)
+    rate(client, a, fixed="yes", satisfaction="satisfied")
+    rate(client, b, fixed="no", satisfaction="unsatisfied")
+    today = timezone.localdate()
+    d = dashboard(lw.users["county_office"], lw.u["county"], Period(today - dt.timedelta(days=7), today))
+    assert (d.satisfaction.counts.judged, d.satisfaction.rate_text) == (2, "50%")
+    earlier = Period(today - dt.timedelta(days=30), today - dt.timedelta(days=8))
+    assert dashboard(lw.users["county_office"], lw.u["county"], earlier).satisfaction.rate_text == "—"
