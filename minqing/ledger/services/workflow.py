@@ -2,7 +2,11 @@
 
 Every action checks the problem's state, the actor's role and subtree, takes a row lock
 (``select_for_update``) and bumps ``version`` with a compare-and-set, so two concurrent
-transitions on one problem cannot both win; each appends a ``ProblemEvent``.
+transitions on one problem cannot both win; each appends a ``ProblemEvent``. In the same
+transaction, the people concerned are notified (``event_notifications``) and a public event (a
+state change, a note ticked public) queues a message to every reporter following the problem
+(``minqing.notify``); imports and the deadline job, which record events without a transition,
+message nobody.
 """
 
 import datetime as dt
@@ -312,7 +316,7 @@ def problem_transition(
         event_action = (
             Action.REOPEN if change.to_state == State.RECTIFYING and action == Action.CALLBACK else action
         )
-        record_event(
+        event = record_event(
             problem=p,
             actor=actor,
             action=event_action,
@@ -325,6 +329,8 @@ def problem_transition(
         )
         fresh = Problem.objects.get(pk=p.pk)
         notify_event(actor=actor, problem=fresh, action=event_action)
+        if event.public:  # a public change or note: the reporters who follow it (minqing.notify)
+            public_event_queued(problem=fresh, event=event)
     return fresh
 
 
@@ -341,10 +347,8 @@ def record_event(
     at: dt.datetime | None = None,
 ) -> ProblemEvent:
     """One event on the problem's timeline; it names the user or the application (the page shows
-    "系统" for the system and for ``None``). A public event (a state change, a public note) also
-    queues a message to every reporter who follows the problem (``minqing.notify``), in the same
-    transaction; a registration has no follower yet."""
-    event = ProblemEvent.objects.create(
+    "系统" for the system and for ``None``)."""
+    return ProblemEvent.objects.create(
         problem=problem,
         at=at or timezone.now(),
         actor=user_of(actor),
@@ -356,6 +360,3 @@ def record_event(
         public=public,
         data=data or {},
     )
-    if public and action != Action.REGISTER:
-        public_event_queued(problem=problem, event=event)
-    return event
