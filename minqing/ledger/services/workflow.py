@@ -206,8 +206,9 @@ def _callback(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalenda
     value = _required(params, "satisfaction")
     if value not in Satisfaction.values:
         raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="satisfaction", value=value)
-    # who judged: the staff's call-back, or the reporter by tracking code (services/rating.py)
-    data = {"satisfaction": value, "by": "reporter" if params.get("by") == "reporter" else "callback"}
+    data: dict[str, Any] = {"satisfaction": value}
+    if params.get("by") == "reporter":  # the reporter by tracking code (services/rating.py)
+        data["by"] = "reporter"
     if value == Satisfaction.UNSATISFIED:  # reopened: back to rectification
         fields = {"satisfaction": value, "resolution_kind": "", "resolved_at": None, "closed_at": None}
         return Change(fields, State.RECTIFYING, params.get("note", ""), True, data)
