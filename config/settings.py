@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "minqing.demo",
     "minqing.accounts",
     "minqing.notify",
+    "minqing.api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "minqing.accounts.middleware.IdentityMiddleware",
+    "minqing.api.middleware.ApiRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -238,6 +241,17 @@ LOGGING = {
 
 # Public endpoints (the online form): at most this many submissions per client IP in the
 # window (seconds), shared by all workers through the database; 0 disables the limit.
+# The open API (minqing/api, docs/api.md): per-key rate limit (calls per window), its backend
+# (database: exact across workers; cache: atomic counters in the Django cache, for Redis), the
+# largest request body, and an optional shared cache (e.g. redis://127.0.0.1:6379/1).
+MINQING_API_RATE_LIMIT = env.int("MINQING_API_RATE_LIMIT", default=600)
+MINQING_API_RATE_WINDOW = env.int("MINQING_API_RATE_WINDOW", default=60)
+MINQING_API_MAX_BODY = env.int("MINQING_API_MAX_BODY", default=1_000_000)
+if env("MINQING_CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("MINQING_CACHE_URL")}
+MINQING_API_RATE_BACKEND = env(
+    "MINQING_API_RATE_BACKEND", default="cache" if "CACHES" in globals() else "database"
+)
 MINQING_PUBLIC_RATE_LIMIT = env.int("MINQING_PUBLIC_RATE_LIMIT", default=10)
 MINQING_PUBLIC_RATE_WINDOW = env.int("MINQING_PUBLIC_RATE_WINDOW", default=3600)
 # the phone check-in (/a/<code>/): attempts per client IP; a meeting hall may share one address

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from minqing.accounts import views as accounts_views
+from minqing.api.v1 import api as api_v1
 from minqing.core.forms import AdminLockoutAuthenticationForm
 
 # the admin site's login goes through the same lockout and audit as the staff login
@@ -18,6 +19,7 @@ urlpatterns = [
         name="admin_password_change",
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", api_v1.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("minqing.core.urls")),
     path("accounts/", include("minqing.accounts.urls")),

@@ -15,7 +15,7 @@ from minqing.core.forms import UNIT_NOT_FOUND
 from minqing.core.pages import parse_date
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor
-from minqing.orgs.selectors import unit_by_code
+from minqing.orgs.selectors import resolve_unit
 
 NUMBERS_SPLIT = re.compile(r"[\s,,、;;]+")
 
@@ -84,9 +84,10 @@ class ActivityForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         code = data.get("unit_code") or ""
-        data["organiser"] = unit_by_code(self.actor, code, policy.UNIT_WRITERS)
+        lookup = resolve_unit(self.actor, code, policy.UNIT_WRITERS)
+        data["organiser"] = lookup.unit
         if code and data["organiser"] is None:
-            self.add_error("unit_code", UNIT_NOT_FOUND)
+            self.add_error("unit_code", lookup.error or UNIT_NOT_FOUND)
         data["campaign_obj"] = None
         if data.get("campaign"):
             data["campaign_obj"] = campaign_by_id(self.actor, data["campaign"])

@@ -9,7 +9,7 @@ from minqing.campaigns.models import Campaign, CampaignKind
 from minqing.core.forms import DATE, UNIT_NOT_FOUND
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor
-from minqing.orgs.selectors import unit_by_code
+from minqing.orgs.selectors import resolve_unit
 
 
 class CampaignForm(forms.Form):
@@ -34,9 +34,10 @@ class CampaignForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         code = data.get("unit_code") or ""
-        data["scope"] = unit_by_code(self.actor, code, policy.OFFICE)
+        lookup = resolve_unit(self.actor, code, policy.OFFICE)
+        data["scope"] = lookup.unit
         if code and data["scope"] is None:
-            self.add_error("unit_code", UNIT_NOT_FOUND)
+            self.add_error("unit_code", lookup.error or UNIT_NOT_FOUND)
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("结束日期不能早于开始日期"))

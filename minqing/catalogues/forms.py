@@ -16,9 +16,10 @@ from minqing.catalogues.services.powers import NAME_MAX as ITEM_MAX
 from minqing.catalogues.services.reforms import RESULT_MAX
 from minqing.catalogues.services.reforms import TITLE_MAX as MEASURE_MAX
 from minqing.core.errors import DomainError
+from minqing.core.forms import UNIT_NOT_FOUND
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
-from minqing.orgs.selectors import unit_by_code
+from minqing.orgs.selectors import resolve_unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 UPLOAD_MAX_MB = 20
@@ -39,10 +40,10 @@ class ActorForm(forms.Form):
         self.actor = actor
 
     def _unit(self, field: str) -> Unit:
-        unit = unit_by_code(self.actor, self.cleaned_data.get(field, ""))
-        if unit is None:
-            raise forms.ValidationError(_("找不到该单位代码,或该单位不在您的管辖范围内"))
-        return unit
+        lookup = resolve_unit(self.actor, self.cleaned_data.get(field, ""))
+        if lookup.unit is None:
+            raise forms.ValidationError(lookup.error or UNIT_NOT_FOUND)
+        return lookup.unit
 
 
 class RecordForm(ActorForm):

@@ -49,6 +49,10 @@ class AuditContext:
         from minqing.orgs.actors import SYSTEM
 
         if self.request is not None:
+            # an API call names who its key signs in (minqing.api.auth), not the session's user
+            api_actor = getattr(self.request, "api_actor", None)
+            if api_actor is not None:
+                return api_actor
             return getattr(self.request, "user", None) or SYSTEM
         return SYSTEM
 

@@ -21,7 +21,7 @@ from minqing.ledger.services.intake import ChannelDetails, Reporter
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import RoleAssignment, Unit
-from minqing.orgs.selectors import unit_by_code
+from minqing.orgs.selectors import resolve_unit
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{4,18}[0-9]$")
 ID_RE = re.compile(r"^([0-9]{15}|[0-9]{17}[0-9Xx])$")
@@ -131,9 +131,10 @@ class IntakeForm(forms.Form):
         code, pk = (data.get("unit_code") or "").strip(), data.get("unit") or ""
         unit: Unit | None = None
         if code:
-            unit = unit_by_code(self.actor, code, policy.INTAKE)
+            lookup = resolve_unit(self.actor, code, policy.INTAKE)
+            unit = lookup.unit
             if unit is None:
-                self.add_error("unit_code", UNIT_NOT_FOUND)
+                self.add_error("unit_code", lookup.error or UNIT_NOT_FOUND)
         elif pk:
             unit = Unit.objects.filter(pk=pk).first()
             if unit is None or not policy.has_role(self.actor, policy.INTAKE, unit.path):
@@ -246,9 +247,10 @@ class AssignForm(ActionForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
-        unit = unit_by_code(self.actor, data.get("unit_code") or "", policy.DISPATCHERS)
+        lookup = resolve_unit(self.actor, data.get("unit_code") or "", policy.DISPATCHERS)
+        unit = lookup.unit
         if unit is None and data.get("unit_code"):
-            self.add_error("unit_code", UNIT_NOT_FOUND)
+            self.add_error("unit_code", lookup.error or UNIT_NOT_FOUND)
         data["unit_obj"] = unit
         username = (data.get("owner") or "").strip()
         data["owner_obj"] = None

@@ -197,6 +197,8 @@ class Application(models.Model):
         Unit, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="applications"
     )
     roles = models.JSONField(_("角色"), default=list, blank=True)
+    # what its keys may be used for (minqing.api.scopes.Scope): scopes narrow, roles decide
+    scopes = models.JSONField(_("权限范围"), default=list, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 

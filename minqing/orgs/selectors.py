@@ -174,13 +174,18 @@ def unit_ancestors(actor: Actor, unit: Unit) -> list[tuple[Unit, bool]]:
     return [(a, can_access_unit(actor, a)) for a in Unit.objects.get_ancestors(unit)]
 
 
-def unit_search(actor: Actor, q: str, limit: int = SEARCH_LIMIT) -> list[Unit]:
+def unit_search_queryset(actor: Actor, q: str) -> QuerySet[Unit]:
     """Units in scope whose name contains ``q`` or whose code or division code starts with it."""
     q = q.strip()
     if not q:
-        return []
+        return Unit.objects.none()
     match = Q(name__contains=q) | Q(code__startswith=q) | Q(division_code__startswith=q)
-    return list(scoped(Unit.objects.filter(match), actor).order_by("path")[:limit])
+    return scoped(Unit.objects.filter(match), actor)
+
+
+def unit_search(actor: Actor, q: str, limit: int = SEARCH_LIMIT) -> list[Unit]:
+    """``unit_search_queryset`` in tree order, at most ``limit``."""
+    return list(unit_search_queryset(actor, q).order_by("path")[:limit])
 
 
 @dataclass

@@ -11,16 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from minqing.campaigns.models import Campaign
 from minqing.core.errors import DomainError, ErrorCode
+from minqing.core.forms import UNIT_NOT_FOUND
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
-from minqing.orgs.scoping import scoped
+from minqing.orgs.selectors import resolve_unit
 from minqing.programmes import selectors
 from minqing.programmes.models import Programme, ShareBasis, Target
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MODES_SPLIT = re.compile(r"[\s,,、;;/]+")
-UNIT_NOT_FOUND = _("找不到该单位代码,或该单位不在您的管辖范围内")
 UNIT_NOT_IN_PROGRAMME = _("找不到该单位代码,或该单位不在本项目及您的管辖范围内")
 UPLOAD_MAX_MB = 10
 
@@ -65,9 +65,10 @@ class ProgrammeForm(forms.Form):
 
     def clean_unit_code(self) -> Unit:
         code = self.cleaned_data.get("unit_code", "").strip()
-        unit = scoped(Unit.objects.filter(code=code), self.actor, roles=policy.OFFICE).first()
-        if unit is None:
-            raise forms.ValidationError(UNIT_NOT_FOUND)
+        lookup = resolve_unit(self.actor, code, policy.OFFICE)
+        if lookup.unit is None:
+            raise forms.ValidationError(lookup.error or UNIT_NOT_FOUND)
+        unit = lookup.unit
         return unit
 
     def clean(self) -> dict[str, Any]:

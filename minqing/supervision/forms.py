@@ -15,7 +15,7 @@ from minqing.ledger.models import Category
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Person, Unit
 from minqing.orgs.scoping import scoped
-from minqing.orgs.selectors import unit_by_code
+from minqing.orgs.selectors import resolve_unit, unit_by_code
 from minqing.supervision import selectors as sel
 from minqing.supervision.enums import InspectionKind, MemberRole
 from minqing.supervision.models import GuidanceGroup
@@ -32,9 +32,10 @@ class ActorForm(forms.Form):
         self.actor = actor
 
     def unit(self, code: str) -> Unit:
-        unit = unit_by_code(self.actor, code)
-        if unit is None:
-            raise forms.ValidationError(UNIT_NOT_FOUND)
+        lookup = resolve_unit(self.actor, code)
+        if lookup.unit is None:
+            raise forms.ValidationError(lookup.error or UNIT_NOT_FOUND)
+        unit = lookup.unit
         return unit
 
     def member(self, text: str, role: str) -> MemberSpec:

@@ -12,7 +12,7 @@ from minqing.campaigns.models import Campaign
 from minqing.core.forms import DATE, UNIT_NOT_FOUND
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Household, Person, Unit
-from minqing.orgs.selectors import unit_by_code
+from minqing.orgs.selectors import resolve_unit
 
 
 class ActorForm(forms.Form):
@@ -21,9 +21,10 @@ class ActorForm(forms.Form):
         self.actor = actor
 
     def _unit(self, field: str) -> Unit:
-        unit = unit_by_code(self.actor, self.cleaned_data.get(field, ""))
-        if unit is None:
-            raise forms.ValidationError(UNIT_NOT_FOUND)
+        lookup = resolve_unit(self.actor, self.cleaned_data.get(field, ""))
+        if lookup.unit is None:
+            raise forms.ValidationError(lookup.error or UNIT_NOT_FOUND)
+        unit = lookup.unit
         return unit
 
     def _person(self, field: str) -> Person:

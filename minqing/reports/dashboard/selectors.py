@@ -5,17 +5,22 @@ one; the figures of a visible unit cover its whole subtree (scopes are subtrees,
 unit's subtree is visible too).
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Max, Min
 from django.http import Http404
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from minqing.activities.counting import TypeCount
+from minqing.activities.models import Activity
 from minqing.campaigns.models import Campaign
 from minqing.campaigns.selectors import campaign_by_id, visible_campaigns
 from minqing.core.paths import prefix_q
+from minqing.ledger.models import Problem
 from minqing.orgs.actors import Actor
 from minqing.orgs.enums import TERRITORIAL_KINDS, UnitKind
 from minqing.orgs.models import Unit
@@ -122,11 +127,46 @@ class Dashboard:
     map: MapData | None
     ancestors: list[Unit] = field(default_factory=list)  # those the actor may see, top first
     satisfaction: Satisfaction = field(default_factory=Satisfaction)  # 满意率 (回访 and reporters' ratings)
+    # with no problem and no activity in the period: the subtree's first and last record days
+    records: "RecordSpan | None" = None
+
+    @property
+    def all_zero(self) -> bool:
+        """No problem and no activity in the period (programme progress is cumulative, apart)."""
+        return (
+            self.problems.total == 0
+            and self.activity_totals.sessions == 0
+            and self.activity_totals.person_times == 0
+        )
 
     @property
     def mixed_children(self) -> bool:
         """Both areas and agencies (or enterprises, organisations) among the child units."""
         return len({r.territorial for r in self.children}) == 2
+
+
+@dataclass(frozen=True)
+class RecordSpan:
+    """The first and last days of a subtree's problems and activities (``None``: it has none)."""
+
+    first: dt.date | None
+    last: dt.date | None
+
+    @property
+    def empty(self) -> bool:
+        return self.first is None
+
+
+def records_span(actor: Actor, unit: Unit) -> RecordSpan:
+    """When ``unit``'s subtree has records at all: two MIN/MAX queries on indexed columns."""
+    days: list[dt.date] = []
+    for qs, column in (
+        (Problem.objects.filter(prefix_q(unit.path)), "registered_at"),
+        (Activity.objects.filter(prefix_q(unit.path)), "start"),
+    ):
+        span = scoped(qs, actor).aggregate(first=Min(column), last=Max(column))
+        days += [timezone.localtime(v).date() for v in (span["first"], span["last"]) if v is not None]
+    return RecordSpan(min(days), max(days)) if days else RecordSpan(None, None)
 
 
 # --- the unit -------------------------------------------------------------------------------
@@ -219,7 +259,7 @@ def dashboard(actor: Actor, unit: Unit, period: Period, campaign: Campaign | Non
     children = sorted(unit_rows(actor, child_units, period, campaign), key=lambda r: not r.territorial)
     spec = map_for(unit)
     blocks, blocks_more = programme_blocks(actor, unit, period, campaign)
-    return Dashboard(
+    board = Dashboard(
         unit=unit,
         period=period,
         campaign=campaign,
@@ -235,3 +275,6 @@ def dashboard(actor: Actor, unit: Unit, period: Period, campaign: Campaign | Non
         ancestors=visible_ancestors(actor, unit),
         satisfaction=satisfaction(actor, unit, period, campaign),
     )
+    if board.all_zero:
+        board.records = records_span(actor, unit)
+    return board

@@ -183,3 +183,28 @@ def test_without_echarts_the_page_says_so_and_loads_no_script(
     assert "vendor/echarts/echarts.min.js" not in html
     assert payload(html)["echarts"] is False
     assert 'id="problems-by-state"' in html  # the tables remain
+
+
+def test_a_period_without_records_says_why_its_figures_are_zero(client: Client, w: DashWorld) -> None:
+    login(client, w, "county_office")
+    r = client.get(URL, {"unit": w.u["county"].code, "start": "2015-01-01", "end": "2015-12-31"})
+    html = r.content.decode()
+    assert 'id="why-zero"' in html and "所选时段内没有记录" in html
+    link = re.search(r'id="why-zero".*?<a href="([^"]+)"', html, re.S)
+    assert link, html
+    shown = client.get(link.group(1).replace("&amp;", "&"))
+    later = shown.content.decode()
+    assert 'id="why-zero"' not in later and 'data-figure="problems">0<' not in later
+    assert "start=2019-" in link.group(1)  # the first record's month, not 2015
+    # a period with records says nothing of the kind
+    assert 'id="why-zero"' not in client.get(URL, {"unit": w.u["county"].code, **YEAR}).content.decode()
+
+
+def test_a_unit_without_any_records_says_so(client: Client, w: DashWorld) -> None:
+    from minqing.orgs.models import Unit
+
+    empty = Unit.objects.filter(kind="grid").exclude(path__in=Problem.objects.values("path")).first()
+    assert empty is not None
+    login(client, w, "county_office")
+    html = client.get(URL, {"unit": empty.code, **YEAR}).content.decode()
+    assert 'id="why-zero"' in html and "还没有任何问题或活动记录" in html

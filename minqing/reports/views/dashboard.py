@@ -103,4 +103,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         else [],
         "payload": chart_payload(d, link, metric, echarts),
     }
+    if d.records is not None and d.records.first and d.records.last:
+        # every figure is zero: offer the period that holds the subtree's records
+        span = Period(d.records.first, d.records.last)
+        context["records_url"] = f"{base}?{urlencode(_query(unit, span, None, metric))}"
     return render(request, "reports/dashboard.html", context)

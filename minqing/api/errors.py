@@ -1,0 +1,98 @@
+"""Every API error has one shape: ``{"code", "message_zh", "message_en", "field"}``.
+
+``code`` is a stable upper-case name (the ``ErrorCode`` member for domain errors); the two
+messages are the same text in Chinese and in English; ``field`` names the input at fault, or is
+``null``.
+"""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from minqing.core.errors import DomainError, ErrorCode
+
+# Errors of the API itself (not of a domain rule): a code and its Chinese message, translated.
+API_ERRORS: dict[str, Promise] = {
+    "UNAUTHENTICATED": _("缺少有效的接口密钥或个人令牌(Authorization: Bearer …),或密钥已吊销、已过期"),
+    "SCOPE_MISSING": _("该密钥没有“{scope}”权限范围"),
+    "NOT_FOUND": _("找不到该记录,或您无权查看"),
+    "VALIDATION": _("输入不正确:{detail}"),
+    "RATE_LIMITED": _("请求过于频繁,请 {seconds} 秒后再试"),
+    "TOO_LARGE": _("请求体超过 {max} 字节的上限"),
+    "IDEMPOTENCY_MISMATCH": _("该 Idempotency-Key 已用于内容不同的请求"),
+    "IDEMPOTENCY_BAD_KEY": _("Idempotency-Key 应为 1 到 255 个可见字符"),
+    "BAD_CURSOR": _("分页游标不正确"),
+    "METHOD_NOT_ALLOWED": _("不支持该请求方法"),
+    "SERVER_ERROR": _("服务器内部错误,请稍后重试"),
+}
+
+DOMAIN_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.PERMISSION_DENIED: 403,
+    ErrorCode.TRANSITION_ROLE: 403,
+    ErrorCode.UNIT_NOT_FOUND: 404,
+    ErrorCode.TRACKING_CODE_UNKNOWN: 404,
+    ErrorCode.TRANSITION_NOT_ALLOWED: 409,
+    ErrorCode.TRANSITION_STALE: 409,
+    ErrorCode.RATE_LIMITED: 429,
+}
+
+
+def _both(text: Promise, params: dict[str, Any]) -> tuple[str, str]:
+    with override("zh-hans"):
+        zh = str(text).format(**params)
+    with override("en"):
+        en = str(text).format(**params)
+    return zh, en
+
+
+def envelope(code: str, *, field: str | None = None, **params: Any) -> dict[str, Any]:
+    zh, en = _both(API_ERRORS[code], params)
+    return {"code": code, "message_zh": zh, "message_en": en, "field": field}
+
+
+def domain_envelope(error: DomainError) -> dict[str, Any]:
+    zh, en = _both(error.code.template, error.params)
+    field = error.params.get("field")
+    return {"code": error.code.name, "message_zh": zh, "message_en": en, "field": field}
+
+
+def error_response(
+    code: str, status: int, *, field: str | None = None, headers: dict[str, str] | None = None, **params: Any
+) -> HttpResponse:
+    response = JsonResponse(
+        envelope(code, field=field, **params), status=status, json_dumps_params={"ensure_ascii": False}
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def domain_error_response(error: DomainError) -> HttpResponse:
+    status = DOMAIN_STATUS.get(error.code, 400)
+    return JsonResponse(domain_envelope(error), status=status, json_dumps_params={"ensure_ascii": False})
+
+
+class ApiError(Exception):
+    """Raise in an endpoint to answer with the envelope: ``raise ApiError("NOT_FOUND", 404)``."""
+
+    def __init__(
+        self,
+        code: str,
+        status: int,
+        *,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+        **params: Any,
+    ) -> None:
+        super().__init__(code)
+        self.code = code
+        self.status = status
+        self.field = field
+        self.headers = headers or {}
+        self.params = params
+
+    def response(self, request: HttpRequest | None = None) -> HttpResponse:
+        return error_response(self.code, self.status, field=self.field, headers=self.headers, **self.params)
