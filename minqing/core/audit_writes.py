@@ -36,6 +36,7 @@ SKIPPED = frozenset(
         "core.ratelimithit",
         "ledger.problemevent",
         "ledger.notification",
+        "notify.outboxmessage",  # the message queue (its subscriptions and preferences are audited)
         "activities.activityrollup",
         "activities.rollupstate",
         "accounts.passwordrecord",

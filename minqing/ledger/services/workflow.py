@@ -2,7 +2,11 @@
 
 Every action checks the problem's state, the actor's role and subtree, takes a row lock
 (``select_for_update``) and bumps ``version`` with a compare-and-set, so two concurrent
-transitions on one problem cannot both win; each appends a ``ProblemEvent``.
+transitions on one problem cannot both win; each appends a ``ProblemEvent``. In the same
+transaction, the people concerned are notified (``event_notifications``) and a public event (a
+state change, a note ticked public) queues a message to every reporter following the problem
+(``minqing.notify``); imports and the deadline job, which record events without a transition,
+message nobody.
 """
 
 import datetime as dt
@@ -20,6 +24,7 @@ from minqing.ledger.access import can_see_problem
 from minqing.ledger.enums import OPEN_STATES, Action, ResolutionKind, Satisfaction, State
 from minqing.ledger.models import Extension, ExtensionState, Feedback, Problem, ProblemEvent
 from minqing.ledger.services.event_notifications import notify_event
+from minqing.notify.services import public_event_queued
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, actor_label, is_system, user_of
 from minqing.orgs.models import Person, Unit
@@ -202,11 +207,14 @@ def _callback(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalenda
     value = _required(params, "satisfaction")
     if value not in Satisfaction.values:
         raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="satisfaction", value=value)
+    data: dict[str, Any] = {"satisfaction": value}
+    if params.get("by") == "reporter":  # the reporter by tracking code (services/rating.py)
+        data["by"] = "reporter"
     if value == Satisfaction.UNSATISFIED:  # reopened: back to rectification
         fields = {"satisfaction": value, "resolution_kind": "", "resolved_at": None, "closed_at": None}
-        return Change(fields, State.RECTIFYING, params.get("note", ""), True, {"satisfaction": value})
+        return Change(fields, State.RECTIFYING, params.get("note", ""), True, data)
     fields = {"satisfaction": value, "closed_at": p.closed_at or params["at"]}
-    return Change(fields, State.CLOSED, params.get("note", ""), True, {"satisfaction": value})
+    return Change(fields, State.CLOSED, params.get("note", ""), True, data)
 
 
 def _merge(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
@@ -317,7 +325,7 @@ def problem_transition(
         event_action = (
             Action.REOPEN if change.to_state == State.RECTIFYING and action == Action.CALLBACK else action
         )
-        record_event(
+        event = record_event(
             problem=p,
             actor=actor,
             action=event_action,
@@ -330,6 +338,8 @@ def problem_transition(
         )
         fresh = Problem.objects.get(pk=p.pk)
         notify_event(actor=actor, problem=fresh, action=event_action)
+        if event.public:  # a public change or note: the reporters who follow it (minqing.notify)
+            public_event_queued(problem=fresh, event=event)
     return fresh
 
 

@@ -28,6 +28,8 @@ from minqing.ledger.forms import PublicSubmitForm, new_token
 from minqing.ledger.models import Feedback
 from minqing.ledger.selectors import PublicFilters
 from minqing.ledger.services.intake import feedback_submit
+from minqing.ledger.views.follow import NOTICES, track_context
+from minqing.notify.forms import FollowForm, SendCodeForm
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Unit
 
@@ -54,7 +56,15 @@ def _submit_page(
 
 
 def _done(request: HttpRequest, fb: Feedback) -> HttpResponse:
-    return render(request, "public/submitted.html", {"code": fb.tracking_code, "nav": "submit"})
+    """The success page: the code with a copy button, its QR code, "send to my phone" and
+    "tell me of each change" (views/follow.py does both)."""
+    context = {
+        "code": fb.tracking_code,
+        "send_form": SendCodeForm(),
+        "follow_form": FollowForm(),
+        "nav": "submit",
+    }
+    return render(request, "public/submitted.html", context)
 
 
 @never_cache
@@ -111,7 +121,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 
 def track_form(request: HttpRequest) -> HttpResponse:
-    code = request.GET.get("code", "").strip().upper()
+    code = selectors.normalise_tracking_code(request.GET.get("code", ""))
     if code:
         return redirect("public:track", code=code[:16])
     return render(request, "public/track.html", {"code": "", "nav": "track"})
@@ -119,12 +129,22 @@ def track_form(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def track(request: HttpRequest, code: str) -> HttpResponse:
+    """The reporter's page: what they reported, where it stands, its public timeline; how to be
+    told of changes, and the rating once it is resolved. A code typed with spaces, dashes or in
+    lower case is the same code (redirected to its plain form)."""
     tracking = selectors.public_tracking(code)
     if tracking is None:
         error = DomainError(ErrorCode.TRACKING_CODE_UNKNOWN).message
-        context = {"code": code[:16], "error": error, "nav": "track"}
-        return render(request, "public/track.html", context, status=404)
-    return render(request, "public/track.html", {"code": code.upper(), "tracking": tracking, "nav": "track"})
+        return render(
+            request, "public/track.html", {"code": code[:16], "error": error, "nav": "track"}, status=404
+        )
+    if code != tracking.code:
+        return redirect("public:track", code=tracking.code)
+    fb = Feedback.objects.select_related("problem").get(pk=tracking.feedback_id)
+    context: dict[str, object] = track_context(tracking, fb)
+    done = request.GET.get("done", "")
+    context["notice"] = done if done in NOTICES else ""
+    return render(request, "public/track.html", context)
 
 
 def problem_list(request: HttpRequest) -> HttpResponse:
