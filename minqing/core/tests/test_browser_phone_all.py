@@ -58,7 +58,7 @@ def reader_of(row: Row) -> str | None:
 
 
 def test_every_page_a_persona_may_read_fits_a_phone(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     live_server: Any,
     world: MatrixWorld,
 ) -> None:
