@@ -26,6 +26,7 @@ from minqing.ledger.services.workflow import new_event
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.models import Unit
+from minqing.webhooks.sources import problem_events_emit
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 
@@ -137,7 +138,9 @@ def problem_register_unchecked(
                 if facts.number or attempt == 4:
                     raise
                 p.number = _problem_number(at)
-        register_event(p, actor, facts.extra).save(force_insert=True)
+        event = register_event(p, actor, facts.extra)
+        event.save(force_insert=True)
+        problem_events_emit([(p, event)])  # webhooks: as record_event does; bulk loads emit none
     return p
 
 
