@@ -29,6 +29,7 @@ THRESHOLD = 0.54  # same matter at or above (chosen on the dev half of the label
 STOP_FRACTION = 0.02
 STOP_MIN = 50
 CANDIDATES = 200
+TEXT_CHARS = 1000  # only the first characters of a text are indexed and looked up (the gist)
 MIN_EVIDENCE = 25.0  # summed IDF below which a text is too short to be sure (about 4-6 bigrams)
 
 
@@ -69,7 +70,7 @@ class ShingleIndex:
         """Add (id, text) pairs as one block."""
         if not items:
             return
-        sets = [shingles(text) for _, text in items]
+        sets = [shingles(text[:TEXT_CHARS]) for _, text in items]
         self.add_shingles([i for i, _ in items], sets)
 
     def add_shingles(self, ids: Sequence[object], sets: Sequence[Keys]) -> None:
@@ -90,7 +91,7 @@ class ShingleIndex:
 
     def refresh(self, texts: Sequence[str]) -> None:
         """Recompute every document's weight with today's IDF (``texts`` in document order)."""
-        self._weights = np.array([self._weight(shingles(t)) for t in texts])
+        self._weights = np.array([self._weight(shingles(t[:TEXT_CHARS])) for t in texts])
 
     def compact(self) -> None:
         """Merge all blocks into one (same results, fewer arrays to search)."""
@@ -125,7 +126,7 @@ class ShingleIndex:
 
     def search(self, text: str, k: int = 5, candidates: int = CANDIDATES) -> list[tuple[int, float]]:
         """The ``k`` best (document number, score) for ``text``, best first (score > 0)."""
-        return self.search_shingles(shingles(text), k, candidates)
+        return self.search_shingles(shingles(text[:TEXT_CHARS]), k, candidates)
 
     def search_shingles(self, q: Keys, k: int = 5, candidates: int = CANDIDATES) -> list[tuple[int, float]]:
         n = len(self.ids)
@@ -137,17 +138,23 @@ class ShingleIndex:
         wq = float(w.sum())
         if wq == 0:
             return []
-        acc = np.zeros(n)
+        docs: list[npt.NDArray[np.int32]] = []
+        weights: list[npt.NDArray[np.float64]] = []
         for b in self.blocks:
-            pos = np.searchsorted(b.keys, q)
-            pos_c = np.minimum(pos, b.keys.size - 1)
-            hit = b.keys[pos_c] == q
+            pos = np.minimum(np.searchsorted(b.keys, q), b.keys.size - 1)
+            hit = b.keys[pos] == q
             if not hit.any():
                 continue
-            starts, ends = b.offsets[pos_c[hit]], b.offsets[pos_c[hit] + 1]
+            starts, ends = b.offsets[pos[hit]], b.offsets[pos[hit] + 1]
             lengths = ends - starts
             idx = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-            acc += np.bincount(b.docs[idx], weights=np.repeat(w[hit], lengths), minlength=n)
+            docs.append(b.docs[idx])
+            weights.append(np.repeat(w[hit], lengths))
+        if not docs:
+            return []
+        acc: npt.NDArray[np.float64] = np.bincount(
+            np.concatenate(docs), weights=np.concatenate(weights), minlength=n
+        ).astype(np.float64)
         nz = np.flatnonzero(acc)
         if nz.size == 0:
             return []
@@ -159,7 +166,7 @@ class ShingleIndex:
 
     def pair_score(self, a: str, b: str) -> float:
         """The score of two texts against each other with this index's IDF."""
-        sa, sb = shingles(a), shingles(b)
+        sa, sb = shingles(a[:TEXT_CHARS]), shingles(b[:TEXT_CHARS])
         common = np.intersect1d(sa, sb, assume_unique=True)
         return float(
             score(np.array([self.idf(common).sum()]), self._weight(sa), np.array([self._weight(sb)]))[0]

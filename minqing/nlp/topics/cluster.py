@@ -43,6 +43,9 @@ class Message:
     detail: str = ""
     likes: int = 0
     against: int = 0
+    place: str = ""  # where, when the source says (a ledger unit); else read from the text
+    persons: int = 1  # people this message speaks for when ``user`` is unknown (a group visit)
+    ref: str = ""  # the ledger problem number, when from the ledger
 
     def text(self) -> str:
         return f"{self.title}\n{self.detail[:DETAIL_CHARS]}"
@@ -116,6 +119,9 @@ def _label(messages: Sequence[Message], centrality: Sequence[float]) -> str:
 
 
 def _place(messages: Sequence[Message]) -> str:
+    given = Counter(m.place for m in messages if m.place)
+    if given:
+        return given.most_common(1)[0][0]
     counties: Counter[str] = Counter()
     spots: Counter[str] = Counter()
     for m in messages:
@@ -146,7 +152,7 @@ def hot_topics(
             zip([messages[i] for i in members], centrality, strict=True), key=lambda p: (p[0].time, p[0].id)
         )
         ms = [m for m, _ in pairs]
-        people = len({m.user for m in ms if m.user}) + sum(1 for m in ms if not m.user)
+        people = len({m.user for m in ms if m.user}) + sum(max(1, m.persons) for m in ms if not m.user)
         inputs = HeatInputs(
             size=len(ms),
             people=people,

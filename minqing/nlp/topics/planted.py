@@ -110,6 +110,10 @@ def build() -> tuple[list[list[str]], list[tuple[str, int]]]:
     return final, [(new_id[int(old)], topic) for old, topic in truth]
 
 
+def _truth_order(row: tuple[str, int]) -> tuple[int, str]:
+    return row[1], row[0]
+
+
 def write(directory: Path = OUT) -> int:
     rows, truth = build()
     directory.mkdir(parents=True, exist_ok=True)
@@ -120,7 +124,8 @@ def write(directory: Path = OUT) -> int:
     with (directory / "planted_truth.csv").open("w", encoding="utf-8", newline="") as fh:
         tw = csv.writer(fh)
         tw.writerow(("留言编号", "topic"))
-        tw.writerows(sorted(truth, key=lambda t: (t[1], t[0])))
+        ordered = sorted(truth, key=_truth_order)
+        tw.writerows(ordered)
     return len(rows)
 
 
