@@ -2,7 +2,8 @@
 
 Documents are added in batches; the postings are kept as one compressed-sparse-row block per
 batch (sorted keys, offsets, document numbers), so adding never rewrites what is there and a
-lookup is a few ``searchsorted`` calls and one ``bincount``. ``compact()`` merges the blocks.
+lookup is a few ``searchsorted`` calls and one ``bincount`` over at most ``MAX_POSTINGS``
+postings. ``compact()`` merges the blocks.
 
 Score of a query q against a stored document d (both as sets of shingles, weights w = IDF)::
 
@@ -29,6 +30,7 @@ THRESHOLD = 0.54  # same matter at or above (chosen on the dev half of the label
 STOP_FRACTION = 0.02
 STOP_MIN = 50
 CANDIDATES = 200
+MAX_POSTINGS = 250_000  # per lookup: the rarest shingles first, the commonest dropped past it
 TEXT_CHARS = 1000  # only the first characters of a text are indexed and looked up (the gist)
 MIN_EVIDENCE = 25.0  # summed IDF below which a text is too short to be sure (about 4-6 bigrams)
 
@@ -140,6 +142,7 @@ class ShingleIndex:
             return []
         docs: list[npt.NDArray[np.int32]] = []
         weights: list[npt.NDArray[np.float64]] = []
+        q, w = self._budget(q, w)
         for b in self.blocks:
             pos = np.minimum(np.searchsorted(b.keys, q), b.keys.size - 1)
             hit = b.keys[pos] == q
@@ -163,6 +166,17 @@ class ShingleIndex:
         scores = score(acc[nz], wq, self._weights[nz])
         order = np.argsort(-scores, kind="stable")[:k]
         return [(int(nz[i]), float(scores[i])) for i in order if scores[i] > 0]
+
+    def _budget(self, q: Keys, w: npt.NDArray[np.float64]) -> tuple[Keys, npt.NDArray[np.float64]]:
+        """The query's shingles to look up: all, unless their postings exceed ``MAX_POSTINGS``;
+        then the rarest (highest weight) first, up to the budget. The dropped ones still count in
+        W(q), so a document's score can only be under-, never overestimated."""
+        df = self._df[np.minimum(np.searchsorted(self._df_keys, q), self._df_keys.size - 1)]
+        if int(df.sum()) <= MAX_POSTINGS:
+            return q, w
+        order = np.argsort(df, kind="stable")
+        keep = order[np.cumsum(df[order]) <= MAX_POSTINGS]
+        return q[keep], w[keep]
 
     def pair_score(self, a: str, b: str) -> float:
         """The score of two texts against each other with this index's IDF."""

@@ -12,6 +12,7 @@ change at most.
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,7 +92,8 @@ def unit_hot_topics(
         Problem.objects.aggregate(m=Max("id"))["m"],
     )
     actor_key = getattr(actor, "pk", str(actor))
-    key = f"nlp:hot:{actor_key}:{unit.pk}:{start.isoformat()}:{end.isoformat()}:{top}:{newest}"
+    raw = f"{actor_key}|{unit.pk}|{start.isoformat()}|{end.isoformat()}|{top}|{newest}"
+    key = "nlp-hot-" + hashlib.sha256(raw.encode()).hexdigest()
     found = cache.get(key)
     if found is None:
         found = hot_topics(ledger_messages(actor, unit, start, end), top=top, period=(start, end))
