@@ -22,7 +22,7 @@ def add_arguments(parser: ArgumentParser) -> None:
         "--threshold",
         type=float,
         default=THRESHOLD,
-        help=f"判为同一件事的最低分(默认 {THRESHOLD}) / lowest score of a pair (default {THRESHOLD})",
+        help="判为同一件事的最低分(默认 %(default)s) / lowest score of a pair (default %(default)s)",
     )
 
 
