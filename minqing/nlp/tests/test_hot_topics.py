@@ -119,3 +119,15 @@ def test_command_rejects_a_wrong_header(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="留言编号,留言用户") as err:
         nlp("hot-topics", str(f))
     assert "header" in str(err.value)
+
+
+def test_shipped_planted_set_is_its_builder_output() -> None:
+    from minqing.nlp.topics.planted import build
+    from minqing.nlp.topics.teddy import read_messages
+
+    rows, truth = build()
+    shipped = read_messages(OUT / "planted.csv")
+    assert [m.id for m in shipped] == [r[0] for r in rows]
+    assert [m.title for m in shipped] == [r[2].strip() for r in rows]
+    with (OUT / "planted_truth.csv").open(encoding="utf-8") as fh:
+        assert {(r["留言编号"], int(r["topic"])) for r in csv.DictReader(fh)} == set(truth)
