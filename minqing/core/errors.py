@@ -164,6 +164,14 @@ class ErrorCode(Enum):
     NLP_EMPTY_FILE = _("文件 {path} 没有数据行")
     NLP_BAD_MODEL = _("无法加载模型 {path}:{reason}")
     NLP_TOO_FEW_CATEGORIES = _("训练数据只有 {count} 条、{classes} 个分类,至少需要 2 个分类")
+    # nlp (duplicates, hot topics)
+    NLP_CSV_HEADER = _("文件 {path} 的表头应为“{expected}”,实际为“{header}”")
+    NLP_CSV_COLUMNS = _("文件 {path} 第 {line} 行有 {count} 列,应为 {expected} 列")
+    NLP_EMPTY_ID = _("文件 {path} 第 {line} 行的编号为空")
+    NLP_REPEATED_ID = _("文件 {path} 第 {line} 行的编号“{value}”与前面的行重复")
+    NLP_BAD_TIME = _("文件 {path} 第 {line} 行的时间“{value}”无法识别,应写成如 2019/2/28 11:25:05")
+    NLP_BAD_COUNT = _("文件 {path} 第 {line} 行的{column}“{value}”不是非负整数")
+    NLP_BAD_TOP = _("--top 应为正整数,实际为 {value}")
 
     @property
     def template(self) -> Promise:

@@ -42,6 +42,7 @@ class MenuPermissions:
     record_inspection = _holding(policy.INSPECTORS, "supervision:inspection_new")
     manage_programmes = _holding(policy.OFFICE, "programmes:new")
     manage_applications = _holding(policy.OFFICE, "api_clients:applications")
+    hot_topics = _holding(policy.HOT_TOPIC_READERS, "reports:hot_topics")
 
     @property
     def admin_site(self) -> bool:

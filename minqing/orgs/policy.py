@@ -44,6 +44,8 @@ EXTENSION_DECIDERS: RoleSet = frozenset({Role.OFFICE, Role.LEADER})
 DEADLINE_WATCHERS: RoleSet = frozenset({Role.OFFICE, Role.UNIT_STAFF, Role.LEADER})
 # who may add a note to a problem's timeline: every role but 只读用户 (a viewer reads, never writes)
 NOTE_WRITERS: RoleSet = ANY_ROLE - {Role.VIEWER}
+# who reads the hot topics of a unit's subtree (page and dashboard block)
+HOT_TOPIC_READERS: RoleSet = frozenset({Role.OFFICE, Role.LEADER})
 # who edits a unit's own bulletin templates: its office, held on exactly that unit (not above it)
 TEMPLATE_EDITORS: RoleSet = OFFICE
 

@@ -11,3 +11,7 @@ import pytest
 def _own_var_dir(settings: Any, tmp_path: Path) -> None:
     settings.VAR_DIR = tmp_path / "var"
     settings.NLP_CATEGORY_MODEL = ""
+
+
+# the ledger's small world (``lw``) for similar_problems and the hot-topics selector
+from minqing.ledger.tests.conftest import fast_hasher, lw  # noqa: E402, F401

@@ -19,12 +19,16 @@ from django.utils.translation import gettext as _
 
 from minqing.campaigns.selectors import default_period
 from minqing.core.exports import csv_writer
+from minqing.nlp.topics.selectors import unit_hot_topics
+from minqing.orgs import policy
 from minqing.orgs.models import Unit
 from minqing.orgs.unit_filters import request_unit, unit_error
 from minqing.reports.dashboard import selectors
 from minqing.reports.dashboard.assets import echarts_available
 from minqing.reports.dashboard.charts import chart_payload
 from minqing.reports.dashboard.period import Period, period_from
+
+HOT_TOPICS = 5  # the dashboard's short list (the page has more)
 
 
 def _query(unit: Unit, period: Period, campaign: Any, metric: str) -> dict[str, str]:
@@ -103,6 +107,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         else [],
         "payload": chart_payload(d, link, metric, echarts),
     }
+    if policy.has_role(request.user, policy.HOT_TOPIC_READERS, unit.path):
+        dates = {"unit": unit.code, "start": period.start.isoformat(), "end": period.end.isoformat()}
+        context["hot_topics"] = unit_hot_topics(
+            request.user, unit, period.start_at, period.end_at, top=HOT_TOPICS
+        )
+        context["hot_topics_url"] = f"{reverse('reports:hot_topics')}?{urlencode(dates)}"
     if d.records is not None and d.records.first and d.records.last:
         # every figure is zero: offer the period that holds the subtree's records
         span = Period(d.records.first, d.records.last)
