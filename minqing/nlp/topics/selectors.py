@@ -7,8 +7,8 @@ registered in the period with no feedback at all (found on a visit, an inspectio
 reporter's identity is never read here (it is encrypted and every read is audited), so each
 item counts as one person, a group visit as its number of visitors; repeat callers are not told
 apart. Place: the problem's unit. The result is cached for ``CACHE_SECONDS`` per (actor, unit,
-period) and the newest feedback/problem ids, so the dashboard block costs one clustering per
-change at most.
+period): topics may be that much behind the ledger. The dashboard only reads the cache
+(``compute=False``): it never waits for a clustering; the hot-topics page computes.
 """
 
 import datetime as dt
@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Max
 
 from minqing.core.paths import prefix_q
 from minqing.ledger.access import scoped_problems
@@ -83,22 +82,31 @@ def ledger_messages(actor: Actor, unit: Unit, start: dt.datetime, end: dt.dateti
     return out
 
 
+def _cache_key(actor: Actor, unit: Unit, start: dt.datetime, end: dt.datetime, top: int) -> str:
+    actor_key = getattr(actor, "pk", str(actor))
+    raw = f"{type(actor).__name__}:{actor_key}|{unit.pk}|{start.isoformat()}|{end.isoformat()}|{top}"
+    return "nlp-hot-" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 def unit_hot_topics(
     actor: Actor, unit: Unit, start: dt.datetime, end: dt.datetime, top: int = 10
 ) -> list[Topic]:
     """The ``top`` hot topics of ``unit``'s subtree over [start, end) (cached; see the module)."""
-    newest = (
-        Feedback.objects.aggregate(m=Max("id"))["m"],
-        Problem.objects.aggregate(m=Max("id"))["m"],
-    )
-    actor_key = getattr(actor, "pk", str(actor))
-    raw = f"{actor_key}|{unit.pk}|{start.isoformat()}|{end.isoformat()}|{top}|{newest}"
-    key = "nlp-hot-" + hashlib.sha256(raw.encode()).hexdigest()
+    key = _cache_key(actor, unit, start, end, top)
     found = cache.get(key)
     if found is None:
         found = hot_topics(ledger_messages(actor, unit, start, end), top=top, period=(start, end))
         cache.set(key, found, CACHE_SECONDS)
     return list(found)
+
+
+def cached_hot_topics(
+    actor: Actor, unit: Unit, start: dt.datetime, end: dt.datetime, top: int = 10
+) -> list[Topic] | None:
+    """What ``unit_hot_topics`` computed lately for the same question, or ``None``: the
+    dashboard's block, which never waits for a clustering."""
+    found = cache.get(_cache_key(actor, unit, start, end, top))
+    return None if found is None else list(found)
 
 
 def topic_problems(topic: Topic) -> list[TopicProblem]:
@@ -115,4 +123,4 @@ def topic_problems(topic: Topic) -> list[TopicProblem]:
     return seen
 
 
-__all__ = ["TopicProblem", "ledger_messages", "topic_problems", "unit_hot_topics"]
+__all__ = ["TopicProblem", "cached_hot_topics", "ledger_messages", "topic_problems", "unit_hot_topics"]
