@@ -197,8 +197,22 @@ def _detail(
         "reporters": reporters,
         "action_forms": _action_forms(request, problem, bound),
         "action_error": error,
+        "suggestions": _detail_suggestions(request, problem),
     }
     return render(request, "ledger/detail.html", context, status=status)
+
+
+def _detail_suggestions(request: HttpRequest, problem: Problem) -> IntakeSuggestions | None:
+    """For whoever assigns it, while it waits to be assigned (online and API feedback are not
+    seen by a clerk at intake): the suggestions, the problem's unit as the submitter's place.
+    Never on a public page."""
+    if problem.state != State.REGISTERED or not policy.has_role(
+        request.user, policy.DISPATCHERS, problem.path
+    ):
+        return None
+    return intake_suggestions(
+        request.user, title=problem.title, content=problem.description, place_unit=problem.unit
+    )
 
 
 @login_required

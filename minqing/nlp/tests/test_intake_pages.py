@@ -153,3 +153,27 @@ def test_rates_page_is_scoped_to_the_office(client, world):
     grant(b_office, Role.OFFICE, u["town_a"])  # the problem is in town B
     client.force_login(b_office)
     assert client.get(reverse("nlp:acceptance")).context["rates"].total.n == 0
+
+
+def test_online_submission_shows_nothing_to_the_public_and_the_suggestions_to_the_dispatcher(client, world):
+    u, clerk, _office = world
+    r = client.post(
+        reverse("public:submit"),
+        {**TEXT, "unit_code": u["village_a"].code, "token": "a" * 32},
+    )
+    assert r.status_code == 200, r.content
+    code = r.context["code"]
+    assert "建议" not in r.content.decode()
+    assert "建议" not in client.get(reverse("public:track", args=[code])).content.decode()
+    assert not Suggestion.objects.exists()
+    number = Problem.objects.get().number
+    client.force_login(clerk)  # the intake role assigns (a dispatcher)
+    page = client.get(reverse("ledger:detail", args=[number]))
+    s = page.context["suggestions"]
+    assert s is not None and s.units[0].unit_id == u["village_a"].pk
+    assert "反映人选择的地点 泉山社区" in s.units[0].reasons
+    assert "建议分类" in page.content.decode() and 'name="accept_unit"' not in page.content.decode()
+    staff = UserFactory(username="village_staff")
+    grant(staff, Role.UNIT_STAFF, u["village_a"])  # the unit reported on: not a dispatcher
+    client.force_login(staff)
+    assert client.get(reverse("ledger:detail", args=[number])).context["suggestions"] is None
