@@ -2,10 +2,11 @@
 
 A gazetteer built from the unit tree maps every name, short name and common short form
 (``aliases``) to the units that bear it. A text is scanned left to right; at each character the
-names starting with it (a dict by first character, longest first) are tried and the longest
-match wins, so 和平街道 is found and not 和平. A name borne by several units (there are many
-新华社区 and 东胜利村) is resolved by closeness in the tree to the submitter's chosen place, to
-the other units named in the text and, failing those, to the clerk's own scope.
+lengths of the names starting with its two characters (a dict by those two, longest first) are
+tried as dict lookups and the longest match wins, so 和平街道 is found and not 和平. A name
+borne by several units (there are many 新华社区 and 东胜利村) is resolved among those in the
+clerk's scope, by closeness in the tree to the submitter's chosen place and to the other units
+named in the text.
 
 The gazetteer is built once per process, rebuilt when a unit is saved or deleted in this process
 (signals), when the units' count or highest id changed (checked at most every
@@ -90,7 +91,8 @@ class Entry:
 
 @dataclass
 class Gazetteer:
-    by_first: dict[str, list[str]] = field(default_factory=dict)  # first char -> names, longest first
+    # the first two characters of a name -> the lengths of the names starting with them, longest first
+    lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
     units: dict[str, list[Entry]] = field(default_factory=dict)  # name -> units bearing it
     built_at: float = 0.0
     checked_at: float = 0.0
@@ -105,21 +107,23 @@ class Gazetteer:
             entry = Entry(pk, path, name, code)
             for alias in aliases(name, kind):
                 g.units.setdefault(alias, []).append(entry)
+        by_prefix: dict[str, set[int]] = {}
         for alias in g.units:
-            g.by_first.setdefault(alias[0], []).append(alias)
-        for names in g.by_first.values():
-            names.sort(key=len, reverse=True)
+            by_prefix.setdefault(alias[:2], set()).add(len(alias))
+        g.lengths = {k: tuple(sorted(v, reverse=True)) for k, v in by_prefix.items()}
         return g
 
     def find(self, text: str) -> list[tuple[str, int]]:
         """The names in ``text`` (leftmost longest, not overlapping), with their positions."""
         found: list[tuple[str, int]] = []
+        units, lengths = self.units, self.lengths
         i, n = 0, len(text)
-        while i < n:
-            for name in self.by_first.get(text[i], ()):
-                if text.startswith(name, i):
+        while i < n - 1:
+            for length in lengths.get(text[i : i + 2], ()):
+                name = text[i : i + length]
+                if name in units:
                     found.append((name, i))
-                    i += len(name)
+                    i += length
                     break
             else:
                 i += 1
