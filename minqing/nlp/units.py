@@ -281,6 +281,8 @@ def suggest_units(
         county = _county_path(place_unit.path)
     elif candidates:
         county = _county_path(max(candidates.values(), key=lambda c: c.score).entry.path)
+    elif len(scope) == 1:  # nothing named: the clerk's own county, if the scope is in one
+        county = _county_path(scope[0])
     if category is not None and len(county) == 3 * Unit.steplen:
         routed = _routing(category, county, k)
         total = sum(n for _u, n in routed) or 1

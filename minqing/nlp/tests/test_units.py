@@ -121,6 +121,22 @@ def test_past_routing_of_same_category(tree):
     assert tree["town_a"].pk not in [s.unit_id for s in suggest_units(SYSTEM, "路灯", category=other.pk)]
 
 
+def test_past_routing_in_the_clerks_county_when_nothing_is_named(tree):
+    cat = Category.objects.get(level=1, name="城乡建设")
+    p = feedback_submit(
+        actor=SYSTEM, channel=Channel.ONLINE, title="路灯", content="路灯坏了", unit=tree["village_b"]
+    ).problem
+    assert p is not None
+    Problem.objects.filter(pk=p.pk).update(
+        category=cat, responsible_unit=tree["town_b"], responsible_path=tree["town_b"].path
+    )
+    clerk: Any = UserFactory(username="county_clerk")
+    grant(clerk, Role.INTAKE, tree["county"])
+    got = suggest_units(clerk, "路灯又坏了", category=cat.pk)
+    assert [s.unit_id for s in got] == [tree["town_b"].pk]
+    assert suggest_units(SYSTEM, "路灯又坏了", category=cat.pk) == []  # everywhere: no one county
+
+
 def test_rebuilt_when_units_are_added_in_bulk(tree, settings):
     settings.NLP_GAZETTEER_CHECK = 0
     assert suggest_units(SYSTEM, "幸福里社区路灯") == []
