@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "minqing.reports",
     "minqing.demo",
     "minqing.accounts",
+    "minqing.notify",
     "minqing.api",
     "minqing.open311",
     "minqing.webhooks",
@@ -277,3 +278,34 @@ MINQING_PUBLIC_RATE_WINDOW = env.int("MINQING_PUBLIC_RATE_WINDOW", default=3600)
 # the phone check-in (/a/<code>/): attempts per client IP; a meeting hall may share one address
 MINQING_CHECKIN_RATE_LIMIT = env.int("MINQING_CHECKIN_RATE_LIMIT", default=300)
 MINQING_CHECKIN_RATE_WINDOW = env.int("MINQING_CHECKIN_RATE_WINDOW", default=3600)
+
+# --- messages outside the app (issue 14 part 4, issue 15 part 2: minqing/notify, docs/notifications.md) ---
+# The sender of each channel: "file" (default: one JSON line per message in MINQING_SENDER_FILE and
+# a log line; nothing leaves the machine), "smtp" (e-mail through the EMAIL_* settings below),
+# "http_sms" (an SMS provider's HTTP-JSON endpoint, MINQING_SMS_*), or a dotted class path.
+MINQING_SENDERS = {
+    "email": env.str("MINQING_EMAIL_SENDER", default="file"),
+    "sms": env.str("MINQING_SMS_SENDER", default="file"),
+}
+MINQING_SENDER_FILE = Path(env.str("MINQING_SENDER_FILE", default=str(VAR_DIR / "sent-messages.jsonl")))
+MINQING_SMS_URL = env.str("MINQING_SMS_URL", default="")
+MINQING_SMS_KEY = env.str("MINQING_SMS_KEY", default="")
+MINQING_SMS_TEMPLATE = env.str("MINQING_SMS_TEMPLATE", default="")
+MINQING_SMS_TIMEOUT = env.float("MINQING_SMS_TIMEOUT", default=10.0)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="minqing@localhost")
+# the site's address as residents reach it, for the links in messages (tracking page, unsubscribe)
+MINQING_SITE_URL = env.str("MINQING_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# a message that failed is tried again after 1, 2, 4 ... minutes (at most an hour apart), at most
+# this many times in all; the job worker's sweep (every minute) also sends what a restart left pending
+MINQING_OUTBOX_MAX_ATTEMPTS = env.int("MINQING_OUTBOX_MAX_ATTEMPTS", default=8)
+# finished messages (sent, given up, cancelled) are deleted by the sweep this many days after
+MINQING_OUTBOX_KEEP_DAYS = env.int("MINQING_OUTBOX_KEEP_DAYS", default=30)
+# "send to my phone", subscriptions and ratings on the public pages: per client IP in the window
+MINQING_PUBLIC_MESSAGE_LIMIT = env.int("MINQING_PUBLIC_MESSAGE_LIMIT", default=5)

@@ -34,6 +34,14 @@ def _fresh_webhook_subscriptions() -> None:
     forget_subscriptions()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _messages_to_a_temporary_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The file sender (the default for e-mail and SMS) writes under the test run's temporary
+    directory, never into var/ (``minqing.notify``; the ``sent_file`` fixtures give a fresh file)."""
+    settings.MINQING_SENDER_FILE = tmp_path_factory.mktemp("sent") / "sent-messages.jsonl"
+    yield
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",

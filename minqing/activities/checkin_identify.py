@@ -17,7 +17,7 @@ from minqing.activities.models import Activity
 from minqing.core.audit import audit
 from minqing.core.models import AuditEvent
 from minqing.core.paths import prefix_q
-from minqing.orgs.actors import Actor
+from minqing.orgs.actors import Actor, is_signed_in
 from minqing.orgs.models import Person
 
 _SPACES = re.compile(r"\s+")
@@ -54,14 +54,14 @@ def by_name_and_phone_tail(
     activity: Activity,
     name: str,
     tail: str,
-    request: HttpRequest | None = None,
+    request: HttpRequest | None,
     *,
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> Identified:
     """The one person of the organiser's subtree with this name whose phone ends in ``tail``.
 
-    ``actor``: who looks (staff checking people in through the API); none on the phone page,
-    where the attendee is not signed in."""
+    ``actor``: who looks (staff checking people in through the API, or the phone page's visitor,
+    usually not signed in: the audit row then names the phone check-in)."""
     if not normalise_name(name) or not tail:
         return Identified(Match.NONE)
     candidates = (
@@ -80,9 +80,10 @@ def by_name_and_phone_tail(
         if len(matched) == 1
         else Identified(Match.AMBIGUOUS if matched else Match.NONE)
     )
+    signed_in = is_signed_in(actor)
     audit(
-        actor=actor,
-        actor_name=ACTOR_NAME if actor is None else "",
+        actor=actor if signed_in else None,
+        actor_name="" if signed_in else ACTOR_NAME,
         action=AuditEvent.Action.VIEW_PERSONAL,
         obj=result.person,
         object_type="" if result.person else "activities.activity",

@@ -14,6 +14,8 @@ any write of it: ``stand_in_key``). Inside
 ``bulk_create`` send no signals: the services that use them write one summary row themselves.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
@@ -21,7 +23,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_out
-from django.db import router, transaction
+from django.db import DEFAULT_DB_ALIAS, router, transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
@@ -34,6 +36,7 @@ SKIPPED = frozenset(
         "core.ratelimithit",
         "ledger.problemevent",
         "ledger.notification",
+        "notify.outboxmessage",  # the message queue (its subscriptions and preferences are audited)
         "activities.activityrollup",
         "activities.rollupstate",
         "accounts.passwordrecord",
@@ -82,6 +85,28 @@ def _write(ctx: AuditContext, key: Key, detail: str) -> None:
         request=ctx.request,
     )
     ctx.written.discard(key)  # only the service's own rows stand in for an automatic one
+
+
+@contextmanager
+def written_before_commit(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Inside a transaction: the automatic rows of the writes made in the block are written at
+    its end, in the transaction, instead of after the commit. For a write that must not be
+    acknowledged unless its audit rows are in too (the public form: a commit followed by a
+    failed audit insert would store a complaint and answer 500, without its tracking code)."""
+    conn = transaction.get_connection(using)
+    if not conn.in_atomic_block:
+        raise RuntimeError("written_before_commit() needs an enclosing transaction.atomic()")
+    before = {id(entry) for entry in conn.run_on_commit}
+    yield
+    mine = [
+        entry
+        for entry in conn.run_on_commit
+        if id(entry) not in before and isinstance(entry[1], partial) and entry[1].func is _write
+    ]
+    taken = {id(entry) for entry in mine}
+    conn.run_on_commit = [entry for entry in conn.run_on_commit if id(entry) not in taken]
+    for _sids, func, _robust in mine:
+        func()
 
 
 def _label(sender: type[Model]) -> str:

@@ -157,6 +157,35 @@ PERSONAL: dict[str, Entry] = {
         _("空闲超时(SESSION_COOKIE_AGE)后失效;过期行由 clearsessions 清除"),
         readers_note=_("仅数据库管理员"),
     ),
+    "notify.Subscription": Entry(
+        ("address",),
+        _("订阅办理进展的反映人手机号或电子邮箱(加密保存)"),
+        _("查询页只向持查询码者脱敏显示(139****3333);员工页面不显示"),
+        _("随反映记录保存;退订后不再使用"),
+        readers_note=_("仅持查询码者(脱敏)和消息发送任务"),
+    ),
+    "notify.StaffPreference": Entry(
+        ("phone",),
+        _("员工接收短信通知的手机号(加密保存)"),
+        _("只在本人的“通知方式”页面显示"),
+        _("账号存续期间"),
+        readers_note=_("仅本人"),
+    ),
+    "notify.OutboxMessage": Entry(
+        ("address", "body"),
+        _("待发和已发消息的收件地址(加密保存)和正文"),
+        _("不在任何页面显示"),
+        _("发送完成(或放弃、取消)MINQING_OUTBOX_KEEP_DAYS 天后由消息任务删除"),
+        readers_note=_("仅数据库管理员和消息发送任务"),
+    ),
+    "ledger.ResidentRating": Entry(
+        ("comment",),
+        _("反映人对办理结果的评价意见(可能含个人信息)"),
+        _("问题详情页显示;公开查询页和问题清单不显示"),
+        _FOREVER,
+        roles=policy.ANY_ROLE,
+        readers_note=_("可见该问题的用户"),
+    ),
     "admin.LogEntry": Entry(
         ("object_repr", "change_message"),
         _("后台修改历史(可能含人员姓名)"),
@@ -213,8 +242,6 @@ NOT_PERSONAL = frozenset(
         "programmes.Programme.name",
         "programmes.Target.name",
         "catalogues.PowerItem.name",
-        "api.ApiKey.name",  # a key's label ("production"), not a person's name
-        "api.IdempotentAnswer.caller",  # a SHA-256 digest of the credential that called
     }
 )
 

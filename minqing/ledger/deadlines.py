@@ -35,6 +35,20 @@ def rule_for_keys(
     return best
 
 
+def initial_dues(
+    source: str,
+    channel: str,
+    urgency: str,
+    registered_at: dt.datetime,
+    cal: WorkCalendar,
+    rules: list[DeadlineRule] | None = None,
+) -> tuple[dt.date, dt.date]:
+    """A new problem's acceptance and handling deadlines, counted from its registration day."""
+    rule = rule_for_keys(source, channel, urgency, rules)
+    day = timezone.localtime(registered_at).date()
+    return cal.add_workdays(day, rule.accept_days), handle_due(day, cal, rule)
+
+
 def accept_due(problem: Problem, cal: WorkCalendar, rule: DeadlineRule) -> dt.date:
     return cal.add_workdays(timezone.localtime(problem.registered_at).date(), rule.accept_days)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from minqing.core.exports import CSV_BOM, Format, csv_line_writer, safe_row
 from minqing.core.paths import prefix_q
@@ -105,7 +106,7 @@ def write_xlsx(rows: Iterable[ProblemRow]) -> bytes:
     from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("问题")
+    ws = wb.create_sheet(gettext("问题"))  # the importer reads the first sheet, whatever its name
     ws.append(safe_row(HEADERS))
     for row in rows:
         cells = row.cells()

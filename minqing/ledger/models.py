@@ -322,3 +322,25 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class ResidentRating(models.Model):
+    """A reporter's judgement of one resolution of their problem (by tracking code): was it fixed,
+    and 满意 / 基本满意 / 不满意. The problem's own ``satisfaction`` and the 回访 event are written
+    by the same callback transition the staff use (``services/rating.py``)."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="ratings")
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="resident_ratings")
+    resolved_at = models.DateTimeField(_("办结时间"))  # the resolution judged: one rating each
+    fixed = models.BooleanField(_("问题已解决"))
+    satisfaction = models.CharField(_("满意度"), max_length=20, choices=Satisfaction.choices)
+    comment = models.TextField(_("评价意见"), blank=True)
+    at = models.DateTimeField(_("评价时间"))
+
+    class Meta:
+        verbose_name = _("群众评价")
+        verbose_name_plural = _("群众评价")
+        constraints = [models.UniqueConstraint(fields=["feedback", "resolved_at"], name="ledger_rating_once")]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} {self.satisfaction}"

@@ -24,14 +24,22 @@ from minqing.core.models import AuditEvent
 from minqing.core.paths import any_prefix_q, prefix_q
 from minqing.ledger.access import can_see_problem, problem_scope_q, reporter_feedback_ids, scoped_problems
 from minqing.ledger.enums import OPEN_STATES, Action, Channel, Source, State
-from minqing.ledger.models import Extension, ExtensionState, Feedback, FeedbackIdentity, Problem, ProblemEvent
+from minqing.ledger.models import (
+    Extension,
+    ExtensionState,
+    Feedback,
+    FeedbackIdentity,
+    Problem,
+    ProblemEvent,
+    ResidentRating,
+)
 from minqing.ledger.selectors_work import WorkKey, person_id_of, work_q
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.enums import TERRITORIAL_KINDS, UnitKind
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import actor_prefixes, scoped
-from minqing.orgs.selectors import UnitLookup, resolve_unit
+from minqing.orgs.selectors import UnitLookup, resolve_unit, units_with_parents
 
 PAGE_SIZE = 50
 TIME_SCAN_MIN = 2000  # above this many rows in the tab, page through the registered_at index
@@ -347,6 +355,13 @@ def problem_extensions(actor: Actor, problem: Problem) -> list[Extension]:
     return list(Extension.objects.filter(problem=problem).order_by("requested_at", "id"))
 
 
+def problem_ratings(actor: Actor, problem: Problem) -> list[ResidentRating]:
+    """The reporters' ratings of the problem's resolutions (by tracking code), oldest first."""
+    if not can_see_problem(actor, problem):
+        raise Http404
+    return list(ResidentRating.objects.filter(problem=problem).order_by("at", "id"))
+
+
 def has_pending_extension(problem: Problem) -> bool:
     return Extension.objects.filter(problem=problem, state=ExtensionState.REQUESTED).exists()
 
@@ -441,25 +456,53 @@ class PublicEvent:
 
 @dataclass(frozen=True)
 class Tracking:
+    code: str
+    feedback_id: int
+    title: str  # as the reporter wrote it
+    place: str  # the place they typed, then the unit with its parents
+    unit_label: str
+    category: str
+    responsible_unit: str
+    due_date: Any
+    state: str
     state_label: str
     registered_at: Any
+    resolved_at: Any
     events: list[PublicEvent]
 
 
+def normalise_tracking_code(code: str) -> str:
+    """``ab3d-ef 7h`` -> ``AB3DEF7H``: spaces, dashes (ASCII and full-width) and case do not matter."""
+    return "".join(ch for ch in (code or "").upper() if ch not in " \t-_‐‑–—－　")[:32]
+
+
 def public_tracking(code: str) -> Tracking | None:
-    """What the public may know about a submission: state, registration time, public notes only."""
-    code = code.strip().upper()
+    """What the reporter may know of their submission: what they wrote (title, place), where it
+    stands (category, responsible unit, deadline, state) and the public notes only; never a
+    staff name, an internal note or another reporter."""
+    code = normalise_tracking_code(code)
     if not code or len(code) > 16:
         return None
-    fb = Feedback.objects.filter(tracking_code=code).only("problem_id").first()
+    fb = Feedback.objects.filter(tracking_code=code).only("problem_id", "title", "place", "unit_id").first()
     if fb is None or fb.problem_id is None:
         return None
-    problem = Problem.objects.only("state", "registered_at").get(pk=fb.problem_id)
+    problem = Problem.objects.select_related("category", "responsible_unit", "unit").get(pk=fb.problem_id)
+    unit = Unit.objects.filter(pk=fb.unit_id).first() if fb.unit_id else problem.unit
     events = ProblemEvent.objects.filter(problem_id=problem.pk, public=True).order_by("at", "id")
     labels = dict(Action.choices)
     return Tracking(
+        code=code,
+        feedback_id=fb.pk,
+        title=fb.title,
+        place=fb.place,
+        unit_label=units_with_parents([unit])[0] if unit is not None else "",
+        category=problem.category.full_name if problem.category is not None else "",
+        responsible_unit=problem.responsible_unit.name if problem.responsible_unit is not None else "",
+        due_date=problem.due_date,
+        state=problem.state,
         state_label=str(State(problem.state).label),
         registered_at=problem.registered_at,
+        resolved_at=problem.resolved_at,
         events=[
             PublicEvent(e.at, str(labels.get(e.action, e.action)), e.note)
             for e in events.only("at", "action", "note")

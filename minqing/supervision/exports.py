@@ -5,6 +5,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from minqing.core.audit import audit
@@ -63,11 +64,11 @@ def table_response(
     *,
     fmt: str,
     name: str,
-    headers: Sequence[str],
+    headers: Sequence[str | Promise],
     rows: Iterable[Sequence[Any]],
     object_type: str,
 ) -> HttpResponse:
-    """The table as a download, the export audited."""
+    """The table as a download (its headers in the page's language), the export audited."""
     if fmt not in FORMATS:
         return HttpResponseBadRequest(_("不支持的导出格式"))
     audit(
@@ -77,5 +78,6 @@ def table_response(
         detail=f"format={fmt} {request.GET.urlencode()}"[:500],
         request=request,
     )
-    body = write_csv(headers, rows) if fmt == "csv" else write_xlsx(name, headers, rows)
+    titles = [str(h) for h in headers]
+    body = write_csv(titles, rows) if fmt == "csv" else write_xlsx(name, titles, rows)
     return download(body, fmt, name)

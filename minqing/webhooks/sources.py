@@ -31,24 +31,42 @@ def problem_event_types(event: ProblemEvent) -> list[str]:
     return types
 
 
-def _fresh(problem_id: int) -> Problem:
-    return Problem.objects.select_related("unit", "responsible_unit").get(pk=problem_id)
+FIELDS = (
+    "number",
+    "title",
+    "state",
+    "source",
+    "channel",
+    "urgency",
+    "path",
+    "responsible_path",
+    "due_date",
+    "overdue",
+    "registered_at",
+    "unit__code",
+    "responsible_unit__code",
+)
 
 
-def problem_data(p: Problem, event: ProblemEvent) -> dict[str, Any]:
+def _fresh(problem_id: int) -> dict[str, Any]:
+    """The problem as it is now in this transaction (one narrow query: the body's fields only)."""
+    return Problem.objects.filter(pk=problem_id).values(*FIELDS).get()
+
+
+def problem_data(p: dict[str, Any], event: ProblemEvent) -> dict[str, Any]:
     return {
         "problem": {
-            "number": p.number,
-            "title": p.title,
-            "state": p.state,
-            "source": p.source,
-            "channel": p.channel,
-            "urgency": p.urgency,
-            "unit": p.unit.code,
-            "responsible_unit": p.responsible_unit.code if p.responsible_unit else None,
-            "due_date": p.due_date.isoformat() if p.due_date else None,
-            "overdue": p.overdue,
-            "registered_at": p.registered_at.isoformat(),
+            "number": p["number"],
+            "title": p["title"],
+            "state": p["state"],
+            "source": p["source"],
+            "channel": p["channel"],
+            "urgency": p["urgency"],
+            "unit": p["unit__code"],
+            "responsible_unit": p["responsible_unit__code"],
+            "due_date": p["due_date"].isoformat() if p["due_date"] else None,
+            "overdue": p["overdue"],
+            "registered_at": p["registered_at"].isoformat(),
         },
         "event": {
             "action": event.action,
@@ -60,8 +78,10 @@ def problem_data(p: Problem, event: ProblemEvent) -> dict[str, Any]:
     }
 
 
-def _pending(problem: Problem, event: ProblemEvent, types: list[str], cache: dict[int, Problem]) -> Pending:
-    def fresh() -> Problem:
+def _pending(
+    problem: Problem, event: ProblemEvent, types: list[str], cache: dict[int, dict[str, Any]]
+) -> Pending:
+    def fresh() -> dict[str, Any]:
         if problem.pk not in cache:
             cache[problem.pk] = _fresh(problem.pk)
         return cache[problem.pk]
@@ -70,7 +90,7 @@ def _pending(problem: Problem, event: ProblemEvent, types: list[str], cache: dic
         # the problem's units now, and the responsible unit it had before this event (a unit
         # hears of a problem leaving it, e.g. returned)
         p = fresh()
-        return [p.path, p.responsible_path, problem.responsible_path]
+        return [p["path"], p["responsible_path"], problem.responsible_path]
 
     return Pending(types=types, paths=paths, data=lambda: problem_data(fresh(), event), occurred_at=event.at)
 
@@ -81,7 +101,7 @@ def problem_events_emit(
     """The deliveries of problem events just recorded (in the caller's transaction). ``problem``
     may be the row as it was before the event; it is read again only when a subscription wants
     the event."""
-    cache: dict[int, Problem] = {}
+    cache: dict[int, dict[str, Any]] = {}
     pending = []
     for problem, event in pairs:
         types = problem_event_types(event)

@@ -81,7 +81,7 @@ def _identify(request: HttpRequest, activity: Activity, form: PhoneCheckInForm) 
         if not names_match(data["name"], person.name):
             return _("姓名与人员编号不符,请核对后重新填写")
         return person
-    found = by_name_and_phone_tail(activity, data["name"], data["phone_tail"], request)
+    found = by_name_and_phone_tail(activity, data["name"], data["phone_tail"], request, actor=request.user)
     if found.match is Match.AMBIGUOUS:
         return _("有不止一位同名人员的手机号码以这几位结尾,请多填几位手机号码,或填写人员编号")
     if found.person is None:

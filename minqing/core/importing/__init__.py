@@ -1,8 +1,9 @@
 """What every ``minqing import KIND FILE`` shares: the registry of importers, row issues, results.
 
 An importer is a function ``(path, *, actor, progress=False) -> ImportResult`` that reads the
-whole file, checks every row, and either writes everything in one transaction or raises
-``ImportFailed`` with every issue it found (and writes nothing). Each importer lives in the app
+whole file, checks every row, and either writes everything (in one transaction, or for a large
+file on SQLite in short ones taken back on failure: ``batches``) or raises ``ImportFailed`` with
+every issue it found (and writes nothing). Each importer lives in the app
 that owns its data (``<app>/importers/``) and is built on ``rows.RowCheck`` (the row checker)
 and ``values`` (the cell parsers); a new kind adds one line to ``IMPORTERS``.
 """

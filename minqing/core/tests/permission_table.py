@@ -71,6 +71,11 @@ KWARGS: dict[str, Callable[[MatrixWorld], dict[str, Any]]] = {
     "ledger:reveal": _problem,
     "ledger:act": lambda w: {"number": w.problem.number, "action": "assign"},
     "public:track": lambda w: {"code": w.feedback.tracking_code},
+    "public:follow": lambda w: {"code": w.feedback.tracking_code},
+    "public:send_code": lambda w: {"code": w.feedback.tracking_code},
+    "public:rate": lambda w: {"code": w.feedback.tracking_code},
+    "public:track_qr": lambda w: {"code": w.feedback.tracking_code},
+    "notify:unsubscribe": lambda w: {"token": "not-a-signed-token"},
     "activities:detail": _activity,
     "activities:check_in": _activity,
     "activities:qr": _activity,
@@ -219,6 +224,14 @@ ROWS: list[Row] = [
     R("public:track_form", A(200)),
     R("public:track", A(200)),
     R("public:problems", A(200)),
+    # the holder of the code (anyone: no login); an empty POST answers the page with its errors
+    R("public:follow", POST_ONLY, post=A(200)),
+    R("public:send_code", POST_ONLY, post=A(200)),
+    R("public:rate", POST_ONLY, post=A(200)),
+    R("public:track_qr", A(200)),
+    # --- messages (minqing/notify): a token not signed here stops nothing; one's own preference ---
+    R("notify:unsubscribe", A(404), post=A(404)),
+    R("notify:preferences", SIGNED_IN, post=SIGNED_IN),
     # --- activities, the phone check-in and the campaign page ---
     R("activities:list", SIGNED_IN),
     R("activities:new", UNIT_WRITERS, post=UNIT_WRITERS),

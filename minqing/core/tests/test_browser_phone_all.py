@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page
 from minqing.core.tests.permission_table import ROWS, Row
 from minqing.core.tests.permission_world import ROLES, MatrixWorld, make_matrix_world
 from minqing.core.tests.test_browser_phone import PHONE, phone_login, too_wide
-from minqing.ledger.tests.test_browser import browser  # noqa: F401 (the fixture)
+from minqing.ledger.tests.test_browser import browser as browser  # the fixture
 from minqing.reports.tests.test_bulletin_world import register_test_metrics
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,7 +58,9 @@ def reader_of(row: Row) -> str | None:
 
 
 def test_every_page_a_persona_may_read_fits_a_phone(
-    browser: Browser, live_server: Any, world: MatrixWorld
+    browser: Browser,
+    live_server: Any,
+    world: MatrixWorld,
 ) -> None:
     by_persona: dict[str, list[Row]] = {}
     for row in ROWS:

@@ -1,4 +1,4 @@
-"""One checked 问题 row: a problem through ``problem_register``, then its events dated as the row says.
+"""One checked 问题 row: a problem as ``problem_register`` makes it, then its events dated as the row says.
 
 Registration is dated 登记时间. A row in 已办结 / 已销号 was being rectified from 登记时间 (an event
 to 整改中 then) and is resolved, and closed, at 办结时间; any other 状态 has no date of its own and is
@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from minqing.campaigns.models import Campaign
+from minqing.core.batching import chunked
+from minqing.core.fast_insert import insert_rows
 from minqing.core.workdays import WorkCalendar
-from minqing.ledger.enums import Action, State
-from minqing.ledger.models import Problem
+from minqing.ledger.deadlines import initial_dues
+from minqing.ledger.enums import Action, State, Urgency
+from minqing.ledger.models import DeadlineRule, Problem, ProblemEvent
 from minqing.ledger.problem_format import RESOLVED_STATES, ProblemRow
-from minqing.ledger.services.intake import ProblemFacts, problem_register_unchecked
-from minqing.ledger.services.workflow import record_event
-from minqing.orgs.actors import Actor
+from minqing.orgs.actors import Actor, actor_label, is_system, user_of
 from minqing.orgs.models import Person, Unit
 
 # The event that reaches each state at 登记时间 (resolved and closed rows pass through 整改中).
@@ -71,45 +72,103 @@ def steps(c: Candidate) -> list[Step]:
     return out
 
 
-def write_problem(c: Candidate, *, actor: Actor, calendar: WorkCalendar, source_name: str) -> Problem:
+def problem_row(
+    c: Candidate, *, calendar: WorkCalendar, rules: list[DeadlineRule], todo: list[Step], public: bool
+) -> dict[str, Any]:
+    """The row's problem as ``problem_register`` makes it (``intake.new_problem``: deadlines from
+    登记时间 by the rule for its source and channel), then as its events ``todo`` leave it."""
     v = c.values
-    facts = ProblemFacts(
-        title=v.title,
-        description=v.content,
-        unit=c.unit,
-        source=v.source,
-        channel=v.channel,
-        campaign=c.campaign,
-        prominent=v.prominent,
-        registered_at=v.registered_at,
-        number=v.number,
-        extra={"import": source_name},
-    )
-    p = problem_register_unchecked(actor=actor, facts=facts, calendar=calendar)
-    todo = steps(c)
-    for s in todo:
-        record_event(
-            problem=p,
-            actor=actor,
-            action=s.action,
-            from_state=s.from_state,
-            to_state=s.to_state,
-            public=True,
-            data={**s.data, "import": source_name},
-            at=s.at,
-        )
+    accept_due, due_date = initial_dues(v.source, v.channel, Urgency.NORMAL, v.registered_at, calendar, rules)
     resolved = v.resolved_at if v.state in RESOLVED_STATES else None
-    Problem.objects.filter(pk=p.pk).update(
-        responsible_unit=c.responsible,
-        responsible_path=c.responsible.path if c.responsible else "",
-        claimed_by=c.claimed_by,
-        must_solve=v.must_solve,
-        state=v.state,
-        resolution_kind=v.resolution_kind,
-        measures=v.measures,
-        satisfaction=v.satisfaction,
-        resolved_at=resolved,
-        closed_at=resolved if v.state == State.CLOSED else None,
-        version=len(todo),
-    )
-    return p
+    return {
+        "number": v.number,
+        "campaign_id": c.campaign.pk if c.campaign else None,
+        "source": v.source,
+        "channel": v.channel,
+        "title": v.title[:200],
+        "description": v.content,
+        "unit_id": c.unit.pk,
+        "path": c.unit.path,
+        "responsible_unit_id": c.responsible.pk if c.responsible else None,
+        "responsible_path": c.responsible.path if c.responsible else "",
+        "claimed_by_id": c.claimed_by.pk if c.claimed_by else None,
+        "must_solve": v.must_solve,
+        "prominent": v.prominent,
+        "urgency": Urgency.NORMAL,
+        "registered_at": v.registered_at,
+        "accept_due": accept_due,
+        "due_date": due_date,
+        "state": v.state,
+        "resolution_kind": v.resolution_kind,
+        "measures": v.measures,
+        "satisfaction": v.satisfaction,
+        "resolved_at": resolved,
+        "closed_at": resolved if v.state == State.CLOSED else None,
+        "is_public": public,
+        "version": len(todo),
+    }
+
+
+def event_rows(
+    c: Candidate, problem_id: int, todo: list[Step], *, actor: Actor, source_name: str
+) -> list[dict[str, Any]]:
+    """The row's events as ``record_event`` writes them: 登记 (``intake.register_event``), then ``todo``."""
+    user = user_of(actor)
+    who = {
+        "problem_id": problem_id,
+        "actor_id": user.pk if user is not None else None,
+        "actor_name": "" if is_system(actor) else actor_label(actor),
+        "public": True,
+    }
+    v = c.values
+    register = {"source": v.source, "channel": v.channel, "import": source_name}
+    rows = [
+        {
+            **who,
+            "at": v.registered_at,
+            "action": Action.REGISTER,
+            "to_state": State.REGISTERED,
+            "data": register,
+        }
+    ]
+    for s in todo:
+        rows.append(
+            {
+                **who,
+                "at": s.at,
+                "action": str(s.action),
+                "from_state": str(s.from_state),
+                "to_state": str(s.to_state),
+                "data": {**s.data, "import": source_name},
+            }
+        )
+    return rows
+
+
+def write_batch(
+    cands: list[Candidate],
+    *,
+    actor: Actor,
+    calendar: WorkCalendar,
+    rules: list[DeadlineRule],
+    source_name: str,
+    hidden: bool = False,
+) -> list[int]:
+    """Insert the rows' problems, then their events; the new problems' primary keys.
+    ``hidden``: not on the public list until the importer publishes them."""
+    todos = [steps(c) for c in cands]
+    rows = [
+        problem_row(c, calendar=calendar, rules=rules, todo=todo, public=not hidden)
+        for c, todo in zip(cands, todos, strict=True)
+    ]
+    insert_rows(Problem, rows)
+    pks: dict[str, int] = {}
+    for chunk in chunked([c.values.number for c in cands]):
+        pks.update(Problem.objects.filter(number__in=chunk).values_list("number", "pk"))
+    events = [
+        e
+        for c, todo in zip(cands, todos, strict=True)
+        for e in event_rows(c, pks[c.values.number], todo, actor=actor, source_name=source_name)
+    ]
+    insert_rows(ProblemEvent, events)
+    return [pks[c.values.number] for c in cands]

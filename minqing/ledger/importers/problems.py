@@ -1,9 +1,10 @@
 """``minqing import problems FILE``: the 问题 format of DESIGN.md (see ``minqing.ledger.problem_format``).
 
 Every row is checked before anything is written (row, column and reason for each issue); on
-any issue nothing is written. Otherwise each new row becomes a problem through
-``problem_register`` with its events dated as the row says (``problem_write``), all in one
-transaction.
+any issue nothing is written. Otherwise each new row becomes a problem as ``problem_register``
+makes it, with its events dated as the row says (``problem_write``), inserted in bulk, all or
+nothing: one transaction on PostgreSQL, short hidden batches made public at the end (or removed
+on failure) on SQLite, so a large file never locks the public out (``core.importing.batches``).
 
 Re-importing: a row whose 问题编号 already exists and whose cells (the columns present in the
 file) say exactly what an export of that problem would say is counted as unchanged and left
@@ -19,18 +20,21 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from minqing.campaigns.models import Campaign
+from minqing.core.audit import audit
 from minqing.core.batching import chunked
 from minqing.core.errors import ErrorCode
 from minqing.core.importing import ImportResult
-from minqing.core.importing.rows import RowCheck, read_records, write_all
+from minqing.core.importing.batches import write_in_batches
+from minqing.core.importing.rows import RowCheck, read_records
 from minqing.core.importing.values import format_datetime
+from minqing.core.models import AuditEvent
 from minqing.core.tabular import ColumnMap, Record
 from minqing.core.workdays import WorkCalendar
 from minqing.ledger.enums import Source, State
 from minqing.ledger.importers.problem_rights import check_rights
 from minqing.ledger.importers.problem_words import CHOICES
-from minqing.ledger.importers.problem_write import Candidate, write_problem
-from minqing.ledger.models import Problem
+from minqing.ledger.importers.problem_write import Candidate, write_batch
+from minqing.ledger.models import DeadlineRule, Problem, ProblemEvent
 from minqing.ledger.problem_format import (
     COLUMNS,
     NEEDS_RESPONSIBLE,
@@ -160,8 +164,22 @@ class ProblemFileCheck(RowCheck):
         return new, unchanged
 
 
+def publish(keys: list[int]) -> None:
+    """Imported problems written hidden (``write_in_batches``), now on the public list."""
+    for chunk in chunked(keys):
+        Problem.objects.filter(pk__in=chunk).update(is_public=True)
+
+
+def remove(keys: list[int]) -> None:
+    """Imported problems taken back (a later batch failed), with their events."""
+    for chunk in chunked(keys):
+        ProblemEvent.objects.filter(problem_id__in=chunk).delete()
+        Problem.objects.filter(pk__in=chunk).delete()
+
+
 def import_problems(path: Path, *, actor: Actor, progress: bool = False) -> ImportResult:
-    """Check every row of ``path``, then register its new problems with their events in one transaction."""
+    """Check every row of ``path``, then register its new problems with their events, all or
+    nothing (in short transactions on SQLite: ``core.importing.batches``)."""
     cmap, records = read_records(path, COLUMNS, progress)
     check = ProblemFileCheck(cmap, records, actor)
     cands = [c for c in (check.read(r) for r in records) if c is not None]
@@ -169,14 +187,19 @@ def import_problems(path: Path, *, actor: Actor, progress: bool = False) -> Impo
     for c in new:
         check_rights(check, c)
     check.finish()
-    cal = WorkCalendar()
+    cal, rules = WorkCalendar(), list(DeadlineRule.objects.all())
 
-    def write() -> None:
-        for c in new:
-            write_problem(c, actor=actor, calendar=cal, source_name=path.name)
+    def write(chunk: list[Candidate], hidden: bool) -> list[int]:
+        return write_batch(
+            chunk, actor=actor, calendar=cal, rules=rules, source_name=path.name, hidden=hidden
+        )
 
-    write_all(
-        write, actor=actor, object_type="ledger.problem", path=path, created=len(new), unchanged=unchanged
+    write_in_batches(new, write, publish=publish, remove=remove)
+    audit(
+        actor=actor,
+        action=AuditEvent.Action.IMPORT,
+        object_type="ledger.problem",
+        detail=f"{path.name}: created {len(new)}, unchanged {unchanged}",
     )
     result = ImportResult(created=len(new), unchanged=unchanged)
     merged = sum(1 for c in new if c.values.state == State.MERGED)

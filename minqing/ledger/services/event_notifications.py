@@ -11,7 +11,8 @@ named, and never the informant, who is not a user of the staff side):
 - 重新整改 (reopen after an unsatisfied call-back): the responsible unit's watchers and the
   claiming leader.
 
-Texts are written in the site's language (Chinese), like the deadline job's.
+Texts are written in the site's language (Chinese), like the deadline job's. The same text goes
+out by e-mail or SMS to those whose preference asks for it (``minqing.notify``, docs/notifications.md).
 """
 
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from minqing.ledger.enums import Action
 from minqing.ledger.models import Extension, Notification, NotificationKind, Problem, ProblemEvent
 from minqing.ledger.services.notifications import unit_user_ids
+from minqing.notify.services import staff_event_queued
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.models import Person
@@ -117,4 +119,6 @@ def notify_event(*, actor: Actor, problem: Problem, action: str) -> list[Notific
     with translation.override(settings.LANGUAGE_CODE):
         text = _text(action, problem)[:300]
     rows = [Notification(user_id=u, problem=problem, kind=NotificationKind.INFO, text=text) for u in users]
-    return Notification.objects.bulk_create(rows)
+    created = Notification.objects.bulk_create(rows)
+    staff_event_queued(user_ids=[n.user_id for n in created], text=text)  # e-mail/SMS per preference
+    return created

@@ -14,11 +14,19 @@ from minqing.core.workdays import WorkCalendar
 from minqing.ledger import deadlines
 from minqing.ledger.access import can_see_problem
 from minqing.ledger.enums import Action, Channel, Source, State, Urgency
-from minqing.ledger.models import Category, Feedback, FeedbackIdentity, Problem
-from minqing.ledger.services.workflow import record_event
+from minqing.ledger.models import (
+    Category,
+    DeadlineRule,
+    Feedback,
+    FeedbackIdentity,
+    Problem,
+    ProblemEvent,
+)
+from minqing.ledger.services.workflow import new_event
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, user_of
 from minqing.orgs.models import Unit
+from minqing.webhooks.sources import problem_events_emit
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 
@@ -82,6 +90,35 @@ def problem_register(*, actor: Actor, facts: ProblemFacts, calendar: WorkCalenda
     return problem_register_unchecked(actor=actor, facts=facts, calendar=calendar)
 
 
+def new_problem(
+    facts: ProblemFacts, calendar: WorkCalendar, rules: list[DeadlineRule] | None = None
+) -> Problem:
+    """The unsaved problem ``facts`` register, in state 已登记 with its deadlines (``rules``: the
+    deadline rules loaded once, for a bulk load; None reads them)."""
+    if facts.source not in Source.values:
+        raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="source", value=facts.source)
+    if facts.channel and facts.channel not in Channel.values:
+        raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="channel", value=facts.channel)
+    at = facts.registered_at or timezone.now()
+    p = Problem(
+        number=facts.number or _problem_number(at),
+        campaign=facts.campaign,
+        source=facts.source,
+        channel=facts.channel,
+        category=facts.category,
+        title=facts.title[:200],
+        description=facts.description,
+        unit=facts.unit,
+        path=facts.unit.path,
+        urgency=facts.urgency,
+        prominent=facts.prominent,
+        registered_at=at,
+        state=State.REGISTERED,
+    )
+    p.accept_due, p.due_date = deadlines.initial_dues(p.source, p.channel, p.urgency, at, calendar, rules)
+    return p
+
+
 def problem_register_unchecked(
     *, actor: Actor | None, facts: ProblemFacts, calendar: WorkCalendar | None = None
 ) -> Problem:
@@ -89,31 +126,9 @@ def problem_register_unchecked(
     an inspection's findings (the office or an inspector of the unit), a problems file (its rows'
     units), a feedback (intake, checked by ``feedback_submit``). ``actor`` is only who the 登记
     event names (``None``: nobody is named)."""
-    if facts.source not in Source.values:
-        raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="source", value=facts.source)
-    if facts.channel and facts.channel not in Channel.values:
-        raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="channel", value=facts.channel)
-    cal = calendar or WorkCalendar()
-    at = facts.registered_at or timezone.now()
+    p = new_problem(facts, calendar or WorkCalendar())
+    at = p.registered_at
     with transaction.atomic():
-        p = Problem(
-            number=facts.number or _problem_number(at),
-            campaign=facts.campaign,
-            source=facts.source,
-            channel=facts.channel,
-            category=facts.category,
-            title=facts.title[:200],
-            description=facts.description,
-            unit=facts.unit,
-            path=facts.unit.path,
-            urgency=facts.urgency,
-            prominent=facts.prominent,
-            registered_at=at,
-            state=State.REGISTERED,
-        )
-        rule = deadlines.rule_for(p)
-        p.accept_due = deadlines.accept_due(p, cal, rule)
-        p.due_date = deadlines.handle_due(timezone.localtime(at).date(), cal, rule)
         for attempt in range(5):
             try:
                 with transaction.atomic():
@@ -123,17 +138,24 @@ def problem_register_unchecked(
                 if facts.number or attempt == 4:
                     raise
                 p.number = _problem_number(at)
-        record_event(
-            problem=p,
-            actor=actor,
-            action=Action.REGISTER,
-            from_state="",
-            to_state=State.REGISTERED,
-            public=True,
-            data={"source": p.source, "channel": p.channel, **facts.extra},
-            at=at,
-        )
+        event = register_event(p, actor, facts.extra)
+        event.save(force_insert=True)
+        problem_events_emit([(p, event)])  # webhooks: as record_event does; bulk loads emit none
     return p
+
+
+def register_event(p: Problem, actor: Actor | None, extra: dict[str, Any]) -> ProblemEvent:
+    """The 登记 event of a new problem, unsaved, dated its registration."""
+    return new_event(
+        problem=p,
+        actor=actor,
+        action=Action.REGISTER,
+        from_state="",
+        to_state=State.REGISTERED,
+        public=True,
+        data={"source": p.source, "channel": p.channel, **extra},
+        at=p.registered_at,
+    )
 
 
 def feedback_submit(

@@ -2,7 +2,11 @@
 
 Every action checks the problem's state, the actor's role and subtree, takes a row lock
 (``select_for_update``) and bumps ``version`` with a compare-and-set, so two concurrent
-transitions on one problem cannot both win; each appends a ``ProblemEvent``.
+transitions on one problem cannot both win; each appends a ``ProblemEvent``. In the same
+transaction, the people concerned are notified (``event_notifications``) and a public event (a
+state change, a note ticked public) queues a message to every reporter following the problem
+(``minqing.notify``); imports and the deadline job, which record events without a transition,
+message nobody.
 """
 
 import datetime as dt
@@ -20,6 +24,7 @@ from minqing.ledger.access import can_see_problem
 from minqing.ledger.enums import OPEN_STATES, Action, ResolutionKind, Satisfaction, State
 from minqing.ledger.models import Extension, ExtensionState, Feedback, Problem, ProblemEvent
 from minqing.ledger.services.event_notifications import notify_event
+from minqing.notify.services import public_event_queued
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, actor_label, is_system, user_of
 from minqing.orgs.models import Person, Unit
@@ -202,11 +207,14 @@ def _callback(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalenda
     value = _required(params, "satisfaction")
     if value not in Satisfaction.values:
         raise DomainError(ErrorCode.TRANSITION_BAD_VALUE, field="satisfaction", value=value)
+    data: dict[str, Any] = {"satisfaction": value}
+    if params.get("by") == "reporter":  # the reporter by tracking code (services/rating.py)
+        data["by"] = "reporter"
     if value == Satisfaction.UNSATISFIED:  # reopened: back to rectification
         fields = {"satisfaction": value, "resolution_kind": "", "resolved_at": None, "closed_at": None}
-        return Change(fields, State.RECTIFYING, params.get("note", ""), True, {"satisfaction": value})
+        return Change(fields, State.RECTIFYING, params.get("note", ""), True, data)
     fields = {"satisfaction": value, "closed_at": p.closed_at or params["at"]}
-    return Change(fields, State.CLOSED, params.get("note", ""), True, {"satisfaction": value})
+    return Change(fields, State.CLOSED, params.get("note", ""), True, data)
 
 
 def _merge(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
@@ -317,7 +325,7 @@ def problem_transition(
         event_action = (
             Action.REOPEN if change.to_state == State.RECTIFYING and action == Action.CALLBACK else action
         )
-        record_event(
+        event = record_event(
             problem=p,
             actor=actor,
             action=event_action,
@@ -330,6 +338,8 @@ def problem_transition(
         )
         fresh = Problem.objects.get(pk=p.pk)
         notify_event(actor=actor, problem=fresh, action=event_action)
+        if event.public:  # a public change or note: the reporters who follow it (minqing.notify)
+            public_event_queued(problem=fresh, event=event)
     return fresh
 
 
@@ -348,7 +358,36 @@ def record_event(
     """One event on the problem's timeline; it names the user or the application (the page shows
     "系统" for the system and for ``None``). The applications subscribed to it get a webhook
     delivery, written in the same transaction (``minqing.webhooks``)."""
-    event = ProblemEvent.objects.create(
+    event = new_event(
+        problem=problem,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        public=public,
+        data=data,
+        at=at,
+    )
+    event.save(force_insert=True)
+    problem_events_emit([(problem, event)])
+    return event
+
+
+def new_event(
+    *,
+    problem: Problem,
+    actor: Actor | None,
+    action: str,
+    from_state: str,
+    to_state: str,
+    note: str = "",
+    public: bool = False,
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> ProblemEvent:
+    """``record_event``'s event, unsaved (a bulk load saves many at once, without webhooks)."""
+    return ProblemEvent(
         problem=problem,
         at=at or timezone.now(),
         actor=user_of(actor),
@@ -360,5 +399,3 @@ def record_event(
         public=public,
         data=data or {},
     )
-    problem_events_emit([(problem, event)])
-    return event

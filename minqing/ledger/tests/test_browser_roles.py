@@ -58,8 +58,8 @@ def _registered(lw: Any, title: str) -> Problem:
     return fb.problem
 
 
-def _step(actor: User, p: Problem, action: str, **params: Any) -> Problem:
-    return problem_transition(actor=actor, problem=p, action=action, **params)
+def _step(user: User, p: Problem, action: str, **params: Any) -> Problem:
+    return problem_transition(actor=user, problem=p, action=action, **params)
 
 
 def _act(

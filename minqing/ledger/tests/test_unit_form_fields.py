@@ -56,7 +56,7 @@ def test_the_assign_form_takes_a_code_a_short_code_or_a_name(lw: Any, text: str)
 def test_a_name_of_two_units_lists_both_with_their_parents(twins: Any) -> None:
     form = _assign_form(twins, "和平村民委员会")
     assert not form.is_valid()
-    error = " ".join(form.errors["unit_code"])
+    error = " ".join(str(e) for e in form.errors["unit_code"])
     assert "和平村民委员会 · 新体育场街道 · 集宁区" in error
     assert "和平村民委员会 · 白海子镇 · 集宁区" in error
 
@@ -67,7 +67,7 @@ def test_a_unit_out_of_reach_is_named_in_the_error(lw: Any) -> None:
         actor=lw.users["b_office"],
     )
     assert not form.is_valid()
-    error = " ".join(form.errors["unit_code"])
+    error = " ".join(str(e) for e in form.errors["unit_code"])
     assert "乌兰察布市" in error and "150900" in error
     ok = CampaignForm(
         {"name": "专题", "kind": "themed", "unit_code": "白海子镇", "start_date": "2019-09-01"},

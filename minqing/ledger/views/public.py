@@ -4,18 +4,22 @@ Nothing here shows personal data: no reporter, no staff names, no internal notes
 The online form is rate-limited per client IP (``MINQING_PUBLIC_RATE_LIMIT`` submissions per
 ``MINQING_PUBLIC_RATE_WINDOW`` seconds, counted in the database so every worker shares it) and
 idempotent: a repeated ``Idempotency-Key`` header, or the same form page posted twice,
-returns the first submission's tracking code and creates nothing.
+returns the first submission's tracking code and creates nothing. A submission is stored with
+its audit rows in one transaction, so it is either stored and answered with its tracking code,
+or (the database busy past its timeout) not stored and answered 503 with a page to send again.
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from minqing.core.audit import client_ip
+from minqing.core.audit_writes import written_before_commit
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.ratelimit import rate_exceeded, rate_take
 from minqing.ledger import selectors
@@ -24,10 +28,14 @@ from minqing.ledger.forms import PublicSubmitForm, new_token
 from minqing.ledger.models import Feedback
 from minqing.ledger.selectors import PublicFilters
 from minqing.ledger.services.intake import feedback_submit
+from minqing.ledger.views.follow import NOTICES, track_context
+from minqing.notify.forms import FollowForm, SendCodeForm
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Unit
 
+log = logging.getLogger(__name__)
 RATE_SCOPE = "public_submit"
+RETRY_AFTER_S = 5
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
@@ -48,7 +56,15 @@ def _submit_page(
 
 
 def _done(request: HttpRequest, fb: Feedback) -> HttpResponse:
-    return render(request, "public/submitted.html", {"code": fb.tracking_code, "nav": "submit"})
+    """The success page: the code with a copy button, its QR code, "send to my phone" and
+    "tell me of each change" (views/follow.py does both)."""
+    context = {
+        "code": fb.tracking_code,
+        "send_form": SendCodeForm(),
+        "follow_form": FollowForm(),
+        "nav": "submit",
+    }
+    return render(request, "public/submitted.html", context)
 
 
 @never_cache
@@ -74,7 +90,9 @@ def submit(request: HttpRequest) -> HttpResponse:
         return _submit_page(request, form, q, units)
     d = form.cleaned_data
     try:
-        with transaction.atomic():  # a submission that fails gives its count back
+        # one transaction with its audit rows: stored and acknowledged, or neither (a submission
+        # that fails also gives its count back)
+        with transaction.atomic(), written_before_commit():
             if not rate_take(scope=RATE_SCOPE, client=ip, limit=limit, window=window):
                 raise DomainError(ErrorCode.RATE_LIMITED)
             fb = feedback_submit(
@@ -91,11 +109,19 @@ def submit(request: HttpRequest) -> HttpResponse:
         form.add_error(None, err.message)
         status = 429 if err.code == ErrorCode.RATE_LIMITED else 200
         return _submit_page(request, form, q, units, status=status)
+    except OperationalError:
+        # the database stayed busy (another writer past the busy timeout) or went away: nothing
+        # was stored; the page says so and keeps what was typed, to send again
+        log.warning("public submission not stored: database busy or unavailable", exc_info=True)
+        form.add_error(None, DomainError(ErrorCode.SUBMIT_BUSY).message)
+        response = _submit_page(request, form, q, units, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_S)
+        return response
     return _done(request, fb)
 
 
 def track_form(request: HttpRequest) -> HttpResponse:
-    code = request.GET.get("code", "").strip().upper()
+    code = selectors.normalise_tracking_code(request.GET.get("code", ""))
     if code:
         return redirect("public:track", code=code[:16])
     return render(request, "public/track.html", {"code": "", "nav": "track"})
@@ -103,12 +129,22 @@ def track_form(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def track(request: HttpRequest, code: str) -> HttpResponse:
+    """The reporter's page: what they reported, where it stands, its public timeline; how to be
+    told of changes, and the rating once it is resolved. A code typed with spaces, dashes or in
+    lower case is the same code (redirected to its plain form)."""
     tracking = selectors.public_tracking(code)
     if tracking is None:
         error = DomainError(ErrorCode.TRACKING_CODE_UNKNOWN).message
-        context = {"code": code[:16], "error": error, "nav": "track"}
-        return render(request, "public/track.html", context, status=404)
-    return render(request, "public/track.html", {"code": code.upper(), "tracking": tracking, "nav": "track"})
+        return render(
+            request, "public/track.html", {"code": code[:16], "error": error, "nav": "track"}, status=404
+        )
+    if code != tracking.code:
+        return redirect("public:track", code=tracking.code)
+    fb = Feedback.objects.select_related("problem").get(pk=tracking.feedback_id)
+    context: dict[str, object] = track_context(tracking, fb)
+    done = request.GET.get("done", "")
+    context["notice"] = done if done in NOTICES else ""
+    return render(request, "public/track.html", context)
 
 
 def problem_list(request: HttpRequest) -> HttpResponse:

@@ -192,6 +192,7 @@ def _detail(
         "events": selectors.problem_events(user, problem),
         "feedback": feedback,
         "extensions": selectors.problem_extensions(user, problem),
+        "ratings": selectors.problem_ratings(user, problem),
         "can_see_reporter": bool(reporter_ids),
         "reporter_ids": reporter_ids,
         "reporters": reporters,

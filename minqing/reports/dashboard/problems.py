@@ -10,9 +10,11 @@ date before its last day; while it runs, the ledger's own test).
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from minqing.campaigns.models import Campaign
 from minqing.ledger import figures
+from minqing.ledger.satisfaction import SatisfactionCounts, satisfaction_counts
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 from minqing.programmes.rollup import share_text
@@ -24,6 +26,23 @@ class ProblemFigures(figures.ProblemFigures):
     def on_the_spot_rate_text(self) -> str:
         """``62.5%``: one decimal place, half up, a trailing ``.0`` dropped; ``—`` with nothing resolved."""
         return share_text(self.on_the_spot, self.resolved)
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """满意率 of the period's problems (``minqing.ledger.satisfaction``), for the dashboard."""
+
+    counts: SatisfactionCounts = field(default_factory=SatisfactionCounts)
+
+    @property
+    def rate_text(self) -> str:
+        """``66.7%``; ``—`` with nothing judged."""
+        return share_text(self.counts.satisfied + self.counts.basically, self.counts.judged)
+
+
+def satisfaction(actor: Actor, unit: Unit, period: Period, campaign: Campaign | None = None) -> Satisfaction:
+    """The subtree's problems registered in ``period`` by their last judgement before its end."""
+    return Satisfaction(satisfaction_counts(actor, unit, period.start_at, period.end_at, campaign=campaign))
 
 
 def _span(period: Period) -> tuple[dt.datetime, dt.datetime, dt.date | None]:

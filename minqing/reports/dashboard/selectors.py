@@ -36,7 +36,13 @@ from minqing.reports.dashboard.activities import (
 )
 from minqing.reports.dashboard.geo import MapSpec, map_for
 from minqing.reports.dashboard.period import Period
-from minqing.reports.dashboard.problems import ProblemFigures, problem_figures, problem_figures_by_unit
+from minqing.reports.dashboard.problems import (
+    ProblemFigures,
+    Satisfaction,
+    problem_figures,
+    problem_figures_by_unit,
+    satisfaction,
+)
 from minqing.reports.dashboard.programmes import ProgrammeBlock, programme_blocks
 
 CHILD_LIMIT = 200
@@ -120,6 +126,7 @@ class Dashboard:
     children_more: bool
     map: MapData | None
     ancestors: list[Unit] = field(default_factory=list)  # those the actor may see, top first
+    satisfaction: Satisfaction = field(default_factory=Satisfaction)  # 满意率 (回访 and reporters' ratings)
     # with no problem and no activity in the period: the subtree's first and last record days
     records: "RecordSpan | None" = None
 
@@ -266,6 +273,7 @@ def dashboard(actor: Actor, unit: Unit, period: Period, campaign: Campaign | Non
         children_more=more,
         map=_map_data(actor, spec, own, children, period, campaign) if spec is not None else None,
         ancestors=visible_ancestors(actor, unit),
+        satisfaction=satisfaction(actor, unit, period, campaign),
     )
     if board.all_zero:
         board.records = records_span(actor, unit)

@@ -9,11 +9,13 @@ grouped query per context serves every figure.
 """
 
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from minqing.ledger.enums import Source, State
 from minqing.ledger.figures import Cell, ProblemFigures, problem_figures
+from minqing.ledger.satisfaction import SatisfactionCounts, satisfaction_counts
 from minqing.reports.metrics.registry import MetricContext, metric
 
 PUBLIC = (Source.PUBLIC,)
@@ -139,3 +141,37 @@ def public_on_the_spot(ctx: MetricContext) -> int:
 def public_rectifying(ctx: MetricContext) -> int:
     keep = _sources(PUBLIC)
     return count(ctx, lambda c: keep(c) and c.state == State.RECTIFYING)
+
+
+def _satisfaction(ctx: MetricContext) -> SatisfactionCounts:
+    def run() -> SatisfactionCounts:
+        return satisfaction_counts(ctx.actor, ctx.unit, ctx.start, ctx.end, campaign=ctx.campaign)
+
+    out: SatisfactionCounts = ctx.cached("problems.satisfaction", run)
+    return out
+
+
+@metric(
+    "problems.satisfaction.judged",
+    label=_("已评价满意度的问题"),
+    word=_("条"),
+    definition=_(
+        "所属单位为本单位或下级单位、在统计期内登记的问题中,截止日期当天结束前经回访或由反映人"
+        "凭查询码评价过满意度的条数;多次评价的以最后一次为准。"
+    ),
+)
+def satisfaction_judged(ctx: MetricContext) -> int:
+    return _satisfaction(ctx).judged
+
+
+@metric(
+    "problems.satisfaction.rate",
+    label=_("群众满意率"),
+    kind="share",
+    definition=_(
+        "上述已评价满意度的问题中,最后一次评价为“满意”或“基本满意”的比例(小数,如 0.925 即 92.5%);"
+        "没有评价时为 0。"
+    ),
+)
+def satisfaction_rate(ctx: MetricContext) -> Decimal:
+    return _satisfaction(ctx).rate

@@ -132,7 +132,7 @@ def test_group_form_out_of_subtree_is_refused(client, w):
     r = c.post(
         reverse("supervision:group_new"), _group_post(w, units=w.u["town_a"].code, leader="", members="")
     )
-    assert r.status_code == 200 and "找不到该单位代码" in r.content.decode()
+    assert r.status_code == 200 and "不在您的管辖范围内" in r.content.decode()
     r = c.post(
         reverse("supervision:group_new"),
         _group_post(w, unit_code=w.u["town_a"].code, units=w.u["town_b"].code, leader="", members=""),
@@ -208,7 +208,7 @@ def test_recording_out_of_subtree_changes_nothing(client, w):
     before = snapshot()
     c = login(client, w.users["a_inspector"])
     r = c.post(reverse("supervision:inspection_new"), _inspection_post(w, g, unit="town_b"))
-    assert r.status_code == 200 and "找不到该单位代码" in r.content.decode()
+    assert r.status_code == 200 and "不在您的管辖范围内" in r.content.decode()
     # a unit outside the group's assigned units: the service refuses it
     c = login(client, w.users["county_office"])
     g_small = w.group(name="小组", units=("town_a",))
@@ -352,3 +352,16 @@ def test_exports(client, w):
     rows = _csv(login(client, w.users["b_office"]).get(reverse("supervision:inspections"), {"format": "csv"}))
     assert len(rows) == 1
     assert Problem.objects.count() == 1
+
+
+def test_exports_in_english(client, w):
+    g = w.group()
+    w.inspect(g, "town_a", findings=("问题",), actor=SYSTEM)
+    c = login(client, w.users["county_office"])
+    c.cookies["django_language"] = "en"
+    rows = _csv(c.get(reverse("supervision:unit_rounds"), {"format": "csv"}))
+    assert rows[0][:2] == ["Unit code", "Unit name"]
+    r = c.get(reverse("supervision:inspections"), {"format": "xlsx"})
+    book = load_workbook(io.BytesIO(r.content))
+    assert book.sheetnames == ["Supervision records"]
+    assert [c.value for c in next(book.active.iter_rows())][:2] == ["Guidance group", "Campaign"]

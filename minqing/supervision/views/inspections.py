@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 
 from minqing.core.errors import DomainError
@@ -33,9 +34,17 @@ from minqing.supervision.views._common import (
 )
 
 INSPECTION_HEADERS = (
-    "指导组", "专题", "轮次", "督导日期", "单位代码", "单位名称", "督导方式", "调阅资料", "督导情况",
-    "发现问题数",
-)  # fmt: skip
+    pgettext_lazy("column", "指导组"),
+    gettext_lazy("专题"),
+    gettext_lazy("轮次"),
+    gettext_lazy("督导日期"),
+    gettext_lazy("单位代码"),
+    gettext_lazy("单位名称"),
+    gettext_lazy("督导方式"),
+    gettext_lazy("调阅资料"),
+    gettext_lazy("督导情况"),
+    gettext_lazy("发现问题数"),
+)
 
 
 def _rows(qs: Any) -> Iterator[list[Any]]:

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minqing.core.errors import DomainError
 from minqing.core.exports import export_query
@@ -51,8 +52,16 @@ def _group_rows(request: HttpRequest, qs: Any) -> Iterator[list[Any]]:
 
 
 GROUP_HEADERS = (
-    "指导组名称", "专题", "派出单位代码", "派出单位", "组长", "联系单位", "督导次数", "轮次", "最近督导日期",
-)  # fmt: skip
+    gettext_lazy("指导组名称"),
+    gettext_lazy("专题"),
+    gettext_lazy("派出单位代码"),
+    gettext_lazy("派出单位"),
+    gettext_lazy("组长"),
+    gettext_lazy("联系单位"),
+    gettext_lazy("督导次数"),
+    gettext_lazy("轮次"),
+    gettext_lazy("最近督导日期"),
+)
 
 
 @login_required

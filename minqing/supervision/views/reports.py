@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minqing.core.exports import export_query
 from minqing.core.pages import paginate
@@ -31,8 +32,21 @@ LEVELS = [
     )
 ]
 LEVEL_VALUES = [v for v, _label in LEVELS]
-UNIT_HEADERS = ("单位代码", "单位名称", "类别", "督导次数", "轮次", "最近督导日期", "督导方式")
-NEVER_HEADERS = ("单位代码", "单位名称", "类别", "细类")
+UNIT_HEADERS = (
+    gettext_lazy("单位代码"),
+    gettext_lazy("单位名称"),
+    gettext_lazy("类别"),
+    gettext_lazy("督导次数"),
+    gettext_lazy("轮次"),
+    gettext_lazy("最近督导日期"),
+    gettext_lazy("督导方式"),
+)
+NEVER_HEADERS = (
+    gettext_lazy("单位代码"),
+    gettext_lazy("单位名称"),
+    gettext_lazy("类别"),
+    gettext_lazy("细类"),
+)
 
 
 def _level(request: HttpRequest, default: str = "") -> str:

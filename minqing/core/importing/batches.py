@@ -1,0 +1,90 @@
+"""A large import on SQLite, written in short transactions and still all or nothing
+(docs/import-formats.md, "大文件与并发写入").
+
+SQLite has one writer at a time: a file written in one transaction holds the write lock for as
+long as it writes, and every public submission in the meantime waits (and, past the busy
+timeout, fails). So on SQLite the checked rows are written in batches of ``BATCH_ROWS``, each
+its own short transaction, with a pause after each in which waiting writers take their turn.
+The rows are written hidden (``write``), made visible once every batch is in (``publish``,
+also in short batches), and removed again (``remove``) if anything fails before the end:
+the file is either all in or not at all. PostgreSQL lets other writers through while a
+transaction runs, so there (and inside an enclosing transaction) the whole file is written in
+one transaction as before.
+"""
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from django.db import connection, transaction
+
+from minqing.core.batching import chunked
+from minqing.core.importing.rows import writing
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+BATCH_ROWS = 5000  # rows per write transaction on SQLite (about a second on an idle machine)
+# after each batch: longer than the sleep of SQLite's busy handler for a writer that has waited
+# the length of a batch (100 ms), so it gets its turn; a publish batch is a few milliseconds
+# (its waiters sleep at most 25 ms)
+PAUSE_S = 0.12
+PUBLISH_PAUSE_S = 0.03
+
+
+def short_transactions() -> bool:
+    """True where a long write transaction would lock out everyone else: SQLite, not inside a
+    transaction already open (a test, a caller's own atomic block)."""
+    return connection.vendor == "sqlite" and not connection.in_atomic_block
+
+
+def _pause(seconds: float = PAUSE_S) -> None:
+    time.sleep(seconds)
+
+
+def write_in_batches(
+    items: Sequence[T],
+    write: Callable[[list[T], bool], list[int]],
+    *,
+    publish: Callable[[list[int]], object],
+    remove: Callable[[list[int]], object],
+    batch: int | None = None,
+    short: bool | None = None,
+) -> list[int]:
+    """Write ``items`` with ``write(chunk, hidden)`` (it answers the new rows' keys), all or
+    nothing, ``batch`` (default ``BATCH_ROWS``) items at a time. ``short`` (default:
+    ``short_transactions()``): hidden batches, one short transaction each, then ``publish`` batch
+    by batch; on any error ``remove`` takes back every row written, and the error is raised.
+    Otherwise one transaction, rows visible at once."""
+    batch = batch or BATCH_ROWS
+    if not (short_transactions() if short is None else short):
+        written: list[int] = []
+        with writing():
+            for chunk in chunked(items, batch):
+                written.extend(write(chunk, False))
+        return written
+    written = []
+    try:
+        for chunk in chunked(items, batch):
+            with writing():
+                written.extend(write(chunk, True))
+            _pause()
+        for keys in chunked(written, batch):
+            with writing():
+                publish(keys)
+            _pause(PUBLISH_PAUSE_S)
+    except BaseException:
+        _take_back(written, remove, batch)
+        raise
+    return written
+
+
+def _take_back(written: list[int], remove: Callable[[list[int]], object], batch: int) -> None:
+    try:
+        for keys in chunked(written, batch):
+            with transaction.atomic():
+                remove(keys)
+            _pause()
+    except Exception:  # the original error is what the caller reports
+        log.exception("import: could not remove %d rows written before the failure", len(written))

@@ -1,0 +1,1 @@
+"""Messages to people outside the app: pluggable senders, a durable outbox, subscriptions."""
