@@ -1,5 +1,8 @@
 """``python -m benchmarks.run``: every benchmark of the project (organisation network, ledger, activities,
-bulletins, the upload probe, category suggestion)."""
+bulletins, the upload probe, category suggestion, the unit gazetteer)."""
+
+import subprocess
+import sys
 
 from benchmarks import activities_bench, ledger_bench, nlp_category, orgs_bench, reports_bench, upload_probe
 
@@ -10,3 +13,5 @@ if __name__ == "__main__":
     reports_bench.main([])
     upload_probe.main([])
     nlp_category.main()
+    # its own interpreter: it sets up Django on a database of its own
+    subprocess.run([sys.executable, "-m", "benchmarks.nlp_units"], check=True)

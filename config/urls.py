@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/", include("minqing.accounts.urls")),
     path("audit/", include("minqing.core.audit_urls")),
     path("ledger/", include("minqing.ledger.urls")),
+    path("nlp/", include("minqing.nlp.urls")),
     path("public/", include("minqing.ledger.public_urls")),
     path("notify/", include("minqing.notify.urls")),
     path("activities/", include("minqing.activities.urls")),

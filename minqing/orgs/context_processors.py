@@ -41,6 +41,7 @@ class MenuPermissions:
     write_outreach = _holding(policy.UNIT_WRITERS, "outreach:topic_new, visit_new, plan_new")
     record_inspection = _holding(policy.INSPECTORS, "supervision:inspection_new")
     manage_programmes = _holding(policy.OFFICE, "programmes:new")
+    nlp_acceptance = _holding(policy.OFFICE, "nlp:acceptance")
     manage_applications = _holding(policy.OFFICE, "api_clients:applications")
     hot_topics = _holding(policy.HOT_TOPIC_READERS, "reports:hot_topics")
 

@@ -40,6 +40,7 @@ from minqing.ledger.services.intake import (
     problem_register,
 )
 from minqing.ledger.services.workflow import allowed_actions, problem_transition, transition_check
+from minqing.nlp.intake import intake_suggestions
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
@@ -138,12 +139,34 @@ class ReporterOut(Schema):
     address: str
 
 
+class CategorySuggestionOut(Schema):
+    label: str = Field(description="建议的一级分类名 / the suggested first-level category")
+    confidence: float = Field(description="置信度(0–1)/ confidence (0-1)")
+    category_id: int | None = Field(description="台账中同名一级分类的 id / the ledger's category id")
+
+
+class UnitSuggestionOut(Schema):
+    code: str
+    name: str
+    score: float
+    reasons: list[str]
+
+
+class SuggestionsOut(Schema):
+    categories: list[CategorySuggestionOut]
+    units: list[UnitSuggestionOut]
+
+
 class RegisteredOut(Schema):
     number: str
     tracking_code: str | None = Field(
         description="反映的查询码(群众反映时)/ the feedback's tracking code (public source only)"
     )
     problem: ProblemOut
+    suggestions: SuggestionsOut = Field(
+        description="按标题和内容建议的分类(前 3 项)和单位(docs/nlp.md)/ the suggested categories "
+        "(top 3) and units from the title and content"
+    )
 
 
 class ActedOut(Schema):
@@ -453,9 +476,13 @@ def register_problem(request: HttpRequest, body: ProblemIn) -> Status[Registered
             registered_at=body.received_at,
         )
         problem = problem_register(actor=actor, facts=facts)
-        return Status(
-            201, RegisteredOut(number=problem.number, tracking_code=None, problem=problem_out(problem))
+        out = RegisteredOut(
+            number=problem.number,
+            tracking_code=None,
+            problem=problem_out(problem),
+            suggestions=suggestions_out(actor, body.title, body.content, body.place, unit),
         )
+        return Status(201, out)
     if not body.channel:
         raise _invalid("channel", _("群众反映须填写渠道:letter、visit、call 或 online"))
     if body.channel == Channel.LETTER and body.letter_date is None:
@@ -487,8 +514,29 @@ def register_problem(request: HttpRequest, body: ProblemIn) -> Status[Registered
     )
     filed = fb.problem
     assert filed is not None  # feedback_submit always files the feedback on a problem
-    return Status(
-        201, RegisteredOut(number=filed.number, tracking_code=fb.tracking_code, problem=problem_out(filed))
+    out = RegisteredOut(
+        number=filed.number,
+        tracking_code=fb.tracking_code,
+        problem=problem_out(filed),
+        suggestions=suggestions_out(actor, body.title, body.content, body.place, unit),
+    )
+    return Status(201, out)
+
+
+def suggestions_out(actor: Actor, title: str, content: str, place: str, unit: Unit) -> SuggestionsOut:
+    """The intake page's suggestions for a registration through the API: the unit given is the
+    caller's chosen place (it resolves same-named units). Not recorded: the caller chose before
+    seeing them, so they say nothing of how often suggestions are taken."""
+    s = intake_suggestions(actor, title=title, content=content, place=place, place_unit=unit)
+    return SuggestionsOut(
+        categories=[
+            CategorySuggestionOut(label=c.label, confidence=c.confidence, category_id=c.category_id)
+            for c in s.categories
+        ],
+        units=[
+            UnitSuggestionOut(code=u.code, name=u.name, score=u.score, reasons=list(u.reasons))
+            for u in s.units
+        ],
     )
 
 

@@ -202,6 +202,7 @@ ROWS: list[Row] = [
     ),
     R("ledger:export", SIGNED_IN),
     R("ledger:notifications", SIGNED_IN),
+    R("nlp:acceptance", OFFICE),  # how often the intake suggestions were taken (the office's scope)
     R("ledger:notification_read", POST_ONLY, post=A(404, anon=LOGIN, office=302), writes=("office",)),
     R("ledger:detail", IN_A),
     R(

@@ -49,6 +49,7 @@ ALLOWED = {
     "minqing/activities/models.py": "counting-word choice values (stored; their labels are translated)",
     "minqing/activities/coverage_rules.py": "a job-title word matched against records (书记)",
     "minqing/orgs/divisions.py": "the root division's name (record data)",
+    "minqing/nlp/units.py": "the level words of unit names the gazetteer matches (街道, 嘎查: data)",
     "minqing/reports/metrics/study.py": "counting-word keys (stored values; the labels are translated)",
     "minqing/reports/bulletins/formatting.py": "the Chinese document's number and date forms",
     "minqing/reports/bulletins/wording.py": "the Chinese document's area words (全旗, 全县 ...)",

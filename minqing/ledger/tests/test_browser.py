@@ -119,7 +119,7 @@ def _clerk_intake(clerk: Session, channel: str, unit_code: str) -> str:
         page.check("[name=group_visit]")
     else:
         page.fill("[name=caller]", "0474-8888888")
-    page.locator("form.stack button[type=submit]").click()
+    page.locator("form.stack button.primary[type=submit]").click()
     expect(page.locator(".messages")).to_contain_text("查询码")
     match = re.search(r"/ledger/([^/]+)/$", page.url)
     assert match, page.url

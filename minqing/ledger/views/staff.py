@@ -26,9 +26,14 @@ from minqing.ledger.selectors import QueueFilters, QueueTab, ReporterRow
 from minqing.ledger.selectors_work import BLOCKS, WorkKey
 from minqing.ledger.services.intake import feedback_submit
 from minqing.ledger.services.workflow import allowed_actions, problem_transition
+from minqing.nlp.intake import IntakeSuggestions, intake_suggestions
+from minqing.nlp.services import suggestion_record
 from minqing.orgs import policy
 
 INTAKE_CHANNELS = (Channel.LETTER, Channel.VISIT, Channel.CALL)
+# the intake page's buttons that show the suggestions instead of registering
+SUGGEST_BUTTONS = ("suggest", "accept_category", "accept_unit")
+INTAKE_NOT_INITIAL = ("csrfmiddlewaretoken", *SUGGEST_BUTTONS)
 EXTENSION_DECISIONS = (Action.GRANT_EXTENSION, Action.DENY_EXTENSION)
 DENIED_CODES = (ErrorCode.PERMISSION_DENIED, ErrorCode.TRANSITION_ROLE)
 
@@ -70,9 +75,11 @@ def intake(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = IntakeForm(actor=request.user, channel=channel, initial={"token": new_token()})
         return _intake_page(request, form, channel)
+    if any(name in request.POST for name in SUGGEST_BUTTONS):
+        return _suggest_page(request, channel)
     form = IntakeForm(request.POST, actor=request.user, channel=channel)
     if not form.is_valid():
-        return _intake_page(request, form, channel)
+        return _intake_page(request, form, channel, _suggestions(request))
     d = form.cleaned_data
     key = f"i:{d['token']}" if d.get("token") else None
     try:
@@ -96,6 +103,16 @@ def intake(request: HttpRequest) -> HttpResponse:
         return _intake_page(request, form, channel)
     problem = fb.problem
     assert problem is not None
+    if d.get("merge_into") is None:  # a new problem: record what was suggested and what was chosen
+        shown = _suggestions(request)
+        suggestion_record(
+            actor=request.user,
+            problem=problem,
+            categories=shown.categories,
+            units=shown.units,
+            chosen_category=d.get("category"),
+            chosen_unit=d["unit_obj"],
+        )
     messages.success(
         request,
         _("已登记:问题编号 {number},查询码 {code}(请告知反映人,用于查询办理进度)").format(
@@ -105,8 +122,36 @@ def intake(request: HttpRequest) -> HttpResponse:
     return redirect("ledger:detail", number=problem.number)
 
 
-def _intake_page(request: HttpRequest, form: IntakeForm, channel: str) -> HttpResponse:
+def _suggestions(request: HttpRequest) -> IntakeSuggestions:
+    """The category and unit suggestions for the posted title, content and place. The clerk's own
+    unit choice is not used as the place (it is what is being suggested); same-named units are
+    resolved within the clerk's scope."""
+    post = request.POST
+    return intake_suggestions(
+        request.user,
+        title=post.get("title", "")[:200],
+        content=post.get("content", "")[:5000],
+        place=post.get("place", "")[:200],
+    )
+
+
+def _suggest_page(request: HttpRequest, channel: str) -> HttpResponse:
+    """分析/建议 and the accept buttons without JavaScript: the form again, as typed, with the
+    suggestions; an accept button fills the category or the unit code."""
+    initial: dict[str, Any] = {k: v for k, v in request.POST.items() if k not in INTAKE_NOT_INITIAL}
+    if request.POST.get("accept_category"):
+        initial["category"] = request.POST["accept_category"]
+    if request.POST.get("accept_unit"):
+        initial["unit_code"], initial["unit"] = request.POST["accept_unit"], ""
+    form = IntakeForm(actor=request.user, channel=channel, initial=initial)
+    return _intake_page(request, form, channel, _suggestions(request))
+
+
+def _intake_page(
+    request: HttpRequest, form: IntakeForm, channel: str, suggestions: IntakeSuggestions | None = None
+) -> HttpResponse:
     context = {
+        "suggestions": suggestions,
         "form": form,
         "channel": channel,
         "channel_label": Channel(channel).label,
@@ -153,8 +198,22 @@ def _detail(
         "reporters": reporters,
         "action_forms": _action_forms(request, problem, bound),
         "action_error": error,
+        "suggestions": _detail_suggestions(request, problem),
     }
     return render(request, "ledger/detail.html", context, status=status)
+
+
+def _detail_suggestions(request: HttpRequest, problem: Problem) -> IntakeSuggestions | None:
+    """For whoever assigns it, while it waits to be assigned (online and API feedback are not
+    seen by a clerk at intake): the suggestions, the problem's unit as the submitter's place.
+    Never on a public page."""
+    if problem.state != State.REGISTERED or not policy.has_role(
+        request.user, policy.DISPATCHERS, problem.path
+    ):
+        return None
+    return intake_suggestions(
+        request.user, title=problem.title, content=problem.description, place_unit=problem.unit
+    )
 
 
 @login_required
