@@ -349,6 +349,8 @@ ROWS: list[Row] = [
     ),
     R("reports:template_reset", POST_ONLY, post=A(403, anon=LOGIN, norole=404, other=404, office=302)),
     R("reports:dashboard", IN_SCOPE),
+    # hot topics: the office and leaders of the unit (each persona's own unit by default)
+    R("reports:hot_topics", A(403, anon=LOGIN, norole=404, office=200, leader=200)),
     # --- the organisation network: township A, its person and a household of grid A ---
     R("orgs:home", SIGNED_IN),  # 我的工作: the blocks the user's roles call for
     R("orgs:tree", SIGNED_IN),

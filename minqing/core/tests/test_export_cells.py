@@ -99,12 +99,18 @@ def test_formula_cell_in_xlsx_is_refused_with_its_place(tmp_path: Path) -> None:
     assert str(problem.reason) == "单元格是公式,请粘贴为数值后再导入"
 
 
+# modules that write data files the project ships and reads back itself, never a file for a spreadsheet
+SHIPPED_DATA_WRITERS = {"nlp/category/split.py", "nlp/topics/planted.py", "nlp/duplicates/labelled.py"}
+
+
 def test_no_export_writes_csv_around_the_cleaner() -> None:
     """Every csv goes through ``csv_writer``: no module calls ``csv.writer`` itself."""
     root = Path(__file__).resolve().parents[2]
     offenders = []
     for path in root.rglob("*.py"):
         if "tests" in path.parts or (path.name == "exports.py" and path.parent.name == "core"):
+            continue
+        if str(path.relative_to(root)) in SHIPPED_DATA_WRITERS:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
