@@ -93,3 +93,26 @@ def _flush_past_the_audit_trigger() -> Iterator[None]:
     ops.sql_flush = sql_flush  # type: ignore[method-assign]
     yield
     ops.sql_flush = real  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _seeds_back_after_a_flush(request: pytest.FixtureRequest) -> None:
+    """A transaction test's database is emptied after it, the data migrations' rows with it (the
+    activity types, the deadline rules, the problem taxonomy): a later transaction test finds
+    them missing depending on the order tests run in. Each transaction test starts with them."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")) and "transactional_db" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from minqing.activities.types_seed import load_default_types
+    from minqing.ledger.rules_seed import seed_rules
+    from minqing.ledger.taxonomy import load_shipped
+
+    if not apps.get_model("activities", "ActivityType").objects.exists():
+        load_default_types(apps, None)
+    if not apps.get_model("ledger", "DeadlineRule").objects.exists():
+        seed_rules(apps.get_model("ledger", "DeadlineRule"))
+    if not apps.get_model("ledger", "Category").objects.exists():
+        load_shipped(apps, None)
