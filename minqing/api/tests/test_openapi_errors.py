@@ -1,0 +1,43 @@
+"""What schemathesis found (issue 12; ``test_schemathesis.py``), each fixed and kept fixed: every
+operation declares the API-wide error answers with the ``ErrorOut`` envelope, and a path under
+``/api/`` that matches no route answers the envelope, not an HTML page."""
+
+from typing import Any
+
+import pytest
+
+from minqing.api.v1 import COMMON_ERRORS, POST_ERRORS, api
+
+ENVELOPE = {"code", "message_zh", "message_en", "field"}
+
+
+def test_every_operation_declares_the_error_answers_with_the_envelope() -> None:
+    schema = api.get_openapi_schema()
+    assert set(schema["components"]["schemas"]["ErrorOut"]["properties"]) == ENVELOPE
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            declared = {str(status) for status in operation["responses"]}
+            wanted = COMMON_ERRORS + (POST_ERRORS if method == "post" else ())
+            assert {str(s) for s in wanted} <= declared, f"{method} {path}"
+    # an operation's own declarations are kept, not replaced
+    units = schema["paths"]["/api/v1/units/{code}"]["get"]["responses"]
+    assert str(units[404]["content"]["application/json"]["schema"]["$ref"]).endswith("/ErrorOut")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("post", "/api/v1/programmes/-667/reports"), ("get", "/api/v1/research/-1"), ("get", "/api/v1/nope")],
+)
+def test_a_path_matching_no_route_answers_the_envelope(client: Any, method: str, path: str) -> None:
+    response = getattr(client, method)(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert set(response.json()) == ENVELOPE and response.json()["code"] == "NOT_FOUND"
+
+
+@pytest.mark.django_db
+def test_a_page_path_matching_no_route_is_still_a_page(client: Any) -> None:
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
