@@ -12,7 +12,7 @@ with the snapshot of the page matrix (``minqing.core.tests.test_permission_matri
 
 import json
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.db import transaction
@@ -69,7 +69,7 @@ def _problem_bodies(w: MatrixWorld) -> dict[str, dict[str, Any]]:
 
 # the steps (as the system) that bring the world's problem to a state where the action applies,
 # so that a persona's answer is about its role and subtree, not the state
-_ASSIGNED = [("assign", {})]
+_ASSIGNED: list[tuple[str, dict[str, Any]]] = [("assign", {})]
 _ACCEPTED = [*_ASSIGNED, ("accept", {})]
 _PENDING = [*_ACCEPTED, ("request_extension", {"days": 3, "reason": "需协调"})]
 _RECTIFYING = [*_ACCEPTED, ("start", {})]
@@ -437,13 +437,15 @@ def test_no_endpoint_shows_the_reporter_to_the_accused_unit(
 
 @pytest.mark.django_db
 def test_the_reporter_is_shown_above_the_accused_unit(world: tuple[MatrixWorld, dict[str, Any]]) -> None:
+    from django.contrib.auth.models import User
+
     from minqing.api.keys import personal_token_issue
     from minqing.orgs.enums import Role
     from minqing.orgs.tests.factories import UserFactory, grant
 
     w, _keys = world
     with transaction.atomic():
-        county_office = UserFactory(username="m_county_office")
+        county_office = cast(User, UserFactory(username="m_county_office"))
         grant(county_office, Role.OFFICE, w.u["county"])
         secret = personal_token_issue(actor=SYS, user=county_office, name="t").secret
         response, _ = call(w, secret, "GET", f"{PREFIX}/problems/{{number}}/reporter", accused=True)
