@@ -41,3 +41,23 @@ def test_a_page_path_matching_no_route_is_still_a_page(client: Any) -> None:
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({"start": "0001-01-01"}, "start"), ({"end": "9999-12-31"}, "end"), ({"start": "1899-12-31"}, "start")],
+)
+def test_the_dashboard_refuses_dates_out_of_range_instead_of_a_server_error(
+    user_client: Any, tree: Any, query: dict[str, str], field: str
+) -> None:
+    from minqing.orgs.enums import Role
+
+    api = user_client(Role.OFFICE, "town_a")
+    response = api.get("/api/v1/reports/dashboard", unit=tree["town_a"].code, **query)
+    assert response.status_code == 422, response.content
+    assert set(response.json()) == ENVELOPE and response.json()["field"] == field
+    fine = api.get(
+        "/api/v1/reports/dashboard", unit=tree["town_a"].code, start="1900-01-01", end="2999-12-31"
+    )
+    assert fine.status_code == 200
