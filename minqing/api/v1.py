@@ -5,6 +5,7 @@ package, no CDN). Endpoints are thin: they call the same services and selectors 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -100,6 +101,13 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
     detail = "; ".join(f"{_field_of(e) or '-'}: {e.get('msg', '')}" for e in exc.errors[:5])
     return error_response("VALIDATION", 422, field=_field_of(first), detail=detail)
+
+
+@api.exception_handler(DataError)
+def _bad_data(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """A value the database cannot hold (PostgreSQL: a NUL character in a text parameter) is the
+    caller's input, not a server error (schemathesis found the 500 on PostgreSQL)."""
+    return error_response("VALIDATION", 422, detail=str(exc).splitlines()[0][:200])
 
 
 @api.exception_handler(HttpError)

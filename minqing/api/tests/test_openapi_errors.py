@@ -61,3 +61,20 @@ def test_the_dashboard_refuses_dates_out_of_range_instead_of_a_server_error(
         "/api/v1/reports/dashboard", unit=tree["town_a"].code, start="1900-01-01", end="2999-12-31"
     )
     assert fine.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_parameter_is_the_callers_error(user_client: Any) -> None:
+    """On PostgreSQL a text parameter with NUL cannot be queried: 422, not a server error (on
+    SQLite it is an ordinary character and the list answers)."""
+    from django.db import connection
+
+    from minqing.orgs.enums import Role
+
+    api = user_client(Role.OFFICE, "town_a")
+    response = api.get("/api/v1/units/", q="a\x00b")
+    if connection.vendor == "postgresql":
+        assert response.status_code == 422, response.content
+        assert set(response.json()) == ENVELOPE and response.json()["code"] == "VALIDATION"
+    else:
+        assert response.status_code == 200
