@@ -94,7 +94,10 @@ def render(r: dict[str, Any]) -> str:
         "`config.urls.handler404`). The first run with 20 examples (2,520 calls): 2 failures, 1",
         "distinct, a server error: `GET /reports/dashboard` with a date near 0001-01-01 or",
         "9999-12-31 overflowed (OverflowError) and answered 500; it now answers 422 outside",
-        "1900-01-01 – 2999-12-31 (`minqing/api/routers/reports.py`). Regression tests in",
+        "1900-01-01 – 2999-12-31 (`minqing/api/routers/reports.py`). The next: `GET",
+        "/catalogues/commendations?year=…` with a year beyond 9999 answered 500; the parameter now",
+        "has the page's bounds (1900–2999: 422 outside). On PostgreSQL (the CI subset): a NUL in a",
+        "text parameter raised DataError (500); a DataError now answers 422. Regression tests in",
         "`minqing/api/tests/test_openapi_errors.py`.",
         "",
     ]

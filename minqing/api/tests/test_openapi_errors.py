@@ -78,3 +78,15 @@ def test_a_nul_character_in_a_parameter_is_the_callers_error(user_client: Any) -
         assert set(response.json()) == ENVELOPE and response.json()["code"] == "VALIDATION"
     else:
         assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_commendation_year_out_of_range_is_refused_instead_of_a_server_error(user_client: Any) -> None:
+    from minqing.orgs.enums import Role
+
+    api = user_client(Role.OFFICE, "town_a")
+    for year in ("10000", "-5", "1899"):
+        response = api.get("/api/v1/catalogues/commendations", year=year)
+        assert response.status_code == 422, (year, response.content)
+        assert set(response.json()) == ENVELOPE and response.json()["field"] == "year"
+    assert api.get("/api/v1/catalogues/commendations", year="2019").status_code == 200
