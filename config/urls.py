@@ -39,3 +39,6 @@ urlpatterns = [
     path("reports/", include("minqing.reports.urls")),
     path("", include("minqing.orgs.urls")),
 ]
+
+# an unknown path under /api/ answers the API's error envelope, not an HTML page
+handler404 = "minqing.api.errors.not_found"

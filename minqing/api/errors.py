@@ -114,3 +114,14 @@ class ApiError(Exception):
 
     def response(self, request: HttpRequest | None = None) -> HttpResponse:
         return error_response(self.code, self.status, field=self.field, headers=self.headers, **self.params)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The project's 404 view (``config.urls.handler404``): a path under ``/api/`` that matches no
+    route (``/api/v1/programmes/-1``: the route takes a positive number) answers the envelope,
+    as the API's own 404s do; every other path, Django's page."""
+    if request.path.startswith("/api/"):
+        return error_response("NOT_FOUND", 404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception or Exception())

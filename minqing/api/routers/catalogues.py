@@ -6,7 +6,7 @@ the subtree answers 404."""
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from minqing.api.auth import require_scope
 from minqing.api.errors import ApiError, ErrorOut
@@ -198,7 +198,8 @@ def list_commendations(
     request: HttpRequest,
     unit: str = "",
     title: str = "",
-    year: int | None = None,
+    # the page's bounds (catalogues.selectors); a year beyond them overflowed into a 500
+    year: int | None = Query(None, ge=1900, le=2999),
     campaign: int | None = None,
     q: str = "",
     cursor: str | None = None,

@@ -29,6 +29,9 @@ from minqing.reports.dashboard.period import Period
 
 router = Router(tags=["reports 简报与看板"])
 
+# the dashboard's dates: beyond them the instants of a period overflow (schemathesis found a 500)
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
 
 class BulletinUnitOut(Schema):
     code: str
@@ -192,6 +195,9 @@ def get_dashboard(
     period = Period(start or default[0], end or default[1])
     if not period.valid:
         raise ApiError("VALIDATION", 422, field="end", detail="end < start")
+    for name, day in (("start", period.start), ("end", period.end)):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise ApiError("VALIDATION", 422, field=name, detail=f"{FIRST_DAY} – {LAST_DAY}")
     d = dash.dashboard(actor, where, period, chosen)
     p = d.problems
     return DashboardOut(
