@@ -98,3 +98,17 @@ def test_dashboard_block_and_menu_link(world: LedgerWorld, client: Any) -> None:
     body = client.get(reverse("reports:dashboard") + f"?unit={world.u['town_a'].code}").content.decode()
     assert 'id="section-hot-topics"' not in body
     assert reverse("reports:hot_topics") not in body
+
+
+def test_dashboard_block_shows_what_the_page_computed(world: LedgerWorld, client: Any) -> None:
+    """The block reads the page's cached topics for the same unit and period (it once read a key
+    the page never wrote, and said "open the page" forever)."""
+    client.force_login(world.users["county_office"])
+    today = timezone.localdate()
+    dates = f"?unit={world.u['county'].code}&start={today - dt.timedelta(days=30)}&end={today}"
+    before = client.get(reverse("reports:dashboard") + dates).content.decode()
+    assert 'id="hot-topics-later"' in before
+    assert client.get(reverse("reports:hot_topics") + dates).status_code == 200
+    after = client.get(reverse("reports:dashboard") + dates).content.decode()
+    assert 'id="hot-topics-later"' not in after
+    assert "路灯" in after and "自来水" in after

@@ -6,9 +6,9 @@ on a problem of the unit's subtree (its own unit or the responsible unit), plus 
 registered in the period with no feedback at all (found on a visit, an inspection). People: a
 reporter's identity is never read here (it is encrypted and every read is audited), so each
 item counts as one person, a group visit as its number of visitors; repeat callers are not told
-apart. Place: the problem's unit. The result is cached for ``CACHE_SECONDS`` per (actor, unit,
-period): topics may be that much behind the ledger. The dashboard only reads the cache
-(``compute=False``): it never waits for a clustering; the hot-topics page computes.
+apart. Place: the problem's unit. The top ``CACHE_TOP`` topics are cached for ``CACHE_SECONDS``
+per (actor, unit, period): topics may be that much behind the ledger. The dashboard only reads
+the cache (``cached_hot_topics``): it never waits for a clustering; the hot-topics page computes.
 """
 
 import datetime as dt
@@ -27,6 +27,7 @@ from minqing.orgs.models import Unit
 
 MAX_MESSAGES = 5000  # the newest, when a period holds more
 CACHE_SECONDS = 600
+CACHE_TOP = 20  # the cache keeps this many, whoever asked first: the page and the dashboard share it
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,9 @@ def ledger_messages(actor: Actor, unit: Unit, start: dt.datetime, end: dt.dateti
     return out
 
 
-def _cache_key(actor: Actor, unit: Unit, start: dt.datetime, end: dt.datetime, top: int) -> str:
+def _cache_key(actor: Actor, unit: Unit, start: dt.datetime, end: dt.datetime) -> str:
     actor_key = getattr(actor, "pk", str(actor))
-    raw = f"{type(actor).__name__}:{actor_key}|{unit.pk}|{start.isoformat()}|{end.isoformat()}|{top}"
+    raw = f"{type(actor).__name__}:{actor_key}|{unit.pk}|{start.isoformat()}|{end.isoformat()}"
     return "nlp-hot-" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -92,12 +93,13 @@ def unit_hot_topics(
     actor: Actor, unit: Unit, start: dt.datetime, end: dt.datetime, top: int = 10
 ) -> list[Topic]:
     """The ``top`` hot topics of ``unit``'s subtree over [start, end) (cached; see the module)."""
-    key = _cache_key(actor, unit, start, end, top)
+    key = _cache_key(actor, unit, start, end)
     found = cache.get(key)
-    if found is None:
-        found = hot_topics(ledger_messages(actor, unit, start, end), top=top, period=(start, end))
+    if found is None or (len(found) < top and top > CACHE_TOP):
+        messages = ledger_messages(actor, unit, start, end)
+        found = hot_topics(messages, top=max(top, CACHE_TOP), period=(start, end))
         cache.set(key, found, CACHE_SECONDS)
-    return list(found)
+    return list(found[:top])
 
 
 def cached_hot_topics(
@@ -105,8 +107,8 @@ def cached_hot_topics(
 ) -> list[Topic] | None:
     """What ``unit_hot_topics`` computed lately for the same question, or ``None``: the
     dashboard's block, which never waits for a clustering."""
-    found = cache.get(_cache_key(actor, unit, start, end, top))
-    return None if found is None else list(found)
+    found = cache.get(_cache_key(actor, unit, start, end))
+    return None if found is None else list(found[:top])
 
 
 def topic_problems(topic: Topic) -> list[TopicProblem]:
