@@ -56,6 +56,7 @@ ALLOWED = {
     "minqing/reports/bulletins/services.py": "the Chinese document's 附注 form (（说明：…）)",
     "minqing/reports/bulletins/renderers/docx.py": "font names of the GB/T 9704 layout",
     "minqing/core/audit_archive.py": "a bilingual refusal, 中文 (English), in an f-string",
+    "minqing/core/backup/": "console messages of backup/restore, bilingual 中文 / English by convention",
     "minqing/core/management/commands/": "console help and output of commands, bilingual by convention",
     "minqing/reports/management/commands/": "console help of the bulletin command, bilingual by convention",
     "minqing/ledger/management/commands/": "console output of commands, bilingual by convention",

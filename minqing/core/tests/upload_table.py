@@ -86,6 +86,8 @@ COMMANDS: dict[str, str] = {
     "rotate_field_keys": "reads no file (keys come from the environment)",
     "audit_archive": "writes archives; --verify streams one of its own gzip archives line by line",
     "serve": "reads no file (starts gunicorn and run_huey)",
+    "backup": "writes a backup folder; reads the database only",
+    "restore": "reads an operator's own backup folder (checked against its manifest's SHA-256 before use)",
     "nlp": "eval / hot-topics / duplicates read an operator's UTF-8 CSV whole (no web upload reaches them); "
     "train and split read the ledger and the shipped data",
 }
