@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "minqing.core.replica.PinAfterWriteMiddleware",
     "minqing.accounts.middleware.IdentityMiddleware",
     "minqing.api.middleware.ApiRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -113,6 +114,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory test database
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+
+# Reads on a streaming replica (PostgreSQL; docs/deploy.md): dashboards, bulletins, exports and the
+# public list, unless it lags more than MINQING_REPLICA_MAX_LAG_SECONDS (minqing/core/replica.py).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", 60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["minqing.core.replica.ReplicaRouter"]
+MINQING_REPLICA_MAX_LAG_SECONDS = env.float("MINQING_REPLICA_MAX_LAG_SECONDS", default=10.0)
+MINQING_REPLICA_LAG_CHECK_SECONDS = env.float("MINQING_REPLICA_LAG_CHECK_SECONDS", default=2.0)
+MINQING_REPLICA_PIN_SECONDS = env.int("MINQING_REPLICA_PIN_SECONDS", default=30)
+# /metrics (Prometheus): with a token, for a scraper elsewhere; without one, this machine only
+MINQING_METRICS_TOKEN = env.str("MINQING_METRICS_TOKEN", default="")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

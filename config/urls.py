@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from minqing.accounts import views as accounts_views
 from minqing.api.v1 import api as api_v1
 from minqing.core.forms import AdminLockoutAuthenticationForm
+from minqing.ops import metrics as ops_metrics
 
 # the admin site's login goes through the same lockout and audit as the staff login
 admin.site.login_form = AdminLockoutAuthenticationForm
@@ -19,6 +20,7 @@ urlpatterns = [
         name="admin_password_change",
     ),
     path("admin/", admin.site.urls),
+    path("metrics", ops_metrics.metrics, name="metrics"),
     path("api/v1/", api_v1.urls),
     path("open311/v2/", include("minqing.open311.urls")),
     path("api-clients/", include("minqing.api.page_urls")),

@@ -25,6 +25,7 @@ from minqing.core.importing import ImportFailed, ImportIssue, get_importer
 from minqing.core.importing.audited import refuse_import
 from minqing.core.importing.uploads import saved_upload, upload_name
 from minqing.core.models import AuditEvent
+from minqing.core.replica import replica_reads
 from minqing.core.tabular import XLSX_SUFFIXES
 from minqing.orgs.actors import Actor
 from minqing.orgs.unit_filters import flag_unit_error, unit_error
@@ -132,6 +133,7 @@ def export_view(kind: CatalogueKind[R, F]) -> View:
     """``?format=xlsx|csv`` (default xlsx): the list's rows under its filters, audited."""
 
     @_view(f"{kind.name}_export")
+    @replica_reads
     def view(request: HttpRequest) -> HttpResponse:
         if unit_error(request):  # a file never silently widens a bad filter to the whole scope
             raise Http404

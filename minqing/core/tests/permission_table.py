@@ -229,6 +229,9 @@ ROWS: list[Row] = [
     R("public:send_code", POST_ONLY, post=A(200)),
     R("public:rate", POST_ONLY, post=A(200)),
     R("public:track_qr", A(200)),
+    # Prometheus figures: this machine only when no token is set (the test client is 127.0.0.1,
+    # not proxied); minqing/ops/tests/test_metrics.py checks the refusals and the token
+    R("metrics", A(200)),
     # --- messages (minqing/notify): a token not signed here stops nothing; one's own preference ---
     R("notify:unsubscribe", A(404), post=A(404)),
     R("notify:preferences", SIGNED_IN, post=SIGNED_IN),

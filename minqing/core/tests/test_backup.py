@@ -10,8 +10,6 @@ that replays the archive to the end and one that stops at a point in time.
 
 import json
 import os
-import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -19,15 +17,15 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 
-from minqing.core.backup import pgtools
-from minqing.core.backup.errors import BackupError
 from minqing.core.backup.manifest import file_sha256
+from minqing.ops import pg
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -180,113 +178,39 @@ def test_sqlite_restore_refuses_a_damaged_backup_and_a_changed_audit_trail(
 # --- PostgreSQL -------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
+@dataclass
 class Cluster:
-    """A PostgreSQL server of the test's own, with WAL archiving, on a free loopback port."""
+    """A primary of the test's own with WAL archiving (``minqing.ops.pg``)."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder, self.port = folder, free_port()
-        self.pgdata, self.archive = folder / "primary", folder / "archive"
-
-    def start(self) -> None:
-        self.archive.mkdir()
-        pgtools.give_to_server_user(self.folder)
-        pgtools.run(
-            pgtools.as_server_user(
-                [
-                    pgtools.program("initdb"),
-                    "-D",
-                    str(self.pgdata),
-                    "-U",
-                    "postgres",
-                    "--auth=trust",
-                    "-E",
-                    "UTF8",
-                ]
-            ),
-            "initdb",
-        )
-        with (self.pgdata / "postgresql.auto.conf").open("a") as fh:
-            fh.write(
-                f"port = {self.port}\nlisten_addresses = '127.0.0.1'\n"
-                f"unix_socket_directories = '{self.folder}'\n"
-                "wal_level = replica\narchive_mode = on\nmax_wal_senders = 4\n"
-                f'archive_command = \'cp "%p" "{self.archive}/%f"\'\n'
-            )
-        pgtools.run(
-            pgtools.as_server_user(
-                [
-                    pgtools.program("pg_ctl"),
-                    "-D",
-                    str(self.pgdata),
-                    "-l",
-                    str(self.folder / "primary.log"),
-                    "-w",
-                    "start",
-                ]
-            ),
-            "pg_ctl start",
-        )
-        with psycopg.connect(
-            host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True
-        ) as c:
-            c.execute("CREATE DATABASE minqing")
+    folder: Path
+    server: pg.Server
+    archive: Path
 
     def url(self) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/minqing"
+        return self.server.url()
 
     def switch_wal_and_wait_archived(self) -> None:
-        with psycopg.connect(self.url(), autocommit=True) as c:
+        with self.server.connect(autocommit=True) as c:
             (segment,) = c.execute("SELECT pg_walfile_name(pg_switch_wal())").fetchone()  # type: ignore[misc]
-            deadline = time.monotonic() + 60
-            while not (self.archive / segment).exists():
-                assert time.monotonic() < deadline, f"{segment} was not archived"
-                time.sleep(0.2)
-
-    def stop(self, pgdata: Path | None = None) -> None:
-        target = pgdata or self.pgdata
-        if (target / "postmaster.pid").exists():
-            subprocess.run(
-                pgtools.as_server_user(
-                    [pgtools.program("pg_ctl"), "-D", str(target), "-m", "immediate", "stop"]
-                ),
-                capture_output=True,
-                check=False,
-            )
-
-
-def _can_run_a_cluster() -> str:
-    try:
-        pgtools.program("initdb")
-        pgtools.program("pg_basebackup")
-    except BackupError as exc:
-        return str(exc)
-    if os.geteuid() == 0 and shutil.which("runuser") is None:
-        return "runuser not found"
-    return ""
+        deadline = time.monotonic() + 60
+        while not (self.archive / str(segment)).exists():
+            assert time.monotonic() < deadline, f"{segment} was not archived"
+            time.sleep(0.2)
 
 
 @pytest.fixture
 def cluster() -> Iterator[Cluster]:
-    why = _can_run_a_cluster()
+    why = pg.missing_programs()
     if why:
         pytest.skip(f"PostgreSQL server programs not installed: {why}")
     folder = Path(tempfile.mkdtemp(prefix="minqing-pg-", dir="/tmp"))  # reachable by the postgres user
-    folder.chmod(0o755)
-    c = Cluster(folder)
+    servers: list[pg.Server] = []
     try:
-        c.start()
-        yield c
+        servers.append(pg.primary(folder, archive=folder / "archive"))
+        yield Cluster(folder, servers[0], folder / "archive")
     finally:
-        for pgdata in folder.glob("restored-*"):
-            c.stop(pgdata)
-        c.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+        restored = [pg.Server(folder, p.name, 0) for p in folder.glob("restored-*") if p.is_dir()]
+        pg.remove(folder, servers + restored)
 
 
 def restored_codes(pgdata: Path, port: int) -> dict[str, int]:
@@ -321,7 +245,7 @@ def test_postgresql_base_backup_under_load_and_point_in_time_restore(
 
     # replay the whole archive: every acknowledged submission, once; the audit trail verifies
     full = cluster.folder / "restored-full"
-    full_port = free_port()
+    full_port = pg.free_port()
     result = minqing(
         env,
         "restore",
@@ -340,7 +264,7 @@ def test_postgresql_base_backup_under_load_and_point_in_time_restore(
 
     # to a point in time: what was acknowledged before it, nothing after it
     pitr = cluster.folder / "restored-pitr"
-    pitr_port = free_port()
+    pitr_port = pg.free_port()
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(until)) + f".{int(until % 1 * 1e6):06d}+00:00"
     result = minqing(
         env,

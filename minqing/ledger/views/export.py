@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from minqing.core.audit import audit
 from minqing.core.exports import FORMATS, download, download_stream
 from minqing.core.models import AuditEvent
+from minqing.core.replica import replica_reads
 from minqing.ledger.exports import (
     ExportFilters,
     filtered_problems,
@@ -17,6 +18,7 @@ from minqing.ledger.exports import (
 
 
 @login_required
+@replica_reads
 def problem_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """``?format=xlsx|csv`` (default xlsx) plus the queue's filters: state, source, channel, unit, q."""
     fmt = request.GET.get("format") or "xlsx"

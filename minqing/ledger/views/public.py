@@ -22,6 +22,7 @@ from minqing.core.audit import client_ip
 from minqing.core.audit_writes import written_before_commit
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.ratelimit import rate_exceeded, rate_take
+from minqing.core.replica import replica_reads
 from minqing.ledger import selectors
 from minqing.ledger.enums import Channel, Source, State
 from minqing.ledger.forms import PublicSubmitForm, new_token
@@ -147,6 +148,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "public/track.html", context)
 
 
+@replica_reads
 def problem_list(request: HttpRequest) -> HttpResponse:
     filters = PublicFilters.from_mapping(request.GET)
     page = selectors.public_problem_list(filters, request.GET.get("page"))

@@ -23,6 +23,7 @@ from minqing.core.exports import FORMATS, download
 from minqing.core.forms import fail
 from minqing.core.models import AuditEvent
 from minqing.core.pages import parse_date
+from minqing.core.replica import replica_reads
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
@@ -145,6 +146,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def progress_export(request: HttpRequest, pk: int) -> HttpResponse:
     """``?format=xlsx|csv&unit=&as_of=``: the progress table of the page."""
     fmt = request.GET.get("format") or "xlsx"

@@ -29,6 +29,7 @@ from minqing.core.audit import audit
 from minqing.core.errors import DomainError
 from minqing.core.exports import csv_writer
 from minqing.core.models import AuditEvent
+from minqing.core.replica import replica_reads
 from minqing.orgs.models import Unit
 from minqing.orgs.selectors import unit_by_code
 from minqing.orgs.unit_filters import flag_unit_error, unit_error
@@ -71,6 +72,7 @@ def _download(request: HttpRequest, doc: BulletinDoc, fmt: str, detail: str) -> 
 
 
 @login_required
+@replica_reads
 def index(request: HttpRequest) -> HttpResponse:
     """The bulletin of a unit (in the user's scope) as of a date: sentences, figures, downloads."""
     query = read_query(request.user, request.GET)
@@ -103,6 +105,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def download(request: HttpRequest, fmt: str) -> HttpResponse:
     query = read_query(request.user, request.GET, defaults=False)
     if fmt not in FORMATS or query.unit is None:
@@ -176,6 +179,7 @@ def notes(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def published(request: HttpRequest) -> HttpResponse:
     filters = selectors.PublishedFilters.from_mapping(request.GET)
     page = selectors.published_list(request.user, filters, request.GET.get("page"))
@@ -189,6 +193,7 @@ def published(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def published_export(request: HttpRequest) -> HttpResponse:
     filters = selectors.PublishedFilters.from_mapping(request.GET)
     qs = selectors.published_queryset(request.user, filters)
@@ -223,6 +228,7 @@ def published_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def published_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = selectors.published_get(request.user, pk)
     doc = published_doc(bulletin)
@@ -231,6 +237,7 @@ def published_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     bulletin = selectors.published_get(request.user, pk)
     return _download(request, published_doc(bulletin), fmt, f"published bulletin {bulletin.pk} {fmt}")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from minqing.campaigns.selectors import default_period
 from minqing.core.exports import csv_writer
+from minqing.core.replica import replica_reads
 from minqing.nlp.topics.selectors import cached_hot_topics
 from minqing.orgs import policy
 from minqing.orgs.models import Unit
@@ -67,6 +68,7 @@ def _csv(d: selectors.Dashboard) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def dashboard(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv" and unit_error(request):
         raise Http404  # a file never silently swaps a bad unit for another

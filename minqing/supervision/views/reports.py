@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from minqing.core.exports import export_query
 from minqing.core.pages import paginate
+from minqing.core.replica import replica_reads
 from minqing.orgs.enums import UnitKind
 from minqing.supervision import selectors as sel
 from minqing.supervision.exports import table_response, wanted_format
@@ -55,6 +56,7 @@ def _level(request: HttpRequest, default: str = "") -> str:
 
 
 @login_required
+@replica_reads
 def unit_rounds(request: HttpRequest) -> HttpResponse:
     unit = current_unit(request)
     campaign = current_campaign(request)
@@ -96,6 +98,7 @@ def unit_rounds(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def never_inspected(request: HttpRequest) -> HttpResponse:
     unit = current_unit(request)
     campaign = current_campaign(request)

@@ -1,0 +1,1 @@
+"""Running the production stack on one machine (``make prod-check``) and its test fixtures."""
