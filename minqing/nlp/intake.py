@@ -109,10 +109,11 @@ def problem_duplicates(actor: Actor, problem: Problem) -> Duplicates:
     return Duplicates(found.ready, items)
 
 
-def message_duplicates(actor: Actor, *, title: str, content: str) -> Duplicates:
-    """The open problems the actor may see that are most like a message not yet registered."""
+def message_duplicates(actor: Actor, *, title: str, content: str, exclude: int | None = None) -> Duplicates:
+    """The open problems the actor may see that are most like a message (``exclude``: the id of
+    the problem the message was filed on, when it is registered already)."""
     text = message_text(title, content)
     if not text:
         return Duplicates(True, [])
-    found = find_similar(actor, text, k=DUPLICATES_K, min_score=DUPLICATES_MIN)
+    found = find_similar(actor, text, k=DUPLICATES_K, min_score=DUPLICATES_MIN, exclude=exclude)
     return Duplicates(found.ready, [Duplicate(s, s.score >= THRESHOLD) for s in found.items])
