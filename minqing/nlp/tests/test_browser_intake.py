@@ -128,7 +128,7 @@ def test_clerk_accepts_the_suggestions_and_merges_the_duplicate(browser: Browser
         expect(dups).not_to_contain_text(elsewhere.number)
         # accept both suggestions, register
         cat_button = first_cat.locator("button[data-nlp-fill=category]")
-        cat_id = cat_button.get_attribute("data-value")
+        cat_id = cat_button.get_attribute("data-value") or ""
         cat_button.click()
         expect(page.locator("[name=category]")).to_have_value(str(cat_id))
         first_unit.locator("button[data-nlp-fill=unit]").click()
