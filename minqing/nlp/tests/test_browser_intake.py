@@ -107,6 +107,8 @@ def test_clerk_accepts_the_suggestions_and_merges_the_duplicate(browser: Browser
     earlier = _posted_online(u["village_a"], "泉山社区东门路灯不亮", LAMP)
     elsewhere = _posted_online(u["village_b"], "红旗村东门路灯不亮", LAMP.replace("泉山社区", "红旗村"))
     s = Session(browser, live_server.url, "clerk")
+    blocked: list[str] = []  # what the strict CSP refused (an inline script or style would be)
+    s.page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     try:
         page = s.page
         page.goto(f"{s.base}/ledger/intake/?channel=letter")
@@ -146,6 +148,13 @@ def test_clerk_accepts_the_suggestions_and_merges_the_duplicate(browser: Browser
         expect(item.locator(".nlp-score")).to_contain_text(re.compile(r"相似度 \d+%"))
         expect(item.locator(".nlp-words")).to_contain_text("来信反映")
         expect(page.locator("section.nlp-duplicates")).not_to_contain_text(elsewhere.number)
+        # on a 390 px phone the list fits (nothing wider than the screen)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.reload()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        box = item.locator("form.nlp-merge button").bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390
+        assert blocked == []
         # one click merges the new (later) problem into the earlier one
         item.locator("form.nlp-merge button").click()
         expect(page.locator(".messages")).to_contain_text("已完成:合并")
