@@ -10,11 +10,13 @@ description) and kept up to date incrementally:
   candidates are re-read from the ledger, and only open problems the actor may see are kept).
 
 A request never waits for a large build: the first build is done in the request only when the
-open problems are few (at most ``SYNC_ROWS``: about a second); otherwise, and for every
+open problems are few (at most ``SYNC_ROWS``); otherwise, and for every
 rebuild, a background thread of the process builds the index while lookups answer "not ready"
 (``Similar.ready`` false: the pages say 相似问题索引正在建立) or, for a rebuild, keep using the
 current index until the new one is swapped in. ``warm_index()`` starts the build ahead of the
-first request (``minqing nlp warm-index`` in a process that serves lookups; docs/nlp.md).
+first request, in the process that will serve the lookups (e.g. from a gunicorn
+``post_worker_init`` hook; docs/nlp.md): the index lives in that process's memory, so a separate
+command or job process could not build it for the web workers.
 
 Why not a table of signatures: the postings of 1,000,000 messages fit in a few hundred MB of
 numpy arrays and are searched in milliseconds (benchmarks/results/nlp_duplicates.md); a table
@@ -40,7 +42,9 @@ log = logging.getLogger(__name__)
 REBUILD_SECONDS = 600
 MAX_BLOCKS = 32
 POOL = 200  # index candidates re-read from the ledger (then filtered by state and scope)
-SYNC_ROWS = 20_000  # rows a request may index itself (about 1 s); a larger build runs in the background
+# rows a request may index itself (5,000 messages: about 0.2 s of indexing on this machine, plus
+# the read); a larger first build runs in the background
+SYNC_ROWS = 5_000
 
 
 @dataclass(frozen=True)
