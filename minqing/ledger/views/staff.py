@@ -85,7 +85,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         return _suggest_page(request, channel)
     form = IntakeForm(request.POST, actor=request.user, channel=channel)
     if not form.is_valid():
-        return _intake_page(request, form, channel, _suggestions(request))
+        return _intake_page(request, form, channel, _suggestions(request), _duplicates(request))
     d = form.cleaned_data
     key = f"i:{d['token']}" if d.get("token") else None
     try:
@@ -152,11 +152,15 @@ def _suggest_page(request: HttpRequest, channel: str) -> HttpResponse:
     if request.POST.get("accept_merge"):
         initial["merge_number"] = request.POST["accept_merge"]
     form = IntakeForm(actor=request.user, channel=channel, initial=initial)
+    return _intake_page(request, form, channel, _suggestions(request), _duplicates(request))
+
+
+def _duplicates(request: HttpRequest) -> Duplicates:
+    """The open problems the clerk may see most like the posted title and content."""
     post = request.POST
-    duplicates = message_duplicates(
+    return message_duplicates(
         request.user, title=post.get("title", "")[:200], content=post.get("content", "")[:5000]
     )
-    return _intake_page(request, form, channel, _suggestions(request), duplicates)
 
 
 def _intake_page(

@@ -151,6 +151,10 @@ def test_the_intake_page_lists_them_and_fills_the_number(client: Any, world: Any
     assert world["b"].number not in page
     r = client.post(URL, {**data, "accept_merge": world["a"].number})
     assert r.context["form"].initial["merge_number"] == world["a"].number
+    # registering without a unit: the form again, with the similar problems still listed
+    r = client.post(URL, data)
+    assert r.status_code == 200 and r.context["form"].errors
+    assert [d.similar.problem.pk for d in r.context["duplicates"].items] == [world["a"].pk]
     assert Problem.objects.count() == 4  # nothing registered yet
 
 
