@@ -34,7 +34,8 @@ from django.db import close_old_connections, connection
 from minqing.ledger.access import scoped_problems
 from minqing.ledger.enums import OPEN_STATES
 from minqing.nlp.duplicates.diff import only_in
-from minqing.nlp.duplicates.index import ShingleIndex
+from minqing.nlp.duplicates.index import TEXT_CHARS, ShingleIndex
+from minqing.nlp.duplicates.shingles import Keys, shingles
 from minqing.orgs.actors import Actor
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ POOL = 200  # index candidates re-read from the ledger (then filtered by state a
 # rows a request may index itself (5,000 messages: about 0.2 s of indexing on this machine, plus
 # the read); a larger first build runs in the background
 SYNC_ROWS = 5_000
+BUILD_CHUNK = 20_000  # rows read at a time by a background build
 
 
 @dataclass(frozen=True)
@@ -94,15 +96,19 @@ def _open_count(limit: int) -> int:
 
 
 def _build() -> tuple[ShingleIndex, int]:
-    index = ShingleIndex()
+    """A fresh index of every open problem, read in chunks and added as one block (so that every
+    document's weight uses the same IDF, as when the texts are added at once)."""
+    ids: list[object] = []
+    sets: list[Keys] = []
     last = 0
-    while True:
-        rows = _open_rows(last, limit=100_000)
-        if not rows:
-            index.compact()
-            return index, last
-        index.add(rows)
+    while rows := _open_rows(last, limit=BUILD_CHUNK):
+        ids.extend(pid for pid, _ in rows)
+        sets.extend(shingles(text[:TEXT_CHARS]) for _, text in rows)
         last = int(str(rows[-1][0]))
+    index = ShingleIndex()
+    if ids:
+        index.add_shingles(ids, sets)
+    return index, last
 
 
 class _LedgerIndex:

@@ -76,6 +76,7 @@ def test_a_large_build_runs_in_the_background(lw: LedgerWorld, monkeypatch: pyte
     first = register(lw, "village_a", "泉山社区东门路灯不亮", LAMP)
     register(lw, "village_a", "小区垃圾没人清运", "泉山社区3号楼旁垃圾堆了一周没人清运,气味很大")
     monkeypatch.setattr(service, "SYNC_ROWS", 1)  # more open problems than a request may index
+    monkeypatch.setattr(service, "BUILD_CHUNK", 1)  # read one row at a time
     office = lw.users["county_office"]
     answer = find_similar(office, LAMP, min_score=0.3)
     assert not answer.ready and answer.items == []
