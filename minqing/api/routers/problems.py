@@ -40,7 +40,7 @@ from minqing.ledger.services.intake import (
     problem_register,
 )
 from minqing.ledger.services.workflow import allowed_actions, problem_transition, transition_check
-from minqing.nlp.intake import intake_suggestions
+from minqing.nlp.intake import intake_suggestions, message_duplicates
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
@@ -157,6 +157,24 @@ class SuggestionsOut(Schema):
     units: list[UnitSuggestionOut]
 
 
+class DuplicateOut(Schema):
+    number: str = Field(description="相似的未办结问题的编号 / the similar open problem")
+    title: str
+    state: str
+    unit_code: str
+    score: float = Field(description="相似度(0–1)/ similarity (0-1)")
+    likely: bool = Field(description="不低于判为同一事项的阈值 / at or above the same-matter threshold")
+    only_in_message: list[str] = Field(description="本条反映有而该问题没有的词 / words only in the message")
+    only_in_problem: list[str] = Field(description="该问题有而本条反映没有的词 / words only in the problem")
+
+
+class DuplicatesOut(Schema):
+    ready: bool = Field(
+        description="false:相似问题索引正在建立,稍后再查 / false: the index is being built, ask again later"
+    )
+    items: list[DuplicateOut]
+
+
 class RegisteredOut(Schema):
     number: str
     tracking_code: str | None = Field(
@@ -166,6 +184,10 @@ class RegisteredOut(Schema):
     suggestions: SuggestionsOut = Field(
         description="按标题和内容建议的分类(前 3 项)和单位(docs/nlp.md)/ the suggested categories "
         "(top 3) and units from the title and content"
+    )
+    duplicates: DuplicatesOut = Field(
+        description="最相似的未办结问题(调用方可见的,不含本问题;合并用 POST /{number}/merge)/ the most "
+        "similar open problems the caller may see, this one left out (merge with POST /{number}/merge)"
     )
 
 
@@ -481,6 +503,7 @@ def register_problem(request: HttpRequest, body: ProblemIn) -> Status[Registered
             tracking_code=None,
             problem=problem_out(problem),
             suggestions=suggestions_out(actor, body.title, body.content, body.place, unit),
+            duplicates=duplicates_out(actor, body.title, body.content, problem.pk),
         )
         return Status(201, out)
     if not body.channel:
@@ -519,8 +542,30 @@ def register_problem(request: HttpRequest, body: ProblemIn) -> Status[Registered
         tracking_code=fb.tracking_code,
         problem=problem_out(filed),
         suggestions=suggestions_out(actor, body.title, body.content, body.place, unit),
+        duplicates=duplicates_out(actor, body.title, body.content, filed.pk),
     )
     return Status(201, out)
+
+
+def duplicates_out(actor: Actor, title: str, content: str, exclude: int) -> DuplicatesOut:
+    """The intake page's similar open problems for a registration through the API."""
+    found = message_duplicates(actor, title=title, content=content, exclude=exclude)
+    items = []
+    for d in found.items:
+        p, s = d.similar.problem, d.similar
+        items.append(
+            DuplicateOut(
+                number=p.number,
+                title=p.title,
+                state=p.state,
+                unit_code=p.unit.code,
+                score=s.score,
+                likely=d.likely,
+                only_in_message=s.only_in_message,
+                only_in_problem=s.only_in_problem,
+            )
+        )
+    return DuplicatesOut(ready=found.ready, items=items)
 
 
 def suggestions_out(actor: Actor, title: str, content: str, place: str, unit: Unit) -> SuggestionsOut:

@@ -26,13 +26,19 @@ from minqing.ledger.selectors import QueueFilters, QueueTab, ReporterRow
 from minqing.ledger.selectors_work import BLOCKS, WorkKey
 from minqing.ledger.services.intake import feedback_submit
 from minqing.ledger.services.workflow import allowed_actions, problem_transition
-from minqing.nlp.intake import IntakeSuggestions, intake_suggestions
+from minqing.nlp.intake import (
+    Duplicates,
+    IntakeSuggestions,
+    intake_suggestions,
+    message_duplicates,
+    problem_duplicates,
+)
 from minqing.nlp.services import suggestion_record
 from minqing.orgs import policy
 
 INTAKE_CHANNELS = (Channel.LETTER, Channel.VISIT, Channel.CALL)
 # the intake page's buttons that show the suggestions instead of registering
-SUGGEST_BUTTONS = ("suggest", "accept_category", "accept_unit")
+SUGGEST_BUTTONS = ("suggest", "accept_category", "accept_unit", "accept_merge")
 INTAKE_NOT_INITIAL = ("csrfmiddlewaretoken", *SUGGEST_BUTTONS)
 EXTENSION_DECISIONS = (Action.GRANT_EXTENSION, Action.DENY_EXTENSION)
 DENIED_CODES = (ErrorCode.PERMISSION_DENIED, ErrorCode.TRANSITION_ROLE)
@@ -79,7 +85,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         return _suggest_page(request, channel)
     form = IntakeForm(request.POST, actor=request.user, channel=channel)
     if not form.is_valid():
-        return _intake_page(request, form, channel, _suggestions(request))
+        return _intake_page(request, form, channel, _suggestions(request), _duplicates(request))
     d = form.cleaned_data
     key = f"i:{d['token']}" if d.get("token") else None
     try:
@@ -143,15 +149,30 @@ def _suggest_page(request: HttpRequest, channel: str) -> HttpResponse:
         initial["category"] = request.POST["accept_category"]
     if request.POST.get("accept_unit"):
         initial["unit_code"], initial["unit"] = request.POST["accept_unit"], ""
+    if request.POST.get("accept_merge"):
+        initial["merge_number"] = request.POST["accept_merge"]
     form = IntakeForm(actor=request.user, channel=channel, initial=initial)
-    return _intake_page(request, form, channel, _suggestions(request))
+    return _intake_page(request, form, channel, _suggestions(request), _duplicates(request))
+
+
+def _duplicates(request: HttpRequest) -> Duplicates:
+    """The open problems the clerk may see most like the posted title and content."""
+    post = request.POST
+    return message_duplicates(
+        request.user, title=post.get("title", "")[:200], content=post.get("content", "")[:5000]
+    )
 
 
 def _intake_page(
-    request: HttpRequest, form: IntakeForm, channel: str, suggestions: IntakeSuggestions | None = None
+    request: HttpRequest,
+    form: IntakeForm,
+    channel: str,
+    suggestions: IntakeSuggestions | None = None,
+    duplicates: Duplicates | None = None,
 ) -> HttpResponse:
     context = {
         "suggestions": suggestions,
+        "duplicates": duplicates,
         "form": form,
         "channel": channel,
         "channel_label": Channel(channel).label,
@@ -160,8 +181,9 @@ def _intake_page(
     return render(request, "ledger/intake.html", context)
 
 
-def _action_forms(request: HttpRequest, problem: Problem, bound: ActionForm | None) -> list[dict[str, Any]]:
-    actions = allowed_actions(request.user, problem)
+def _action_forms(
+    request: HttpRequest, problem: Problem, bound: ActionForm | None, actions: list[str]
+) -> list[dict[str, Any]]:
     pending = selectors.has_pending_extension(problem)
     out = []
     for action in actions:
@@ -185,6 +207,7 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
+    actions = allowed_actions(user, problem)
     feedback = selectors.problem_feedback(user, problem)
     reporter_ids = reporter_feedback_ids(user, problem, feedback)  # decided per feedback item
     context = {
@@ -196,9 +219,11 @@ def _detail(
         "can_see_reporter": bool(reporter_ids),
         "reporter_ids": reporter_ids,
         "reporters": reporters,
-        "action_forms": _action_forms(request, problem, bound),
+        "action_forms": _action_forms(request, problem, bound, actions),
         "action_error": error,
         "suggestions": _detail_suggestions(request, problem),
+        # whoever may merge it sees the open problems most like it, each with a one-click merge
+        "duplicates": problem_duplicates(user, problem) if Action.MERGE in actions else None,
     }
     return render(request, "ledger/detail.html", context, status=status)
 

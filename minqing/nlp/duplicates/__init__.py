@@ -7,7 +7,7 @@ index and the commands work without Django's apps loaded).
 
 from typing import Any
 
-__all__ = ["SimilarProblem", "similar_problems"]
+__all__ = ["Similar", "SimilarProblem", "find_similar", "similar_problems", "warm_index"]
 
 
 def __getattr__(name: str) -> Any:

@@ -49,3 +49,38 @@ def test_a_problem_of_another_source_has_suggestions_too(app_client: Any, tree: 
     s = r.json()["suggestions"]
     assert len(s["categories"]) == 3 and s["categories"][0]["category_id"] is not None
     assert s["units"][0]["code"] == tree["village_a"].code
+
+
+LAMP = "泉山社区东门路灯坏了三个月,晚上出行很不方便,老人摔倒过两次"
+
+
+def test_registering_answers_with_the_similar_open_problems_in_reach(app_client: Any, tree: Any) -> None:  # noqa: F811
+    from minqing.nlp.duplicates.service import reset_index
+
+    reset_index()
+    town_a = app_client(unit="town_a", roles=(Role.INTAKE,))
+    county = app_client(unit="county", roles=(Role.INTAKE,))
+    lamp = {"title": "泉山社区东门路灯不亮", "content": LAMP, "channel": Channel.ONLINE}
+    a = county.post(BASE, {**lamp, "unit_code": tree["village_a"].code}).json()["number"]
+    red = {**lamp, "content": LAMP.replace("泉山社区", "红旗村"), "unit_code": tree["village_b"].code}
+    b = county.post(BASE, red).json()["number"]
+    call = {
+        "title": "泉山社区东门的路灯不亮",
+        "content": "来电人称泉山社区东门那几盏路灯坏了好几个月没人修,天黑以后老人出门摔倒过两次",
+        "unit_code": tree["village_a"].code,
+        "channel": Channel.CALL,
+    }
+    r = town_a.post(BASE, call)
+    assert r.status_code == 201, r.content
+    d = r.json()["duplicates"]
+    assert d["ready"] is True
+    assert [x["number"] for x in d["items"]] == [a]  # 红旗村's is outside town A; itself left out
+    first = d["items"][0]
+    assert 0.3 <= first["score"] <= 1 and "来电人称" in first["only_in_message"]
+    assert first["state"] == "registered" and first["unit_code"] == tree["village_a"].code
+    # the county's caller sees both, the new call's problem not among them
+    again = county.post(BASE, {**call, "title": "泉山社区东门路灯坏了没人修"}).json()
+    numbers = [x["number"] for x in again["duplicates"]["items"]]
+    assert a in numbers and b in numbers and r.json()["number"] in numbers
+    assert again["number"] not in numbers
+    reset_index()

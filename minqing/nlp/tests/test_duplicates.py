@@ -54,7 +54,9 @@ def test_blocks_added_later_are_searched() -> None:
 
 
 def test_differing_words() -> None:
-    assert only_in("村口路灯坏了三个月", "村口路灯坏了") == ["了三个月"]
+    assert only_in("村口路灯坏了三个月", "村口路灯坏了") == ["三个月"]
+    # the edge characters both texts have are not part of the word
+    assert only_in("路灯不亮来电人称泉山社区", "路灯不亮泉山社区") == ["来电人称"]
     assert only_in("村口路灯坏了", "村口路灯坏了三个月") == []
 
 

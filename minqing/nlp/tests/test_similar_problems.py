@@ -67,3 +67,39 @@ def test_only_open_problems_and_new_ones_are_picked_up(lw: LedgerWorld) -> None:
 def test_nothing_alike_gives_nothing(lw: LedgerWorld) -> None:
     register(lw, "village_a", "泉山社区东门路灯不亮", LAMP)
     assert similar_problems(lw.users["county_office"], "学校食堂饭菜质量差", min_score=0.54) == []
+
+
+@pytest.mark.django_db(transaction=True)  # the background build reads on its own connection
+def test_a_large_build_runs_in_the_background(lw: LedgerWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    from minqing.nlp.duplicates import find_similar, service
+
+    first = register(lw, "village_a", "泉山社区东门路灯不亮", LAMP)
+    register(lw, "village_a", "小区垃圾没人清运", "泉山社区3号楼旁垃圾堆了一周没人清运,气味很大")
+    monkeypatch.setattr(service, "SYNC_ROWS", 1)  # more open problems than a request may index
+    monkeypatch.setattr(service, "BUILD_CHUNK", 1)  # read one row at a time
+    office = lw.users["county_office"]
+    answer = find_similar(office, LAMP, min_score=0.3)
+    assert not answer.ready and answer.items == []
+    assert service._LEDGER.wait(timeout=60)
+    assert [h.problem.pk for h in find_similar(office, LAMP, min_score=0.3).items] == [first.pk]
+    # a stale index is rebuilt in the background while the current one keeps answering
+    second = register(lw, "village_a", "泉山社区东门路灯坏了", LAMP + "。")
+    monkeypatch.setattr(service, "REBUILD_SECONDS", -1)
+    answer = find_similar(office, LAMP, min_score=0.3)
+    assert answer.ready and {h.problem.pk for h in answer.items} == {first.pk, second.pk}
+    assert service._LEDGER.wait(timeout=60)
+    monkeypatch.setattr(service, "REBUILD_SECONDS", 600)
+    assert {h.problem.pk for h in find_similar(office, LAMP, min_score=0.3).items} == {first.pk, second.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_warm_index_builds_ahead_of_the_first_lookup(
+    lw: LedgerWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from minqing.nlp.duplicates import find_similar, service, warm_index
+
+    first = register(lw, "village_a", "泉山社区东门路灯不亮", LAMP)
+    monkeypatch.setattr(service, "SYNC_ROWS", 0)
+    assert warm_index(wait=True)
+    answer = find_similar(lw.users["county_office"], LAMP, min_score=0.3)
+    assert answer.ready and [h.problem.pk for h in answer.items] == [first.pk]

@@ -1,5 +1,6 @@
-// The intake page's 采纳 buttons (docs/nlp.md): without JavaScript each is a submit button and the
-// server fills the field; with it, a click fills the category select or the unit code at once.
+// The intake page's 采纳 and 并入此问题 buttons (docs/nlp.md): without JavaScript each is a submit
+// button and the server fills the field; with it, a click fills the category select, the unit code
+// or the number of the problem to add the message to, at once.
 (function () {
   "use strict";
   function fill(button) {
@@ -19,6 +20,11 @@
       var unit = form.querySelector("[name=unit]");
       if (unit) { unit.value = ""; }
       code.dispatchEvent(new Event("change", { bubbles: true }));
+    } else if (kind === "merge") {
+      var number = form.querySelector("[name=merge_number]");
+      if (!number) { return false; }
+      number.value = value;
+      number.dispatchEvent(new Event("change", { bubbles: true }));
     } else {
       return false;
     }
