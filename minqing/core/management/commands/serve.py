@@ -13,7 +13,8 @@ from minqing.core.supervise import Child, Supervisor
 
 
 def children(*, host: str, port: int, workers: int, timeout: int) -> list[Child]:
-    web = ["-m", "gunicorn", "config.wsgi", "--bind", f"{host}:{port}", "--workers", str(workers)]
+    web = ["-m", "gunicorn", "config.wsgi", "-c", "python:config.gunicorn"]
+    web += ["--bind", f"{host}:{port}", "--workers", str(workers)]
     web += ["--timeout", str(timeout), "--access-logfile", "-", "--no-control-socket"]
     return [
         Child("web", [sys.executable, *web]),
