@@ -114,6 +114,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory test database
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    if env.bool("MINQING_DB_TRANSACTION_POOLER", default=False):
+        # through PgBouncer in transaction pooling: no server-side cursors, no prepared statements
+        # (a server connection serves another client between transactions; docs/deploy.md)
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 
 # Reads on a streaming replica (PostgreSQL; docs/deploy.md): dashboards, bulletins, exports and the
 # public list, unless it lags more than MINQING_REPLICA_MAX_LAG_SECONDS (minqing/core/replica.py).
