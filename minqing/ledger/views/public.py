@@ -32,6 +32,7 @@ from minqing.ledger.views.follow import NOTICES, track_context
 from minqing.notify.forms import FollowForm, SendCodeForm
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Unit
+from minqing.photos.services import photos_attach_to_feedback
 
 log = logging.getLogger(__name__)
 RATE_SCOPE = "public_submit"
@@ -105,6 +106,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 anonymous=bool(d.get("anonymous")),
                 idempotency_key=key,
             )
+            photos_attach_to_feedback(actor=SYSTEM, feedback=fb, uploads=request.FILES.getlist("photos"))
     except DomainError as err:
         form.add_error(None, err.message)
         status = 429 if err.code == ErrorCode.RATE_LIMITED else 200
