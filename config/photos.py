@@ -37,12 +37,12 @@ def photo_storage(env: Any, var_dir: Path) -> dict[str, Any]:
                 options[option] = value
         return {"BACKEND": S3_BACKEND, "OPTIONS": options}
     root = Path(env.str("MINQING_PHOTO_ROOT", default=str(var_dir / "media" / "photos")))
-    # base_url None: no public URL; directories and files private to the server's user
+    # no URL pattern serves this directory (only minqing.photos.views.serve reads it); its
+    # directories and files are private to the server's user
     return {
         "BACKEND": FS_BACKEND,
         "OPTIONS": {
             "location": str(root),
-            "base_url": None,
             "file_permissions_mode": 0o600,
             "directory_permissions_mode": 0o700,
         },
