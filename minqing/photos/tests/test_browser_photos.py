@@ -67,7 +67,10 @@ def test_a_photo_from_a_phone_to_the_public_page(
     resident.get_by_label("照片(可选,最多 3 张)").set_input_files(str(photo_file))
     resident.locator("#submit-form button[type=submit]").click()
     code = resident.locator("#tracking-code").inner_text().strip()
-    photo = Photo.objects.get(feedback=Feedback.objects.get(tracking_code=code))
+    feedback = Feedback.objects.select_related("problem").get(tracking_code=code)
+    assert feedback.problem is not None
+    number = feedback.problem.number
+    photo = Photo.objects.get(feedback=feedback)
     for name in (photo.original_name, photo.display_name, photo.thumb_name):
         with photo_storage().open(name, "rb") as f:
             exif = Image.open(io.BytesIO(f.read())).getexif()
@@ -79,7 +82,7 @@ def test_a_photo_from_a_phone_to_the_public_page(
     office = phone_login(browser, base, "county_office")
     office_violations: list[Any] = []
     _watch(office, office_violations)
-    office.goto(f"{base}/ledger/{photo.feedback.problem.number}/")
+    office.goto(f"{base}/ledger/{number}/")
     expect(office.locator("#photo-list img")).to_have_count(1)
     assert any(str(photo.key) in src for src in _images_loaded(office))
     _fits(office)
