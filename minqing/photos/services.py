@@ -43,12 +43,13 @@ def photo_storage() -> Storage:
     return storages[STORAGE]
 
 
-def prepare_uploads(uploads: Sequence[UploadedFile], *, already: int = 0) -> list[Prepared]:
-    """Check the count and every upload (content, bytes, pixels); re-encode them all, or raise."""
+def prepare_uploads(uploads: Sequence[UploadedFile]) -> list[Prepared]:
+    """Check the count and every upload (content, bytes, pixels); re-encode them all, or raise.
+    Called outside the transaction that stores them (``photos_attach_to_*``)."""
     uploads = [u for u in uploads if u is not None and (u.name or u.size)]
     limit = settings.MINQING_PHOTO_MAX_COUNT
-    if already + len(uploads) > limit:
-        raise DomainError(ErrorCode.PHOTO_TOO_MANY, max=limit, count=already + len(uploads))
+    if len(uploads) > limit:
+        raise DomainError(ErrorCode.PHOTO_TOO_MANY, max=limit, count=len(uploads))
     return [prepare(upload, str(upload.name or ""), int(upload.size or 0)) for upload in uploads]
 
 
@@ -94,14 +95,20 @@ def _store(prepared: list[Prepared], *, actor: Actor, **owner: object) -> list[P
 
 
 def photos_attach_to_feedback(
-    *, actor: Actor, feedback: Feedback, uploads: Sequence[UploadedFile]
+    *, actor: Actor, feedback: Feedback, prepared: Sequence[Prepared]
 ) -> list[Photo]:
-    """A report's photos: the public form (``SYSTEM``) or a clerk who may register there."""
+    """A report's photos (checked first with ``prepare_uploads``, before the transaction: the
+    re-encoding takes up to a second a photo, too long to hold SQLite's write lock), by the
+    public form (``SYSTEM``) or a clerk who may register there."""
+    if not prepared:
+        return []
     problem = feedback.problem
     if not is_system(actor) and (problem is None or not can_see_problem(actor, problem, policy.INTAKE)):
         raise PermissionDeniedError()
-    prepared = prepare_uploads(uploads, already=feedback.photos.count())
-    return _store(prepared, actor=actor, feedback=feedback)
+    already, limit = feedback.photos.count(), settings.MINQING_PHOTO_MAX_COUNT
+    if already + len(prepared) > limit:
+        raise DomainError(ErrorCode.PHOTO_TOO_MANY, max=limit, count=already + len(prepared))
+    return _store(list(prepared), actor=actor, feedback=feedback)
 
 
 def photos_attach_to_update(*, actor: Actor, problem: Problem, prepared: Sequence[Prepared]) -> list[Photo]:

@@ -60,12 +60,14 @@ def upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg
 def attach(photo_root, django_capture_on_commit_callbacks):
     """Attach photos to a report as the public form does (files written at the commit)."""
     from minqing.orgs.actors import SYSTEM
-    from minqing.photos.services import photos_attach_to_feedback
+    from minqing.photos.services import photos_attach_to_feedback, prepare_uploads
 
     def _attach(feedback, *datas: bytes):
         with django_capture_on_commit_callbacks(execute=True):
             return photos_attach_to_feedback(
-                actor=SYSTEM, feedback=feedback, uploads=[upload(d) for d in datas or [jpeg_with_gps()]]
+                actor=SYSTEM,
+                feedback=feedback,
+                prepared=prepare_uploads([upload(d) for d in datas or [jpeg_with_gps()]]),
             )
 
     return _attach

@@ -6,13 +6,13 @@ from django.test import TestCase
 from minqing.ledger.models import Feedback
 from minqing.orgs.actors import SYSTEM
 from minqing.photos.models import Photo
-from minqing.photos.services import photos_attach_to_feedback
+from minqing.photos.services import photos_attach_to_feedback, prepare_uploads
 from minqing.photos.tests.conftest import jpeg_with_gps, upload
 
 
 def stored_photo(feedback: Feedback) -> Photo:
     with TestCase.captureOnCommitCallbacks(execute=True):
         (photo,) = photos_attach_to_feedback(
-            actor=SYSTEM, feedback=feedback, uploads=[upload(jpeg_with_gps())]
+            actor=SYSTEM, feedback=feedback, prepared=prepare_uploads([upload(jpeg_with_gps())])
         )
     return photo
