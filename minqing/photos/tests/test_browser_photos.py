@@ -37,7 +37,10 @@ def _fits(page: Page) -> None:
 
 
 def _images_loaded(page: Page) -> list[str]:
-    page.wait_for_load_state("load")
+    """Every image of the page decoded (scrolled to first: the thumbnails load lazily)."""
+    for img in page.locator("img").all():
+        img.scroll_into_view_if_needed()
+    page.wait_for_function("() => [...document.images].every((i) => i.complete)")
     shown = page.evaluate(LOADED)
     assert shown and all(width > 0 for _src, width in shown), shown
     return [src for src, _w in shown]
