@@ -8,6 +8,7 @@ from pathlib import Path
 import environ
 
 from config.huey import huey_settings
+from config.photos import photo_storage
 from config.security import content_security_policy, install_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "minqing.webhooks",
     "ninja",
     "minqing.nlp",
+    "minqing.photos",
 ]
 
 MIDDLEWARE = [
@@ -156,7 +158,18 @@ STATICFILES_FINDERS = [
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # photos on reports and staff updates (minqing.photos, config/photos.py, docs/photos.md)
+    "photos": photo_storage(env, VAR_DIR),
 }
+# photos: at most this many per report or staff update, each at most this many bytes and pixels
+# (the pixel guard refuses decompression bombs before decoding); stored re-encoded without EXIF,
+# the longest side capped, with a display copy and a thumbnail
+MINQING_PHOTO_MAX_COUNT = env.int("MINQING_PHOTO_MAX_COUNT", default=3)
+MINQING_PHOTO_MAX_BYTES = env.int("MINQING_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
+MINQING_PHOTO_MAX_PIXELS = env.int("MINQING_PHOTO_MAX_PIXELS", default=40_000_000)
+MINQING_PHOTO_MAX_SIDE = env.int("MINQING_PHOTO_MAX_SIDE", default=2048)
+MINQING_PHOTO_DISPLAY_SIDE = env.int("MINQING_PHOTO_DISPLAY_SIDE", default=800)
+MINQING_PHOTO_THUMB_SIDE = env.int("MINQING_PHOTO_THUMB_SIDE", default=240)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "orgs:home"

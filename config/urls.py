@@ -31,6 +31,7 @@ urlpatterns = [
     path("ledger/", include("minqing.ledger.urls")),
     path("nlp/", include("minqing.nlp.urls")),
     path("public/", include("minqing.ledger.public_urls")),
+    path("photos/", include("minqing.photos.urls")),
     path("notify/", include("minqing.notify.urls")),
     path("activities/", include("minqing.activities.urls")),
     path("a/", include("minqing.activities.checkin_urls")),

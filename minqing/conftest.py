@@ -42,6 +42,21 @@ def _messages_to_a_temporary_file(tmp_path_factory: pytest.TempPathFactory) -> I
     yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _photos_to_a_temporary_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Photos (``minqing.photos``) are stored under the test run's temporary directory, never in
+    var/ (the photo tests' ``photo_root`` fixture gives each test a fresh one)."""
+    from django.test import override_settings
+
+    storages = {**settings.STORAGES}
+    storages["photos"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path_factory.mktemp("photos")), "base_url": None},
+    }
+    with override_settings(STORAGES=storages):
+        yield
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",

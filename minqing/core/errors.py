@@ -99,6 +99,12 @@ class ErrorCode(Enum):
     CATALOGUE_ROWS_DISAGREE = _("同一改革举措的各行应一致:“{value}”与第 {first} 行的“{other}”不同")
     CATALOGUE_RESULT_INCOMPLETE = _("成果日期和成果内容须同时填写")
     CATALOGUE_UPLOAD_TOO_LARGE = _("上传的文件超过 {max} MB")
+    # photos on reports and staff updates (minqing/photos, docs/photos.md)
+    PHOTO_TOO_MANY = _("最多上传 {max} 张照片,您选择了 {count} 张")
+    PHOTO_TOO_LARGE = _("照片“{name}”超过 {max} MB,请压缩后再上传")
+    PHOTO_NOT_IMAGE = _("“{name}”不是可识别的图片,只接受 JPEG、PNG、WebP 格式的照片")
+    PHOTO_TOO_MANY_PIXELS = _("照片“{name}”的像素过多(超过 {max} 万像素),请缩小后再上传")
+    PHOTO_EVENT_NOT_PUBLIC = _("该办理记录不公开,其照片不能公开展示")
     # supervision
     SUPERVISION_OUTSIDE_GROUP = _("单位 {code} 不在指导组“{group}”的联系范围内")
     SUPERVISION_ASSIGNED_OUTSIDE = _("联系单位 {code} 不在派出单位“{unit}”及其下级单位之中")

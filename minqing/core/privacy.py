@@ -242,6 +242,11 @@ NOT_PERSONAL = frozenset(
         "programmes.Programme.name",
         "programmes.Target.name",
         "catalogues.PowerItem.name",
+        # random names of a photo's files in the photos storage (the photos themselves carry no
+        # metadata, and reach the public only once staff approve them: docs/photos.md)
+        "photos.Photo.original_name",
+        "photos.Photo.display_name",
+        "photos.Photo.thumb_name",
     }
 )
 

@@ -48,6 +48,9 @@ NOTE_WRITERS: RoleSet = ANY_ROLE - {Role.VIEWER}
 HOT_TOPIC_READERS: RoleSet = frozenset({Role.OFFICE, Role.LEADER})
 # who edits a unit's own bulletin templates: its office, held on exactly that unit (not above it)
 TEMPLATE_EDITORS: RoleSet = OFFICE
+# who approves a photo for public display, or hides it again (minqing.photos): like the
+# dispatchers, those who see the whole report over the unit it concerns
+PHOTO_MODERATORS: RoleSet = frozenset({Role.OFFICE, Role.INTAKE})
 
 
 def has_role(actor: Actor | None, roles: Iterable[str], path: str | None = None) -> bool:

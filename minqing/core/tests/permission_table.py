@@ -129,6 +129,8 @@ KWARGS: dict[str, Callable[[MatrixWorld], dict[str, Any]]] = {
         "delivery_pk": w.extra["delivery"].pk,
     },
     "api_clients:token_revoke": lambda w: {"key_pk": w.extra["token"].pk},
+    "photos:serve": lambda w: {"key": w.extra["photo"].key, "variant": "thumb"},
+    "photos:set_public": lambda w: {"key": w.extra["photo"].key},
 }
 QUERY = {"reports:download": f"?unit={TOWN_A}&as_of=2019-12-20"}
 DATA: dict[str, Callable[[MatrixWorld], dict[str, Any]]] = {
@@ -152,6 +154,7 @@ DATA: dict[str, Callable[[MatrixWorld], dict[str, Any]]] = {
         "event_types": ["problem.registered"],
     },
     "api_clients:subscription_toggle": lambda w: {"active": "0"},
+    "photos:set_public": lambda w: {"public": "1"},
 }
 ALL = PERSONAS
 SIGNED_IN_PERSONAS = tuple(p for p in PERSONAS if p != "anon")
@@ -232,6 +235,19 @@ ROWS: list[Row] = [
     # Prometheus figures: this machine only when no token is set (the test client is 127.0.0.1,
     # not proxied); minqing/ops/tests/test_metrics.py checks the refusals and the token
     R("metrics", A(200)),
+    # --- photos (minqing/photos): a report's photo not approved for the public: who sees the
+    # problem fetches it; approving it is the office's and intake's (the others are told no, 302)
+    R(
+        "photos:serve",
+        A(404, office=200, unit_staff=200, leader=200, inspector=200, intake=200, viewer=200),
+        post=A(405),
+    ),
+    R(
+        "photos:set_public",
+        POST_ONLY,
+        post=A(302, anon=LOGIN, norole=404, other=404),
+        writes=("office", "intake"),
+    ),
     # --- messages (minqing/notify): a token not signed here stops nothing; one's own preference ---
     R("notify:unsubscribe", A(404), post=A(404)),
     R("notify:preferences", SIGNED_IN, post=SIGNED_IN),

@@ -35,6 +35,7 @@ from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Role
 from minqing.orgs.models import Household, Person, Unit
 from minqing.orgs.tests.factories import HouseholdFactory, PersonFactory, UserFactory, grant, small_tree
+from minqing.photos.tests.world import stored_photo
 from minqing.programmes.models import Programme, Target
 from minqing.programmes.services.programmes import programme_create, target_create
 from minqing.reports.bulletins.services import bulletin_publish
@@ -177,7 +178,7 @@ def make_matrix_world() -> MatrixWorld:
     )
     bulletin = bulletin_publish(actor=SYS, unit=u["town_a"], as_of=AS_OF, campaign=campaign)
     return MatrixWorld(
-        extra=_api_clients(u, users),
+        extra={**_api_clients(u, users), "photo": stored_photo(feedback)},
         u=u,
         users=users,
         person=person,

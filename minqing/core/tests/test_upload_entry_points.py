@@ -38,6 +38,7 @@ from minqing.core.tests.upload_table import (
     CLI_IMPORT_COMMAND,
     CLI_IMPORTS,
     COMMANDS,
+    IMAGE_UPLOADS,
     WEB_UPLOADS,
     WebUpload,
     upload_programme,
@@ -123,7 +124,7 @@ def _views(resolver: URLResolver | None = None, ns: str = "") -> Iterator[tuple[
 
 def test_every_view_that_reads_uploaded_files_has_a_row() -> None:
     readers = {name for name, view in _views() if not name.startswith("admin:") and _reads_files(view)}
-    assert readers == {u.url for u in WEB_UPLOADS}
+    assert readers == {u.url for u in WEB_UPLOADS} | set(IMAGE_UPLOADS)
 
 
 def test_every_import_kind_and_command_has_a_row() -> None:

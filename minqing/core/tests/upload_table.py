@@ -36,6 +36,15 @@ WEB_UPLOADS: tuple[WebUpload, ...] = (
     ),
 )
 
+# views that read uploaded images (photos on reports and staff updates), not spreadsheets: each
+# goes through ``minqing.photos.images.prepare`` (content checked by Pillow, byte, pixel and count
+# caps, decompression bombs refused from the header); the hostile images are sent in
+# ``minqing/photos/tests`` (test_images, test_public_submit, test_staff_update)
+IMAGE_UPLOADS: dict[str, str] = {
+    "public:submit": "photos of a resident's report (photos_attach_to_feedback)",
+    "ledger:act": "photos of a staff update (prepare_uploads, photos_attach_to_update)",
+}
+
 
 def upload_programme(owner: "Unit") -> "Programme":
     """The programme (one target) whose pk a ``needs_programme`` row's URL takes: made through

@@ -33,6 +33,7 @@ from minqing.ledger.views.follow import NOTICES, track_context
 from minqing.notify.forms import FollowForm, SendCodeForm
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Unit
+from minqing.photos.services import photos_attach_to_feedback, prepare_uploads
 
 log = logging.getLogger(__name__)
 RATE_SCOPE = "public_submit"
@@ -90,6 +91,11 @@ def submit(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _submit_page(request, form, q, units)
     d = form.cleaned_data
+    try:  # photos (minqing.photos): checked and re-encoded before the transaction, stored in it
+        photos = prepare_uploads(request.FILES.getlist("photos"))
+    except DomainError as err:
+        form.add_error(None, err.message)
+        return _submit_page(request, form, q, units)
     try:
         # one transaction with its audit rows: stored and acknowledged, or neither (a submission
         # that fails also gives its count back)
@@ -106,6 +112,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 anonymous=bool(d.get("anonymous")),
                 idempotency_key=key,
             )
+            photos_attach_to_feedback(actor=SYSTEM, feedback=fb, prepared=photos)
     except DomainError as err:
         form.add_error(None, err.message)
         status = 429 if err.code == ErrorCode.RATE_LIMITED else 200

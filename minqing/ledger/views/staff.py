@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ from minqing.nlp.intake import (
 )
 from minqing.nlp.services import suggestion_record
 from minqing.orgs import policy
+from minqing.photos.services import photos_attach_to_update, prepare_uploads, takes_photos
 
 INTAKE_CHANNELS = (Channel.LETTER, Channel.VISIT, Channel.CALL)
 # the intake page's buttons that show the suggestions instead of registering
@@ -267,14 +269,20 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     if not form.is_valid():
         return _detail(request, problem, bound=form)
     label = Action(action).label
+    try:  # photos of the update (minqing.photos): checked before, stored with the transition
+        prepared = prepare_uploads(request.FILES.getlist("photos") if takes_photos(action) else [])
+    except DomainError as err:
+        return _detail(request, problem, bound=form, error=f"{label}:{err.message}")
     try:
-        problem = problem_transition(
-            actor=request.user,
-            problem=problem,
-            action=action,
-            expected_version=form.cleaned_data["expected_version"],
-            **form.params(),
-        )
+        with transaction.atomic():
+            problem = problem_transition(
+                actor=request.user,
+                problem=problem,
+                action=action,
+                expected_version=form.cleaned_data["expected_version"],
+                **form.params(),
+            )
+            photos_attach_to_update(actor=request.user, problem=problem, prepared=prepared)
     except DomainError as err:
         status = 409 if err.code is ErrorCode.TRANSITION_STALE else 403 if err.code in DENIED_CODES else 200
         fresh = selectors.problem_get(request.user, number)
