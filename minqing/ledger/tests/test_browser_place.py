@@ -186,6 +186,18 @@ def test_first_visit_under_100_kb_before_images(browser: Browser, live_server: A
             context.close()
 
 
+# every visible control smaller than 44×44 px; a checkbox or radio counts with the label around it
+SMALL_TARGETS = """() => Array.from(
+    document.querySelectorAll('a, button, input:not([type=hidden]), select, textarea'))
+  .filter(el => el.getClientRects().length && !el.classList.contains('skip'))
+  .map(el => {
+    const target = (el.type === 'checkbox' || el.type === 'radio') && el.closest('label') || el;
+    const r = target.getBoundingClientRect();
+    return {what: el.outerHTML.slice(0, 80), width: Math.round(r.width), height: Math.round(r.height)};
+  })
+  .filter(t => t.width < 44 || t.height < 44)"""
+
+
 def test_every_public_page_fits_320_px(browser: Browser, live_server: Any, lw: Any) -> None:
     context = _context(browser, NARROW)
     page = context.new_page()
@@ -194,6 +206,11 @@ def test_every_public_page_fits_320_px(browser: Browser, live_server: Any, lw: A
             page.goto(url)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= NARROW["width"], f"{name}: {width}px wide at 320"
+            small = page.evaluate(SMALL_TARGETS)
+            assert not small, (name, small)
+            page.keyboard.press("Tab")  # the skip link shows on focus
+            box = page.locator("a.skip").bounding_box()
+            assert box and box["height"] >= 44, (name, box)
         # the form with its errors and a search's results
         page.goto(f"{live_server.url}/public/submit/")
         page.locator("#submit-form button.primary[type=submit]").click()
@@ -202,5 +219,6 @@ def test_every_public_page_fits_320_px(browser: Browser, live_server: Any, lw: A
         page.locator("#place-search").click()
         expect(page.locator("#place-results button.place-option").first).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+        assert not page.evaluate(SMALL_TARGETS)
     finally:
         context.close()
