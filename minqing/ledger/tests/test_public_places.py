@@ -150,6 +150,8 @@ def test_the_error_summary_links_to_each_field(client, lw) -> None:
     assert summary, html
     for field in ("id_title", "id_content", "id_unit_code", "id_phone"):
         assert f'href="#{field}"' in summary.group(0), field
+        # the field names its message, and the message is there under that id
+        assert f'aria-describedby="{field}_error"' in html and f'id="{field}_error"' in html, field
     assert not Feedback.objects.exists()
 
 

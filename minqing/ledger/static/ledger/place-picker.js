@@ -199,12 +199,12 @@
         map: "minqing-place",
         roam: false,
         selectedMode: false,
-        label: { show: true, fontSize: 11 },
+        label: { show: false, fontSize: 11 },
         itemStyle: { areaColor: "#e5e7ea", borderColor: "#ffffff" },
         emphasis: { label: { show: true }, itemStyle: { areaColor: "#d9a441" } },
         data: features.map(function (f) {
           var item = { name: f.properties.name, code: f.properties.gb.slice(3) + "000000" };
-          if (chosen && f === chosen) { item.itemStyle = { areaColor: "#a61b1b" }; item.label = { color: "#fff" }; }
+          if (chosen && f === chosen) { item.itemStyle = { areaColor: "#a61b1b" }; item.label = { show: true, color: "#fff", fontWeight: "bold" }; }
           return item;
         }),
       }],
