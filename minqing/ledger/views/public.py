@@ -7,6 +7,13 @@ idempotent: a repeated ``Idempotency-Key`` header, or the same form page posted 
 returns the first submission's tracking code and creates nothing. A submission is stored with
 its audit rows in one transaction, so it is either stored and answered with its tracking code,
 or (the database busy past its timeout) not stored and answered 503 with a page to send again.
+
+The place is chosen in the same form (minqing.ledger.places: a cascade 旗县 → 乡镇街道 →
+嘎查村社区 and a search): without JavaScript the picker's buttons (``search``, ``next``, a
+result's ``pick``) are submit buttons of that form, answered by the same page with everything
+typed kept and nothing checked or stored; only the form's own submit button stores. With
+JavaScript, ``ledger/place-picker.js`` does the same in place from ``/public/places/``
+(views/places.py).
 """
 
 import hashlib
