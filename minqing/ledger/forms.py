@@ -220,7 +220,8 @@ class PublicSubmitForm(forms.Form):
         typed = (data.get("unit_code") or "").strip()
         typed_unit = places.unit_by_code(typed) if typed else None
         unit = picked or typed_unit
-        if picked is not None and typed_unit is not None and typed_unit != picked:
+        if picked is not None and typed_unit is not None and not picked.path.startswith(typed_unit.path):
+            # a code typed to search (a county's 150902, then a village picked under it) is no conflict
             self.add_error(
                 "unit_code", _("查找框中的单位代码与所选地点不一致:请点“查找”重新选择,或清空查找框")
             )

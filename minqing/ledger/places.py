@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minqing.orgs.enums import TERRITORIAL_KINDS, UnitKind
 from minqing.orgs.models import Unit
-from minqing.orgs.selectors import units_with_parents
+from minqing.orgs.selectors import unit_for_code, units_with_parents
 from minqing.reports.dashboard.geo import county_at
 
 SEARCH_LIMIT = 20
@@ -83,9 +83,11 @@ def _territorial() -> Any:
 
 
 def unit_by_code(code: str) -> Unit | None:
-    """A territorial unit by its exact code (what the form stores)."""
+    """A territorial unit by its code, or by the short form of a division code (``150902`` is
+    ``150902000000``), as everywhere in Minqing."""
     code = (code or "").strip()[:CODE_MAX]
-    return _territorial().filter(code=code).first() if code else None
+    unit = unit_for_code(code) if code else None
+    return unit if unit is not None and unit.kind in TERRITORIAL_KINDS else None
 
 
 def search(q: str, limit: int = SEARCH_LIMIT) -> list[Place]:

@@ -128,10 +128,16 @@ def test_a_unique_name_typed_is_the_place(client, lw) -> None:
     assert Feedback.objects.get().unit == lw.u["village_a"]
 
 
+def test_a_short_division_code_typed_is_the_place(client, lw) -> None:
+    client.post(SUBMIT, _typed(unit_code="150902"))  # 150902000000, 集宁区
+    assert Feedback.objects.get().unit == lw.u["county"]
+    assert client.get(PLACES, {"code": "150902"}).json()["chosen"]["code"] == lw.u["county"].code
+
+
 def test_several_matches_or_a_conflicting_code_are_errors_in_the_summary(client, lw) -> None:
-    r = client.post(SUBMIT, _typed(unit_code="150902"))
+    r = client.post(SUBMIT, _typed(unit_code="1509021"))  # 白海子镇 and 红旗村
     html = r.content.decode()
-    assert "有多个地点符合“150902”" in html and 'href="#id_unit_code"' in html
+    assert "有多个地点符合“1509021”" in html and 'href="#id_unit_code"' in html
     picked = {
         "county": lw.u["county"].code,
         "township": lw.u["town_b"].code,
@@ -139,6 +145,10 @@ def test_several_matches_or_a_conflicting_code_are_errors_in_the_summary(client,
     }
     r = client.post(SUBMIT, _typed(unit_code=lw.u["village_a"].code, **picked))
     assert r.context["form"].errors["unit_code"]  # a typed code other than the cascade's choice
+    # a code typed to search, then a place picked under it: no conflict
+    r = client.post(SUBMIT, _typed(unit_code="150902", **picked))
+    assert r.status_code == 200 and Feedback.objects.get().unit == lw.u["village_b"]
+    Feedback.objects.all().delete()
     r = client.post(SUBMIT, _typed(unit_code=lw.u["village_a"].code, unit=lw.u["village_a"].code))
     assert r.status_code == 200 and Feedback.objects.get().unit == lw.u["village_a"]
 
