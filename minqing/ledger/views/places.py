@@ -68,7 +68,8 @@ def _limited(wait: int) -> JsonResponse:
 
 def _answer(payload: dict[str, object]) -> JsonResponse:
     response = JsonResponse(payload)
-    response["Cache-Control"] = "public, max-age=300"  # the tree changes seldom; nothing personal
+    # the tree changes seldom; private: the level labels follow the language the user chose
+    response["Cache-Control"] = "private, max-age=300"
     return response
 
 
