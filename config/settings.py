@@ -307,6 +307,10 @@ MINQING_WEBHOOK_CLAIM_SECONDS = env.int("MINQING_WEBHOOK_CLAIM_SECONDS", default
 MINQING_WEBHOOK_SUBSCRIPTIONS_TTL = env.float("MINQING_WEBHOOK_SUBSCRIPTIONS_TTL", default=2.0)
 MINQING_PUBLIC_RATE_LIMIT = env.int("MINQING_PUBLIC_RATE_LIMIT", default=10)
 MINQING_PUBLIC_RATE_WINDOW = env.int("MINQING_PUBLIC_RATE_WINDOW", default=3600)
+# the online form's place picker (/public/places/: the cascade, the search, "use my location"):
+# reads per client IP in the window (seconds), counted in the cache; 0 disables the limit
+MINQING_PUBLIC_LOOKUP_LIMIT = env.int("MINQING_PUBLIC_LOOKUP_LIMIT", default=300)
+MINQING_PUBLIC_LOOKUP_WINDOW = env.int("MINQING_PUBLIC_LOOKUP_WINDOW", default=300)
 # the phone check-in (/a/<code>/): attempts per client IP; a meeting hall may share one address
 MINQING_CHECKIN_RATE_LIMIT = env.int("MINQING_CHECKIN_RATE_LIMIT", default=300)
 MINQING_CHECKIN_RATE_WINDOW = env.int("MINQING_CHECKIN_RATE_WINDOW", default=3600)

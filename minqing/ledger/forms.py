@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from minqing.core.forms import UNIT_NOT_FOUND
 from minqing.core.paths import prefix_q
 from minqing.core.text import PlainCharField
-from minqing.ledger import selectors
+from minqing.ledger import places, selectors
 from minqing.ledger.enums import Action, Channel, ResolutionKind, Satisfaction, Urgency
 from minqing.ledger.models import Category, Problem
 from minqing.ledger.services.intake import ChannelDetails, Reporter
@@ -171,39 +171,71 @@ class IntakeForm(forms.Form):
 
 
 class PublicSubmitForm(forms.Form):
-    """The online form (网络): no login; the unit by code or from a search of territorial units."""
+    """The online form (网络): no login. The place is picked in the cascade (``county``,
+    ``township``, ``village``: minqing.ledger.places, rendered by the page), or from a search's
+    results (``unit``), or typed in the search box as a unit code (``unit_code``)."""
 
     title = PlainCharField(label=_("标题"), max_length=100)
     content = PlainCharField(label=_("反映内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
-    unit_code = forms.CharField(label=_("所在地或反映对象的单位代码"), max_length=32, required=False)
-    unit = forms.ChoiceField(label=_("或选择单位"), required=False)
-    name = PlainCharField(label=_("姓名(选填)"), max_length=50, required=False)
-    phone = forms.CharField(label=_("联系电话(选填)"), max_length=20, required=False)
+    unit_code = forms.CharField(
+        label=_("查找所在地(乡镇、街道、村、社区的名称或单位代码)"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "enterkeyhint": "search"}),
+    )
+    unit = forms.CharField(widget=forms.HiddenInput, max_length=32, required=False)
+    name = PlainCharField(
+        label=_("姓名(选填)"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("联系电话(选填)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}),
+    )
     anonymous = forms.BooleanField(label=_("匿名反映"), required=False)
     token = TokenField()
 
-    def __init__(self, *args: Any, units: list[Unit] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        units = units or []
-        unit_field = self.fields["unit"]
-        assert isinstance(unit_field, forms.ChoiceField)
-        unit_field.choices = [("", _("(请先搜索)")), *((u.code, _unit_label(u)) for u in units)]
+    KEPT = ("title", "content", "unit_code", "unit", "name", "phone", "anonymous", "token")
 
-    def clean_unit(self) -> str:
-        # the choices are only the last search's results: any territorial unit code is fine
-        return str(self.data.get(self.add_prefix("unit"), "") or "").strip()[:32]
+    @classmethod
+    def kept(cls, data: Any, unit: Unit | None) -> "PublicSubmitForm":
+        """An unbound form holding what was typed (a search or a step down the cascade: nothing
+        is checked or stored yet), with ``unit`` the place picked so far."""
+        initial = {f: data.get(f, "") for f in cls.KEPT}
+        initial["anonymous"] = bool(data.get("anonymous"))
+        initial["unit"] = unit.code if unit is not None else ""
+        initial["token"] = initial["token"] or new_token()
+        return cls(initial=initial)
 
     def clean_phone(self) -> str:
         return _clean_phone(self.cleaned_data.get("phone", ""))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
-        code = (data.get("unit_code") or "").strip() or (data.get("unit") or "")
-        unit = selectors.public_unit(code) if code else None
-        if not code:
-            self.add_error("unit_code", _("请填写单位代码或搜索选择单位"))
+        picked = places.cascade_choice(self.data) or places.unit_by_code(data.get("unit") or "")
+        typed = (data.get("unit_code") or "").strip()
+        typed_unit = places.unit_by_code(typed) if typed else None
+        unit = picked or typed_unit
+        if picked is not None and typed_unit is not None and not picked.path.startswith(typed_unit.path):
+            # a code typed to search (a county's 150902, then a village picked under it) is no conflict
+            self.add_error(
+                "unit_code", _("查找框中的单位代码与所选地点不一致:请点“查找”重新选择,或清空查找框")
+            )
+        elif unit is None and typed:
+            found = places.search(typed, limit=2)
+            unit = places.unit_by_code(found[0].code) if len(found) == 1 else None
+            if unit is None and found:
+                self.add_error(
+                    "unit_code", _("有多个地点符合“{text}”:请点“查找”,在结果中选择").format(text=typed)
+                )
+            elif unit is None:
+                self.add_error("unit_code", _("找不到该单位代码(只能选择省、市、旗县、乡镇街道、村社区)"))
         elif unit is None:
-            self.add_error("unit_code", _("找不到该单位代码(只能选择省、市、旗县、乡镇街道、村社区)"))
+            self.add_error("unit_code", _("请选择所在地,或填写单位代码"))
         data["unit_obj"] = unit
         return data
 

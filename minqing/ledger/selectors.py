@@ -36,7 +36,7 @@ from minqing.ledger.models import (
 from minqing.ledger.selectors_work import WorkKey, person_id_of, work_q
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, user_of
-from minqing.orgs.enums import TERRITORIAL_KINDS, UnitKind
+from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import actor_prefixes, scoped
 from minqing.orgs.selectors import UnitLookup, resolve_unit, units_with_parents
@@ -44,7 +44,6 @@ from minqing.orgs.selectors import UnitLookup, resolve_unit, units_with_parents
 PAGE_SIZE = 50
 TIME_SCAN_MIN = 2000  # above this many rows in the tab, page through the registered_at index
 UNIT_CHOICES_LIMIT = 500
-SEARCH_LIMIT = 50
 
 
 class CountedPaginator(Paginator):
@@ -423,28 +422,10 @@ def intake_units(actor: Actor) -> list[Unit]:
 # --- public -------------------------------------------------------------------------------
 
 
-def public_unit_search(q: str, limit: int = SEARCH_LIMIT) -> list[Unit]:
-    """Territorial units (province .. village) whose name contains ``q`` or whose code starts with it."""
-    q = q.strip()
-    if not q:
-        return []
-    match = Q(name__contains=q) | Q(code__startswith=q)
-    qs = Unit.objects.filter(match, kind__in=list(TERRITORIAL_KINDS)).order_by("path")
-    return list(qs.only("pk", "code", "name", "depth")[:limit])
-
-
 def public_unit_lookup(code: str) -> Unit | None:
     """Any unit by code, for the published list's filter (its subtree)."""
     code = code.strip()
     return Unit.objects.filter(code=code).only("path", "name").first() if code else None
-
-
-def public_unit(code: str) -> Unit | None:
-    """A territorial unit by code: what the online form accepts."""
-    code = code.strip()
-    if not code:
-        return None
-    return Unit.objects.filter(code=code, kind__in=list(TERRITORIAL_KINDS)).first()
 
 
 @dataclass(frozen=True)

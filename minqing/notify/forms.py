@@ -10,7 +10,7 @@ from minqing.core.text import PlainCharField
 from minqing.ledger.enums import Satisfaction
 from minqing.notify.models import MessageChannel, StaffDelivery
 
-PHONE_ATTRS = {"inputmode": "numeric", "autocomplete": "tel", "pattern": "[0-9 +\\-]*"}
+PHONE_ATTRS = {"type": "tel", "inputmode": "numeric", "autocomplete": "tel", "pattern": "[0-9 +\\-]*"}
 
 
 class FollowForm(forms.Form):

@@ -248,6 +248,9 @@ ROWS: list[Row] = [
         post=A(302, anon=LOGIN, norole=404, other=404),
         writes=("office", "intake"),
     ),
+    # the place picker's JSON (territorial units only); locating needs lat and lon (an empty POST: 400)
+    R("public:places", A(200), post=A(405)),
+    R("public:places_locate", POST_ONLY, post=A(400)),
     # --- messages (minqing/notify): a token not signed here stops nothing; one's own preference ---
     R("notify:unsubscribe", A(404), post=A(404)),
     R("notify:preferences", SIGNED_IN, post=SIGNED_IN),

@@ -7,10 +7,18 @@ idempotent: a repeated ``Idempotency-Key`` header, or the same form page posted 
 returns the first submission's tracking code and creates nothing. A submission is stored with
 its audit rows in one transaction, so it is either stored and answered with its tracking code,
 or (the database busy past its timeout) not stored and answered 503 with a page to send again.
+
+The place is chosen in the same form (minqing.ledger.places: a cascade 旗县 → 乡镇街道 →
+嘎查村社区 and a search): without JavaScript the picker's buttons (``search``, ``next``, a
+result's ``pick``) are submit buttons of that form, answered by the same page with everything
+typed kept and nothing checked or stored; only the form's own submit button stores. With
+JavaScript, ``ledger/place-picker.js`` does the same in place from ``/public/places/``
+(views/places.py).
 """
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import OperationalError, transaction
@@ -23,7 +31,7 @@ from minqing.core.audit_writes import written_before_commit
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.ratelimit import rate_exceeded, rate_take
 from minqing.core.replica import replica_reads
-from minqing.ledger import selectors
+from minqing.ledger import places, selectors
 from minqing.ledger.enums import Channel, Source, State
 from minqing.ledger.forms import PublicSubmitForm, new_token
 from minqing.ledger.models import Feedback
@@ -32,13 +40,17 @@ from minqing.ledger.services.intake import feedback_submit
 from minqing.ledger.views.follow import NOTICES, track_context
 from minqing.notify.forms import FollowForm, SendCodeForm
 from minqing.orgs.actors import SYSTEM
-from minqing.orgs.models import Unit
 from minqing.photos.services import photos_attach_to_feedback, prepare_uploads
+from minqing.reports.dashboard.assets import echarts_available
+from minqing.reports.dashboard.geo import GEO_FILES
 
 log = logging.getLogger(__name__)
 RATE_SCOPE = "public_submit"
 RETRY_AFTER_S = 5
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# the place picker's submit buttons (a search, a step down the cascade, a search result): they
+# show the page again, they never submit the report
+PICKER_STEPS = ("search", "next", "pick")
 
 
 def idempotency_key(request: HttpRequest, token: str) -> str | None:
@@ -50,11 +62,53 @@ def idempotency_key(request: HttpRequest, token: str) -> str | None:
     return f"f:{token}" if token else None
 
 
+@dataclass(frozen=True)
+class Picker:
+    """The place picker's state on the page: the cascade, and a search's results (None: no search)."""
+
+    cascade: places.Cascade
+    results: list[places.Place] | None = None
+    q: str = ""
+
+
 def _submit_page(
-    request: HttpRequest, form: PublicSubmitForm, q: str, units: list[Unit], status: int = 200
+    request: HttpRequest, form: PublicSubmitForm, picker: Picker, status: int = 200
 ) -> HttpResponse:
-    context = {"form": form, "q": q, "units": units, "nav": "submit"}
+    context = {
+        "form": form,
+        "picker": picker,
+        "nav": "submit",
+        "echarts": echarts_available(),
+        "geo_files": [g.static for g in GEO_FILES],
+    }
     return render(request, "public/submit.html", context, status=status)
+
+
+def _picker_of(form: PublicSubmitForm) -> Picker:
+    """The picker as the form's data left it (a page shown again with its errors)."""
+    chosen = form.cleaned_data.get("unit_obj") if hasattr(form, "cleaned_data") else None
+    if chosen is None:
+        chosen = places.cascade_choice(form.data) or places.unit_by_code(str(form.data.get("unit", "")))
+    return Picker(places.cascade(chosen))
+
+
+def _picker_step(request: HttpRequest) -> HttpResponse:
+    """A search or a step down the cascade without JavaScript: the same page again with every
+    field kept, nothing checked, nothing stored."""
+    data = request.POST
+    q = str(data.get("unit_code", "")).strip()[: places.QUERY_MAX]
+    chosen = places.cascade_choice(data) or places.unit_by_code(str(data.get("unit", "")))
+    results = None
+    if "pick" in data:  # a search result
+        chosen = places.unit_by_code(str(data["pick"])) or chosen
+    elif "search" in data:
+        results = places.search(q)
+        exact = places.unit_by_code(q)
+        if exact is not None:  # a code typed whole is a choice
+            chosen = exact
+    return _submit_page(
+        request, PublicSubmitForm.kept(data, chosen), Picker(places.cascade(chosen), results, q)
+    )
 
 
 def _done(request: HttpRequest, fb: Feedback) -> HttpResponse:
@@ -71,11 +125,13 @@ def _done(request: HttpRequest, fb: Feedback) -> HttpResponse:
 
 @never_cache
 def submit(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:50]
-    units = selectors.public_unit_search(q)
     if request.method != "POST":
-        return _submit_page(request, PublicSubmitForm(initial={"token": new_token()}, units=units), q, units)
-    form = PublicSubmitForm(request.POST, units=units)
+        q = request.GET.get("q", "").strip()[: places.QUERY_MAX]  # a search link: ?q=红旗
+        form = PublicSubmitForm(initial={"token": new_token(), "unit_code": q})
+        return _submit_page(request, form, Picker(places.cascade(None), places.search(q) if q else None, q))
+    if any(step in request.POST for step in PICKER_STEPS):
+        return _picker_step(request)
+    form = PublicSubmitForm(request.POST)
     token = request.POST.get("token", "")
     key = idempotency_key(request, token if form.fields["token"].clean(token) else "")
     if key:
@@ -87,15 +143,15 @@ def submit(request: HttpRequest) -> HttpResponse:
     if rate_exceeded(scope=RATE_SCOPE, client=ip, limit=limit, window=window):
         form.is_valid()
         form.add_error(None, DomainError(ErrorCode.RATE_LIMITED).message)
-        return _submit_page(request, form, q, units, status=429)
+        return _submit_page(request, form, _picker_of(form), status=429)
     if not form.is_valid():
-        return _submit_page(request, form, q, units)
+        return _submit_page(request, form, _picker_of(form))
     d = form.cleaned_data
     try:  # photos (minqing.photos): checked and re-encoded before the transaction, stored in it
         photos = prepare_uploads(request.FILES.getlist("photos"))
     except DomainError as err:
         form.add_error(None, err.message)
-        return _submit_page(request, form, q, units)
+        return _submit_page(request, form, _picker_of(form))
     try:
         # one transaction with its audit rows: stored and acknowledged, or neither (a submission
         # that fails also gives its count back)
@@ -116,13 +172,13 @@ def submit(request: HttpRequest) -> HttpResponse:
     except DomainError as err:
         form.add_error(None, err.message)
         status = 429 if err.code == ErrorCode.RATE_LIMITED else 200
-        return _submit_page(request, form, q, units, status=status)
+        return _submit_page(request, form, _picker_of(form), status=status)
     except OperationalError:
         # the database stayed busy (another writer past the busy timeout) or went away: nothing
         # was stored; the page says so and keeps what was typed, to send again
         log.warning("public submission not stored: database busy or unavailable", exc_info=True)
         form.add_error(None, DomainError(ErrorCode.SUBMIT_BUSY).message)
-        response = _submit_page(request, form, q, units, status=503)
+        response = _submit_page(request, form, _picker_of(form), status=503)
         response["Retry-After"] = str(RETRY_AFTER_S)
         return response
     return _done(request, fb)

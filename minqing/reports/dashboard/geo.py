@@ -89,3 +89,71 @@ def map_for(unit: Unit) -> MapSpec | None:
     if not any(a.relation for a in areas):
         return None  # e.g. an agency of the prefecture itself: no county of the map is its own
     return MapSpec(files, areas)
+
+
+# --- which county a point lies in (the online form's "use my location", issue 14 part 1) ---
+
+Ring = tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class CountyShape:
+    county: County
+    polygons: tuple[tuple[Ring, ...], ...]  # each: the outer ring, then its holes
+    bbox: tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
+    area: float  # in square degrees: only to prefer the smaller of two counties that overlap
+
+
+def _ring_area(ring: Ring) -> float:
+    return (
+        abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True))) / 2
+    )
+
+
+def _in_ring(lon: float, lat: float, ring: Ring) -> bool:
+    """Ray casting (even-odd): whether the point is inside the closed ring."""
+    inside = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        xi, yi = ring[i]
+        xj, yj = ring[j]
+        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+@cache
+def county_shapes() -> tuple[CountyShape, ...]:
+    """Every shipped county's polygons (GeoJSON Polygon or MultiPolygon, lon/lat)."""
+    shapes = []
+    for geo in GEO_FILES:
+        data = json.loads((GEO_DIR / geo.file).read_text(encoding="utf-8"))
+        for f in data["features"]:
+            g = f["geometry"]
+            parts = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+            polygons = tuple(
+                tuple(tuple((float(x), float(y)) for x, y, *_ in ring) for ring in polygon)
+                for polygon in parts
+            )
+            xs = [x for p in polygons for x, _ in p[0]]
+            ys = [y for p in polygons for _, y in p[0]]
+            area = sum(_ring_area(p[0]) - sum(_ring_area(h) for h in p[1:]) for p in polygons)
+            county = County(f["properties"]["name"], f["properties"]["gb"][3:])
+            shapes.append(CountyShape(county, polygons, (min(xs), min(ys), max(xs), max(ys)), area))
+    return tuple(shapes)
+
+
+def county_at(lon: float, lat: float) -> County | None:
+    """The shipped county whose boundary holds the point; where two overlap (a city enclosed by a
+    banner whose simplified outline has no hole for it), the smaller. None outside every county."""
+    found = []
+    for shape in county_shapes():
+        x0, y0, x1, y1 = shape.bbox
+        if not (x0 <= lon <= x1 and y0 <= lat <= y1):
+            continue
+        for outer, *holes in shape.polygons:
+            if _in_ring(lon, lat, outer) and not any(_in_ring(lon, lat, h) for h in holes):
+                found.append(shape)
+                break
+    return min(found, key=lambda s: s.area).county if found else None
