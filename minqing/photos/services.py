@@ -105,7 +105,7 @@ def photos_attach_to_feedback(
     problem = feedback.problem
     if not is_system(actor) and (problem is None or not can_see_problem(actor, problem, policy.INTAKE)):
         raise PermissionDeniedError()
-    already, limit = feedback.photos.count(), settings.MINQING_PHOTO_MAX_COUNT
+    already, limit = Photo.objects.filter(feedback=feedback).count(), settings.MINQING_PHOTO_MAX_COUNT
     if already + len(prepared) > limit:
         raise DomainError(ErrorCode.PHOTO_TOO_MANY, max=limit, count=already + len(prepared))
     return _store(list(prepared), actor=actor, feedback=feedback)
