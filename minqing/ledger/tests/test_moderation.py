@@ -272,3 +272,50 @@ def test_moderation_is_refused_outside_the_subtree_and_to_other_roles(client, lw
         selectors.problem_get(lw.users["b_staff"], p.number)
     # the intake clerk over the unit may
     assert problem_moderate(actor=lw.users["county_intake"], problem=p, decision="approve").is_public
+
+
+# --- the migration of existing rows ------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_public_problems_stay_published_and_only_public_notes_stay_public() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from minqing.orgs.tests.factories import small_tree
+
+    unit = small_tree()["village_a"]
+    before, after = [("ledger", "0008_resident_rating")], [("ledger", "0009_moderation")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        OldProblem, OldEvent = old.get_model("ledger", "Problem"), old.get_model("ledger", "ProblemEvent")
+        now = timezone.now()
+        shown, _hidden = (
+            OldProblem.objects.create(
+                number=n,
+                source="public",
+                title="路灯",
+                unit_id=unit.pk,
+                path=unit.path,
+                registered_at=now,
+                is_public=pub,
+            )
+            for n, pub in (("M-1", True), ("M-2", False))
+        )
+        for action, note in (("note", "已安排维修"), ("accept", "内部:联系张主任"), ("register", "")):
+            OldEvent.objects.create(problem_id=shown.pk, at=now, action=action, note=note, public=True)
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+        assert Problem.objects.get(number="M-1").moderation == Moderation.APPROVED
+        assert Problem.objects.get(number="M-1").is_public
+        assert Problem.objects.get(number="M-2").moderation == Moderation.PRIVATE
+        assert [p.number for p in selectors.public_problem_list()] == ["M-1"]
+        notes = dict(ProblemEvent.objects.filter(problem__number="M-1").values_list("action", "note_public"))
+        assert notes == {"note": True, "accept": False, "register": False}
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
