@@ -156,14 +156,16 @@ def test_after_the_delay_an_unchecked_report_shows_masked_and_a_kept_private_one
     client, lw, settings
 ) -> None:
     settings.MINQING_PUBLIC_AUTO_PUBLISH_HOURS = 48
-    old = feedback_submit(
+    reported = feedback_submit(
         actor=SYSTEM,
         channel=Channel.ONLINE,
         title="王大妈家门口路灯坏了 13900001111",
         content="王大妈反映:路灯坏了",
         unit=lw.u["village_a"],
         reporter=Reporter(name="王大妈", phone="13900001111"),
-    ).problem
+    )
+    old = reported.problem
+    assert old is not None
     young = lw.submit().problem
     objected = problem_moderate(
         actor=lw.users["county_intake"], problem=lw.submit().problem, decision="private"
