@@ -311,6 +311,11 @@ MINQING_PUBLIC_RATE_WINDOW = env.int("MINQING_PUBLIC_RATE_WINDOW", default=3600)
 # reads per client IP in the window (seconds), counted in the cache; 0 disables the limit
 MINQING_PUBLIC_LOOKUP_LIMIT = env.int("MINQING_PUBLIC_LOOKUP_LIMIT", default=300)
 MINQING_PUBLIC_LOOKUP_WINDOW = env.int("MINQING_PUBLIC_LOOKUP_WINDOW", default=300)
+# the published list (晒出来, docs/moderation.md): a resident's report waits for staff to check it;
+# with this many hours set, a report nobody has checked or kept private after that long is
+# published by the moderation job (its suggested public title and text, personal details masked).
+# 0 (the default): never automatically, every report is checked by hand.
+MINQING_PUBLIC_AUTO_PUBLISH_HOURS = env.float("MINQING_PUBLIC_AUTO_PUBLISH_HOURS", default=0)
 # the phone check-in (/a/<code>/): attempts per client IP; a meeting hall may share one address
 MINQING_CHECKIN_RATE_LIMIT = env.int("MINQING_CHECKIN_RATE_LIMIT", default=300)
 MINQING_CHECKIN_RATE_WINDOW = env.int("MINQING_CHECKIN_RATE_WINDOW", default=3600)

@@ -54,6 +54,7 @@ DOMAIN_STATUS: dict[ErrorCode, int] = {
     ErrorCode.TRACKING_CODE_UNKNOWN: 404,
     ErrorCode.TRANSITION_NOT_ALLOWED: 409,
     ErrorCode.TRANSITION_STALE: 409,
+    ErrorCode.ALREADY_CLAIMED: 409,
     ErrorCode.RATE_LIMITED: 429,
 }
 

@@ -68,6 +68,8 @@ class ErrorCode(Enum):
     TRANSITION_MISSING = _("缺少必填项:{field}")
     TRANSITION_BAD_VALUE = _("“{field}”的取值不正确:{value}")
     MERGE_TARGET = _("不能合并到该问题:{reason}")
+    ALREADY_CLAIMED = _("该问题已由 {leader} 认领")
+    MODERATION_BAD = _("公开审核:{reason}")
     EXTENSION_TOO_LONG = _("延期不能超过 {limit} 个工作日(已延期 {used} 个工作日)")
     EXTENSION_NONE_PENDING = _("没有待审批的延期申请")
     TRACKING_CODE_UNKNOWN = _("查询码不存在")

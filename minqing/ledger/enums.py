@@ -32,6 +32,15 @@ OPEN_STATES = (State.REGISTERED, State.ASSIGNED, State.ACCEPTED, State.RECTIFYIN
 DONE_STATES = (State.RESOLVED, State.CLOSED)
 
 
+class Moderation(models.TextChoices):
+    """Whether a problem may be on the public list (晒出来): staff check it first
+    (``services/moderation.py``)."""
+
+    PENDING = "pending", _("待审核公开")
+    APPROVED = "approved", _("已审核公开")
+    PRIVATE = "private", _("不公开")
+
+
 class ResolutionKind(models.TextChoices):
     ON_THE_SPOT = "on_the_spot", _("立行立改")
     RECTIFIED = "rectified", _("限期整改")
@@ -71,3 +80,4 @@ class Action(models.TextChoices):
     NOTE = "note", _("备注")
     OVERDUE = "overdue", _("逾期")
     ESCALATE = "escalate", _("上报上级")
+    MODERATE = "moderate", _("公开审核")

@@ -253,6 +253,10 @@ class ActionForm(forms.Form):
     action: str = ""
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     note = forms.CharField(label=_("说明"), max_length=2000, required=False, widget=forms.TextInput())
+    # the step may show on the public tracking page; its note only when this is ticked
+    public = forms.BooleanField(
+        label=_("公开"), required=False, help_text=_("勾选后,说明在公开查询页显示,并通知关注此问题的群众")
+    )
 
     def __init__(self, *args: Any, actor: Actor, problem: Problem, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", self.action)
@@ -262,11 +266,24 @@ class ActionForm(forms.Form):
         self.problem = problem
 
     def params(self) -> dict[str, Any]:
-        return {"note": self.cleaned_data.get("note", "")}
+        out: dict[str, Any] = {"note": self.cleaned_data.get("note", "")}
+        if "public" in self.fields:
+            out["public"] = bool(self.cleaned_data.get("public"))
+        return out
 
 
 class SimpleActionForm(ActionForm):
     pass
+
+
+class InternalActionForm(ActionForm):
+    """A step that never shows on the public timeline: its note is internal, no 公开 box."""
+
+    public = None  # type: ignore[assignment]
+
+
+class DenyExtensionForm(InternalActionForm):
+    action = Action.DENY_EXTENSION
 
 
 class AssignForm(ActionForm):
@@ -307,7 +324,7 @@ class AssignForm(ActionForm):
         return out
 
 
-class ReturnForm(ActionForm):
+class ReturnForm(InternalActionForm):
     action = Action.RETURN
     note = forms.CharField(label=_("退回理由"), max_length=2000)
 
@@ -325,6 +342,7 @@ class ExtensionRequestForm(ActionForm):
     days = forms.IntegerField(label=_("延期工作日"), min_value=1, max_value=365)
     reason = forms.CharField(label=_("延期理由"), max_length=500)
     note = None  # type: ignore[assignment]
+    public = None  # type: ignore[assignment]
 
     def params(self) -> dict[str, Any]:
         return {"days": self.cleaned_data["days"], "reason": self.cleaned_data["reason"]}
@@ -383,10 +401,37 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     Action.START: _simple(Action.START),
     Action.REQUEST_EXTENSION: ExtensionRequestForm,
     Action.GRANT_EXTENSION: _simple(Action.GRANT_EXTENSION),
-    Action.DENY_EXTENSION: _simple(Action.DENY_EXTENSION),
+    Action.DENY_EXTENSION: DenyExtensionForm,
     Action.RESOLVE: ResolveForm,
     Action.CLOSE: _simple(Action.CLOSE),
     Action.CALLBACK: CallbackForm,
     Action.MERGE: MergeForm,
     Action.NOTE: NoteForm,
 }
+
+
+class ModerationForm(forms.Form):
+    """公开审核 on a problem's page: the public title and text, then approve or keep private (the
+    button pressed, ``decision``)."""
+
+    public_title = PlainCharField(
+        label=_("公开标题"),
+        max_length=200,
+        required=False,
+        help_text=_("公开清单显示的标题;留空则用隐去个人信息后的原标题"),
+    )
+    public_text = PlainCharField(
+        label=_("公开内容"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("已预先隐去电话、身份证号和反映人姓名,请再核对;留空则公开清单不显示内容"),
+    )
+    note = forms.CharField(label=_("审核说明(仅内部可见)"), max_length=500, required=False)
+    decision = forms.ChoiceField(
+        choices=[("approve", _("审核通过,公开")), ("private", _("不公开"))], widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "moderation")
+        super().__init__(*args, **kwargs)

@@ -8,11 +8,21 @@ apart from the feedback, and is never shown to the unit the problem concerns.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from minqing.campaigns.models import Campaign
 from minqing.core.fields import EncryptedCharField
-from minqing.ledger.enums import Action, Channel, ResolutionKind, Satisfaction, Source, State, Urgency
+from minqing.ledger.enums import (
+    Action,
+    Channel,
+    Moderation,
+    ResolutionKind,
+    Satisfaction,
+    Source,
+    State,
+    Urgency,
+)
 from minqing.orgs.models import PATH_OPS, Person, Unit
 
 
@@ -121,7 +131,15 @@ class Problem(models.Model):
     )
     # the deadline a warning was sent for: one warning per deadline (a granted extension warns again)
     warned_due = models.DateField(_("已预警的期限"), null=True, blank=True, editable=False)
-    is_public = models.BooleanField(_("公开晒出"), default=True)
+    # the published list (晒出来): only what staff checked (``services/moderation.py``); on it the
+    # public title (the list's own, personal details masked) and the public text, never the raw ones
+    is_public = models.BooleanField(_("公开晒出"), default=False)
+    moderation = models.CharField(
+        _("公开审核"), max_length=10, choices=Moderation.choices, default=Moderation.PENDING
+    )
+    moderation_at = models.DateTimeField(_("审核时间"), null=True, blank=True)  # pending: since when
+    public_title = models.CharField(_("公开标题"), max_length=200, blank=True)
+    public_text = models.TextField(_("公开内容"), blank=True)
     public_note = models.CharField(_("公开说明"), max_length=500, blank=True)
     version = models.PositiveIntegerField(default=0)  # optimistic lock for transitions
 
@@ -140,10 +158,23 @@ class Problem(models.Model):
             models.Index(fields=["state", "registered_at"], name="ledger_problem_state_reg"),
             models.Index(fields=["is_public", "registered_at"], name="ledger_problem_public"),
             models.Index(fields=["owner", "state"], name="ledger_problem_owner"),
+            # the moderation queue (待审核公开) and the delayed publication job
+            models.Index(fields=["moderation", "moderation_at"], name="ledger_problem_moderation"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_public=False) | Q(moderation=Moderation.APPROVED),
+                name="ledger_problem_public_checked",
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @property
+    def list_title(self) -> str:
+        """The title the published list shows: the public title, else the title as registered."""
+        return self.public_title or self.title
 
 
 class Feedback(models.Model):
@@ -224,6 +255,8 @@ class ProblemEvent(models.Model):
     to_state = models.CharField(_("新状态"), max_length=12, choices=State.choices, blank=True)
     note = models.TextField(_("说明"), blank=True)
     public = models.BooleanField(_("公开"), default=False)  # shown on the public tracking page
+    # its note too: only when the author ticked 公开 (a state change may show without its note)
+    note_public = models.BooleanField(_("说明公开"), default=False)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:

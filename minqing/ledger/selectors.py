@@ -23,7 +23,7 @@ from minqing.core.audit import audit
 from minqing.core.models import AuditEvent
 from minqing.core.paths import any_prefix_q, prefix_q
 from minqing.ledger.access import can_see_problem, problem_scope_q, reporter_feedback_ids, scoped_problems
-from minqing.ledger.enums import OPEN_STATES, Action, Channel, Source, State
+from minqing.ledger.enums import OPEN_STATES, Action, Channel, Moderation, Source, State
 from minqing.ledger.models import (
     Extension,
     ExtensionState,
@@ -95,10 +95,12 @@ class QueueFilters:
     channel: str = ""
     unit: str = ""  # unit code: problems of its subtree (所属单位 or 责任单位)
     q: str = ""  # title contains / number starts with
+    moderation: str = ""  # 待审核公开 / 已审核公开 / 不公开
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> "QueueFilters":
         return cls(
+            moderation=_choice(data.get("moderation"), Moderation.values),
             state=_choice(data.get("state"), State.values),
             source=_choice(data.get("source"), Source.values),
             channel=_choice(data.get("channel"), Channel.values),
@@ -176,6 +178,8 @@ def _overdue_q() -> Q:
 def _filters_q(f: QueueFilters, unit: UnitLookup, time_scan: bool = False) -> Q:
     """The filters as a ``Q``; ``unit`` is ``f.unit`` as ``_unit_lookup`` read it."""
     q = Q()
+    if f.moderation:
+        q &= Q(moderation=f.moderation)
     if f.source:
         q &= Q(source=f.source)
     if f.channel:
@@ -290,9 +294,12 @@ def _queue_page(base: Any, counts: dict[str, int], total: int, page: Any, unit: 
 
 
 def public_problem_list(filters: Any = None, page: Any = 1) -> Page[Problem]:
-    """The published list (晒出来): public problems that are not merged duplicates; no personal data.
+    """The published list (晒出来): problems staff checked for it (``services/moderation.py``)
+    that are not merged duplicates; no personal data.
 
-    Only the title, the unit's name, state, resolution kind and registration time are loaded.
+    Only the public title and text (never the title and content as registered, unless the
+    public title was left empty for a staff-written problem), the unit's name, state, resolution
+    kind and registration time are loaded.
     """
     f: PublicFilters = _as_filters(filters, PublicFilters)
     qs = Problem.objects.filter(is_public=True).exclude(state=State.MERGED)
@@ -309,7 +316,16 @@ def public_problem_list(filters: Any = None, page: Any = 1) -> Page[Problem]:
         qs = qs.filter(_scan_prefix_q([unit.path], "path") if many else prefix_q(unit.path, "path"))
     qs = (
         qs.select_related("unit")
-        .only("title", "state", "resolution_kind", "registered_at", "source", "unit__name")
+        .only(
+            "title",
+            "public_title",
+            "public_text",
+            "state",
+            "resolution_kind",
+            "registered_at",
+            "source",
+            "unit__name",
+        )
         .order_by("-registered_at", "-id")
     )
     return CountedPaginator(qs, PAGE_SIZE, total).get_page(page)
@@ -459,8 +475,8 @@ def normalise_tracking_code(code: str) -> str:
 
 def public_tracking(code: str) -> Tracking | None:
     """What the reporter may know of their submission: what they wrote (title, place), where it
-    stands (category, responsible unit, deadline, state) and the public notes only; never a
-    staff name, an internal note or another reporter."""
+    stands (category, responsible unit, deadline, state) and the public steps, with the notes
+    their authors ticked 公开 only; never a staff name, an internal note or another reporter."""
     code = normalise_tracking_code(code)
     if not code or len(code) > 16:
         return None
@@ -485,8 +501,8 @@ def public_tracking(code: str) -> Tracking | None:
         registered_at=problem.registered_at,
         resolved_at=problem.resolved_at,
         events=[
-            PublicEvent(e.at, str(labels.get(e.action, e.action)), e.note)
-            for e in events.only("at", "action", "note")
+            PublicEvent(e.at, str(labels.get(e.action, e.action)), e.note if e.note_public else "")
+            for e in events.only("at", "action", "note", "note_public")
         ],
     )
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<str:number>/", staff.detail, name="detail"),
     path("<str:number>/reporter/", staff.reveal, name="reveal"),
     path("<str:number>/act/<str:action>/", staff.act, name="act"),
+    path("<str:number>/moderate/", staff.moderate, name="moderate"),
 ]

@@ -94,7 +94,7 @@ def _event_text(event: ProblemEvent, problem: Problem, code: str) -> str:
         "action": label,
         "state": state,
     }
-    if event.note:
+    if event.note and event.note_public:  # a note only when its author ticked 公开
         text += " " + event.note[:200]
     if now == State.RESOLVED:
         text += " " + _("请打开查询页面评价办理结果。")

@@ -1,6 +1,7 @@
 """Reads of the Open311 endpoints: jurisdictions, services and their definitions, requests and
-their updates. A caller without a key reads what the published list shows (public problems, not
-merged duplicates, their public events, the published title for a description); a key with the
+their updates. A caller without a key reads what the published list shows (problems staff
+checked for it, not merged duplicates, their public events with only the notes ticked 公开, the
+public title for a description); a key with the
 ``open311`` scope reads the problems of its holder's subtree (``ledger.access``). Nobody reads
 a reporter here: no answer names one."""
 
@@ -260,6 +261,8 @@ def request_rows(
     )
     notes: dict[int, str] = {}
     public_notes = ProblemEvent.objects.filter(problem_id__in=ids, public=True).exclude(note="")
+    if actor is None:  # the public reads only the notes their authors made public
+        public_notes = public_notes.filter(note_public=True)
     for problem_id, note in public_notes.order_by("at", "id").values_list("problem_id", "note"):
         notes[problem_id] = note
     posted = {r.problem_id: r for r in ServiceRequest.objects.filter(problem_id__in=ids)}
@@ -280,7 +283,7 @@ def request_rows(
             "status_notes": notes.get(p.pk),
             "service_name": p.category.name if p.category else None,
             "service_code": str(p.category_id) if p.category_id else None,
-            "description": p.title if actor is None else p.description,
+            "description": p.list_title if actor is None else p.description,
             "agency_responsible": (p.responsible_unit or p.unit).name,
             "service_notice": None,
             "requested_datetime": w3c(p.registered_at),
@@ -316,6 +319,11 @@ def token_request(token: str) -> ServiceRequest:
 # --- updates -----------------------------------------------------------------------------------
 
 
+def _note_shown(actor: Actor | None, e: ProblemEvent) -> bool:
+    """A public step's note, for the public only when its author ticked 公开."""
+    return bool(e.note) and e.public and (actor is not None or e.note_public)
+
+
 def find_updates(actor: Actor | None, unit: Unit, params: Any) -> list[dict[str, Any]]:
     """State changes and public notes since ``start_date`` (until ``end_date``), oldest first:
     without a key only the public events of public problems."""
@@ -346,7 +354,7 @@ def find_updates(actor: Actor | None, unit: Unit, params: Any) -> list[dict[str,
                 "service_request_id": e.problem.number,
                 "status": status_of(e.to_state or e.problem.state).upper(),
                 "updated_datetime": w3c(e.at),
-                "description": (e.note if e.public and e.note else str(labels.get(e.action, e.action))),
+                "description": (e.note if _note_shown(actor, e) else str(labels.get(e.action, e.action))),
                 "media_url": media.get(e.pk),
             }
         )

@@ -311,6 +311,7 @@ def update_apply(*, actor: Actor, jurisdiction: Unit, data: UpdateInput) -> int:
                     resolution_kind=kind,
                     measures=data.description,
                     note=data.description,
+                    public=True,  # an Open311 update is a public status note (the spec's)
                 )
             else:
                 fresh = problem_transition(

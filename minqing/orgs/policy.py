@@ -30,6 +30,10 @@ UNIT_WRITERS: RoleSet = frozenset({Role.OFFICE, Role.UNIT_STAFF})
 INTAKE: RoleSet = frozenset({Role.INTAKE, Role.OFFICE, Role.UNIT_STAFF})
 # who assigns problems to a responsible unit, calls back and merges duplicates
 DISPATCHERS: RoleSet = frozenset({Role.OFFICE, Role.INTAKE})
+# who checks a problem before it goes on the public list (公开审核): the office and the intake
+# clerks over the unit it concerns (never that unit's own staff: a unit does not decide whether
+# a report about it is published)
+MODERATORS: RoleSet = frozenset({Role.OFFICE, Role.INTAKE})
 # who may see who reported a problem (never of the unit reported on: ``ledger.access``)
 REPORTER_READERS: RoleSet = frozenset({Role.OFFICE, Role.INTAKE})
 # who may reveal a person's full phone and ID number (audited)

@@ -79,6 +79,7 @@ class ProblemOut(Schema):
     closed_at: dt.datetime | None
     merged_into: str | None
     is_public: bool
+    moderation: str = Field(description="公开审核 / pending, approved, private")
     version: int
 
 
@@ -125,6 +126,7 @@ class EventOut(Schema):
     actor_name: str
     note: str
     public: bool
+    note_public: bool = Field(description="说明是否公开 / whether the note is public")
     data: dict[str, Any]
 
 
@@ -227,6 +229,7 @@ def problem_out(p: Problem) -> ProblemOut:
         closed_at=p.closed_at,
         merged_into=p.merged_into.number if p.merged_into is not None else None,
         is_public=p.is_public,
+        moderation=p.moderation,
         version=p.version,
     )
 
@@ -268,6 +271,7 @@ def _event_out(e: ProblemEvent) -> EventOut:
         actor_name=e.actor_name,
         note=e.note,
         public=e.public,
+        note_public=e.note_public,
         data=e.data or {},
     )
 
@@ -597,6 +601,11 @@ class ActionIn(Schema):
         ),
     )
     note: Plain = Field("", max_length=2000)
+    public: bool = Field(
+        False,
+        description="说明公开:勾选后说明显示在公开查询页并通知关注的群众 / the note is shown on the public "
+        "tracking page and sent to the reporters who follow it",
+    )
 
 
 class AssignIn(ActionIn):
@@ -634,7 +643,6 @@ class MergeIn(ActionIn):
 
 class NoteIn(ActionIn):
     note: Plain = Field(min_length=1, max_length=2000)
-    public: bool = False
 
 
 def _form_detail(error: Any) -> Any:

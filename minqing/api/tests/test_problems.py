@@ -475,3 +475,22 @@ def test_the_permission_matrix_of_every_read(path: str, hotline: Any, app_client
         assert_error(outside.get(url), 404, "NOT_FOUND")
     else:
         assert outside.get(url).json()["items"] == []
+
+
+def test_an_action_note_is_public_only_with_the_public_flag(hotline: Any, people: Any, tree: Any) -> None:
+    """The action endpoints take the pages' 公开 box (issue 14): the step shows on the public
+    timeline, its note only when ``public`` is sent true; a leader claims once."""
+    number = register(hotline, tree["village_a"].code)["number"]
+    intake, leader, staff = people["intake"], people["leader"], people["staff"]
+    assert act(intake, number, "assign", unit_code=tree["town_a"].code, note="内部:先核实").status_code == 200
+    assert act(staff, number, "accept", note="三日内维修", public=True).status_code == 200
+    assert act(leader, number, "claim").status_code == 200
+    assert_error(act(leader, number, "claim"), 409, "ALREADY_CLAIMED")
+    events = people["viewer"].get(f"{BASE}{number}/events", public_only=True).json()
+    shown = [(e["action"], e["note"], e["note_public"]) for e in events]
+    assert shown == [
+        ("register", "", False),
+        ("assign", "内部:先核实", False),
+        ("accept", "三日内维修", True),
+        ("claim", "", False),
+    ]

@@ -70,6 +70,7 @@ KWARGS: dict[str, Callable[[MatrixWorld], dict[str, Any]]] = {
     "ledger:detail": _problem,
     "ledger:reveal": _problem,
     "ledger:act": lambda w: {"number": w.problem.number, "action": "assign"},
+    "ledger:moderate": _problem,
     "public:track": lambda w: {"code": w.feedback.tracking_code},
     "public:follow": lambda w: {"code": w.feedback.tracking_code},
     "public:send_code": lambda w: {"code": w.feedback.tracking_code},
@@ -139,6 +140,8 @@ DATA: dict[str, Callable[[MatrixWorld], dict[str, Any]]] = {
         "assign-expected_version": w.problem.version,
         "assign-unit_code": w.u["village_a"].code,
     },
+    # a valid decision, so the refusal comes from the permission check, not the form
+    "ledger:moderate": lambda w: {"moderation-decision": "approve", "moderation-public_title": "路灯不亮"},
     "reports:publish": lambda w: {"unit": TOWN_A, "as_of": "2019-12-20", "campaign": w.campaign.pk},
     "reports:notes": lambda w: {
         "unit": TOWN_A,
@@ -220,6 +223,13 @@ ROWS: list[Row] = [
         "ledger:act",
         POST_ONLY,
         post=A(200, anon=LOGIN, norole=404, other=404, office=302, intake=302),
+        writes=("office", "intake"),
+    ),
+    # 公开审核: the moderators (office, intake) over village A; other roles there are refused (403)
+    R(
+        "ledger:moderate",
+        POST_ONLY,
+        post=A(403, anon=LOGIN, norole=404, other=404, office=302, intake=302),
         writes=("office", "intake"),
     ),
     # --- the public pages: no login ---

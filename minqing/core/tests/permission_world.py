@@ -31,6 +31,7 @@ from minqing.catalogues.services.reforms import reform_create
 from minqing.ledger.enums import Channel
 from minqing.ledger.models import Feedback, Notification, Problem
 from minqing.ledger.services.intake import Reporter, feedback_submit
+from minqing.ledger.services.moderation import problem_moderate
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import Role
 from minqing.orgs.models import Household, Person, Unit
@@ -135,8 +136,9 @@ def make_matrix_world() -> MatrixWorld:
         unit=u["village_a"],
         reporter=Reporter(name="王大妈", phone="13900001111"),
     )
-    problem = feedback.problem
-    assert problem is not None
+    assert feedback.problem is not None
+    # on the published list, as the public pages and anonymous Open311 calls read it
+    problem = problem_moderate(actor=SYS, problem=feedback.problem, decision="approve")
     notification = Notification.objects.create(user=users["office"], problem=problem, text="新问题")
     activity = activity_create(
         actor=SYS,

@@ -36,6 +36,7 @@ DEMO_AS_OF = dt.date(2025, 12, 31)  # the demo's "today": its last day, and the 
 BLOCK = CHUNK  # problems per random stream (and per transaction)
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
+PENDING_DAYS = dt.timedelta(days=7)
 
 SOURCES = (
     (Source.PUBLIC, 70),
@@ -194,6 +195,9 @@ def block_rows(ctx: DemoContext, w: World, block: int, start: int, stop: int) ->
                 urgency=_pick(rng, URGENCIES),
                 prominent=rng.random() < 0.03,
                 registered_at=reg,
+                # the published list: checked by the office, but for the residents' reports
+                # of the last week, still waiting in the moderation queue (待审核公开)
+                moderated=source != Source.PUBLIC or day <= DEMO_AS_OF - PENDING_DAYS,
                 steps=_steps(rng, w, reg, resp, end),
             )
         )

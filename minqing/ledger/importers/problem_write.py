@@ -15,7 +15,7 @@ from minqing.core.batching import chunked
 from minqing.core.fast_insert import insert_rows
 from minqing.core.workdays import WorkCalendar
 from minqing.ledger.deadlines import initial_dues
-from minqing.ledger.enums import Action, State, Urgency
+from minqing.ledger.enums import Action, Moderation, State, Urgency
 from minqing.ledger.models import DeadlineRule, Problem, ProblemEvent
 from minqing.ledger.problem_format import RESOLVED_STATES, ProblemRow
 from minqing.orgs.actors import Actor, actor_label, is_system, user_of
@@ -104,7 +104,11 @@ def problem_row(
         "satisfaction": v.satisfaction,
         "resolved_at": resolved,
         "closed_at": resolved if v.state == State.CLOSED else None,
+        # the office's file: checked by the staff who import it (``intake.ProblemFacts.checked``);
+        # kept off the list (``public`` False) until the last batch is in
         "is_public": public,
+        "moderation": Moderation.APPROVED,
+        "moderation_at": v.registered_at,
         "version": len(todo),
     }
 

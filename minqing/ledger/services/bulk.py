@@ -24,7 +24,8 @@ from django.utils import timezone
 from minqing.core.batching import chunked
 from minqing.core.workdays import WorkCalendar
 from minqing.ledger import deadlines
-from minqing.ledger.enums import Action, Satisfaction, State, Urgency
+from minqing.ledger.enums import Action, Moderation, Satisfaction, State, Urgency
+from minqing.ledger.masking import mask_personal
 from minqing.ledger.models import DeadlineRule, Problem, ProblemEvent
 from minqing.ledger.services.workflow import TRANSITIONS
 from minqing.orgs.services.bulk import BulkResult, UnitRef
@@ -60,6 +61,9 @@ class ProblemRow:
     urgency: str = Urgency.NORMAL
     prominent: bool = False
     steps: list[Step] = field(default_factory=list)
+    # checked for the public list by its author, as ``problem_register`` writes it (the default), or
+    # pending moderation with its masked title and text suggested, as a resident's report waits
+    moderated: bool = True
 
 
 def _fields(model: type[models.Model]) -> list["models.Field[Any, Any]"]:
@@ -174,6 +178,11 @@ def _build(
         due_date=cal.add_workdays(day, rule.handle_days),
         version=0,
     )
+    if row.moderated:
+        p.update(moderation=Moderation.APPROVED, is_public=True, moderation_at=row.registered_at)
+    else:
+        p.update(moderation=Moderation.PENDING, is_public=False, moderation_at=timezone.now())
+        p.update(public_title=mask_personal(row.title[:200]), public_text=mask_personal(row.description))
     events = [
         _event(
             Action.REGISTER,

@@ -13,7 +13,8 @@ from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from minqing.core.workdays import WorkCalendar
 from minqing.ledger import deadlines
 from minqing.ledger.access import can_see_problem
-from minqing.ledger.enums import Action, Channel, Source, State, Urgency
+from minqing.ledger.enums import Action, Channel, Moderation, Source, State, Urgency
+from minqing.ledger.masking import mask_personal
 from minqing.ledger.models import (
     Category,
     DeadlineRule,
@@ -69,6 +70,10 @@ class ProblemFacts:
     registered_at: dt.datetime | None = None
     number: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # written by staff (checked by its author, public at once) or a resident's report (pending
+    # moderation, with a public title and text suggested with ``reporter_names`` masked)
+    checked: bool = True
+    reporter_names: tuple[str, ...] = ()
 
 
 def _check_intake(actor: Actor | None, unit: Unit) -> None:
@@ -115,6 +120,12 @@ def new_problem(
         registered_at=at,
         state=State.REGISTERED,
     )
+    if facts.checked:  # checked by its author as registered
+        p.moderation, p.is_public, p.moderation_at = Moderation.APPROVED, True, at
+    else:  # pending since it entered the queue (not since ``at``, which may be back-dated)
+        p.moderation, p.is_public, p.moderation_at = Moderation.PENDING, False, timezone.now()
+        p.public_title = mask_personal(p.title, facts.reporter_names)[:200]
+        p.public_text = mask_personal(p.description, facts.reporter_names)
     p.accept_due, p.due_date = deadlines.initial_dues(p.source, p.channel, p.urgency, at, calendar, rules)
     return p
 
@@ -252,6 +263,8 @@ def _record_feedback(
                 campaign=campaign,
                 urgency=urgency,
                 registered_at=at,
+                checked=False,  # a resident's report: on the public list only once checked
+                reporter_names=(reporter.name,) if reporter is not None and reporter.name else (),
             )
             problem = problem_register_unchecked(actor=actor, facts=facts, calendar=calendar)
         else:

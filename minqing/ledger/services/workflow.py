@@ -7,6 +7,13 @@ transaction, the people concerned are notified (``event_notifications``) and a p
 state change, a note ticked public) queues a message to every reporter following the problem
 (``minqing.notify``); imports and the deadline job, which record events without a transition,
 message nobody.
+
+Which steps show on the public timeline is fixed per action (``Change.public``: assignment,
+acceptance, the first claim, resolution, closing, callback, merge, a granted extension); the
+note written with a step is public only when its author ticked 公开 (the ``public`` parameter,
+``ProblemEvent.note_public``), so a step may show without its note. A leader's claim shows once:
+claiming again what one already claimed is refused, and a second leader's claim is recorded for
+staff only.
 """
 
 import datetime as dt
@@ -133,12 +140,14 @@ def _claim(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) 
     )
     if leader is None:
         raise DomainError(ErrorCode.TRANSITION_MISSING, field="leader")
+    if p.claimed_by_id == leader.pk:  # one claim shows once: the same claim again is refused
+        raise DomainError(ErrorCode.ALREADY_CLAIMED, leader=leader.name)
     must = bool(params.get("must_solve", True))
     return Change(
         {"claimed_by": leader, "must_solve": must},
         p.state,
         params.get("note", ""),
-        True,
+        p.claimed_by_id is None,  # the public timeline shows the problem claimed, once
         {"leader": leader.number},
     )
 
@@ -264,8 +273,14 @@ HANDLERS: dict[str, Handler] = {
 
 
 def allowed_actions(actor: Actor, problem: Problem) -> list[str]:
-    """The actions the actor may try on the problem now (for the buttons on its page)."""
-    return [a for a, t in TRANSITIONS.items() if problem.state in t.sources and permitted(actor, problem, t)]
+    """The actions the actor may try on the problem now (for the buttons on its page); not a
+    claim of what the actor (as a person) has already claimed."""
+    out = [a for a, t in TRANSITIONS.items() if problem.state in t.sources and permitted(actor, problem, t)]
+    if Action.CLAIM in out and problem.claimed_by_id is not None:
+        user = user_of(actor)
+        if user is not None and Person.objects.filter(pk=problem.claimed_by_id, user=user).exists():
+            out.remove(Action.CLAIM)
+    return out
 
 
 def permitted(actor: Actor, p: Problem, t: Transition) -> bool:
@@ -317,6 +332,8 @@ def problem_transition(
         transition_check(actor, p, action)
         params["at"] = at or timezone.now()
         change = HANDLERS[action](actor, p, params, cal)
+        # the note is public only when its author ticked 公开, and only on a step shown publicly
+        note_public = change.public and bool(params.get("public")) and bool(change.note)
         updated = Problem.objects.filter(pk=p.pk, version=p.version).update(
             state=change.to_state, version=p.version + 1, **change.fields
         )
@@ -333,6 +350,7 @@ def problem_transition(
             to_state=change.to_state,
             note=change.note,
             public=change.public,
+            note_public=note_public,
             data=change.data or {},
             at=params["at"],
         )
@@ -352,6 +370,7 @@ def record_event(
     to_state: str,
     note: str = "",
     public: bool = False,
+    note_public: bool = False,
     data: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
 ) -> ProblemEvent:
@@ -366,6 +385,7 @@ def record_event(
         to_state=to_state,
         note=note,
         public=public,
+        note_public=note_public,
         data=data,
         at=at,
     )
@@ -383,6 +403,7 @@ def new_event(
     to_state: str,
     note: str = "",
     public: bool = False,
+    note_public: bool = False,
     data: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
 ) -> ProblemEvent:
@@ -397,5 +418,6 @@ def new_event(
         to_state=to_state,
         note=note,
         public=public,
+        note_public=public and note_public and bool(note),
         data=data or {},
     )

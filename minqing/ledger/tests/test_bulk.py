@@ -16,8 +16,9 @@ from minqing.demo.context import DemoContext
 from minqing.demo.runner import run_demo
 from minqing.demo.stages import ledger as demo_stages
 from minqing.demo.tiers import MINI
-from minqing.ledger.enums import Action, Channel, ResolutionKind, Satisfaction, Source, State
+from minqing.ledger.enums import Action, Channel, Moderation, ResolutionKind, Satisfaction, Source, State
 from minqing.ledger.models import Problem, ProblemEvent
+from minqing.ledger.selectors import public_problem_list
 from minqing.ledger.services.bulk import ProblemRow, Step, problems_bulk_register
 from minqing.ledger.services.intake import ProblemFacts, problem_register
 from minqing.ledger.services.workflow import problem_transition
@@ -110,6 +111,13 @@ def test_mini_demo_as_of_state_from_events_equals_the_history() -> None:
             assert cur[2] == prev[3], (pid, prev, cur)  # each event starts where the last ended
         assert evs[-1][3] == state
         assert version == sum(1 for e in evs if e[1] not in NOT_TRANSITIONS)
+
+    # the demo's published list shows its problems; the residents' reports of its last week
+    # wait for moderation (issue 14), with their masked title suggested
+    assert public_problem_list().paginator.count > MINI.targets["problems"] // 2
+    pending = Problem.objects.filter(moderation=Moderation.PENDING)
+    assert pending.exists() and not pending.exclude(source=Source.PUBLIC).exists()
+    assert not pending.filter(is_public=True).exists() and not pending.filter(public_title="").exists()
 
     # as of a past date: the events say what the generated history says
     ctx = DemoContext(tier=MINI, seed=3, progress=False)

@@ -1,7 +1,7 @@
 """Staff pages of the problem ledger: thin views over ``selectors``, ``forms`` and the services.
 
 A problem the user may not see is a 404, exactly like a missing one. Writes go only through
-``feedback_submit`` and ``problem_transition``.
+``feedback_submit``, ``problem_transition`` and ``problem_moderate``.
 """
 
 from typing import Any
@@ -20,12 +20,13 @@ from minqing.core.errors import DomainError, ErrorCode
 from minqing.core.pages import paginate
 from minqing.ledger import selectors
 from minqing.ledger.access import can_see_problem, reporter_feedback_ids
-from minqing.ledger.enums import Action, Channel, Source, State
-from minqing.ledger.forms import ACTION_FORMS, ActionForm, IntakeForm, new_token
+from minqing.ledger.enums import Action, Channel, Moderation, Source, State
+from minqing.ledger.forms import ACTION_FORMS, ActionForm, IntakeForm, ModerationForm, new_token
 from minqing.ledger.models import Problem
 from minqing.ledger.selectors import QueueFilters, QueueTab, ReporterRow
 from minqing.ledger.selectors_work import BLOCKS, WorkKey
 from minqing.ledger.services.intake import feedback_submit
+from minqing.ledger.services.moderation import can_moderate, problem_moderate, suggested_public
 from minqing.ledger.services.workflow import allowed_actions, problem_transition
 from minqing.nlp.intake import (
     Duplicates,
@@ -65,6 +66,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "states": State.choices,
         "sources": Source.choices,
         "channels": Channel.choices,
+        "moderations": Moderation.choices,
         "export_query": urlencode({"tab": tab, **filters.as_query()}),
         "work": work,
         "work_label": BLOCKS[work][0] if work else "",
@@ -205,6 +207,7 @@ def _detail(
     *,
     reporters: list[ReporterRow] | None = None,
     bound: ActionForm | None = None,
+    moderation: ModerationForm | None = None,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -226,8 +229,52 @@ def _detail(
         "suggestions": _detail_suggestions(request, problem),
         # whoever may merge it sees the open problems most like it, each with a one-click merge
         "duplicates": problem_duplicates(user, problem) if Action.MERGE in actions else None,
+        "moderation_form": _moderation_form(request, problem, moderation),
     }
     return render(request, "ledger/detail.html", context, status=status)
+
+
+def _moderation_form(
+    request: HttpRequest, problem: Problem, bound: ModerationForm | None
+) -> ModerationForm | None:
+    """公开审核 for a moderator over the problem's unit (never on a merged duplicate): the public
+    wording to start from is the stored one, else the title and content with personal details
+    masked."""
+    if bound is not None:
+        return bound
+    if problem.state == State.MERGED or not can_moderate(request.user, problem):
+        return None
+    title, text = suggested_public(problem)
+    return ModerationForm(initial={"public_title": title, "public_text": text})
+
+
+@require_POST
+@login_required
+def moderate(request: HttpRequest, number: str) -> HttpResponse:
+    """Approve the problem for the public list (with its public title and text) or keep it private."""
+    problem = selectors.problem_get(request.user, number)
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, problem, moderation=form)
+    d = form.cleaned_data
+    try:
+        problem_moderate(
+            actor=request.user,
+            problem=problem,
+            decision=d["decision"],
+            public_title=d.get("public_title", ""),
+            public_text=d.get("public_text", ""),
+            note=d.get("note", ""),
+        )
+    except DomainError as err:
+        status = 403 if err.code in DENIED_CODES else 200
+        label = Action.MODERATE.label
+        return _detail(request, problem, moderation=form, error=f"{label}:{err.message}", status=status)
+    if d["decision"] == "approve":
+        messages.success(request, _("已审核通过,问题已在公开清单中显示"))
+    else:
+        messages.success(request, _("已设为不公开"))
+    return redirect("ledger:detail", number=problem.number)
 
 
 def _detail_suggestions(request: HttpRequest, problem: Problem) -> IntakeSuggestions | None:

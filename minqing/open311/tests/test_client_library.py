@@ -13,6 +13,7 @@ from civicbot.registry import Endpoint
 
 from minqing.ledger.enums import Action, State
 from minqing.ledger.models import FeedbackIdentity, Problem
+from minqing.ledger.services.moderation import problem_moderate
 from minqing.ledger.services.workflow import problem_transition
 from minqing.open311.tests.helpers import attributes_of_every_type, make_app, taxonomy
 from minqing.orgs.actors import SYSTEM
@@ -79,6 +80,9 @@ def test_the_civicbot_client_files_and_reads_requests(setup: dict[str, Any]) -> 
     assert FeedbackIdentity.objects.get(feedback__problem=problem).name == "张三"
 
     assert client.get_token(answer["token"]) == [{"service_request_id": number, "token": answer["token"]}]
+    # a resident's report is read without a key only once staff checked it (issue 14)
+    assert client.list_requests(service_request_ids=[number]) == []
+    problem_moderate(actor=SYSTEM, problem=problem, decision="approve")
     listed = client.list_requests(service_request_ids=[number])
     assert [r["service_request_id"] for r in listed] == [number]
     assert (
@@ -115,7 +119,7 @@ def test_updates_through_the_clients_transport(setup: dict[str, Any]) -> None:
         description="夜间施工噪声",
     )
     number = sent.response[0]["service_request_id"]
-    problem = Problem.objects.get(number=number)
+    problem = problem_moderate(actor=SYSTEM, problem=Problem.objects.get(number=number), decision="approve")
     problem_transition(
         actor=SYSTEM, problem=problem, action=Action.ASSIGN, responsible_unit=setup["tree"]["town_b"]
     )

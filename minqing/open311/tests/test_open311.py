@@ -13,6 +13,7 @@ from minqing.api.keys import key_revoke
 from minqing.api.models import ApiKey
 from minqing.ledger.enums import Action, Channel, State
 from minqing.ledger.models import Category, Feedback, FeedbackIdentity, Problem, ProblemEvent
+from minqing.ledger.services.moderation import problem_moderate
 from minqing.ledger.services.workflow import problem_transition
 from minqing.open311.models import ExternalUpdate, ServiceOffer, ServiceRequest
 from minqing.open311.tests.helpers import (
@@ -385,7 +386,9 @@ def test_status_closed_and_extensions(world: Any, fmt: str) -> None:
 def test_without_a_key_only_published_problems_and_their_titles(world: Any, fmt: str) -> None:
     shown = post_request(world)["service_request_id"]
     hidden = post_request(world)["service_request_id"]
-    Problem.objects.filter(number=hidden).update(is_public=False)
+    # a posted request is a resident's report: public once checked (issue 14), the other kept private
+    problem_moderate(actor=SYSTEM, problem=Problem.objects.get(number=shown), decision="approve")
+    problem_moderate(actor=SYSTEM, problem=Problem.objects.get(number=hidden), decision="private")
     anonymous = client(world, key=False)
     rows = as_list(anonymous.get("requests", fmt))
     assert [r["service_request_id"] for r in rows] == [shown]
@@ -439,7 +442,8 @@ def test_a_posted_update_becomes_a_public_note_once(world: Any, fmt: str) -> Non
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_closed_update_resolves_a_problem_being_handled(world: Any, fmt: str) -> None:
     number = post_request(world)["service_request_id"]
-    p = Problem.objects.get(number=number)
+    # checked for the public list, so that the anonymous read of its updates below sees it
+    p = problem_moderate(actor=SYSTEM, problem=Problem.objects.get(number=number), decision="approve")
     problem_transition(
         actor=SYSTEM, problem=p, action=Action.ASSIGN, responsible_unit=world["tree"]["town_b"]
     )
