@@ -45,3 +45,4 @@ urlpatterns = [
 
 # an unknown path under /api/ answers the API's error envelope, not an HTML page
 handler404 = "minqing.api.errors.not_found"
+handler500 = "minqing.api.unavailable.server_error"

@@ -28,6 +28,9 @@ API_ERRORS: dict[str, Promise] = {
     "BAD_CURSOR": _("分页游标不正确"),
     "METHOD_NOT_ALLOWED": _("不支持该请求方法"),
     "SERVER_ERROR": _("服务器内部错误,请稍后重试"),
+    "UNAVAILABLE": _(
+        "数据库暂时无法连接,本次请求没有保存任何内容,请 {seconds} 秒后用同一 Idempotency-Key 重试"
+    ),
     # people and check-in (minqing/api/routers/activities.py)
     "PERSON_NUMBERS_UNKNOWN": _("人员编号不存在:{numbers}"),
     "CHECKIN_NUMBER_UNKNOWN": _("人员编号不存在"),
