@@ -464,7 +464,8 @@ class Tracking:
     state: str
     state_label: str
     registered_at: Any
-    resolved_at: Any
+    resolved_at: Any  # None unless resolved (a reopening clears it)
+    resolution: str  # how it was resolved (办结方式), "" unless resolved
     events: list[PublicEvent]
 
 
@@ -475,8 +476,9 @@ def normalise_tracking_code(code: str) -> str:
 
 def public_tracking(code: str) -> Tracking | None:
     """What the reporter may know of their submission: what they wrote (title, place), where it
-    stands (category, responsible unit, deadline, state) and the public steps, with the notes
-    their authors ticked 公开 only; never a staff name, an internal note or another reporter."""
+    stands (category, responsible unit, deadline, state, how and when it was resolved) and the
+    public steps, with the notes their authors ticked 公开 only; never a staff name, an internal
+    note or another reporter."""
     code = normalise_tracking_code(code)
     if not code or len(code) > 16:
         return None
@@ -500,6 +502,7 @@ def public_tracking(code: str) -> Tracking | None:
         state_label=str(State(problem.state).label),
         registered_at=problem.registered_at,
         resolved_at=problem.resolved_at,
+        resolution=str(problem.get_resolution_kind_display()) if problem.resolution_kind else "",
         events=[
             PublicEvent(e.at, str(labels.get(e.action, e.action)), e.note if e.note_public else "")
             for e in events.only("at", "action", "note", "note_public")
