@@ -16,6 +16,7 @@ fits 390 px, with no console error and no CSP violation. Chromium as in ``test_b
 (``MINQING_SKIP_BROWSER=1`` skips it).
 """
 
+import io
 import os
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +25,7 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the sync Playwright API runs an event loop
 
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from minqing.core.tests.test_browser_csp import LISTEN
@@ -38,7 +40,7 @@ from minqing.orgs.enums import UnitKind
 from minqing.orgs.services.units import UnitRow
 from minqing.orgs.tests.factories import make_units
 from minqing.photos.models import Photo
-from minqing.photos.tests.conftest import jpeg_with_gps
+from minqing.photos.tests.conftest import GPS_IFD, jpeg_with_gps
 from minqing.photos.tests.conftest import photo_root as photo_root  # a fresh photo storage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -209,6 +211,7 @@ def test_a_residents_report_from_place_to_rating_on_a_phone(
     )
     photo_file = tmp_path / "IMG_20250101_0830.jpg"
     photo_file.write_bytes(jpeg_with_gps())
+    assert Image.open(photo_file).getexif().get_ifd(GPS_IFD)  # the phone's location, to be removed
 
     resident = _resident(browser)
     pages: list[Watched] = [resident]
@@ -227,6 +230,8 @@ def test_a_residents_report_from_place_to_rating_on_a_phone(
         expect(page.locator("#tracking-place")).to_have_text(PLACE)
         expect(page.locator("#tracking-state")).to_have_text("已登记")
         assert page.locator("#public-photos").count() == 0  # not before staff approve it
+        for variant in ("thumb", "display"):  # nor by its address
+            assert page.request.get(f"{base}/photos/{photo.key}/{variant}/").status == 404
         follow = page.locator("#follow form")
         follow.locator("input[value=email]").check()
         follow.locator("[name=address]").fill(EMAIL)
@@ -295,6 +300,10 @@ def test_a_residents_report_from_place_to_rating_on_a_phone(
         expect(page.locator("#tracking .timeline")).to_contain_text(PUBLIC_NOTE)
         expect(page.locator("#public-photos img")).to_have_count(1)
         _image_loads(resident, base, "#public-photos", lambda src: str(photo.key) in src)
+        shown = page.request.get(f"{base}{page.locator('#public-photos a').get_attribute('href')}")
+        assert shown.status == 200
+        exif = Image.open(io.BytesIO(shown.body())).getexif()
+        assert not exif.get_ifd(GPS_IFD) and GPS_IFD not in exif  # the phone's location is gone
         resident.fits()
 
         # 6. the resident rates it 不满意 with a comment: reopened
