@@ -8,12 +8,12 @@
 Two namesakes (泉山社区 under two townships) make the search show each place with its parents;
 the resident then picks theirs down the cascade (旗县 → 乡镇街道 → 嘎查村社区) and attaches a
 JPEG with GPS in its EXIF. The report stays off the public list until the office, signed in on
-a phone, approves it with a public title and the photo for public display, and assigns it; the
-township's staff accept and resolve it with a public note. The tracking page then shows the
-approved photo and the resolution; the resident rates it 不满意 and it is reopened. The file
-sender holds one message per public change, each with its unsubscribe link. Every page visited
-fits 390 px, with no console error and no CSP violation. Chromium as in ``test_browser.py``
-(``MINQING_SKIP_BROWSER=1`` skips it).
+a phone, finds it waiting in 我的工作, approves it with a public title and the photo for public
+display, and assigns it; the township's staff accept and resolve it with a public note. The
+tracking page then shows the approved photo (served without the GPS) and the resolution; the
+resident rates it 不满意 and it is reopened. The file sender holds one message per public change,
+each with its unsubscribe link. Every page visited fits 390 px, with no console error and no CSP
+violation. Chromium as in ``test_browser.py`` (``MINQING_SKIP_BROWSER=1`` skips it).
 """
 
 import io
@@ -249,11 +249,13 @@ def test_a_residents_report_from_place_to_rating_on_a_phone(
         # title, approves the photo, assigns it; the township's staff accept and resolve it
         office = _staff(browser, base, "county_office")
         pages.append(office)
-        page = office.goto(f"{base}/ledger/")
-        page.select_option("#f-moderation", Moderation.PENDING)
-        page.locator("form.filters button[type=submit]").click()
+        page = office.goto(f"{base}/")  # 我的工作: the report waits for moderation
+        block = page.locator(".work-block.has-items", has_text="待审核公开")
+        expect(block.locator(".work-count")).to_have_text("1")
+        block.locator("a").click()
+        expect(page.locator(".work-banner")).to_contain_text("待审核公开")
         office.fits()
-        page.locator("table.grid tbody a", has_text=number).first.click()
+        page.locator("main a", has_text=number).first.click()
         expect(page.locator("h1 .code")).to_have_text(number)
         office.fits()
         moderate = page.locator("#moderate")
