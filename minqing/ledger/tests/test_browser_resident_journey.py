@@ -291,7 +291,7 @@ def test_a_residents_report_from_place_to_rating_on_a_phone(
         # 5. the public list shows the public title (and never the resident's own words); the
         # tracking page the approved photo and the resolution
         listed = _public_list(resident, base)
-        assert PUBLIC_TITLE in listed and "共 1 个问题" in listed, listed
+        assert PUBLIC_TITLE in listed and PLACE in listed and "共 1 个问题" in listed, listed
         for text in (TITLE, "13900001111", "王大妈"):
             assert text not in listed, text
         page = resident.goto(f"{base}/public/track/{code}/")
