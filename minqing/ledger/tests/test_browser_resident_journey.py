@@ -102,7 +102,7 @@ def _typed_text_is_there(page: Page) -> None:
 
 
 def _submit(resident: Watched, base: str, photo: str, lw: Any) -> str:
-    """Steps 1: search, cascade, photo, submit; the tracking code from the success page."""
+    """Step 1: search, cascade, photo, submit; the tracking code from the success page."""
     page = resident.goto(f"{base}/public/submit/")
     page.evaluate("window.__samePage = true")  # gone if the page reloads
     page.fill("[name=title]", TITLE)
