@@ -298,8 +298,8 @@ def public_problem_list(filters: Any = None, page: Any = 1) -> Page[Problem]:
     that are not merged duplicates; no personal data.
 
     Only the public title and text (never the title and content as registered, unless the
-    public title was left empty for a staff-written problem), the unit's name, state, resolution
-    kind and registration time are loaded.
+    public title was left empty for a staff-written problem), the unit's name and path, state,
+    resolution kind and registration time are loaded.
     """
     f: PublicFilters = _as_filters(filters, PublicFilters)
     qs = Problem.objects.filter(is_public=True).exclude(state=State.MERGED)
@@ -325,10 +325,19 @@ def public_problem_list(filters: Any = None, page: Any = 1) -> Page[Problem]:
             "registered_at",
             "source",
             "unit__name",
+            "unit__path",
         )
         .order_by("-registered_at", "-id")
     )
     return CountedPaginator(qs, PAGE_SIZE, total).get_page(page)
+
+
+def public_list_rows(page: Page[Problem]) -> list[tuple[Problem, str]]:
+    """Each problem of a page of the published list with its unit named with its parents
+    (``泉山社区 · 新体育场街道 · 集宁区``: namesakes told apart, as everywhere on the public
+    pages), in one query."""
+    problems = list(page)
+    return list(zip(problems, units_with_parents([p.unit for p in problems]), strict=True))
 
 
 # --- one problem --------------------------------------------------------------------------
@@ -464,7 +473,8 @@ class Tracking:
     state: str
     state_label: str
     registered_at: Any
-    resolved_at: Any
+    resolved_at: Any  # None unless resolved (a reopening clears it)
+    resolution: str  # how it was resolved (办结方式), "" unless resolved
     events: list[PublicEvent]
 
 
@@ -475,8 +485,9 @@ def normalise_tracking_code(code: str) -> str:
 
 def public_tracking(code: str) -> Tracking | None:
     """What the reporter may know of their submission: what they wrote (title, place), where it
-    stands (category, responsible unit, deadline, state) and the public steps, with the notes
-    their authors ticked 公开 only; never a staff name, an internal note or another reporter."""
+    stands (category, responsible unit, deadline, state, how and when it was resolved) and the
+    public steps, with the notes their authors ticked 公开 only; never a staff name, an internal
+    note or another reporter."""
     code = normalise_tracking_code(code)
     if not code or len(code) > 16:
         return None
@@ -500,6 +511,7 @@ def public_tracking(code: str) -> Tracking | None:
         state_label=str(State(problem.state).label),
         registered_at=problem.registered_at,
         resolved_at=problem.resolved_at,
+        resolution=str(problem.get_resolution_kind_display()) if problem.resolution_kind else "",
         events=[
             PublicEvent(e.at, str(labels.get(e.action, e.action)), e.note if e.note_public else "")
             for e in events.only("at", "action", "note", "note_public")

@@ -3,8 +3,9 @@
 Each block is a ``WorkKey`` with one ``Q`` (``work_q``) used twice: for the count on the home
 page and for the list it links to (``ledger:queue?work=<key>``), so a count and its list always
 agree. "To accept" and "due this week" are the problems of the user's own units (where they hold
-the role, not the units below); overdue, returned and unassigned cover the subtree. All counts
-come from one conditional-aggregate query over the problems in the actor's scope.
+the role, not the units below); overdue, returned, unassigned and waiting for moderation (公开审核,
+a merged duplicate aside) cover the subtree. All counts come from one conditional-aggregate query
+over the problems in the actor's scope.
 """
 
 import datetime as dt
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minqing.ledger.access import problem_scope_q
-from minqing.ledger.enums import OPEN_STATES, State
+from minqing.ledger.enums import OPEN_STATES, Moderation, State
 from minqing.ledger.models import Problem
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, is_signed_in, is_unrestricted, user_of
@@ -32,8 +33,9 @@ class WorkKey:
     DUE_WEEK = "due_week"
     RETURNED = "returned"
     UNASSIGNED = "unassigned"
+    MODERATE = "moderate"
     CLAIMED = "claimed"
-    VALUES = (ACCEPT, OVERDUE, DUE_WEEK, RETURNED, UNASSIGNED, CLAIMED)
+    VALUES = (ACCEPT, OVERDUE, DUE_WEEK, RETURNED, UNASSIGNED, MODERATE, CLAIMED)
 
 
 # key -> (label, empty text, the roles that make the block show)
@@ -43,6 +45,8 @@ BLOCKS: dict[str, tuple[object, object, policy.RoleSet]] = {
     WorkKey.DUE_WEEK: (_("本周到期"), _("本周没有到期的问题"), policy.DEADLINE_WATCHERS),
     WorkKey.RETURNED: (_("退回待重新交办"), _("没有被退回的问题"), policy.DISPATCHERS),
     WorkKey.UNASSIGNED: (_("待交办"), _("没有待交办的问题"), policy.DISPATCHERS),
+    # residents' reports that wait for a moderator before the public list (services/moderation.py)
+    WorkKey.MODERATE: (_("待审核公开"), _("没有待审核公开的群众反映"), policy.MODERATORS),
     WorkKey.CLAIMED: (_("我认领的必解问题"), _("没有认领中的必解问题"), policy.CLAIMERS),
 }
 
@@ -89,6 +93,9 @@ def work_q(actor: Actor, key: str, *, person_id: int | None = None) -> Q:
         return Q(state=State.RETURNED) & scope_q(actor, "path", policy.DISPATCHERS)
     if key == WorkKey.UNASSIGNED:
         return Q(state=State.REGISTERED) & scope_q(actor, "path", policy.DISPATCHERS)
+    if key == WorkKey.MODERATE:  # as ``moderation.can_moderate``: over the unit it concerns
+        pending = Q(moderation=Moderation.PENDING) & ~Q(state=State.MERGED)
+        return pending & scope_q(actor, "path", policy.MODERATORS)
     if key == WorkKey.CLAIMED:
         pid = person_id if person_id is not None else person_id_of(actor)
         if pid is None or not policy.has_role(actor, policy.CLAIMERS):

@@ -18,6 +18,7 @@ from minqing.ledger.enums import Action, Channel
 from minqing.ledger.models import Problem
 from minqing.ledger.selectors_work import WorkKey, work_summary
 from minqing.ledger.services.intake import Reporter, feedback_submit
+from minqing.ledger.services.moderation import APPROVE, PRIVATE, problem_moderate
 from minqing.ledger.services.workflow import problem_transition
 from minqing.ledger.tests.pages import login
 from minqing.orgs.actors import Actor
@@ -75,7 +76,8 @@ def counts(actor: Actor) -> dict[str, int]:
 def test_counts_per_role(lw, work):
     u = lw.users
     assert counts(u["a_staff"]) == {"accept": 1, "overdue": 1, "due_week": 1}
-    assert counts(u["county_intake"]) == {"overdue": 1, "returned": 1, "unassigned": 1}
+    # the five calls wait for moderation before the public list (services/moderation.py)
+    assert counts(u["county_intake"]) == {"overdue": 1, "returned": 1, "unassigned": 1, "moderate": 5}
     # the office: its subtree's overdue, returned and unassigned; nothing assigned to the county itself
     assert counts(u["county_office"]) == {
         "accept": 0,
@@ -83,6 +85,7 @@ def test_counts_per_role(lw, work):
         "due_week": 0,
         "returned": 1,
         "unassigned": 1,
+        "moderate": 5,
     }
     assert counts(u["county_leader"]) == {"overdue": 1, "due_week": 0, "claimed": 1}
     assert work_summary(u["county_leader"]).claimed == [work["week"]]
@@ -114,6 +117,29 @@ def test_each_link_lists_exactly_its_problems(client, lw, work, who, key, expect
     numbers, html = _listed(c, lw.users[who], key)
     assert numbers == {work[expected].number}
     assert "返回我的工作" in html
+
+
+def test_reports_waiting_for_moderation_until_a_moderator_decides(client, lw, work):
+    """A resident's report waits for 公开审核 (never on the public list before): the moderators over
+    its unit see it in 我的工作 until they approve it or keep it private; the unit reported on does
+    not moderate, and has no such block."""
+    approved, private = work["unassigned"], work["accept"]
+    problem_moderate(actor=lw.users["county_office"], problem=approved, decision=APPROVE)
+    problem_moderate(actor=lw.users["county_intake"], problem=private, decision=PRIVATE)
+    waiting = {work[k].number for k in ("overdue", "week", "returned")}
+    for who in ("county_office", "county_intake"):
+        assert counts(lw.users[who])[WorkKey.MODERATE] == 3, who
+        c = login(client, lw.users[who])
+        home = c.get(reverse("orgs:home")).content.decode()
+        assert f'{reverse("ledger:queue")}?work={WorkKey.MODERATE}"' in home and "待审核公开" in home
+        assert _listed(c, lw.users[who], WorkKey.MODERATE)[0] == waiting, who
+    # an office over the other township: nothing of town A's village; its own report counts
+    assert counts(lw.users["b_office"])[WorkKey.MODERATE] == 0
+    lw.submit(unit_key="village_b")
+    assert counts(lw.users["b_office"])[WorkKey.MODERATE] == 1
+    assert WorkKey.MODERATE not in counts(lw.users["a_staff"])
+    c = login(client, lw.users["a_staff"])
+    assert _listed(c, lw.users["a_staff"], WorkKey.MODERATE)[0] == set()
 
 
 def test_a_link_for_another_role_shows_nothing_of_theirs(client, lw, work):

@@ -6,9 +6,15 @@ from django.urls import reverse
 from minqing.core.models import RateLimitHit
 from minqing.ledger.enums import Action, Channel, ResolutionKind, State
 from minqing.ledger.models import Feedback, FeedbackIdentity, Problem
+from minqing.ledger.services.intake import Reporter, feedback_submit
 from minqing.ledger.services.moderation import problem_moderate
 from minqing.ledger.services.workflow import problem_transition
 from minqing.ledger.tests.pages import REPORTER_NAME, REPORTER_PHONE, assigned_problem
+from minqing.orgs.actors import SYSTEM
+from minqing.orgs.enums import UnitKind
+from minqing.orgs.models import Unit
+from minqing.orgs.services.units import UnitRow
+from minqing.orgs.tests.factories import make_units
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +238,24 @@ def test_public_list_query_count(client, lw, django_assert_max_num_queries):
         approved(lw, lw.submit().problem)
     with django_assert_max_num_queries(3):
         client.get(reverse("public:problems"))
+
+
+def test_public_list_tells_namesakes_apart_by_their_parents(client, lw):
+    """Two 泉山社区 under two townships: each listed with its parents, as on the form and the
+    tracking page."""
+    make_units(
+        [UnitRow("150902101202", "泉山社区", UnitKind.VILLAGE, "150902101000", "community", "150902101202")]
+    )
+    approved(lw, lw.submit(unit_key="village_a").problem)
+    fb = feedback_submit(
+        actor=SYSTEM,
+        channel=Channel.ONLINE,
+        title="路灯不亮",
+        content="村口路灯坏了三个月",
+        unit=Unit.objects.get(code="150902101202"),
+        reporter=Reporter(),
+    )
+    approved(lw, fb.problem)
+    html = client.get(reverse("public:problems")).content.decode()
+    assert '<span class="place">泉山社区 · 新体育场街道 · 集宁区</span>' in html
+    assert '<span class="place">泉山社区 · 白海子镇 · 集宁区</span>' in html

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.ledger.enums import Action, ResolutionKind, Satisfaction, State
@@ -186,3 +187,18 @@ def test_the_dashboard_shows_the_satisfaction_rate(client, lw):
     assert (d.satisfaction.counts.judged, d.satisfaction.rate_text) == (2, "50%")
     earlier = Period(today - dt.timedelta(days=30), today - dt.timedelta(days=8))
     assert dashboard(lw.users["county_office"], lw.u["county"], earlier).satisfaction.rate_text == "—"
+
+
+def test_the_tracking_page_says_how_and_when_it_was_resolved_until_it_is_reopened(client, lw):
+    """The reporter is asked to judge a resolution: the page names it (办结方式, 办结时间), as the
+    public list does; a reopening clears it."""
+    fb = lw.submit()
+    url = reverse("public:track", args=[fb.tracking_code])
+    assert 'id="tracking-resolution"' not in client.get(url).content.decode()  # not resolved yet
+    p = resolved(lw, fb)
+    html = client.get(url).content.decode()
+    assert '<dd id="tracking-resolution">限期整改</dd>' in html
+    assert f'<dd id="tracking-resolved-at">{localtime(p.resolved_at):%Y-%m-%d %H:%M}</dd>' in html
+    rate(client, fb, fixed="no", satisfaction="unsatisfied")
+    html = client.get(url).content.decode()
+    assert "整改中" in html and 'id="tracking-resolution"' not in html and "限期整改" not in html

@@ -218,6 +218,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filters": filters,
         "page_obj": page,
+        "rows": selectors.public_list_rows(page),
         "unit_error": bool(filters.unit) and selectors.public_unit_lookup(filters.unit) is None,
         "states": [(v, label) for v, label in State.choices if v != State.MERGED],
         "sources": Source.choices,
