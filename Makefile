@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint serve messages bench clean
+.PHONY: install run test lint serve messages bench clean prod-check
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -53,6 +53,19 @@ test: lint
 # Regenerate the English catalogue from the source (needs GNU gettext's xgettext).
 messages: install
 	$(BIN)/minqing makemessages -l en --no-obsolete --add-location file -i '.venv/*' -i 'var/*'
+
+# The production stack on this machine (docs/deploy.md): PostgreSQL primary + replica, PgBouncer,
+# Redis, huey, gunicorn with config.production; smoke and fault tests; benchmarks/results/prod_check.md.
+prod-check: install
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v pgbouncer >/dev/null 2>&1 || missing="$$missing pgbouncer"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+	  echo "apt-get install$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	$(BIN)/python -m minqing.ops.prodcheck
 
 bench: install
 	$(BIN)/python -m benchmarks.run

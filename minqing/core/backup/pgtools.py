@@ -9,15 +9,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from django.conf import settings
-
 from minqing.core.backup.errors import BackupError
 
 SERVER_USER = "postgres"
 
 
 def program(name: str) -> str:
-    bindir = getattr(settings, "MINQING_PG_BINDIR", "") or ""
+    bindir = os.environ.get("MINQING_PG_BINDIR", "")
     candidates = [str(Path(bindir) / name)] if bindir else []
     found = shutil.which(name)
     if found:

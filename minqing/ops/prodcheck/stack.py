@@ -96,6 +96,7 @@ class Stack:
             f"auth_type = trust\nauth_file = {folder / 'userlist.txt'}\n"
             "pool_mode = transaction\nmax_client_conn = 500\ndefault_pool_size = 40\n"
             "server_reset_query =\nignore_startup_parameters = extra_float_digits,options\n"
+            "server_login_retry = 1\n"
             f"logfile = {folder / 'pgbouncer.log'}\n"
         )
         pgtools.give_to_server_user(folder)
@@ -130,6 +131,7 @@ class Stack:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "MINQING_PUBLIC_RATE_LIMIT": "1000000",
             "MINQING_API_RATE_LIMIT": "1000000",
+            "MINQING_PUBLIC_MESSAGE_LIMIT": "1000000",
         }
 
     def direct_env(self) -> dict[str, str]:
@@ -153,6 +155,17 @@ class Stack:
                 f"minqing {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
             )
         return result.stdout + result.stderr
+
+    def module(self, name: str, *args: str) -> str:
+        """``python -m name args`` in the stack's environment; its standard output."""
+        argv = [sys.executable, "-m", name, *args]
+        env = {**os.environ, **self.env}
+        result = subprocess.run(
+            argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"{name} {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+        return result.stdout
 
     def start_web(self, workers: int = 4) -> None:
         port = self.ports.get("web") or pg.free_port()

@@ -1,0 +1,111 @@
+"""After the fault test's load: wait for the queued jobs, then count, straight from the primary,
+what was acknowledged against what was stored, and what was queued against what ran."""
+
+import json
+import re
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from minqing.ops.prodcheck.load import Load
+from minqing.ops.prodcheck.receiver import Receiver
+from minqing.ops.prodcheck.stack import Stack
+
+MARKER = re.compile(r"pc-[0-9a-f]{12}")
+DRAIN_S = 180
+
+
+def _rows(stack: Stack, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+    assert stack.primary is not None
+    with stack.primary.connect() as c:
+        return list(c.execute(sql, params).fetchall())
+
+
+def _drained(stack: Stack, overdue: list[str]) -> dict[str, int]:
+    (outbox,) = _rows(stack, "SELECT count(*) FROM notify_outboxmessage WHERE state = 'pending'")[0]
+    (hooks,) = _rows(stack, "SELECT count(*) FROM webhooks_delivery WHERE status = 'pending'")[0]
+    (flagged,) = _rows(
+        stack, "SELECT count(*) FROM ledger_problem WHERE number = ANY(%s) AND overdue", [overdue]
+    )[0]
+    return {"outbox_pending": outbox, "webhooks_pending": hooks, "overdue_unflagged": len(overdue) - flagged}
+
+
+def verify(stack: Stack, load: Load, receiver: Receiver, setup: dict[str, Any]) -> dict[str, Any]:
+    deadline = time.monotonic() + DRAIN_S
+    while True:
+        left = _drained(stack, setup["overdue"])
+        if not any(left.values()) or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    tally = load.tally
+
+    # submissions: each acknowledged one stored exactly once, under the code it was answered with
+    stored: Counter[str] = Counter()
+    codes: dict[str, set[str]] = {}
+    for title, code in _rows(
+        stack, "SELECT title, tracking_code FROM ledger_feedback WHERE title LIKE %s", ["%pc-%"]
+    ):
+        found = MARKER.search(title)
+        if found:
+            stored[found.group(0)] += 1
+            codes.setdefault(found.group(0), set()).add(code)
+    acked = tally.acked
+    submissions = {
+        "acknowledged": len(acked),
+        "stored": sum(1 for m in acked if stored[m] >= 1),
+        "lost": sum(1 for m in acked if stored[m] == 0),
+        "duplicated": sum(1 for m in acked if stored[m] > 1),
+        "code_mismatch": sum(1 for m, code in acked.items() if stored[m] and code not in codes.get(m, set())),
+        "never_acknowledged": len(tally.gave_up),
+        "never_acknowledged_but_stored": sum(1 for m in tally.gave_up if stored[m]),
+    }
+
+    # jobs: the deadline runs flagged each overdue problem once; every message and delivery once
+    overdue_events = dict(
+        _rows(
+            stack,
+            "SELECT p.number, count(e.id) FROM ledger_problem p LEFT JOIN ledger_problemevent e "
+            "ON e.problem_id = p.id AND e.action = 'overdue' WHERE p.number = ANY(%s) GROUP BY p.number",
+            [setup["overdue"]],
+        )
+    )
+    outbox = dict(_rows(stack, "SELECT state, count(*) FROM notify_outboxmessage GROUP BY state"))
+    sent_file = Path(stack.env["MINQING_SENDER_FILE"])
+    lines = (
+        [json.loads(x) for x in sent_file.read_text(encoding="utf-8").splitlines()]
+        if sent_file.exists()
+        else []
+    )
+    per_message = Counter((m["to"], m["subject"], m["body"]) for m in lines)
+    deliveries = dict(_rows(stack, "SELECT status, count(*) FROM webhooks_delivery GROUP BY status"))
+    jobs = {
+        "deadline_problems": len(setup["overdue"]),
+        "deadline_flagged_once": sum(1 for n in setup["overdue"] if overdue_events.get(n) == 1),
+        "deadline_flagged_twice": sum(1 for n in setup["overdue"] if (overdue_events.get(n) or 0) > 1),
+        "messages_queued": sum(outbox.values()),
+        "messages_sent": outbox.get("sent", 0),
+        "messages_written": len(lines),
+        "messages_written_twice": sum(1 for n in per_message.values() if n > 1),
+        "webhook_deliveries": sum(deliveries.values()),
+        "webhooks_delivered": deliveries.get("delivered", 0),
+        "webhooks_received": len(receiver.seen),
+        "webhooks_received_twice": sum(1 for n in receiver.seen.values() if n > 1),
+        "webhook_bad_signatures": receiver.bad_signatures,
+        "left_after_drain": left,
+        "followed": len(tally.followed),
+        "assigned": len(tally.assigned),
+    }
+    ok = (
+        submissions["lost"] == 0
+        and submissions["duplicated"] == 0
+        and submissions["code_mismatch"] == 0
+        and submissions["acknowledged"] > 0
+        and jobs["deadline_flagged_once"] == jobs["deadline_problems"]
+        and jobs["messages_sent"] == jobs["messages_queued"] == jobs["messages_written"]
+        and jobs["messages_written_twice"] == 0
+        and jobs["webhooks_delivered"] == jobs["webhook_deliveries"] == jobs["webhooks_received"]
+        and jobs["webhooks_received_twice"] == 0
+        and jobs["webhook_bad_signatures"] == 0
+    )
+    return {"ok": ok, "submissions": submissions, "jobs": jobs}
