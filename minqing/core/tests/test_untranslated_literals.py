@@ -57,6 +57,8 @@ ALLOWED = {
     "minqing/reports/bulletins/renderers/docx.py": "font names of the GB/T 9704 layout",
     "minqing/core/audit_archive.py": "a bilingual refusal, 中文 (English), in an f-string",
     "minqing/core/backup/": "console messages of backup/restore, bilingual 中文 / English by convention",
+    "minqing/ledger/masking.py": "the mask word of a name (王大妈 → 王某): data written into the public text",
+    "minqing/ops/prodcheck/": "the prod-check's load: the titles and texts of its test submissions",
     "minqing/core/management/commands/": "console help and output of commands, bilingual by convention",
     "minqing/reports/management/commands/": "console help of the bulletin command, bilingual by convention",
     "minqing/ledger/management/commands/": "console output of commands, bilingual by convention",
