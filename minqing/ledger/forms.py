@@ -293,6 +293,17 @@ class AssignForm(ActionForm):
         label=_("办理期限(选填)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     owner = forms.CharField(label=_("承办人账号(选填)"), max_length=150, required=False)
+    # an online report or a call arrives without one: the dispatcher settles it when assigning
+    category = forms.ModelChoiceField(
+        label=_("分类"),
+        queryset=Category.objects.order_by("full_name"),
+        required=False,
+        empty_label=_("(不变)"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].initial = self.problem.category_id
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
@@ -321,6 +332,8 @@ class AssignForm(ActionForm):
         out = {**super().params(), "responsible_unit": d["unit_obj"], "due_date": d.get("due_date")}
         if d.get("owner_obj") is not None:
             out["owner"] = d["owner_obj"]
+        if d.get("category") is not None:
+            out["category"] = d["category"]
         return out
 
 

@@ -612,6 +612,9 @@ class AssignIn(ActionIn):
     unit_code: str = Field(max_length=32, description="责任单位 / the responsible unit")
     due_date: dt.date | None = None
     owner: str | None = Field(None, max_length=150, description="承办人账号 / the handler's username")
+    category: int | None = Field(
+        None, description="分类 id,未分类的问题交办时确定 / the category's id, settled when assigning"
+    )
 
 
 class ReturnIn(ActionIn):

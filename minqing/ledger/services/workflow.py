@@ -120,9 +120,13 @@ def _assign(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar)
     today = timezone.localdate(params["at"])  # the assignment date (back-dated imports too)
     due = params.get("due_date") or deadlines.handle_due(today, cal, rule)
     fields = {"responsible_unit": unit, "responsible_path": unit.path, "due_date": due, "overdue": False}
+    data = {"unit": unit.code, "due": str(due)}
     if params.get("owner") is not None:
         fields["owner"] = params["owner"]
-    return Change(fields, State.ASSIGNED, params.get("note", ""), True, {"unit": unit.code, "due": str(due)})
+    if params.get("category") is not None and params["category"] != p.category:
+        fields["category"] = params["category"]
+        data["category"] = params["category"].full_name
+    return Change(fields, State.ASSIGNED, params.get("note", ""), True, data)
 
 
 def _return(actor: Actor, p: Problem, params: dict[str, Any], cal: WorkCalendar) -> Change:
