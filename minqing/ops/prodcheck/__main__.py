@@ -38,8 +38,11 @@ def smoke(stack: Stack, key: str, top: str) -> dict[str, int]:
         "/metrics": c.get("/metrics").status,
     }
     bad = {path: status for path, status in checks.items() if status not in (200, 302)}
+    metrics = c.get("/metrics").text()
+    if "minqing_replica_in_use 1" not in metrics:
+        bad["/metrics: replica in use"] = 0
     if bad:
-        raise RuntimeError(f"smoke test failed: {bad}")
+        raise RuntimeError(f"smoke test failed: {bad}\n{metrics}")
     return checks
 
 
@@ -136,6 +139,10 @@ def main() -> None:
         summary["faults"] = fault_log
         say("load stopped; waiting for the queued jobs to finish")
         summary["result"] = verify(stack, load, receiver, setup)
+        summary["metrics_after"] = [
+            line for line in Client(stack.ports["web"]).get("/metrics").text().splitlines()
+            if line.startswith(("minqing_replica", "minqing_database_up", "minqing_jobs_pending"))
+        ]  # fmt: skip
         summary["timings"] = {k: round(v, 1) for k, v in stack.timings.items()}
         summary["latency"] = load.tally.latency()
         summary["answers"] = dict(sorted(load.tally.statuses.items()))

@@ -33,6 +33,7 @@ def write_report(summary: dict[str, Any]) -> bool:
         f"- `check --deploy`: {summary.get('check_deploy', '')}",
         f"- timings (s): {summary.get('timings', {})}",
         f"- smoke: {summary.get('smoke', {})}",
+        f"- /metrics after the load: {'; '.join(summary.get('metrics_after', []))}",
         "",
         "## Faults during the load",
         "",
