@@ -4,15 +4,16 @@ Every staff read takes the actor and goes through ``minqing.ledger.access``: a p
 may not see raises ``Http404`` exactly as a missing one does. The two list reads that must stay
 fast on a 200,000-problem ledger (``problem_queue`` and ``public_problem_list``) filter on
 indexed columns of the problem table only, order by ``-registered_at, -id`` (served by the
-``registered_at`` index), take their counts from one GROUP BY / COUNT on that table without
-joins, and ``select_related`` exactly what a row shows.
+``registered_at`` index), page by key (``minqing.ledger.keyset``: ``?after=`` / ``?before=``,
+no OFFSET), count at most ``COUNT_CAP + 1`` rows (per state for the queue, in one query of
+bounded subqueries, without joins), and ``select_related`` exactly what a row shows: a view's
+cost does not grow with the ledger.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
@@ -24,6 +25,7 @@ from minqing.core.models import AuditEvent
 from minqing.core.paths import any_prefix_q, prefix_q
 from minqing.ledger.access import can_see_problem, problem_scope_q, reporter_feedback_ids, scoped_problems
 from minqing.ledger.enums import OPEN_STATES, Action, Channel, Moderation, Source, State
+from minqing.ledger.keyset import COUNT_CAP, Capped, KeysetPage, capped_count, capped_counts_by, keyset_page
 from minqing.ledger.models import (
     Extension,
     ExtensionState,
@@ -42,31 +44,22 @@ from minqing.orgs.scoping import actor_prefixes, scoped
 from minqing.orgs.selectors import UnitLookup, resolve_unit, units_with_parents
 
 PAGE_SIZE = 50
-TIME_SCAN_MIN = 2000  # above this many rows in the tab, page through the registered_at index
+# above this many rows in the tab, page through the registered_at index (at most COUNT_CAP: the
+# counts stop there)
+TIME_SCAN_MIN = COUNT_CAP
 UNIT_CHOICES_LIMIT = 500
 
 
-class CountedPaginator(Paginator):
-    """A paginator whose total is already known (from the per-state GROUP BY): no second COUNT."""
-
-    def __init__(self, object_list: Any, per_page: int, total: int) -> None:
-        super().__init__(object_list, per_page)
-        self._total = total
-
-    @property
-    def count(self) -> int:
-        return self._total
-
-
-class QueuePage(Page):
-    """A page of the staff queue, with the counts per state of the whole (filtered) tab."""
+class QueuePage(KeysetPage):
+    """A page of the staff queue, with the counts per state of the whole (filtered) tab, each
+    counted up to ``COUNT_CAP + 1``."""
 
     state_counts: dict[str, int]
     unit_error: str = ""  # the inline error for a ``unit`` filter that names no unit in scope
 
     @property
-    def state_rows(self) -> list[tuple[str, str, int]]:
-        return [(s.value, str(s.label), self.state_counts.get(s.value, 0)) for s in State]
+    def state_rows(self) -> list[tuple[str, str, Capped]]:
+        return [(s.value, str(s.label), Capped(self.state_counts.get(s.value, 0))) for s in State]
 
 
 class QueueTab:
@@ -250,15 +243,11 @@ def problem_queue(
     sqlite = connection.vendor == "sqlite"
     by_person = sqlite and tab in (QueueTab.MINE, QueueTab.CLAIMED)
     base = Problem.objects.filter(_tab_q(actor, tab, by_person) & _filters_q(f, unit, by_person))
-    counts = _split_state_counts(actor, tab, f, unit) if not by_person else None
-    if counts is None:
-        counts = _count_by_state(base)
+    counts = _capped_state_counts(base)
     if f.state:
         base = base.filter(state=f.state)
-        total = counts.get(f.state, 0)
-    else:
-        total = sum(counts.values())
-    if total > TIME_SCAN_MIN and sqlite and not by_person:
+    total = _total(counts, f.state)
+    if total.n > TIME_SCAN_MIN and sqlite and not by_person:
         # Many rows: walk the registered_at index newest first and test each row, stopping after
         # a page, instead of collecting every row in scope through the path indexes and sorting.
         # SQLite's LIKE (``startswith``) cannot use those BINARY indexes, which forces that plan;
@@ -271,35 +260,43 @@ def problem_queue(
     return _queue_page(base, counts, total, page, unit)
 
 
+def _capped_state_counts(base: Any) -> dict[str, int]:
+    """The tab's rows by state, each counted up to ``COUNT_CAP + 1`` (one query)."""
+    return {s: c.n for s, c in capped_counts_by(base, "state", State.values).items()}
+
+
+def _total(counts: dict[str, int], state: str) -> Capped:
+    if state:
+        return Capped(counts.get(state, 0))
+    return Capped(min(sum(counts.values()), COUNT_CAP + 1))
+
+
 def _work_queue(actor: Actor, work: str, f: QueueFilters, unit: UnitLookup, page: Any) -> QueuePage:
     base = Problem.objects.filter(work_q(actor, work) & _filters_q(f, unit))
-    counts = _count_by_state(base)
+    counts = _capped_state_counts(base)
     if f.state:
         base = base.filter(state=f.state)
-    total = counts.get(f.state, 0) if f.state else sum(counts.values())
-    return _queue_page(base, counts, total, page, unit)
+    return _queue_page(base, counts, _total(counts, f.state), page, unit)
 
 
-def _queue_page(base: Any, counts: dict[str, int], total: int, page: Any, unit: UnitLookup) -> QueuePage:
+def _queue_page(base: Any, counts: dict[str, int], total: Capped, page: Any, unit: UnitLookup) -> QueuePage:
     """One page of ``base``, newest first, with the counts by state already taken."""
-    qs = base.select_related("unit", "responsible_unit", "claimed_by", "owner").order_by(
-        "-registered_at", "-id"
-    )
-    paginator = CountedPaginator(qs, PAGE_SIZE, total)
-    result = paginator.get_page(page)
-    out = QueuePage(result.object_list, result.number, paginator)
+    qs = base.select_related("unit", "responsible_unit", "claimed_by", "owner")
+    result = keyset_page(qs, PAGE_SIZE, _cursors(page), total)
+    out = QueuePage(result.object_list, result.paginator, result.next_key, result.previous_key)
     out.state_counts = counts
     out.unit_error = unit.error
     return out
 
 
-def public_problem_list(filters: Any = None, page: Any = 1) -> Page[Problem]:
+def public_problem_list(filters: Any = None, page: Any = None) -> KeysetPage:
     """The published list (晒出来): problems staff checked for it (``services/moderation.py``)
     that are not merged duplicates; no personal data.
 
     Only the public title and text (never the title and content as registered, unless the
     public title was left empty for a staff-written problem), the unit's name and path, state,
-    resolution kind and registration time are loaded.
+    resolution kind and registration time are loaded. ``page``: the request's ``after`` /
+    ``before`` cursors (``minqing.ledger.keyset``); the count stops at ``COUNT_CAP + 1``.
     """
     f: PublicFilters = _as_filters(filters, PublicFilters)
     qs = Problem.objects.filter(is_public=True).exclude(state=State.MERGED)
@@ -310,29 +307,30 @@ def public_problem_list(filters: Any = None, page: Any = 1) -> Page[Problem]:
     unit = public_unit_lookup(f.unit) if f.unit else None
     if f.unit and unit is None:
         qs = qs.none()
-    total = qs.filter(prefix_q(unit.path, "path")).count() if unit is not None else qs.count()
+    total = capped_count(qs.filter(prefix_q(unit.path, "path")) if unit is not None else qs)
     if unit is not None:
-        many = total > TIME_SCAN_MIN and connection.vendor == "sqlite"  # see problem_queue
+        many = total.n > TIME_SCAN_MIN and connection.vendor == "sqlite"  # see problem_queue
         qs = qs.filter(_scan_prefix_q([unit.path], "path") if many else prefix_q(unit.path, "path"))
-    qs = (
-        qs.select_related("unit")
-        .only(
-            "title",
-            "public_title",
-            "public_text",
-            "state",
-            "resolution_kind",
-            "registered_at",
-            "source",
-            "unit__name",
-            "unit__path",
-        )
-        .order_by("-registered_at", "-id")
+    qs = qs.select_related("unit").only(
+        "title",
+        "public_title",
+        "public_text",
+        "state",
+        "resolution_kind",
+        "registered_at",
+        "source",
+        "unit__name",
+        "unit__path",
     )
-    return CountedPaginator(qs, PAGE_SIZE, total).get_page(page)
+    return keyset_page(qs, PAGE_SIZE, _cursors(page), total)
 
 
-def public_list_rows(page: Page[Problem]) -> list[tuple[Problem, str]]:
+def _cursors(page: Any) -> Mapping[str, Any]:
+    """The ``after`` / ``before`` cursors of a request's query (anything else: the first page)."""
+    return page if isinstance(page, Mapping) else {}
+
+
+def public_list_rows(page: KeysetPage) -> list[tuple[Problem, str]]:
     """Each problem of a page of the published list with its unit named with its parents
     (``泉山社区 · 新体育场街道 · 集宁区``: namesakes told apart, as everywhere on the public
     pages), in one query."""
