@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Q
+from django.db.models import F, Q
 
 COUNT_CAP = 1000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -93,6 +93,26 @@ def capped_counts_by(qs: Any, column: str, values: Sequence[str], cap: int = COU
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return {v: Capped(int(n), cap) for v, n in zip(values, row, strict=True) if n}
+
+
+class TooMany(Exception):
+    """More rows than a bounded count reads."""
+
+
+def bounded_counts_by(qs: Any, column: str, limit: int) -> dict[str, int]:
+    """The rows of ``qs`` grouped by ``column`` and counted, reading at most ``limit + 1`` rows
+    (one query); ``TooMany`` when there are more than ``limit``."""
+    sub = qs.order_by().values(grouped=F(column))[: limit + 1]
+    try:
+        sql, params = sub.query.get_compiler(using=sub.db).as_sql()
+    except EmptyResultSet:
+        return {}
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(f"SELECT grouped, COUNT(*) FROM ({sql}) AS g GROUP BY grouped", params)
+        counts = {str(value): int(n) for value, n in cursor.fetchall()}
+    if sum(counts.values()) > limit:
+        raise TooMany
+    return counts
 
 
 class CountOnly:

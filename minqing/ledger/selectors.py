@@ -25,7 +25,16 @@ from minqing.core.models import AuditEvent
 from minqing.core.paths import any_prefix_q, prefix_q
 from minqing.ledger.access import can_see_problem, problem_scope_q, reporter_feedback_ids, scoped_problems
 from minqing.ledger.enums import OPEN_STATES, Action, Channel, Moderation, Source, State
-from minqing.ledger.keyset import COUNT_CAP, Capped, KeysetPage, capped_count, capped_counts_by, keyset_page
+from minqing.ledger.keyset import (
+    COUNT_CAP,
+    Capped,
+    KeysetPage,
+    TooMany,
+    bounded_counts_by,
+    capped_count,
+    capped_counts_by,
+    keyset_page,
+)
 from minqing.ledger.models import (
     Extension,
     ExtensionState,
@@ -48,6 +57,7 @@ PAGE_SIZE = 50
 # counts stop there)
 TIME_SCAN_MIN = COUNT_CAP
 UNIT_CHOICES_LIMIT = 500
+EXACT_MAX = 10 * COUNT_CAP  # a queue tab of up to this many rows has its counts by state exact
 
 
 class QueuePage(KeysetPage):
@@ -55,11 +65,14 @@ class QueuePage(KeysetPage):
     counted up to ``COUNT_CAP + 1``."""
 
     state_counts: dict[str, int]
+    count_cap: int = COUNT_CAP  # the state counts stop at this plus one
     unit_error: str = ""  # the inline error for a ``unit`` filter that names no unit in scope
 
     @property
     def state_rows(self) -> list[tuple[str, str, Capped]]:
-        return [(s.value, str(s.label), Capped(self.state_counts.get(s.value, 0))) for s in State]
+        return [
+            (s.value, str(s.label), Capped(self.state_counts.get(s.value, 0), self.count_cap)) for s in State
+        ]
 
 
 class QueueTab:
@@ -201,7 +214,7 @@ def _unit_lookup(actor: Actor, f: QueueFilters) -> UnitLookup:
 
 
 def _split_state_counts(
-    actor: Actor, tab: str, f: QueueFilters, unit: UnitLookup | None = None
+    actor: Actor, tab: str, f: QueueFilters, unit: UnitLookup | None = None, limit: int | None = None
 ) -> dict[str, int] | None:
     """Counts by state for a scoped tab as two index-only scans instead of one OR over two paths.
 
@@ -209,6 +222,7 @@ def _split_state_counts(
     scope (index responsible_path, path, state). None when there is no scope to split, and on
     PostgreSQL, whose planner does the single OR faster (benchmarks/results/ledger.md: 48 ms
     against 87 ms for the city office's 113,581 problems; on SQLite the split is 5x faster).
+    ``limit``: each part reads at most that many rows plus one (``TooMany`` beyond).
     """
     prefixes = actor_prefixes(actor)
     if connection.vendor != "sqlite" or not prefixes or tab not in (QueueTab.UNIT, QueueTab.OVERDUE):
@@ -217,8 +231,12 @@ def _split_state_counts(
     extra = (_overdue_q() if tab == QueueTab.OVERDUE else Q()) & _filters_q(f, unit)
     concerns = any_prefix_q(prefixes, "path")
     assigned_in = any_prefix_q(prefixes, "responsible_path") & ~concerns
-    counts = _count_by_state(Problem.objects.filter(concerns & extra))
-    for state, n in _count_by_state(Problem.objects.filter(assigned_in & extra)).items():
+
+    def count(qs: Any) -> dict[str, int]:
+        return _count_by_state(qs) if limit is None else bounded_counts_by(qs, "state", limit)
+
+    counts = count(Problem.objects.filter(concerns & extra))
+    for state, n in count(Problem.objects.filter(assigned_in & extra)).items():
         counts[state] = counts.get(state, 0) + n
     return counts
 
@@ -243,10 +261,15 @@ def problem_queue(
     sqlite = connection.vendor == "sqlite"
     by_person = sqlite and tab in (QueueTab.MINE, QueueTab.CLAIMED)
     base = Problem.objects.filter(_tab_q(actor, tab, by_person) & _filters_q(f, unit, by_person))
-    counts = _capped_state_counts(base)
+    wide = None
+    if sqlite and not by_person:  # per state through the (state, registered_at) index
+        wide = Problem.objects.filter(
+            _tab_q(actor, tab, time_scan=True) & _filters_q(f, unit, time_scan=True)
+        )
+    counts, cap = _capped_state_counts(base, wide, lambda n: _split_state_counts(actor, tab, f, unit, n))
     if f.state:
         base = base.filter(state=f.state)
-    total = _total(counts, f.state)
+    total = _total(counts, f.state, cap)
     if total.n > TIME_SCAN_MIN and sqlite and not by_person:
         # Many rows: walk the registered_at index newest first and test each row, stopping after
         # a page, instead of collecting every row in scope through the path indexes and sorting.
@@ -260,23 +283,38 @@ def problem_queue(
     return _queue_page(base, counts, total, page, unit)
 
 
-def _capped_state_counts(base: Any) -> dict[str, int]:
-    """The tab's rows by state, each counted up to ``COUNT_CAP + 1`` (one query)."""
-    return {s: c.n for s, c in capped_counts_by(base, "state", State.values).items()}
+def _capped_state_counts(base: Any, wide: Any = None, split: Any = None) -> tuple[dict[str, int], int]:
+    """The tab's rows by state, and the cap they were counted to.
+
+    A tab of at most ``EXACT_MAX`` rows is grouped by state exactly, reading at most that many
+    rows plus one (``split``: the SQLite split count, when it applies, bounded likewise). A
+    bigger one has each state counted up to ``COUNT_CAP + 1`` in one query of bounded
+    subqueries, on SQLite through ``wide`` (the same rows as ``base``, its prefixes as LIKE,
+    which the path indexes cannot serve: the ``(state, registered_at)`` index then does, and each
+    subquery stops at the cap instead of reading the whole subtree once per state).
+    """
+    try:
+        counts = split(EXACT_MAX) if split is not None else None
+        if counts is None:
+            counts = bounded_counts_by(base, "state", EXACT_MAX)
+        return counts, max(EXACT_MAX, sum(counts.values()))  # exact
+    except TooMany:
+        by = wide if wide is not None else base
+        return {s: c.n for s, c in capped_counts_by(by, "state", State.values).items()}, COUNT_CAP
 
 
-def _total(counts: dict[str, int], state: str) -> Capped:
+def _total(counts: dict[str, int], state: str, cap: int) -> Capped:
     if state:
-        return Capped(counts.get(state, 0))
-    return Capped(min(sum(counts.values()), COUNT_CAP + 1))
+        return Capped(counts.get(state, 0), cap)
+    return Capped(min(sum(counts.values()), cap + 1), cap)
 
 
 def _work_queue(actor: Actor, work: str, f: QueueFilters, unit: UnitLookup, page: Any) -> QueuePage:
     base = Problem.objects.filter(work_q(actor, work) & _filters_q(f, unit))
-    counts = _capped_state_counts(base)
+    counts, cap = _capped_state_counts(base)
     if f.state:
         base = base.filter(state=f.state)
-    return _queue_page(base, counts, _total(counts, f.state), page, unit)
+    return _queue_page(base, counts, _total(counts, f.state, cap), page, unit)
 
 
 def _queue_page(base: Any, counts: dict[str, int], total: Capped, page: Any, unit: UnitLookup) -> QueuePage:
@@ -285,6 +323,7 @@ def _queue_page(base: Any, counts: dict[str, int], total: Capped, page: Any, uni
     result = keyset_page(qs, PAGE_SIZE, _cursors(page), total)
     out = QueuePage(result.object_list, result.paginator, result.next_key, result.previous_key)
     out.state_counts = counts
+    out.count_cap = total.cap
     out.unit_error = unit.error
     return out
 
