@@ -5,9 +5,10 @@ may not see raises ``Http404`` exactly as a missing one does. The two list reads
 fast on a 200,000-problem ledger (``problem_queue`` and ``public_problem_list``) filter on
 indexed columns of the problem table only, order by ``-registered_at, -id`` (served by the
 ``registered_at`` index), page by key (``minqing.ledger.keyset``: ``?after=`` / ``?before=``,
-no OFFSET), count at most ``COUNT_CAP + 1`` rows (per state for the queue, in one query of
-bounded subqueries, without joins), and ``select_related`` exactly what a row shows: a view's
-cost does not grow with the ledger.
+no OFFSET), count at most ``COUNT_CAP + 1`` rows (the queue: its counts by state exact for a
+tab of at most ``EXACT_MAX`` rows, else each state up to the cap, in one query of bounded
+subqueries; no joins), and ``select_related`` exactly what a row shows: a view's cost does not
+grow with the ledger.
 """
 
 from collections.abc import Mapping
@@ -222,10 +223,14 @@ def _split_state_counts(
     scope (index responsible_path, path, state). None when there is no scope to split, and on
     PostgreSQL, whose planner does the single OR faster (benchmarks/results/ledger.md: 48 ms
     against 87 ms for the city office's 113,581 problems; on SQLite the split is 5x faster).
-    ``limit``: each part reads at most that many rows plus one (``TooMany`` beyond).
+    ``limit``: each part reads at most that many rows plus one (``TooMany`` beyond), on both
+    engines: with a LIMIT, PostgreSQL's plan for the single OR reads the whole resp_path index
+    (a township at 40,000 problems: 3.6 ms, against 1.5 ms for the two bounded range scans).
     """
     prefixes = actor_prefixes(actor)
-    if connection.vendor != "sqlite" or not prefixes or tab not in (QueueTab.UNIT, QueueTab.OVERDUE):
+    if (connection.vendor != "sqlite" and limit is None) or not prefixes:
+        return None
+    if tab not in (QueueTab.UNIT, QueueTab.OVERDUE):
         return None
     unit = unit if unit is not None else _unit_lookup(actor, f)
     extra = (_overdue_q() if tab == QueueTab.OVERDUE else Q()) & _filters_q(f, unit)
