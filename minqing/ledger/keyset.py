@@ -13,7 +13,7 @@ templates and callers of a Django ``Page`` use (iteration, ``len``, ``object_lis
 """
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -132,7 +132,6 @@ class KeysetPage(Sequence[Any]):
     paginator: CountOnly
     next_key: str = ""  # ?after= for the next (older) page; "" on the last page
     previous_key: str = ""  # ?before= for the previous page; "" on the first page
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.object_list)
