@@ -214,7 +214,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
 @replica_reads
 def problem_list(request: HttpRequest) -> HttpResponse:
     filters = PublicFilters.from_mapping(request.GET)
-    page = selectors.public_problem_list(filters, request.GET.get("page"))
+    page = selectors.public_problem_list(filters, request.GET)
     context = {
         "filters": filters,
         "page_obj": page,

@@ -54,9 +54,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = QueueFilters.from_mapping(request.GET)
     work = request.GET.get("work", "")
     work = work if work in WorkKey.VALUES else ""
-    page = selectors.problem_queue(
-        request.user, tab=tab, filters=filters, page=request.GET.get("page"), work=work
-    )
+    page = selectors.problem_queue(request.user, tab=tab, filters=filters, page=request.GET, work=work)
     context = {
         "tab": tab,
         "tabs": QueueTab.CHOICES,
