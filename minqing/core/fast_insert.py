@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -48,8 +49,28 @@ def _adapter(field: models.Field[Any, Any]) -> Adapt | None:
     return None
 
 
-def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]], *, chunk: int = 5000) -> int:
-    """Insert ``rows`` into ``model``'s table (its primary key from the database); how many."""
+@dataclass
+class Prepared:
+    """A batch of rows made ready for one ``executemany`` (``prepare_rows``), before any lock is
+    taken; a column the database answers later (a parent's key) is filled in with ``set``."""
+
+    sql: str
+    plan: list[tuple[str, Any, Adapt | None]]
+    columns: list[list[Any]]
+
+    def __len__(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    def set(self, name: str, values: list[Any]) -> None:
+        """Column ``name`` (an ``attname``) for every row, in row order, adapted like the rest."""
+        i = next(i for i, (n, _d, _a) in enumerate(self.plan) if n == name)
+        if len(values) != len(self):
+            raise ValueError(f"{name}: {len(values)} values for {len(self)} rows")
+        adapt = self.plan[i][2]
+        self.columns[i] = list(map(adapt, values)) if adapt is not None else list(values)
+
+
+def _plan(model: type[models.Model]) -> tuple[str, list[tuple[str, Any, Adapt | None]]]:
     fields: Sequence[models.Field[Any, Any]] = [f for f in model._meta.concrete_fields if not f.primary_key]
     names = [f.attname for f in fields]
     defaults = [f.get_default() for f in fields]
@@ -58,17 +79,47 @@ def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]], *,
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join(["%s"] * len(fields))
     )
-    plan = list(zip(names, defaults, adapters, strict=True))
+    return sql, list(zip(names, defaults, adapters, strict=True))
+
+
+def prepare_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> Prepared:
+    """``rows`` of ``model`` as ``insert_prepared`` writes them (no database access)."""
+    sql, plan = _plan(model)
+    return Prepared(sql, plan, _columns(rows, plan))
+
+
+def insert_prepared(prepared: Prepared, *, chunk: int = 5000) -> int:
+    """Insert the prepared rows (their primary keys from the database); how many."""
+    params = list(zip(*prepared.columns, strict=True))
+    with connection.cursor() as cursor:
+        for batch in chunked(params, chunk):
+            cursor.executemany(prepared.sql, batch)
+    return len(params)
+
+
+def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]], *, chunk: int = 5000) -> int:
+    """Insert ``rows`` into ``model``'s table (its primary key from the database); how many."""
+    sql, plan = _plan(model)
     done = 0
     with connection.cursor() as cursor:
         for batch in chunked(rows, chunk):
-            params = [
-                [
-                    (adapt(row.get(name, default)) if adapt is not None else row.get(name, default))
-                    for name, default, adapt in plan
-                ]
-                for row in batch
-            ]
-            cursor.executemany(sql, params)
-            done += len(params)
+            cursor.executemany(sql, list(zip(*_columns(batch, plan), strict=True)))
+            done += len(batch)
     return done
+
+
+def _columns(
+    batch: Sequence[Mapping[str, Any]], plan: list[tuple[str, Any, Adapt | None]]
+) -> list[list[Any]]:
+    """The rows' parameters, a column at a time (a column no row names is its default, adapted
+    once): about half the time of a list per row and a lookup per cell."""
+    present: set[str] = set().union(*batch)
+    n = len(batch)
+    columns: list[list[Any]] = []
+    for name, default, adapt in plan:
+        if name not in present:
+            columns.append([adapt(default) if adapt is not None else default] * n)
+            continue
+        column = [row.get(name, default) for row in batch]
+        columns.append(list(map(adapt, column)) if adapt is not None else column)
+    return columns

@@ -74,6 +74,8 @@ def normalize_header(header: str) -> str:
 
 
 def cell_text(value: Any) -> str:
+    if type(value) is str:  # every csv cell, most xlsx ones: the last case below, without the tests
+        return unquote_cell(value.replace("\ufeff", "").strip()).strip()
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -27,6 +27,8 @@ _DATETIME_RE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?)?)?$"
 )
 _COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?=$|[ T])")
+# what exports and most files write: 2024-03-01 10:30[:00], read without the general path's rewrites
+_PLAIN_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?$")
 _COUNT_RE = re.compile(r"^\d{1,3}(,\d{3})+$|^\d{1,9}$")
 
 
@@ -80,7 +82,15 @@ def parse_datetime(text: str) -> dt.datetime | None:
     """An aware local datetime from 2024-03-01, 2024/3/1, 2024.3.1, 2024年3月1日, 20240301, each
     optionally followed by a time (10:30, 10:30:00, 10时30分), an ISO datetime, an Excel date cell
     or an Excel serial number (45352 is 2024-03-01); None when unreadable."""
-    naive = _naive(normalize(text))
+    plain = _PLAIN_RE.match(text)
+    if plain is not None:  # ASCII already: NFKC and the rewrites in ``_naive`` leave it as it is
+        try:
+            year, month, day, hour, minute, second = (int(g or 0) for g in plain.groups())
+            naive: dt.datetime | None = dt.datetime(year, month, day, hour, minute, second)
+        except ValueError:  # 2024-02-30
+            naive = None
+    else:
+        naive = _naive(normalize(text))
     return timezone.make_aware(naive) if naive is not None else None
 
 
@@ -114,6 +124,9 @@ def format_date(value: dt.date | None) -> str:
     return value.isoformat() if value is not None else ""
 
 
+PARSED_MAX = 1000  # distinct words a ``Choices`` remembers having read
+
+
 def _key(word: str) -> str:
     return normalize(word).lower()
 
@@ -130,6 +143,7 @@ class Choices:
         for word, value in self.synonyms.items():
             if value not in values:
                 raise ValueError(f"synonym {word!r} names no choice: {value!r}")
+        self._parsed: dict[str, str | None] = {}
 
     @cached_property
     def labels(self) -> dict[str, str]:
@@ -152,8 +166,15 @@ class Choices:
         return words
 
     def parse(self, word: str) -> str | None:
-        """The value for ``word``; None when it is none of the accepted words."""
-        return self.words.get(_key(word))
+        """The value for ``word``; None when it is none of the accepted words (each distinct
+        word is normalised once: a large file repeats the same few)."""
+        seen = self._parsed
+        if word in seen:
+            return seen[word]
+        value = self.words.get(_key(word))
+        if len(seen) < PARSED_MAX:  # a file of made-up words does not grow it without end
+            seen[word] = value
+        return value
 
     def shown(self) -> str:
         """The Chinese labels, as an issue lists them: 来信、来访、来电、网络."""

@@ -7,6 +7,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from minqing.core.importing import values
 from minqing.core.importing.values import (
     Choices,
     format_date,
@@ -113,6 +114,28 @@ def test_exported_datetimes_read_back(day: dt.date, hour: int, minute: int, seco
     assert parse_datetime(format_datetime(value)) == value
 
 
+PLAIN = st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}(:[0-9]{2})?\Z")
+
+
+@given(PLAIN)
+def test_plain_datetimes_read_as_the_general_path_reads_them(text: str) -> None:
+    """2024-03-01 10:30[:00] skips NFKC and the rewrites; the answer is the same, None included."""
+    general = values._naive(normalize(text))
+    assert parse_datetime(text) == (timezone.make_aware(general) if general is not None else None)
+
+
+@pytest.mark.parametrize(
+    "text", ["2024-02-30 10:00", "2023-02-29 00:00", "2024-01-01 24:00", "2024-13-01 10:00"]
+)
+def test_impossible_plain_datetimes_are_unreadable(text: str) -> None:
+    assert parse_datetime(text) is None
+
+
+def test_plain_datetimes() -> None:
+    assert parse_datetime("2024-03-01 10:30") == local(2024, 3, 1, 10, 30)
+    assert parse_datetime("2024-03-01 10:30:05") == local(2024, 3, 1, 10, 30, 5)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("0", 0), ("12", 12), ("1,234", 1234), ("1，234", 1234), ("12.0", 12), ("１２", 12), (" 7 ", 7)],
@@ -150,3 +173,14 @@ def test_choices_read_label_value_english_label_and_synonyms() -> None:
 def test_a_synonym_must_name_a_choice() -> None:
     with pytest.raises(ValueError):
         Choices(Rank.choices, {"副处": "vice-division"})
+
+
+def test_choices_remember_the_words_they_read_up_to_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(values, "PARSED_MAX", 3)
+    ranks = Choices(Rank.choices)
+    for _ in range(2):
+        assert ranks.parse("处级") == Rank.DIVISION
+        assert ranks.parse(" DIVISION ") == Rank.DIVISION
+        assert ranks.parse("副厅") is None
+        assert ranks.parse("科级") == Rank.SECTION
+    assert len(ranks._parsed) == 3  # the fourth word is read each time, not remembered

@@ -12,7 +12,7 @@ from typing import Any
 
 from minqing.campaigns.models import Campaign
 from minqing.core.batching import chunked
-from minqing.core.fast_insert import insert_rows
+from minqing.core.fast_insert import Prepared, insert_prepared, prepare_rows
 from minqing.core.workdays import WorkCalendar
 from minqing.ledger.deadlines import initial_dues
 from minqing.ledger.enums import Action, Moderation, State, Urgency
@@ -113,13 +113,11 @@ def problem_row(
     }
 
 
-def event_rows(
-    c: Candidate, problem_id: int, todo: list[Step], *, actor: Actor, source_name: str
-) -> list[dict[str, Any]]:
-    """The row's events as ``record_event`` writes them: 登记 (``intake.register_event``), then ``todo``."""
+def event_rows(c: Candidate, todo: list[Step], *, actor: Actor, source_name: str) -> list[dict[str, Any]]:
+    """The row's events as ``record_event`` writes them: 登记 (``intake.register_event``), then
+    ``todo``; their ``problem_id`` is the database's, set when the problem is in (``write_batch``)."""
     user = user_of(actor)
     who = {
-        "problem_id": problem_id,
         "actor_id": user.pk if user is not None else None,
         "actor_name": "" if is_system(actor) else actor_label(actor),
         "public": True,
@@ -149,7 +147,21 @@ def event_rows(
     return rows
 
 
-def write_batch(
+@dataclass
+class Batch:
+    """Rows made ready to insert (``prepare_batch``) before the write transaction begins, so the
+    transaction (and SQLite's write lock) lasts only as long as the inserts."""
+
+    numbers: list[str]
+    problems: Prepared
+    events: Prepared
+    owners: list[int]  # each event's row in ``numbers``
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+
+def prepare_batch(
     cands: list[Candidate],
     *,
     actor: Actor,
@@ -157,22 +169,35 @@ def write_batch(
     rules: list[DeadlineRule],
     source_name: str,
     hidden: bool = False,
-) -> list[int]:
-    """Insert the rows' problems, then their events; the new problems' primary keys.
+) -> Batch:
+    """The rows' problems and events as ``write_batch`` inserts them; no database access.
     ``hidden``: not on the public list until the importer publishes them."""
     todos = [steps(c) for c in cands]
     rows = [
         problem_row(c, calendar=calendar, rules=rules, todo=todo, public=not hidden)
         for c, todo in zip(cands, todos, strict=True)
     ]
-    insert_rows(Problem, rows)
+    events: list[dict[str, Any]] = []
+    owners: list[int] = []
+    for i, (c, todo) in enumerate(zip(cands, todos, strict=True)):
+        mine = event_rows(c, todo, actor=actor, source_name=source_name)
+        events.extend(mine)
+        owners.extend([i] * len(mine))
+    return Batch(
+        [c.values.number for c in cands],
+        prepare_rows(Problem, rows),
+        prepare_rows(ProblemEvent, events),
+        owners,
+    )
+
+
+def write_batch(batch: Batch) -> list[int]:
+    """Insert the batch's problems, then their events; the new problems' primary keys, in row order."""
+    insert_prepared(batch.problems)
     pks: dict[str, int] = {}
-    for chunk in chunked([c.values.number for c in cands]):
+    for chunk in chunked(batch.numbers):
         pks.update(Problem.objects.filter(number__in=chunk).values_list("number", "pk"))
-    events = [
-        e
-        for c, todo in zip(cands, todos, strict=True)
-        for e in event_rows(c, pks[c.values.number], todo, actor=actor, source_name=source_name)
-    ]
-    insert_rows(ProblemEvent, events)
-    return [pks[c.values.number] for c in cands]
+    keys = [pks[n] for n in batch.numbers]
+    batch.events.set("problem_id", [keys[i] for i in batch.owners])
+    insert_prepared(batch.events)
+    return keys

@@ -33,7 +33,7 @@ from minqing.core.workdays import WorkCalendar
 from minqing.ledger.enums import Source, State
 from minqing.ledger.importers.problem_rights import check_rights
 from minqing.ledger.importers.problem_words import CHOICES
-from minqing.ledger.importers.problem_write import Candidate, write_batch
+from minqing.ledger.importers.problem_write import Batch, Candidate, prepare_batch, write_batch
 from minqing.ledger.models import DeadlineRule, Problem, ProblemEvent
 from minqing.ledger.problem_format import (
     COLUMNS,
@@ -189,12 +189,14 @@ def import_problems(path: Path, *, actor: Actor, progress: bool = False) -> Impo
     check.finish()
     cal, rules = WorkCalendar(), list(DeadlineRule.objects.all())
 
-    def write(chunk: list[Candidate], hidden: bool) -> list[int]:
-        return write_batch(
+    def prepare(chunk: list[Candidate], hidden: bool) -> Batch:
+        return prepare_batch(
             chunk, actor=actor, calendar=cal, rules=rules, source_name=path.name, hidden=hidden
         )
 
-    write_in_batches(new, write, publish=publish, remove=remove)
+    write_in_batches(
+        new, lambda batch, _hidden: write_batch(batch), prepare=prepare, publish=publish, remove=remove
+    )
     audit(
         actor=actor,
         action=AuditEvent.Action.IMPORT,

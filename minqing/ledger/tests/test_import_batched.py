@@ -57,11 +57,11 @@ def _fail_on_batch(monkeypatch, n: int) -> list[int]:
     seen: list[int] = []
     real = problems_mod.write_batch
 
-    def write_batch(cands, **kw):
-        seen.append(len(cands))
+    def write_batch(batch):
+        seen.append(len(batch))
         if len(seen) == n:
             raise IntegrityError("UNIQUE constraint failed: ledger_problem.number")
-        return real(cands, **kw)
+        return real(batch)
 
     monkeypatch.setattr(problems_mod, "write_batch", write_batch)
     return seen
@@ -134,3 +134,34 @@ def test_one_transaction_when_short_ones_are_off(world, tmp_path, monkeypatch) -
     monkeypatch.setattr(batches_mod, "BATCH_ROWS", 5)
     import_problems(write_csv(tmp_path / "p.csv", ROWS), actor=SYSTEM)
     assert seen == [5, 5, 2] and Problem.objects.filter(is_public=True).count() == 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_are_made_ready_before_each_write_transaction(world, tmp_path, monkeypatch) -> None:
+    """The write lock is held for the inserts only: each batch's rows and events are computed
+    outside the transaction that writes them."""
+    from django.db import connection
+
+    monkeypatch.setattr(batches_mod, "PAUSE_S", 0)
+    monkeypatch.setattr(batches_mod, "PUBLISH_PAUSE_S", 0)
+    monkeypatch.setattr(batches_mod, "short_transactions", lambda: True)
+    monkeypatch.setattr(batches_mod, "BATCH_ROWS", 5)
+    seen: list[tuple[str, bool]] = []
+    real_prepare, real_write = problems_mod.prepare_batch, problems_mod.write_batch
+
+    def prepare_batch(cands, **kw):
+        seen.append(("prepare", connection.in_atomic_block))
+        return real_prepare(cands, **kw)
+
+    def write_batch(batch):
+        seen.append(("write", connection.in_atomic_block))
+        return real_write(batch)
+
+    monkeypatch.setattr(problems_mod, "prepare_batch", prepare_batch)
+    monkeypatch.setattr(problems_mod, "write_batch", write_batch)
+    assert import_problems(write_csv(tmp_path / "p.csv", ROWS), actor=SYSTEM).created == 12
+    assert seen == [("prepare", False), ("write", True)] * 3
+    events = ProblemEvent.objects.order_by("id")
+    assert [e.problem.number for e in events if e.action == Action.REGISTER] == [
+        p.number for p in Problem.objects.order_by("id")
+    ]  # each problem's events follow it, each under its own problem
