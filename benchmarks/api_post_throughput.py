@@ -111,7 +111,9 @@ def count_sql(spec: str) -> None:
             rid = f"sql-{kind}-{i}-{secrets.token_hex(4)}"
             phases: list[tuple[str, bool]] = []
 
-            def mark(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            def mark(
+                execute: Any, sql: str, params: Any, many: bool, context: Any, phases: Any = phases
+            ) -> Any:
                 phases.append((_verb(sql), connection.in_atomic_block))
                 return execute(sql, params, many, context)
 
@@ -152,19 +154,23 @@ def count_sql(spec: str) -> None:
         at = 0
         for sql in statements:
             inside = True
-            if at < len(phases) and phases[at][0] == _verb(sql):
+            verb = "SELECT" if _verb(sql) == "DECLARE" else _verb(sql)  # a server-side cursor's SELECT
+            if at < len(phases) and phases[at][0] == verb:
                 inside = phases[at][1]
                 at += 1
             if _verb(sql) in {"BEGIN", "COMMIT"}:
                 inside = True  # the edges of the transaction
             labelled.append((_label(sql), "transaction" if inside else "autocommit"))
-        assert at == len(phases), (phases, statements)
+        if at != len(phases):
+            raise SystemExit(f"statements and marks out of step: {phases} {statements}")
         out[kind] = {
             "total": len(statements),
             "in_transaction": sum(1 for _, where in labelled if where == "transaction"),
             "autocommit": sum(1 for _, where in labelled if where == "autocommit"),
             "groups": [[f"{label} [{where}]", n] for (label, where), n in Counter(labelled).most_common()],
-            "statements": [f"[{where}] {sql[:300]}" for (_, where), sql in zip(labelled, statements, strict=True)],
+            "statements": [
+                f"[{where}] {sql[:300]}" for (_, where), sql in zip(labelled, statements, strict=True)
+            ],
         }
     print(json.dumps(out, ensure_ascii=False))
 
@@ -186,7 +192,9 @@ def _wait_port(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: flo
                 return
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"gunicorn did not start:\n{log.read_text(errors='replace')[-3000:]}") from None
+                raise SystemExit(
+                    f"gunicorn did not start:\n{log.read_text(errors='replace')[-3000:]}"
+                ) from None
             time.sleep(0.2)
 
 
@@ -200,6 +208,20 @@ def _cpu_seconds(pids: list[int]) -> float:
         except (OSError, IndexError, ValueError):
             pass
     return total
+
+
+def _sched(pids: list[int]) -> tuple[float, float]:
+    """(seconds on a CPU, seconds runnable but waiting for one) of these processes so far
+    (/proc/PID/schedstat)."""
+    run_s = wait_s = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/schedstat").read_text().split()
+            run_s += int(fields[0]) / 1e9
+            wait_s += int(fields[1]) / 1e9
+        except (OSError, IndexError, ValueError):
+            pass
+    return run_s, wait_s
 
 
 def _machine_busy() -> tuple[float, float]:
@@ -238,7 +260,15 @@ class Database:
         import psycopg
 
         with psycopg.connect(self.url) as conn:
-            return conn.execute(sql, params).fetchall()  # type: ignore[arg-type]
+            return conn.execute(sql, params).fetchall()
+
+    def backends(self) -> list[int]:
+        """The PostgreSQL server processes serving this database (the workers' persistent
+        connections); none on SQLite."""
+        if self.url.startswith("sqlite:///"):
+            return []
+        name = self.url.rsplit("/", 1)[1]
+        return [int(p) for (p,) in self.query("SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,))]
 
     def last_ids(self) -> dict[str, int]:
         out = {}
@@ -247,7 +277,9 @@ class Database:
         return out
 
     def stored_since(self, before: dict[str, int]) -> dict[str, Any]:
-        problems = self.query("SELECT id, number FROM ledger_problem WHERE id > %s", (before["ledger_problem"],))
+        problems = self.query(
+            "SELECT id, number FROM ledger_problem WHERE id > %s", (before["ledger_problem"],)
+        )
         feedback = self.query(
             "SELECT problem_id, COUNT(*) FROM ledger_feedback WHERE id > %s GROUP BY problem_id",
             (before["ledger_feedback"],),
@@ -265,8 +297,9 @@ class Database:
 
 
 def _wrk(port: int, kind: str, label: str, conc: int, seconds: float, s: dict[str, str]) -> dict[str, Any]:
-    argv = ["wrk", "-t", str(min(2, conc)), "-c", str(conc), "-d", f"{int(seconds)}s", "--timeout", "30s", "-s", str(LUA),
-            f"http://127.0.0.1:{port}", "--", kind, label, s["key"], s["unit"], s["service"], s["top"]]  # fmt: skip
+    argv = ["wrk", "-t", str(min(2, conc)), "-c", str(conc), "-d", f"{int(seconds)}s", "--timeout", "30s",
+            "-s", str(LUA), f"http://127.0.0.1:{port}",
+            "--", kind, label, s["key"], s["unit"], s["service"], s["top"]]  # fmt: skip
     before = os.times()
     res = subprocess.run(argv, capture_output=True, text=True, check=False)
     after = os.times()
@@ -274,7 +307,9 @@ def _wrk(port: int, kind: str, label: str, conc: int, seconds: float, s: dict[st
     if res.returncode != 0 or line is None:
         raise SystemExit(f"wrk failed ({res.returncode}):\n{res.stdout[-2000:]}\n{res.stderr[-2000:]}")
     out: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
-    out["wrk_cpu_s"] = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    out["wrk_cpu_s"] = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
     out["summary"] = "\n".join(x for x in res.stdout.splitlines() if not x.startswith("RESULT "))
     return out
 
@@ -296,7 +331,9 @@ def _check(numbers: list[str], stored: dict[str, Any], kind: str) -> dict[str, A
         "problems_without_one_request": (
             sum(1 for i in ids if stored["requests"].get(i) != 1) if kind == "open311" else None
         ),
-        "requests_other": sum(c for p, c in stored["requests"].items() if p not in ids) if kind == "api" else None,
+        "requests_other": sum(c for p, c in stored["requests"].items() if p not in ids)
+        if kind == "api"
+        else None,
     }
 
 
@@ -330,7 +367,9 @@ def _one_engine(engine: str, url: str, work: Path, args: argparse.Namespace) -> 
     argv = [sys.executable, "-m", "gunicorn", "-c", "python:config.gunicorn", "config.wsgi",
             "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60",
             "--log-level", "warning"]  # fmt: skip
-    server = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     result["server"] = " ".join(argv[1:]) + f"  (sync workers: {workers})"
     runs: list[dict[str, Any]] = []
     try:
@@ -359,9 +398,10 @@ def _one_engine(engine: str, url: str, work: Path, args: argparse.Namespace) -> 
                 time.sleep(1)  # the warm-up's last requests finish
                 before = db.last_ids()
                 load0 = os.getloadavg()[0]
-                cpu0, busy0 = _cpu_seconds(pids), _machine_busy()
+                backends = db.backends()
+                cpu0, busy0, pg0 = _sched(pids), _machine_busy(), _sched(backends)
                 w = _wrk(port, kind, label, conc, args.duration, spec)
-                cpu1, busy1 = _cpu_seconds(pids), _machine_busy()
+                cpu1, busy1, pg1 = _sched(pids), _machine_busy(), _sched(backends)
                 time.sleep(2)  # requests in flight when wrk stopped end (stored, never counted as answered)
                 stored = db.stored_since(before)
                 secs = w["duration_us"] / 1e6
@@ -382,7 +422,12 @@ def _one_engine(engine: str, url: str, work: Path, args: argparse.Namespace) -> 
                     "socket_errors": w["socket_errors"],
                     "first_errors": w["first_errors"][:3],
                     "wrk_cpu_cores": round(w["wrk_cpu_s"] / secs, 2),
-                    "gunicorn_cpu_cores": round((cpu1 - cpu0) / secs, 2),
+                    "gunicorn_cpu_cores": round((cpu1[0] - cpu0[0]) / secs, 2),
+                    "gunicorn_cpu_s": round(cpu1[0] - cpu0[0], 3),
+                    "gunicorn_runqueue_wait_s": round(cpu1[1] - cpu0[1], 3),
+                    "pg_backends": len(backends),
+                    "pg_cpu_s": round(pg1[0] - pg0[0], 3),
+                    "pg_runqueue_wait_s": round(pg1[1] - pg0[1], 3),
                     "machine_busy": round((busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]), 2),
                     "check": _check(w["numbers"], stored, kind),
                     "wrk_summary": w["summary"],
@@ -407,7 +452,12 @@ def _one_engine(engine: str, url: str, work: Path, args: argparse.Namespace) -> 
     text = log_path.read_text(errors="replace")
     result["server_log_tracebacks"] = text.count("Traceback")
     result["server_log_tail"] = [x for x in text.splitlines() if x.strip()][-40:]
-    sql = run([sys.executable, "-m", "benchmarks.api_post_throughput", "--count-sql", json.dumps(spec)], env)
+    try:
+        sql = run(
+            [sys.executable, "-m", "benchmarks.api_post_throughput", "--count-sql", json.dumps(spec)], env
+        )
+    except subprocess.CalledProcessError as failed:
+        raise SystemExit(f"--count-sql failed:\n{failed.stderr[-3000:]}") from None
     result["sql"] = json.loads(sql.stdout)
     if engine == "postgresql" and not args.keep_pg:
         import psycopg
@@ -436,12 +486,16 @@ def _clean(r: dict[str, Any]) -> bool:
     )
 
 
+def _per(x: dict[str, Any], field: str) -> str:
+    return f"{1000 * x[field] / x['ok_2xx']:.1f}" if x.get(field) is not None and x["ok_2xx"] else "?"
+
+
 def render(r: dict[str, Any]) -> str:
     lines = header("API and Open311 POST throughput (gunicorn, loopback HTTP)", r)
     lines += [
         f"Load average at start: {r['load_average_at_start']} (1, 5, 15 min). **The machine is shared** "
         "with other agents' jobs (tests, builds, other benchmarks) during the run; their CPU use is "
-        "in the \"machine busy\" column (the share of both cores busy in the window, this run "
+        'in the "machine busy" column (the share of both cores busy in the window, this run '
         "included), so the figures are lower bounds of what the code does on an idle machine.",
         "",
         f"Server: `{r['engines'][0]['server'] if r['engines'] else ''}`, `config.production` settings, "
@@ -452,12 +506,14 @@ def render(r: dict[str, Any]) -> str:
         "script `benchmarks/api_post_wrk.lua` (a unique Idempotency-Key per API POST, a unique "
         "description per Open311 POST). wrk and the server share the 2 cores.",
         "",
-        f"Target (issue 12): PostgreSQL ≥ {TARGET_RPS} 2xx/s at concurrency 32 with p99 < {TARGET_P99_MS} ms; "
+        f"Target (issue 12): PostgreSQL ≥ {TARGET_RPS} 2xx/s at concurrency 32 "
+        f"with p99 < {TARGET_P99_MS} ms; "
         "SQLite: concurrency 32 without errors, and the figure it reaches.",
         "",
         "| engine | POST | c | 2xx/s | p50 ms | p95 ms | p99 ms | max ms | answers by status | socket errors "
-        "| 2xx ↔ rows | wrk cores | gunicorn cores | machine busy | target |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|---|",
+        "| 2xx ↔ rows | wrk cores | gunicorn cores | worker CPU ms / 2xx | worker wait for a CPU ms / 2xx "
+        "| PostgreSQL CPU ms / 2xx | machine busy | load 1 min | target |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for e in r["engines"]:
         for x in e["runs"]:
@@ -479,14 +535,22 @@ def render(r: dict[str, Any]) -> str:
             lines.append(
                 f"| {e['engine']} | {KINDS[x['kind']]} | {x['concurrency']} | {x['rps_2xx']} | {x['p50_ms']} "
                 f"| {x['p95_ms']} | {x['p99_ms']} | {x['max_ms']} | {statuses} | {errors} | {match} "
-                f"| {x['wrk_cpu_cores']} | {x['gunicorn_cpu_cores']} | {x['machine_busy']} | {target} |"
+                f"| {x['wrk_cpu_cores']} | {x['gunicorn_cpu_cores']} | {_per(x, 'gunicorn_cpu_s')} "
+                f"| {_per(x, 'gunicorn_runqueue_wait_s')} "
+                f"| {_per(x, 'pg_cpu_s') if x['pg_backends'] else '–'} "
+                f"| {x['machine_busy']} | {x['load_average_1m_at_start']} | {target} |"
             )
     lines += [
         "",
-        "\"2xx ↔ rows\": the wrk script keeps the number every 2xx answered; each must be stored once "
+        '"2xx ↔ rows": the wrk script keeps the number every 2xx answered; each must be stored once '
         "as a problem with one feedback (and, for Open311, one request row), no number answered "
         "twice. Rows stored for requests still in flight when wrk stopped (answered after wrk closed "
         "its connections, so never counted) are listed apart; they are at most the concurrency.",
+        "",
+        '"worker CPU" and "wait for a CPU": the gunicorn workers\' time on a CPU and their time '
+        'runnable but queued for one (`/proc/PID/schedstat`), per 2xx; "PostgreSQL CPU": the same for '
+        "the server processes of the workers' connections (`pg_stat_activity` of the database). "
+        '"machine busy": the share of both cores busy in the window (everything on the machine).',
         "",
     ]
     for e in r["engines"]:
@@ -527,7 +591,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default 2 x cores + 1)")
     parser.add_argument("--concurrency", type=lambda v: [int(x) for x in v.split(",")], default=[8, 32])
     parser.add_argument("--kinds", type=lambda v: v.split(","), default=list(KINDS))
+    parser.add_argument("--render", action="store_true", help="write the md again from the json")
     args = parser.parse_args()
+    if args.render:
+        from benchmarks.common import RESULTS
+
+        return write_results(
+            "api_post_throughput", json.loads((RESULTS / "api_post_throughput.json").read_text()), render
+        )
     if args.setup:
         return setup_app()
     if args.count_sql:
