@@ -198,29 +198,29 @@ def _wait_port(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: flo
             time.sleep(0.2)
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-        except (OSError, IndexError, ValueError):
-            pass
-    return total
-
-
-def _sched(pids: list[int]) -> tuple[float, float]:
-    """(seconds on a CPU, seconds runnable but waiting for one) of these processes so far
+def _sched(pids: list[int]) -> dict[int, tuple[float, float]]:
+    """For each process: (seconds on a CPU, seconds runnable but waiting for one) so far
     (/proc/PID/schedstat)."""
-    run_s = wait_s = 0.0
+    out = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/schedstat").read_text().split()
-            run_s += int(fields[0]) / 1e9
-            wait_s += int(fields[1]) / 1e9
+            out[pid] = (int(fields[0]) / 1e9, int(fields[1]) / 1e9)
         except (OSError, IndexError, ValueError):
             pass
+    return out
+
+
+def _sched_delta(
+    start: dict[int, tuple[float, float]], end: dict[int, tuple[float, float]]
+) -> tuple[float, float]:
+    """The window's part: a process gone by the end is left out (its share is lost), one new at
+    the end counts whole (it started in the window)."""
+    run_s = wait_s = 0.0
+    for pid, (on_cpu, wait) in end.items():
+        run0, wait0 = start.get(pid, (0.0, 0.0))
+        run_s += on_cpu - run0
+        wait_s += wait - wait0
     return run_s, wait_s
 
 
@@ -231,15 +231,19 @@ def _machine_busy() -> tuple[float, float]:
     return sum(values) - idle, sum(values)
 
 
+def _cpu_total(pids: list[int]) -> float:
+    return sum(run for run, _ in _sched(pids).values())
+
+
 def _settle(pids: list[int], limit: float = 90) -> float:
     """Wait until the new workers are idle (each builds the duplicates index at its start, see
     config/gunicorn.py): under 0.05 cores for 2 s in a row. The seconds it took."""
     started = time.monotonic()
     quiet = 0
-    last = _cpu_seconds(pids)
+    last = _cpu_total(pids)
     while time.monotonic() - started < limit and quiet < 2:
         time.sleep(1)
-        now = _cpu_seconds(pids)
+        now = _cpu_total(pids)
         quiet = quiet + 1 if now - last < 0.05 else 0
         last = now
     return round(time.monotonic() - started, 1)
@@ -278,7 +282,7 @@ class Database:
 
     def stored_since(self, before: dict[str, int]) -> dict[str, Any]:
         problems = self.query(
-            "SELECT id, number FROM ledger_problem WHERE id > %s", (before["ledger_problem"],)
+            "SELECT id, number, title FROM ledger_problem WHERE id > %s", (before["ledger_problem"],)
         )
         feedback = self.query(
             "SELECT problem_id, COUNT(*) FROM ledger_feedback WHERE id > %s GROUP BY problem_id",
@@ -289,8 +293,9 @@ class Database:
             (before["open311_servicerequest"],),
         )
         return {
-            "numbers": [n for _, n in problems],
-            "ids": {i: n for i, n in problems},
+            "numbers": [n for _, n, _ in problems],
+            "ids": {i: n for i, n, _ in problems},
+            "titles": {n: t for _, n, t in problems},
             "feedback": {p: c for p, c in feedback},
             "requests": {p: c for p, c in requests},
         }
@@ -314,8 +319,11 @@ def _wrk(port: int, kind: str, label: str, conc: int, seconds: float, s: dict[st
     return out
 
 
-def _check(numbers: list[str], stored: dict[str, Any], kind: str) -> dict[str, Any]:
+def _check(numbers: list[str], stored: dict[str, Any], kind: str, label: str) -> dict[str, Any]:
     answered = Counter(numbers)
+    # every request's title carries " LABEL-thread-counter": rows of the warm-up (answered before
+    # the window) are told apart from rows of this window's requests answered after wrk stopped
+    mine = {n for n, title in stored["titles"].items() if f" {label}-" in title}
     stored_numbers = Counter(stored["numbers"])
     ids = stored["ids"]
     return {
@@ -325,7 +333,8 @@ def _check(numbers: list[str], stored: dict[str, Any], kind: str) -> dict[str, A
         "answered_not_stored": sum(1 for n in answered if n != "?" and n not in stored_numbers),
         "stored_problems": len(stored["numbers"]),
         "stored_twice": sum(1 for c in stored_numbers.values() if c > 1),
-        "stored_not_answered": sum(1 for n in stored_numbers if n not in answered),
+        "stored_not_answered": sum(1 for n in stored_numbers if n not in answered and n in mine),
+        "stored_from_warmup": sum(1 for n in stored_numbers if n not in mine),
         "problems_without_one_feedback": sum(1 for i in ids if stored["feedback"].get(i) != 1),
         "feedback_without_problem": sum(c for p, c in stored["feedback"].items() if p not in ids),
         "problems_without_one_request": (
@@ -395,16 +404,17 @@ def _one_engine(engine: str, url: str, work: Path, args: argparse.Namespace) -> 
             for conc in args.concurrency:
                 label = f"{engine[:2]}{kind}{conc}{secrets.token_hex(3)}"
                 _wrk(port, kind, "w" + label, conc, args.warmup, spec)
-                time.sleep(1)  # the warm-up's last requests finish
+                _settle(pids, limit=30)  # the warm-up's last requests finish
                 before = db.last_ids()
                 load0 = os.getloadavg()[0]
                 backends = db.backends()
                 cpu0, busy0, pg0 = _sched(pids), _machine_busy(), _sched(backends)
                 w = _wrk(port, kind, label, conc, args.duration, spec)
-                cpu1, busy1, pg1 = _sched(pids), _machine_busy(), _sched(backends)
-                time.sleep(2)  # requests in flight when wrk stopped end (stored, never counted as answered)
+                cpu1, busy1, pg1 = _sched(pids), _machine_busy(), _sched(db.backends())
+                _settle(pids, limit=30)  # requests in flight when wrk stopped end (stored, never answered)
                 stored = db.stored_since(before)
                 secs = w["duration_us"] / 1e6
+                gcpu, pgd = _sched_delta(cpu0, cpu1), _sched_delta(pg0, pg1)
                 ok2 = sum(n for code, n in w["statuses"].items() if 200 <= int(code) < 300)
                 r = {
                     "kind": kind,
@@ -422,14 +432,14 @@ def _one_engine(engine: str, url: str, work: Path, args: argparse.Namespace) -> 
                     "socket_errors": w["socket_errors"],
                     "first_errors": w["first_errors"][:3],
                     "wrk_cpu_cores": round(w["wrk_cpu_s"] / secs, 2),
-                    "gunicorn_cpu_cores": round((cpu1[0] - cpu0[0]) / secs, 2),
-                    "gunicorn_cpu_s": round(cpu1[0] - cpu0[0], 3),
-                    "gunicorn_runqueue_wait_s": round(cpu1[1] - cpu0[1], 3),
+                    "gunicorn_cpu_cores": round(gcpu[0] / secs, 2),
+                    "gunicorn_cpu_s": round(gcpu[0], 3),
+                    "gunicorn_runqueue_wait_s": round(gcpu[1], 3),
                     "pg_backends": len(backends),
-                    "pg_cpu_s": round(pg1[0] - pg0[0], 3),
-                    "pg_runqueue_wait_s": round(pg1[1] - pg0[1], 3),
+                    "pg_cpu_s": round(pgd[0], 3),
+                    "pg_runqueue_wait_s": round(pgd[1], 3),
                     "machine_busy": round((busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]), 2),
-                    "check": _check(w["numbers"], stored, kind),
+                    "check": _check(w["numbers"], stored, kind, label),
                     "wrk_summary": w["summary"],
                 }
                 runs.append(r)
@@ -490,6 +500,15 @@ def _per(x: dict[str, Any], field: str) -> str:
     return f"{1000 * x[field] / x['ok_2xx']:.1f}" if x.get(field) is not None and x["ok_2xx"] else "?"
 
 
+def _ceiling(x: dict[str, Any], cores: int) -> str:
+    """What the CPU one 2xx costs (workers and PostgreSQL) allows on all the cores of an idle
+    machine: an upper bound (the kernel's share, wrk and waits left out)."""
+    if x.get("gunicorn_cpu_s") is None or not x["ok_2xx"]:
+        return "?"
+    per = (x["gunicorn_cpu_s"] + (x["pg_cpu_s"] or 0)) / x["ok_2xx"]
+    return f"{cores / per:.0f}"
+
+
 def render(r: dict[str, Any]) -> str:
     lines = header("API and Open311 POST throughput (gunicorn, loopback HTTP)", r)
     lines += [
@@ -512,8 +531,8 @@ def render(r: dict[str, Any]) -> str:
         "",
         "| engine | POST | c | 2xx/s | p50 ms | p95 ms | p99 ms | max ms | answers by status | socket errors "
         "| 2xx ↔ rows | wrk cores | gunicorn cores | worker CPU ms / 2xx | worker wait for a CPU ms / 2xx "
-        "| PostgreSQL CPU ms / 2xx | machine busy | load 1 min | target |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| PostgreSQL CPU ms / 2xx | CPU ceiling 2xx/s | machine busy | load 1 min | target |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for e in r["engines"]:
         for x in e["runs"]:
@@ -521,6 +540,7 @@ def render(r: dict[str, Any]) -> str:
             match = (
                 f"{c['answered_2xx']} 2xx = {c['answered_2xx']} rows, "
                 f"+{c['stored_not_answered']} in flight at stop"
+                + (f", +{c['stored_from_warmup']} of the warm-up" if c.get("stored_from_warmup") else "")
                 if _clean(x)
                 else json.dumps(c)
             )
@@ -538,6 +558,7 @@ def render(r: dict[str, Any]) -> str:
                 f"| {x['wrk_cpu_cores']} | {x['gunicorn_cpu_cores']} | {_per(x, 'gunicorn_cpu_s')} "
                 f"| {_per(x, 'gunicorn_runqueue_wait_s')} "
                 f"| {_per(x, 'pg_cpu_s') if x['pg_backends'] else '–'} "
+                f"| {_ceiling(x, r['machine']['cores'])} "
                 f"| {x['machine_busy']} | {x['load_average_1m_at_start']} | {target} |"
             )
     lines += [
@@ -545,12 +566,16 @@ def render(r: dict[str, Any]) -> str:
         '"2xx ↔ rows": the wrk script keeps the number every 2xx answered; each must be stored once '
         "as a problem with one feedback (and, for Open311, one request row), no number answered "
         "twice. Rows stored for requests still in flight when wrk stopped (answered after wrk closed "
-        "its connections, so never counted) are listed apart; they are at most the concurrency.",
+        "its connections, so never counted) are listed apart; they are at most the concurrency. Each "
+        "request's title carries its run's label, so rows of the warm-up answered late are told apart.",
         "",
         '"worker CPU" and "wait for a CPU": the gunicorn workers\' time on a CPU and their time '
         'runnable but queued for one (`/proc/PID/schedstat`), per 2xx; "PostgreSQL CPU": the same for '
         "the server processes of the workers' connections (`pg_stat_activity` of the database). "
-        '"machine busy": the share of both cores busy in the window (everything on the machine).',
+        '"machine busy": the share of both cores busy in the window (everything on the machine). '
+        '"CPU ceiling": the cores divided by the worker and PostgreSQL CPU one 2xx took, the most '
+        "this code could answer with the whole machine idle (an upper bound: the kernel's share of the "
+        "sockets, wrk and every wait left out); it depends much less on the other jobs than 2xx/s.",
         "",
     ]
     for e in r["engines"]:
