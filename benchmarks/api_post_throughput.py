@@ -627,7 +627,11 @@ def main() -> None:
     if args.setup:
         return setup_app()
     if args.count_sql:
-        return count_sql(args.count_sql)
+        count_sql(args.count_sql)
+        # without the interpreter's teardown: a background thread of the loaded models (the
+        # duplicates index) once aborted it ("terminate called without an active exception")
+        sys.stdout.flush()
+        os._exit(0)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk")
     load = os.getloadavg()
