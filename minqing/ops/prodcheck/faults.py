@@ -13,7 +13,7 @@ from minqing.ops.prodcheck.receiver import Receiver
 from minqing.ops.prodcheck.stack import Stack
 
 MARKER = re.compile(r"pc-[0-9a-f]{12}")
-DRAIN_S = 180
+DRAIN_S = 300  # the outbox and webhook sweeps run every minute: a job cut off by a kill waits for one
 
 
 def _rows(stack: Stack, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
