@@ -7,7 +7,6 @@ minqing.audit_archive = 'on'``). One ARCHIVE row says what went where. Run daily
 """
 
 import gzip
-import hashlib
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -24,6 +23,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from minqing.core.audit import audit
+from minqing.core.backup.manifest import file_sha256
 from minqing.core.models import AuditEvent
 from minqing.orgs.actors import SYSTEM
 
@@ -74,14 +74,6 @@ def _line(row: dict[str, Any]) -> bytes:
     return json.dumps(row, ensure_ascii=False, sort_keys=True).encode() + b"\n"
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def read_archive(path: Path) -> Iterator[dict[str, Any]]:
     """The rows of an archive file, one dict each (``at`` as ISO text)."""
     with gzip.open(path, "rt", encoding="utf-8") as f:
@@ -94,7 +86,7 @@ def verify_archive(path: Path) -> dict[str, Any]:
     ``ArchiveError`` if either differs."""
     manifest_path = path.with_name(path.name.removesuffix(".jsonl.gz") + ".manifest.json")
     manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if _sha256(path) != manifest["sha256"]:
+    if file_sha256(path) != manifest["sha256"]:
         raise ArchiveError(f"{path.name}: sha256 differs from the manifest")
     count = sum(1 for _row in read_archive(path))
     if count != manifest["rows"]:
@@ -114,7 +106,7 @@ def _write_file(path: Path, rows: Iterator[dict[str, Any]]) -> list[int]:
 def _check_read_back(path: Path, ids: Sequence[int], sha256: str) -> None:
     """The read back before anything is deleted, in one streamed pass: the file hashes to
     ``sha256`` (the manifest's) and holds exactly ``ids``, in order."""
-    if _sha256(path) != sha256:
+    if file_sha256(path) != sha256:
         raise ArchiveError(f"{path.name}: changed after it was written")
     for n, (row, wrote) in enumerate(zip_longest(read_archive(path), ids), start=1):
         read = None if row is None else row["id"]
@@ -153,7 +145,7 @@ def archive_old_rows(*, now: datetime | None = None, directory: Path | None = No
         path = directory / f"{stem}.jsonl.gz"
         partial = path.with_name(path.name + ".part")
         ids = _write_file(partial, old.values(*FIELDS).iterator(chunk_size=CHUNK))
-        sha256 = _sha256(partial)
+        sha256 = file_sha256(partial)
         _check_read_back(partial, ids, sha256)
         os.replace(partial, path)
         period = old.aggregate(first=Min("at"), last=Max("at"))

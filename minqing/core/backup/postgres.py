@@ -59,7 +59,6 @@ class Server:
 
 
 def backup(server: Server, folder: Path, keys: str, progress: Progress) -> Manifest:
-    folder.mkdir(parents=True, exist_ok=True)
     base = folder / BASE
     if base.exists():
         raise BackupError(f"目标目录已有备份 / the folder already holds a backup: {folder}")

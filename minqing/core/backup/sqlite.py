@@ -37,7 +37,6 @@ def _integrity(path: Path) -> None:
 
 
 def backup(source: Path, folder: Path, keys: str, jobs: Path | None, progress: Progress) -> Manifest:
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / DB_FILE
     if target.exists():
         raise BackupError(f"目标目录已有备份 / the folder already holds a backup: {folder}")
@@ -84,12 +83,17 @@ def restore(folder: Path, manifest: Manifest, target: Path, jobs: Path | None, f
     if problems:
         fresh.unlink(missing_ok=True)
         return problems
-    for suffix in ("-wal", "-shm"):  # the old database's log must not be replayed onto the new one
+    _put(fresh, target)
+    if jobs is not None and JOBS_FILE in manifest.files:
+        fresh_jobs = jobs.with_name(jobs.name + ".restoring")
+        shutil.copyfile(folder / JOBS_FILE, fresh_jobs)
+        _put(fresh_jobs, jobs)
+    return []
+
+
+def _put(fresh: Path, target: Path) -> None:
+    """Rename ``fresh`` over ``target``, removing the old database's log first (it must not be
+    replayed onto the new one)."""
+    for suffix in ("-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     os.replace(fresh, target)
-    if jobs is not None and JOBS_FILE in manifest.files:
-        shutil.copyfile(folder / JOBS_FILE, jobs.with_name(jobs.name + ".restoring"))
-        for suffix in ("-wal", "-shm"):
-            Path(f"{jobs}{suffix}").unlink(missing_ok=True)
-        os.replace(jobs.with_name(jobs.name + ".restoring"), jobs)
-    return []
