@@ -144,28 +144,22 @@ class Stack:
             "MINQING_DB_TRANSACTION_POOLER": "0",
         }
 
-    def manage(self, *args: str, direct: bool = False, timeout: float = 3600) -> str:
+    def module(self, name: str, *args: str, direct: bool = False, timeout: float = 3600) -> str:
+        """``python -m name args`` in the stack's environment (``direct``: straight to the
+        primary); its standard output, or RuntimeError with the end of what it printed."""
         env = self.direct_env() if direct else {**os.environ, **self.env}
-        result = subprocess.run(
-            [sys.executable, "-m", "minqing.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-            timeout=timeout, check=False,
-        )  # fmt: skip
-        if result.returncode != 0:
-            raise RuntimeError(
-                f"minqing {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-            )
-        return result.stdout + result.stderr
-
-    def module(self, name: str, *args: str) -> str:
-        """``python -m name args`` in the stack's environment; its standard output."""
         argv = [sys.executable, "-m", name, *args]
-        env = {**os.environ, **self.env}
         result = subprocess.run(
-            argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
+            argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
         )
         if result.returncode != 0:
-            raise RuntimeError(f"{name} {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+            raise RuntimeError(
+                f"{name} {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            )
         return result.stdout
+
+    def manage(self, *args: str, direct: bool = False) -> str:
+        return self.module("minqing.cli", *args, direct=direct)
 
     def start_web(self, workers: int = 4) -> None:
         port = self.ports.get("web") or pg.free_port()
