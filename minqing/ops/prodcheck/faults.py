@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from minqing.ops.prodcheck.load import Load
-from minqing.ops.prodcheck.receiver import Receiver
 from minqing.ops.prodcheck.stack import Stack
+from minqing.webhooks import signing
+from minqing.webhooks.tests.receiver import Receiver
 
 MARKER = re.compile(r"pc-[0-9a-f]{12}")
 DRAIN_S = 300  # the outbox and webhook sweeps run every minute: a job cut off by a kill waits for one
@@ -78,6 +79,13 @@ def verify(stack: Stack, load: Load, receiver: Receiver, setup: dict[str, Any]) 
         else []
     )
     per_message = Counter((m["to"], m["subject"], m["body"]) for m in lines)
+    received = Counter(r.headers.get("Minqing-Event-Id", "") for r in receiver.delivered("/hook"))
+    secret = setup["webhook_secret"]
+    bad = [
+        r
+        for r in receiver.delivered("/hook")
+        if not signing.verify(secret, r.body, r.headers.get(signing.HEADER, ""))
+    ]
     deliveries = dict(_rows(stack, "SELECT status, count(*) FROM webhooks_delivery GROUP BY status"))
     jobs = {
         "deadline_problems": len(setup["overdue"]),
@@ -89,9 +97,9 @@ def verify(stack: Stack, load: Load, receiver: Receiver, setup: dict[str, Any]) 
         "messages_written_twice": sum(1 for n in per_message.values() if n > 1),
         "webhook_deliveries": sum(deliveries.values()),
         "webhooks_delivered": deliveries.get("delivered", 0),
-        "webhooks_received": len(receiver.seen),
-        "webhooks_received_twice": sum(1 for n in receiver.seen.values() if n > 1),
-        "webhook_bad_signatures": receiver.bad_signatures,
+        "webhooks_received": len(received),
+        "webhooks_received_twice": sum(1 for n in received.values() if n > 1),
+        "webhook_bad_signatures": len(bad),
         "left_after_drain": left,
         "followed": len(tally.followed),
         "assigned": len(tally.assigned),
