@@ -40,12 +40,18 @@ def photo_for(actor: Actor, key: uuid.UUID | str) -> Photo:
     photo = Photo.objects.filter(key=key).select_related("event__problem", "feedback__problem").first()
     if photo is None:
         raise Http404
-    if Photo.objects.filter(pk=photo.pk).filter(PUBLIC_Q).exists():
+    if _shown_publicly(photo):  # PUBLIC_Q on the row already loaded (with its event)
         return photo
     problem = photo_problem(photo)
     if problem is None or not is_signed_in(actor) or not can_see_problem(actor, problem):
         raise Http404
     return photo
+
+
+def _shown_publicly(photo: Photo) -> bool:
+    """``PUBLIC_Q`` for one photo loaded with its event: approved, and a report's or a public
+    update's."""
+    return photo.is_public and (photo.event is None or photo.event.public)
 
 
 def photo_problem(photo: Photo) -> Problem | None:

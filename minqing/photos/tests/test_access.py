@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from minqing.core.models import AuditEvent
@@ -119,3 +120,10 @@ def test_detail_page_shows_thumbnails_and_the_moderation_buttons(client, lw, rep
     client.force_login(lw.users["a_staff"])
     html = client.get(reverse("ledger:detail", args=[fb.problem.number])).content.decode()
     assert _url(photo, "thumb") in html and reverse("photos:set_public", args=[photo.key]) not in html
+
+
+def test_an_approved_photo_is_served_to_the_public_in_one_query(client, reported, django_assert_num_queries):
+    _fb, photo = reported
+    Photo.objects.filter(pk=photo.pk).update(public_approved_at=timezone.now())
+    with django_assert_num_queries(1):  # the photo with its update: public or not, decided on it
+        assert client.get(_url(photo, "thumb")).status_code == 200
