@@ -15,7 +15,6 @@ counts on its own unless ``MINQING_CACHE_URL`` gives a shared cache).
 """
 
 import math
-import re
 from enum import Enum
 
 from django.conf import settings
@@ -26,8 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from minqing.core.audit import client_ip
 from minqing.core.ratelimit import cache_take
 from minqing.ledger import places
-
-CODE_RE = re.compile(r"^[0-9A-Za-z._-]{1,32}$")
+from minqing.orgs.importers.unit_values import UNIT_CODE_RE
 
 
 class PlaceError(Enum):
@@ -81,7 +79,7 @@ def places_json(request: HttpRequest) -> JsonResponse:
             return PlaceError.BAD_QUERY.response(400)
         return _answer({"q": q, "results": [p.as_json() for p in places.search(q)]})
     if code:
-        if not CODE_RE.match(code):
+        if not UNIT_CODE_RE.match(code):
             return PlaceError.BAD_CODE.response(400)
         unit = places.unit_by_code(code)
         if unit is None:
