@@ -7,12 +7,9 @@ shared cache: exact across workers, the sliding window of ``minqing.core.ratelim
 Redis, ``MINQING_CACHE_URL``; with the in-process cache each worker would count on its own).
 """
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 
-from minqing.core.ratelimit import rate_take
+from minqing.core.ratelimit import cache_take, rate_take
 
 SCOPE = "api"
 
@@ -27,16 +24,5 @@ def take(client: str) -> int | None:
     if limit <= 0:
         return None
     if settings.MINQING_API_RATE_BACKEND == "cache":
-        now = time.time()
-        bucket = int(now // window)
-        key = f"mq-api-rate:{client}:{bucket}"
-        cache.add(key, 0, timeout=window + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr: a new window
-            cache.add(key, 1, timeout=window + 1)
-            count = 1
-        if count > limit:
-            return max(1, int(window - (now % window)) + 1)
-        return None
+        return cache_take(prefix="mq-api-rate", client=client, limit=limit, window=window)
     return None if rate_take(scope=SCOPE, client=client, limit=limit, window=window) else window

@@ -7,10 +7,16 @@ Checking and recording are one step (``rate_take``), serialised per key: on Post
 transaction-level advisory lock on the key, on SQLite by the database's single write lock (the
 purge is a write and comes first). Checking, then recording in another statement, let requests
 that raced all pass the check (issue 16: 11 of a limit of 10).
+
+``cache_take`` is the other kind: a fixed window counted with atomic increments in the Django
+cache (shared across workers only with a shared cache, ``MINQING_CACHE_URL``), for limits that
+must not write to the database.
 """
 
 import datetime as dt
+import time
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -57,3 +63,20 @@ def rate_take(*, scope: str, client: str, limit: int, window: int) -> bool:
             return False
         RateLimitHit.objects.create(key=key, at=now)
     return True
+
+
+def cache_take(*, prefix: str, client: str, limit: int, window: int) -> int | None:
+    """Count one request of ``client`` in the current fixed ``window`` (seconds) in the Django
+    cache: ``None`` when it may go on, else the seconds until the window ends. ``limit <= 0``
+    disables the limit (nothing is counted)."""
+    if limit <= 0:
+        return None
+    now = time.time()
+    key = f"{prefix}:{client}:{int(now // window)}"
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: a new window
+        cache.add(key, 1, timeout=window + 1)
+        count = 1
+    return max(1, int(window - now % window) + 1) if count > limit else None

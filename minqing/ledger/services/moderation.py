@@ -132,7 +132,8 @@ def moderation_publish_due(now: dt.datetime | None = None) -> int:
             )
             for p in rows:
                 if not p.public_title:  # registered before suggestions were stored: mask it now
-                    Problem.objects.filter(pk=p.pk).update(public_title=suggested_public(p)[0])
+                    title = mask_personal(p.title, reporter_names(p))
+                    Problem.objects.filter(pk=p.pk).update(public_title=title)
             keys = [p.pk for p in rows]
             Problem.objects.filter(pk__in=keys).update(
                 moderation=Moderation.APPROVED, is_public=True, moderation_at=now

@@ -15,20 +15,17 @@ counts on its own unless ``MINQING_CACHE_URL`` gives a shared cache).
 """
 
 import math
-import re
-import time
 from enum import Enum
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from minqing.core.audit import client_ip
+from minqing.core.ratelimit import cache_take
 from minqing.ledger import places
-
-CODE_RE = re.compile(r"^[0-9A-Za-z._-]{1,32}$")
+from minqing.orgs.importers.unit_values import UNIT_CODE_RE
 
 
 class PlaceError(Enum):
@@ -46,18 +43,13 @@ class PlaceError(Enum):
 
 def _over_limit(request: HttpRequest) -> int:
     """Count one read of this client: 0 when it may go on, else the seconds to wait."""
-    limit, window = int(settings.MINQING_PUBLIC_LOOKUP_LIMIT), int(settings.MINQING_PUBLIC_LOOKUP_WINDOW)
-    if limit <= 0:
-        return 0
-    now = time.time()
-    key = f"mq-public-places:{client_ip(request) or 'unknown'}:{int(now // window)}"
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: a new window
-        cache.add(key, 1, timeout=window + 1)
-        count = 1
-    return max(1, int(window - now % window) + 1) if count > limit else 0
+    wait = cache_take(
+        prefix="mq-public-places",
+        client=client_ip(request) or "unknown",
+        limit=int(settings.MINQING_PUBLIC_LOOKUP_LIMIT),
+        window=int(settings.MINQING_PUBLIC_LOOKUP_WINDOW),
+    )
+    return wait or 0
 
 
 def _limited(wait: int) -> JsonResponse:
@@ -87,7 +79,7 @@ def places_json(request: HttpRequest) -> JsonResponse:
             return PlaceError.BAD_QUERY.response(400)
         return _answer({"q": q, "results": [p.as_json() for p in places.search(q)]})
     if code:
-        if not CODE_RE.match(code):
+        if not UNIT_CODE_RE.match(code):
             return PlaceError.BAD_CODE.response(400)
         unit = places.unit_by_code(code)
         if unit is None:

@@ -85,11 +85,9 @@ def _submit_page(
 
 
 def _picker_of(form: PublicSubmitForm) -> Picker:
-    """The picker as the form's data left it (a page shown again with its errors)."""
-    chosen = form.cleaned_data.get("unit_obj") if hasattr(form, "cleaned_data") else None
-    if chosen is None:
-        chosen = places.cascade_choice(form.data) or places.unit_by_code(str(form.data.get("unit", "")))
-    return Picker(places.cascade(chosen))
+    """The picker as the form's data left it (a page shown again with its errors; the form is
+    validated, and its ``clean`` already read the cascade and the picked unit into ``unit_obj``)."""
+    return Picker(places.cascade(form.cleaned_data.get("unit_obj")))
 
 
 def _picker_step(request: HttpRequest) -> HttpResponse:
