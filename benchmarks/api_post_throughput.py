@@ -29,7 +29,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import MINQING, ROOT, env_for, header, machine, ok, recreate_pg, run, write_results
+from minqing.ops.ports import free_port, wait_port
 
 PG_URL = os.environ.get("BENCH_API_PG_URL", "postgres://postgres@127.0.0.1:5432/minqing_api_post_bench")
 LUA = ROOT / "benchmarks" / "api_post_wrk.lua"
@@ -178,24 +178,9 @@ def count_sql(spec: str) -> None:
 # --- the driver ------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _wait_port(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(
-                    f"gunicorn did not start:\n{log.read_text(errors='replace')[-3000:]}"
-                ) from None
-            time.sleep(0.2)
+    if not wait_port(port, timeout, alive=lambda: proc.poll() is None):
+        raise SystemExit(f"gunicorn did not start:\n{log.read_text(errors='replace')[-3000:]}")
 
 
 def _sched(pids: list[int]) -> dict[int, tuple[float, float]]:
@@ -369,7 +354,7 @@ def _one_engine(engine: str, url: str, work: Path, args: argparse.Namespace) -> 
     spec = json.loads(run([sys.executable, "-m", "benchmarks.api_post_throughput", "--setup"], env).stdout)
     result["prepare_s"] = round(time.monotonic() - started, 1)
 
-    port = _free_port()
+    port = free_port()
     workers = args.workers or 2 * (os.cpu_count() or 1) + 1
     log_path = work / f"gunicorn-{engine}.log"
     log = log_path.open("wb")

@@ -3,7 +3,6 @@ WAL archiving) or with pg_basebackup from one (a streaming replica): for the bac
 tests and for ``make prod-check``. Run as the ``postgres`` system user when we are root."""
 
 import shutil
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -13,12 +12,7 @@ import psycopg
 
 from minqing.core.backup import pgtools
 from minqing.core.backup.errors import BackupError
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from minqing.ops.ports import free_port
 
 
 def missing_programs() -> str:

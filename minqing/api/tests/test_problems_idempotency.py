@@ -13,12 +13,10 @@ reads the test database itself (the test commits: ``transaction=True``).
 import http.client
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,17 +27,12 @@ from django.conf import settings
 from django.db import connection
 
 from minqing.ledger.models import Feedback, Problem
+from minqing.ops.ports import free_port, wait_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROOT = Path(__file__).resolve().parents[3]
 CALLS = 20
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _database_url(tmp_path: Path) -> str:
@@ -58,7 +51,7 @@ def _database_url(tmp_path: Path) -> str:
 def serving(tmp_path: Path) -> Iterator[tuple[int, str]]:
     """A gunicorn server on the test database; yields its port and the database URL."""
     url = _database_url(tmp_path)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -73,16 +66,9 @@ def serving(tmp_path: Path) -> Iterator[tuple[int, str]]:
     log = (tmp_path / "server.log").open("w+b")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    pytest.fail(f"the server did not start: {log.read().decode(errors='replace')[-2000:]}")
-                time.sleep(0.2)
+        if not wait_port(port, 60, alive=lambda: process.poll() is None):
+            log.seek(0)
+            pytest.fail(f"the server did not start: {log.read().decode(errors='replace')[-2000:]}")
         yield port, url
     finally:
         process.terminate()

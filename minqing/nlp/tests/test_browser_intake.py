@@ -17,16 +17,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Browser, expect
 
-from minqing.ledger.enums import Channel, State
+from minqing.ledger.enums import State
 from minqing.ledger.models import Category, Feedback, Problem
-from minqing.ledger.services.intake import Reporter, feedback_submit
 from minqing.ledger.tests.test_browser import Session, browser  # noqa: F401 (the fixture)
 from minqing.nlp import units as gz
 from minqing.nlp.duplicates.service import reset_index
 from minqing.nlp.models import Suggestion
-from minqing.orgs.actors import SYSTEM
+from minqing.nlp.tests.test_duplicates_pages import LAMP, posted
 from minqing.orgs.enums import Role
-from minqing.orgs.models import Unit
 from minqing.orgs.tests.factories import UserFactory, grant, small_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,30 +80,14 @@ def test_clerk_accepts_the_suggested_category_and_unit(browser: Browser, live_se
         gz.invalidate()
 
 
-LAMP = "泉山社区东门路灯坏了三个月,晚上出行很不方便,老人摔倒过两次"
-
-
-def _posted_online(unit: Unit, title: str, content: str) -> Problem:
-    fb = feedback_submit(
-        actor=SYSTEM,
-        channel=Channel.ONLINE,
-        title=title,
-        content=content,
-        unit=unit,
-        reporter=Reporter(name="张三", phone="13900002222"),
-    )
-    assert fb.problem is not None
-    return fb.problem
-
-
 def test_clerk_accepts_the_suggestions_and_merges_the_duplicate(browser: Browser, live_server: Any) -> None:  # noqa: F811
     gz.invalidate()
     reset_index()
     u = small_tree()
     clerk = UserFactory(username="clerk")
     grant(clerk, Role.INTAKE, u["town_a"])  # 新体育场街道 and its community; not 红旗村
-    earlier = _posted_online(u["village_a"], "泉山社区东门路灯不亮", LAMP)
-    elsewhere = _posted_online(u["village_b"], "红旗村东门路灯不亮", LAMP.replace("泉山社区", "红旗村"))
+    earlier = posted(u["village_a"], "泉山社区东门路灯不亮", LAMP)
+    elsewhere = posted(u["village_b"], "红旗村东门路灯不亮", LAMP.replace("泉山社区", "红旗村"))
     s = Session(browser, live_server.url, "clerk")
     blocked: list[str] = []  # what the strict CSP refused (an inline script or style would be)
     s.page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)

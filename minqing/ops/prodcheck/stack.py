@@ -14,22 +14,14 @@ from cryptography.fernet import Fernet
 
 from minqing.core.backup import pgtools
 from minqing.ops import pg
+from minqing.ops.ports import wait_port
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def _wait_port(port: int, what: str, timeout: float = 60) -> None:
-    import socket
-
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{what} did not listen on {port} in {timeout:.0f} s") from None
-            time.sleep(0.2)
+    if not wait_port(port, timeout):
+        raise TimeoutError(f"{what} did not listen on {port} in {timeout:.0f} s")
 
 
 @dataclass
