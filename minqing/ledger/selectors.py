@@ -506,6 +506,7 @@ class PublicEvent:
 class Tracking:
     code: str
     feedback_id: int
+    problem_id: int
     title: str  # as the reporter wrote it
     place: str  # the place they typed, then the unit with its parents
     unit_label: str
@@ -543,6 +544,7 @@ def public_tracking(code: str) -> Tracking | None:
     return Tracking(
         code=code,
         feedback_id=fb.pk,
+        problem_id=problem.pk,
         title=fb.title,
         place=fb.place,
         unit_label=units_with_parents([unit])[0] if unit is not None else "",

@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 
-from minqing.ledger.models import Feedback, Problem
+from minqing.ledger.models import Problem
 from minqing.orgs import policy
 from minqing.photos import selectors
 from minqing.photos.services import takes_photos
@@ -38,6 +38,5 @@ def staff_photos(context: template.Context, problem: Problem) -> dict[str, Any]:
 
 
 @register.inclusion_tag("photos/_public_gallery.html")
-def public_photos(feedback_id: int) -> dict[str, Any]:
-    problem_id = Feedback.objects.filter(pk=feedback_id).values_list("problem_id", flat=True).first()
+def public_photos(problem_id: int) -> dict[str, Any]:
     return {"photos": selectors.public_photos(problem_id)}
