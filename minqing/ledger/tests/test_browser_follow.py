@@ -59,7 +59,11 @@ def test_follow_and_judge_on_a_phone(
     expect(copy).to_be_visible()  # copy.js ran (no inline script: CSP)
     copy.click()
     expect(copy).to_have_text("已复制")
-    assert phone.evaluate("document.querySelector('img.qr').naturalWidth") > 0  # the QR code loaded
+    qr = phone.locator("img.qr")
+    qr.scroll_into_view_if_needed()
+    # the QR code loaded: wait for the decode, then check it drew (a broken image completes at width 0)
+    phone.wait_for_function("img => img.complete", arg=qr.element_handle())
+    assert phone.evaluate("document.querySelector('img.qr').naturalWidth") > 0
     fits(phone)
 
     follow = phone.locator("#follow form")
