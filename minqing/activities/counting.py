@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 from pyroaring import BitMap
@@ -341,25 +341,43 @@ def _table_sums(
     """Activities and attendance matching ``where`` that start in the local days [d0, d1), summed
     per the expression ``key``; with ``above``, only the rows above its marks (the tail)."""
     span = Q(start__gte=_midnight(d0), start__lt=_midnight(d1))
-    acts = Activity.objects.filter(where, span)
-    rows = Attendance.objects.filter(where, span)
+    all_acts = Activity.objects.filter(where, span)
+    all_rows = Attendance.objects.filter(where, span)
+    acts: QuerySet[Activity] | None = all_acts
+    rows: QuerySet[Attendance] | None = all_rows
     if above is not None:
-        acts = acts.filter(id__gt=above.activity_mark)
-        rows = rows.filter(id__gt=above.attendance_mark)
+        # the tail by its ids (at most about TAIL_ROWS, read by the primary key): filtered by
+        # ``id > mark`` alone, SQLite's planner reads the whole subtree's period by the path
+        # index instead (0.45 s for a prefecture's year at the city tier, for a tail of 0 rows)
+        acts = _tail(all_acts, Activity.objects.filter(id__gt=above.activity_mark))
+        rows = _tail(all_rows, Attendance.objects.filter(id__gt=above.attendance_mark))
     if campaign is not None:
-        acts = acts.filter(campaign=campaign)
-        rows = rows.filter(activity__campaign=campaign)
-    out: list[Sums] = [
-        (k, n, hc or 0, hco, 0)
-        for k, n, hc, hco in acts.annotate(k=key)
-        .values_list("k")
-        .annotate(n=Count("id"), hc=Sum("headcount"), hco=Count("headcount"))
-        .order_by()
-    ]
-    out += [
-        (k, 0, 0, 0, n) for k, n in rows.annotate(k=key).values_list("k").annotate(n=Count("id")).order_by()
-    ]
+        acts = acts.filter(campaign=campaign) if acts is not None else None
+        rows = rows.filter(activity__campaign=campaign) if rows is not None else None
+    out: list[Sums] = []
+    if acts is not None:
+        out += [
+            (k, n, hc or 0, hco, 0)
+            for k, n, hc, hco in acts.annotate(k=key)
+            .values_list("k")
+            .annotate(n=Count("id"), hc=Sum("headcount"), hco=Count("headcount"))
+            .order_by()
+        ]
+    if rows is not None:
+        out += [
+            (k, 0, 0, 0, n)
+            for k, n in rows.annotate(k=key).values_list("k").annotate(n=Count("id")).order_by()
+        ]
     return out
+
+
+M = TypeVar("M", Activity, Attendance)
+
+
+def _tail(qs: "QuerySet[M]", above: "QuerySet[M]") -> "QuerySet[M] | None":
+    """``qs`` narrowed to the rows of ``above`` by their ids; ``None`` when there are none."""
+    ids = list(above.order_by().values_list("id", flat=True))
+    return qs.filter(id__in=ids) if ids else None
 
 
 def totals_by_unit(

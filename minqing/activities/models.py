@@ -69,6 +69,8 @@ class Activity(models.Model):
             ),
             models.Index(fields=["start"], name="act_activity_start"),
             models.Index(fields=["campaign", "path"], name="act_activity_campaign"),
+            # the few activities of one type in a period (party lectures for the bulletin)
+            models.Index(fields=["type", "start"], name="act_activity_type_start"),
         ]
 
     def __str__(self) -> str:
@@ -198,8 +200,11 @@ class Visit(models.Model):
             )
         ]
         indexes = [
+            # covering for the bulletin's counts (a subtree's visits to units or households in a period)
             models.Index(
-                fields=["path", "date"], name="act_visit_path_date", opclasses=[*PATH_OPS, "date_ops"]
+                fields=["path", "date", "unit"],
+                name="act_visit_path_date_unit",
+                opclasses=[*PATH_OPS, "date_ops", "int8_ops"],
             ),
             models.Index(fields=["household", "date"], name="act_visit_household"),
         ]

@@ -11,7 +11,9 @@ the first instant after a day, so ``before=end_of(day)`` is "as of the end of ``
 
 Both values are correlated subqueries served by the index ``ledger_event_problem_at``
 (problem, at): a queryset of any size is annotated, or grouped and counted
-(``state_counts_as_of``), in one query, never a query per problem. Measured on SQLite with
+(``state_counts_as_of``), in one query, never a query per problem. A problem whose latest event
+(``Problem.last_event_at``, kept by triggers on the log) came before the instant needs no
+subquery: its state then is the row's state now. Measured on SQLite with
 50,000 problems and 150,000 events, the grouped count takes about as long as grouping the
 problems by their current state (0.3 s against 0.25 s): the row scan, not the subqueries,
 is the cost.
@@ -22,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, CharField, Count, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, F, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -52,18 +54,31 @@ def _last(before: dt.datetime, **filters: Any) -> QuerySet[ProblemEvent]:
     )
 
 
-def state_expr(before: dt.datetime) -> Coalesce:
+def _unless_settled(before: dt.datetime, row_field: str, from_log: Coalesce) -> Case:
+    """The row's own ``row_field`` when the problem's latest event came before ``before`` (nothing
+    has happened to it since, so its state then is its state now), else ``from_log``. The database
+    evaluates the log's subquery only for the problems that changed after ``before``: a past
+    period read in a later year costs about what the current state does."""
+    return Case(
+        When(last_event_at__lt=before, then=F(row_field)),
+        default=from_log,
+        output_field=CharField(),
+    )
+
+
+def state_expr(before: dt.datetime) -> Case:
     """The ``to_state`` of the problem's last event before ``before``; ``""`` without one."""
     sub = Subquery(_last(before).values("to_state")[:1], output_field=CharField())
-    return Coalesce(sub, Value(""), output_field=CharField())
+    return _unless_settled(before, "state", Coalesce(sub, Value(""), output_field=CharField()))
 
 
-def last_resolution_expr(before: dt.datetime) -> Coalesce:
+def last_resolution_expr(before: dt.datetime) -> Case:
     """The resolution kind on the last resolve event before ``before`` (``""`` without one), whatever
-    the state: a problem reopened since still shows it here, so read it only while resolved."""
+    the state: a problem reopened since still shows it here, so read it only while resolved (a
+    settled problem gives the row's own kind, which is the last resolve's while it is resolved)."""
     kind = _last(before, action=Action.RESOLVE).annotate(k=KeyTextTransform("resolution_kind", "data"))
     sub = Subquery(kind.values("k")[:1], output_field=CharField())
-    return Coalesce(sub, Value(""), output_field=CharField())
+    return _unless_settled(before, "resolution_kind", Coalesce(sub, Value(""), output_field=CharField()))
 
 
 def kind_if_done(state: str, kind: str) -> str:

@@ -201,3 +201,37 @@ def problem_figures_by_unit(
             if pk is not None:
                 out[pk].add(cell)
     return out
+
+
+def problem_figures_with_children(
+    actor: Actor,
+    unit: Unit,
+    children: Iterable[Unit],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    as_of: dt.date | None,
+    campaign: Campaign | None,
+    make: type[F],
+) -> tuple[F, dict[int, F]]:
+    """``unit``'s figures and those of its direct ``children`` (keyed by id) from one grouped
+    query over ``unit``'s subtree (by the children's path prefix), instead of one for the unit
+    and one for the children: the same figures as ``problem_figures`` and
+    ``problem_figures_by_unit`` at half the rows read. Children the actor may not see are left
+    out of the dict (their problems count in the unit's own figures, as they always do)."""
+    children = [c for c in children if can_access_unit(actor, c)]
+    own, out = make(), {c.pk: make() for c in children}
+    if start >= end or not can_access_unit(actor, unit):
+        return own, {}
+    by_path = {c.path: out[c.pk] for c in children}
+    lengths = {len(p) for p in by_path}
+    if len(lengths) > 1 or any(not p.startswith(unit.path) for p in by_path):
+        raise ValueError("children must be direct children of the unit")
+    length = lengths.pop() if lengths else len(unit.path)
+    qs = _base(start, end, campaign).filter(prefix_q(unit.path)).annotate(key=Substr("path", 1, length))
+    for (key,), cell in _cells(qs, as_of, ("key",)):
+        own.add(cell)
+        child = by_path.get(key)
+        if child is not None:
+            child.add(cell)
+    return own, out

@@ -126,6 +126,10 @@ class Problem(models.Model):
         related_name="merged",
     )
     overdue = models.BooleanField(_("已逾期"), default=False)
+    # the time of the problem's latest event, kept by the database's triggers on the event log
+    # (migration 0010): before it, the log must be read for a past state; after it, the state is
+    # the row's own (``minqing.ledger.asof``). Never lower than the latest event's time.
+    last_event_at = models.DateTimeField(null=True, blank=True, editable=False)
     escalated_to = models.ForeignKey(
         Unit, verbose_name=_("已上报至"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

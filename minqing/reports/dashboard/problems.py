@@ -68,3 +68,13 @@ def problem_figures_by_unit(
     return figures.problem_figures_by_unit(
         actor, units, start, end, as_of=as_of, campaign=campaign, make=ProblemFigures
     )
+
+
+def problem_figures_with_children(
+    actor: Actor, unit: Unit, children: Iterable[Unit], period: Period, campaign: Campaign | None = None
+) -> tuple[ProblemFigures, dict[int, ProblemFigures]]:
+    """The unit's figures and its direct children's, from one query (``figures``)."""
+    start, end, as_of = _span(period)
+    return figures.problem_figures_with_children(
+        actor, unit, children, start, end, as_of=as_of, campaign=campaign, make=ProblemFigures
+    )

@@ -39,8 +39,8 @@ from minqing.reports.dashboard.period import Period
 from minqing.reports.dashboard.problems import (
     ProblemFigures,
     Satisfaction,
-    problem_figures,
     problem_figures_by_unit,
+    problem_figures_with_children,
     satisfaction,
 )
 from minqing.reports.dashboard.programmes import ProgrammeBlock, programme_blocks
@@ -252,11 +252,13 @@ def dashboard(actor: Actor, unit: Unit, period: Period, campaign: Campaign | Non
     """Every figure of the page for ``unit``'s subtree in ``period``."""
     if not can_access_unit(actor, unit):
         raise Http404
-    problems = problem_figures(actor, unit, period, campaign)
+    child_units, more = children_of(actor, unit)
+    problems, child_problems = problem_figures_with_children(actor, unit, child_units, period, campaign)
     types = activities_by_type(actor, unit, period, campaign)
     own = UnitRow(unit, problems, totals(types))
-    child_units, more = children_of(actor, unit)
-    children = sorted(unit_rows(actor, child_units, period, campaign), key=lambda r: not r.territorial)
+    acts = activity_totals_by_unit(actor, child_units, period, campaign)
+    rows = [UnitRow(u, child_problems[u.pk], acts[u.pk]) for u in child_units if u.pk in child_problems]
+    children = sorted(rows, key=lambda r: not r.territorial)
     spec = map_for(unit)
     blocks, blocks_more = programme_blocks(actor, unit, period, campaign)
     board = Dashboard(

@@ -3,19 +3,20 @@
 The assignments counted are cadres' 示范联系 assignments (``AssignmentKind.DEMONSTRATION``) whose
 target (unit, grid or household) lies in the subtree and that were in force at some time in the
 period (started by the as-of date, not ended before the period's first day). A unit is covered
-when such an assignment names it; a household when one names it or its grid.
+when such an assignment names it; a household when one names it or its grid (the households of
+the covered grids summed from the per-grid counters the database keeps, ``GridHouseholds``).
 """
 
 from collections.abc import Callable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from minqing.core.paths import prefix_q
 from minqing.orgs.enums import AssignmentKind, UnitKind
-from minqing.orgs.models import Assignment, Household
+from minqing.orgs.models import Assignment, GridHouseholds
 from minqing.reports.metrics.registry import MetricContext, metric
 
 KINDS: dict[str, tuple[str, Promise, Promise]] = {  # metric name -> (unit kind, label, word)
@@ -72,9 +73,9 @@ for _name, (_kind, _label, _word) in KINDS.items():
 )
 def households(ctx: MetricContext) -> int:
     grids = assignments(ctx).filter(unit__kind=UnitKind.GRID).values("unit_id")
-    in_grids = Household.objects.filter(grid_id__in=grids).count()
+    in_grids = GridHouseholds.objects.filter(grid_id__in=grids).aggregate(n=Sum("households"))["n"] or 0
     direct = assignments(ctx).filter(household__isnull=False).exclude(household__grid_id__in=grids)
-    return in_grids + direct.values("household_id").distinct().count()
+    return int(in_grids) + direct.values("household_id").distinct().count()
 
 
 @metric(

@@ -40,7 +40,8 @@ def secretaries_without_lecture(ctx: MetricContext) -> int:
     ),
 )
 def other_members_people(ctx: MetricContext) -> int:
-    types = ActivityType.objects.filter(is_party_lecture=True).values("pk")
+    # the ids, not a subquery: the planner then reads the period's lectures by (type, start)
+    types = list(ActivityType.objects.filter(is_party_lecture=True).values_list("pk", flat=True))
     lectures = Activity.objects.filter(
         prefix_q(ctx.unit.path), ctx.of_campaign(), type__in=types, start__gte=ctx.start, start__lt=ctx.end
     )

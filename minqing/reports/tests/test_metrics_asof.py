@@ -88,3 +88,21 @@ def test_one_query_whatever_the_number_of_problems(problems: dict[str, Problem])
         states_as_of(Problem.objects.all(), day(10, 9))
         state_counts_as_of(Problem.objects.all(), end_of(day(10, 9)), by=("source", "prominent"))
     assert len(queries.captured_queries) == 2
+
+
+def test_the_log_is_read_only_for_problems_changed_since(problems: dict[str, Problem]) -> None:
+    """``last_event_at`` (kept by triggers on the event log) is the latest event's time; after it
+    the row's own state answers, before it the log does."""
+    a = Problem.objects.get(pk=problems["a"].pk)
+    latest = a.events.order_by("-at", "-id").first()
+    assert latest is not None and a.last_event_at == latest.at == at(10, 15)
+    # an event written without the services (an import's bulk insert) raises it too
+    a.events.create(at=at(11, 2), action=Action.NOTE, from_state=State.CLOSED, to_state=State.CLOSED)
+    a.events.create(at=at(10, 20), action=Action.NOTE, from_state=State.CLOSED, to_state=State.CLOSED)
+    a.refresh_from_db()
+    assert a.last_event_at == at(11, 2)  # never lowered by an older event
+    # the row changed behind the log's back shows where the row is read: only after the latest event
+    Problem.objects.filter(pk=a.pk).update(state=State.RECTIFYING, resolution_kind="")
+    qs = Problem.objects.filter(pk=a.pk)
+    assert states_as_of(qs, day(11, 1))[a.pk] == AsOf(State.CLOSED, ResolutionKind.RECTIFIED)  # the log
+    assert states_as_of(qs, day(11, 2))[a.pk] == AsOf(State.RECTIFYING, "")  # the row
