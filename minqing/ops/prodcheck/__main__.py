@@ -14,6 +14,7 @@ from typing import Any
 from minqing.ops import pg
 from minqing.ops.prodcheck.faults import verify
 from minqing.ops.prodcheck.http import Client
+from minqing.ops.prodcheck.ingest import Ladder
 from minqing.ops.prodcheck.load import Load
 from minqing.ops.prodcheck.report import write_report
 from minqing.ops.prodcheck.stack import Stack
@@ -98,6 +99,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Production stack check (docs/deploy.md)")
     parser.add_argument("--seconds", type=float, default=40, help="length of the fault test's load")
     parser.add_argument("--keep", action="store_true", help="leave the work folder (logs) in place")
+    parser.add_argument(
+        "--ingest-seconds", type=float, default=12, help="seconds per rate of the ingestion ladder (0: none)"
+    )
     args = parser.parse_args()
     why = pg.missing_programs()
     if why:
@@ -145,6 +149,12 @@ def main() -> None:
         summary["timings"] = {k: round(v, 1) for k, v in stack.timings.items()}
         summary["latency"] = load.tally.latency()
         summary["answers"] = dict(sorted(load.tally.statuses.items()))
+        if args.ingest_seconds > 0:
+            say("ingestion ladder: submissions at fixed rates until p99 passes 500 ms")
+            summary["ingestion"] = Ladder(
+                stack.ports["web"], setup["key"], setup["leaf"], args.ingest_seconds
+            ).run()
+            say(f"ingestion: sustained {summary['ingestion']['sustained_per_s']} submissions/s")
     finally:
         say("stopping everything")
         stack.stop()

@@ -50,5 +50,36 @@ def write_report(summary: dict[str, Any]) -> bool:
         f"- {k}: n={v['n']}, p50 {v['p50_ms']:.0f} ms, p99 {v['p99_ms']:.0f} ms"
         for k, v in (summary.get("latency") or {}).items()
     ]
+    lines += _ingestion(summary.get("ingestion"))
     (RESULTS / "prod_check.md").write_text("\n".join(lines) + "\n")
     return ok
+
+
+def _ingestion(ingest: dict[str, Any] | None) -> list[str]:
+    if not ingest:
+        return []
+    lines = [
+        "",
+        "## Ingestion: submissions at fixed rates (after the fault test, on the same stack)",
+        "",
+        "Open loop (`minqing/ops/prodcheck/ingest.py`): half API POSTs, half residents' forms (page + POST);",
+        "latency from each submission's scheduled start; the ladder stops after the first rate that misses",
+        f"(p99 ≥ {ingest['p99_limit_ms']:.0f} ms or an answer that is not 2xx).",
+        "30,000 problems a day is 0.35/s; a peak hour at 10x is 3.5/s.",
+        "",
+        f"**Sustained: {ingest['sustained_per_s']} submissions/s with p99 < {ingest['p99_limit_ms']:.0f} ms "
+        f"({ingest['sustained_per_day']:,} a day); the 10x peak hour (3.5/s): "
+        f"{'held' if ingest['peak_hour_10x_passed'] else 'NOT held'}.**",
+        "",
+        "| offered /s | submissions | 2xx | achieved /s | p50 ms | p99 ms | max ms | answers | started late "
+        "| passed |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
+    ]
+    for st in ingest["steps"]:
+        answers = ", ".join(f"{k}: {v}" for k, v in st["statuses"].items())
+        lines.append(
+            f"| {st['offered_per_s']} | {st['submissions']} | {st['answered_2xx']} | {st['achieved_per_s']} "
+            f"| {st['p50_ms']} | {st['p99_ms']} | {st['max_ms']} | {answers} | {st['started_late']} "
+            f"| {'✅' if st['passed'] else '❌'} |"
+        )
+    return lines
