@@ -111,7 +111,10 @@ def build() -> list[dict[str, str]]:
         pair(rewrite(rows[t].text, rng), rows[t].text, 1, "rewrite", group[t])
         anchors.append(t)
     for a in anchors:
-        hits = [n for n, _ in index.search(rows[a].text, k=20) if group[n] != group[a]]
+        # ties, and scores equal but for the last bits of a float sum (whose order differs with the
+        # CPU's vector width), go by row number: the set is the same on every machine
+        found = sorted(index.search(rows[a].text, k=40), key=lambda hit: (-round(hit[1], 9), hit[0]))[:20]
+        hits = [n for n, _ in found if group[n] != group[a]]
         same = [n for n in hits if rows[n].label == rows[a].label]
         if len(same) >= 3:
             pair(rows[a].text, rows[same[2]].text, 0, "hard_negative", group[a])
