@@ -520,15 +520,30 @@ def _ratio(after: float, before: float) -> str:
     return f"×{after / before:.2f}" if before else "–"
 
 
-def _comparison(r: dict[str, Any]) -> list[str]:
-    b = r.get("before")
+COMPARISONS = {
+    "before": (
+        "Before and after (issue 12's lean write path; before: the committed run of {date})",
+        "Both runs on the same shared machine, hours apart, so each figure carries the other jobs' load "
+        'of its own window ("machine busy" before → after); the CPU one 2xx took depends less on them.',
+    ),
+    "before_same_window": (
+        "The same comparison, A/B in one window (the code before issue 12's lean write path run "
+        "just before this one, at {date})",
+        "The earlier code (commit c6b0728) benchmarked by the same command immediately before this "
+        "run, so both met about the same load of the other jobs.",
+    ),
+}
+
+
+def _comparison(r: dict[str, Any], which: str) -> list[str]:
+    b = r.get(which)
     if not b:
         return []
+    title, note = COMPARISONS[which]
     lines = [
-        f"## Before and after (issue 12's lean write path; before: the run of {b['date']})",
+        f"## {title.format(date=b['date'])}",
         "",
-        "Both runs on the same shared machine, so each figure carries the other jobs' load of its "
-        'own window ("machine busy" before → after); the CPU one 2xx took depends less on them.',
+        note,
         "",
         "| engine | POST | c | 2xx/s before | 2xx/s after | ratio | p99 ms before | p99 ms after "
         "| worker+PostgreSQL CPU ms / 2xx before | after | ratio | machine busy before → after |",
@@ -629,7 +644,8 @@ def render(r: dict[str, Any]) -> str:
         "sockets, wrk and every wait left out); it depends much less on the other jobs than 2xx/s.",
         "",
     ]
-    lines += _comparison(r)
+    lines += _comparison(r, "before_same_window")
+    lines += _comparison(r, "before")
     for e in r["engines"]:
         first = [f for x in e["runs"] for f in x["first_errors"]]
         lines += [
@@ -673,6 +689,10 @@ def main() -> None:
         "--before",
         help="an earlier run's json (e.g. the committed results): its figures shown beside, as ratios",
     )
+    parser.add_argument(
+        "--same-window",
+        help="the json of the earlier code run just before this one on the same machine (an A/B pair)",
+    )
     args = parser.parse_args()
     if args.render:
         from benchmarks.common import RESULTS
@@ -704,6 +724,8 @@ def main() -> None:
     }
     if args.before:
         result["before"] = _before(json.loads(Path(args.before).read_text()))
+    if args.same_window:
+        result["before_same_window"] = _before(json.loads(Path(args.same_window).read_text()))
     with tempfile.TemporaryDirectory(prefix="api-post-bench-") as tmp:
         work = Path(tmp)
         if not args.skip_sqlite:
