@@ -595,6 +595,10 @@ def render(r: dict[str, Any]) -> str:
         f"with p99 < {TARGET_P99_MS} ms; "
         "SQLite: concurrency 32 without errors, and the figure it reaches.",
         "",
+    ]
+    if r.get("notes"):
+        lines += ["**Notes on this run:**", "", *[f"- {n}" for n in r["notes"]], ""]
+    lines += [
         "| engine | POST | c | 2xx/s | p50 ms | p95 ms | p99 ms | max ms | answers by status | socket errors "
         "| 2xx ↔ rows | wrk cores | gunicorn cores | worker CPU ms / 2xx | worker wait for a CPU ms / 2xx "
         "| PostgreSQL CPU ms / 2xx | CPU ceiling 2xx/s | machine busy | load 1 min | target |",
