@@ -494,6 +494,87 @@ def _ceiling(x: dict[str, Any], cores: int) -> str:
     return f"{cores / per:.0f}"
 
 
+def _before(earlier: dict[str, Any]) -> dict[str, Any]:
+    """What the comparison needs of an earlier run: its date, figures and statement counts."""
+    return {
+        "date": earlier["date"],
+        "runs": {
+            f"{e['engine']} {x['kind']} {x['concurrency']}": {
+                k: x[k] for k in ("rps_2xx", "p50_ms", "p99_ms", "gunicorn_cpu_s", "pg_cpu_s", "ok_2xx")
+            }
+            for e in earlier["engines"]
+            for x in e["runs"]
+        },
+        "sql": {
+            f"{e['engine']} {kind}": s["total"] for e in earlier["engines"] for kind, s in e["sql"].items()
+        },
+        "machine_busy": {
+            f"{e['engine']} {x['kind']} {x['concurrency']}": x["machine_busy"]
+            for e in earlier["engines"]
+            for x in e["runs"]
+        },
+    }
+
+
+def _ratio(after: float, before: float) -> str:
+    return f"×{after / before:.2f}" if before else "–"
+
+
+COMPARISONS = {
+    "before": (
+        "Before and after (issue 12's lean write path; before: the committed run of {date})",
+        "Both runs on the same shared machine, hours apart, so each figure carries the other jobs' load "
+        'of its own window ("machine busy" before → after); the CPU one 2xx took depends less on them.',
+    ),
+    "before_same_window": (
+        "The same comparison, A/B in one window (the code before issue 12's lean write path run "
+        "just before this one, at {date})",
+        "The earlier code (commit c6b0728) benchmarked by the same command immediately before this "
+        "run, so both met about the same load of the other jobs.",
+    ),
+}
+
+
+def _comparison(r: dict[str, Any], which: str) -> list[str]:
+    b = r.get(which)
+    if not b:
+        return []
+    title, note = COMPARISONS[which]
+    lines = [
+        f"## {title.format(date=b['date'])}",
+        "",
+        note,
+        "",
+        "| engine | POST | c | 2xx/s before | 2xx/s after | ratio | p99 ms before | p99 ms after "
+        "| worker+PostgreSQL CPU ms / 2xx before | after | ratio | machine busy before → after |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for e in r["engines"]:
+        for x in e["runs"]:
+            name = f"{e['engine']} {x['kind']} {x['concurrency']}"
+            old = b["runs"].get(name)
+            if old is None:
+                continue
+
+            def cpu(run: dict[str, Any]) -> float:
+                n = run["ok_2xx"] or 1
+                return 1000 * (run["gunicorn_cpu_s"] + (run.get("pg_cpu_s") or 0)) / n
+
+            lines.append(
+                f"| {e['engine']} | {KINDS[x['kind']]} | {x['concurrency']} "
+                f"| {old['rps_2xx']} | {x['rps_2xx']} "
+                f"| {_ratio(x['rps_2xx'], old['rps_2xx'])} | {old['p99_ms']} | {x['p99_ms']} "
+                f"| {cpu(old):.1f} | {cpu(x):.1f} | {_ratio(cpu(x), cpu(old))} "
+                f"| {b['machine_busy'].get(name, '?')} → {x['machine_busy']} |"
+            )
+    lines += ["", "SQL statements of one POST (in-process, warm), before → after:", ""]
+    for e in r["engines"]:
+        for kind, s in e["sql"].items():
+            old_total = b["sql"].get(f"{e['engine']} {kind}")
+            lines.append(f"- {e['engine']} {KINDS[kind]}: {old_total} → {s['total']}")
+    return [*lines, ""]
+
+
 def render(r: dict[str, Any]) -> str:
     lines = header("API and Open311 POST throughput (gunicorn, loopback HTTP)", r)
     lines += [
@@ -514,6 +595,10 @@ def render(r: dict[str, Any]) -> str:
         f"with p99 < {TARGET_P99_MS} ms; "
         "SQLite: concurrency 32 without errors, and the figure it reaches.",
         "",
+    ]
+    if r.get("notes"):
+        lines += ["**Notes on this run:**", "", *[f"- {n}" for n in r["notes"]], ""]
+    lines += [
         "| engine | POST | c | 2xx/s | p50 ms | p95 ms | p99 ms | max ms | answers by status | socket errors "
         "| 2xx ↔ rows | wrk cores | gunicorn cores | worker CPU ms / 2xx | worker wait for a CPU ms / 2xx "
         "| PostgreSQL CPU ms / 2xx | CPU ceiling 2xx/s | machine busy | load 1 min | target |",
@@ -563,6 +648,8 @@ def render(r: dict[str, Any]) -> str:
         "sockets, wrk and every wait left out); it depends much less on the other jobs than 2xx/s.",
         "",
     ]
+    lines += _comparison(r, "before_same_window")
+    lines += _comparison(r, "before")
     for e in r["engines"]:
         first = [f for x in e["runs"] for f in x["first_errors"]]
         lines += [
@@ -602,6 +689,14 @@ def main() -> None:
     parser.add_argument("--concurrency", type=lambda v: [int(x) for x in v.split(",")], default=[8, 32])
     parser.add_argument("--kinds", type=lambda v: v.split(","), default=list(KINDS))
     parser.add_argument("--render", action="store_true", help="write the md again from the json")
+    parser.add_argument(
+        "--before",
+        help="an earlier run's json (e.g. the committed results): its figures shown beside, as ratios",
+    )
+    parser.add_argument(
+        "--same-window",
+        help="the json of the earlier code run just before this one on the same machine (an A/B pair)",
+    )
     args = parser.parse_args()
     if args.render:
         from benchmarks.common import RESULTS
@@ -631,6 +726,10 @@ def main() -> None:
         "targets": {"pg_rps_c32": TARGET_RPS, "pg_p99_ms_c32": TARGET_P99_MS},
         "engines": [],
     }
+    if args.before:
+        result["before"] = _before(json.loads(Path(args.before).read_text()))
+    if args.same_window:
+        result["before_same_window"] = _before(json.loads(Path(args.same_window).read_text()))
     with tempfile.TemporaryDirectory(prefix="api-post-bench-") as tmp:
         work = Path(tmp)
         if not args.skip_sqlite:

@@ -25,6 +25,7 @@ API_ERRORS: dict[str, Promise] = {
     "TOO_LARGE": _("请求体超过 {max} 字节的上限"),
     "IDEMPOTENCY_MISMATCH": _("该 Idempotency-Key 已用于内容不同的请求"),
     "IDEMPOTENCY_BAD_KEY": _("Idempotency-Key 应为 1 到 255 个可见字符"),
+    "IDEMPOTENCY_IN_PROGRESS": _("使用该 Idempotency-Key 的请求仍在处理中,请稍后重试"),
     "BAD_CURSOR": _("分页游标不正确"),
     "METHOD_NOT_ALLOWED": _("不支持该请求方法"),
     "SERVER_ERROR": _("服务器内部错误,请稍后重试"),

@@ -1,24 +1,34 @@
 """What every API call goes through before its endpoint (``/api/`` and ``/open311/``):
 
 - a body over ``MINQING_API_MAX_BODY`` bytes is refused with 413 before it is read;
-- a POST with an ``Idempotency-Key`` header runs at most once per caller and key: the endpoint
-  runs inside one transaction that first claims the key (an ``IdempotentAnswer`` row, unique per
-  caller and key) and, on success, keeps the answer; a retry, or a racing twin (its claim waits
-  on the unique index until the first commits), gets the first answer again with
-  ``Idempotent-Replayed: true``. An answer of 4xx/5xx is not kept: its writes roll back and a
-  retry runs again. The same key with a different body answers 422.
+- a POST with an ``Idempotency-Key`` header runs at most once per caller and key. The endpoint
+  runs inside one transaction that first claims the key (``INSERT ... ON CONFLICT DO NOTHING`` of
+  an ``IdempotentAnswer`` row, unique per caller and key; a racing twin's claim waits on the
+  unique index, or on SQLite's write lock, until the first commits, and then inserts nothing) and
+  writes the audit rows of its writes just before the commit (one INSERT,
+  ``core.audit_writes.written_before_commit``). The answer is kept with one UPDATE: in the
+  transaction, or, when the endpoint left work for after the commit (``after_commit``: the
+  suggestions and similar problems of a registration, read without holding the transaction open),
+  once that work has completed the answer. A retry, or the twin, gets the kept answer again with
+  ``Idempotent-Replayed: true``; while the first is still completing its answer after its commit,
+  the twin waits for it (up to ``WAIT_SECONDS``, then 409 ``IDEMPOTENCY_IN_PROGRESS``). An answer
+  of 4xx/5xx from the endpoint is not kept: its writes roll back and a retry runs again. The same
+  key with a different body answers 422. See docs/api.md ("How a POST is written").
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connections, router, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from minqing.api.errors import error_response
 from minqing.api.models import IdempotentAnswer
 from minqing.core.audit import client_ip
+from minqing.core.audit_writes import written_before_commit
 
 HEADER = "Idempotency-Key"
 PREFIXES = ("/api/", "/open311/")
@@ -48,6 +58,84 @@ def _replay(answer: IdempotentAnswer, fingerprint: str) -> HttpResponse:
     return response
 
 
+WAIT_SECONDS = 30.0  # how long a twin waits for the first call to complete its kept answer
+POLL_SECONDS = 0.05
+PENDING = 0  # the status of a claimed key whose answer is not kept yet
+FINISHERS_ATTR = "api_after_commit"
+
+Finisher = Callable[[HttpResponse], None]
+
+
+def after_commit(request: HttpRequest, finish: Finisher) -> bool:
+    """Leave ``finish`` (it completes the endpoint's answer in place) for after the write's commit:
+    True when the idempotency middleware runs the endpoint in its transaction and will call it
+    once that transaction has committed, before keeping and sending the answer; False otherwise
+    (no transaction of the middleware: the endpoint's writes have committed already, the caller
+    completes its answer itself)."""
+    finishers: list[Finisher] | None = getattr(request, FINISHERS_ATTR, None)
+    if finishers is None:
+        return False
+    finishers.append(finish)
+    return True
+
+
+def _claim(caller: str, key: str, path: str, fingerprint: str) -> bool:
+    """One statement: the key's row, unless a committed twin has it (then nothing, and False)."""
+    meta = IdempotentAnswer._meta
+    fields = {f.name: f for f in meta.concrete_fields}
+    values = {
+        "caller": caller,
+        "key": key,
+        "method": "POST",
+        "path": path[:500],
+        "fingerprint": fingerprint,
+        "status": PENDING,
+        "content_type": "",
+        "body": b"",
+        "created_at": timezone.now(),
+    }
+    connection = connections[router.db_for_write(IdempotentAnswer)]
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(fields[name].column) for name in values)
+    params = [fields[name].get_db_prep_save(value, connection) for name, value in values.items()]
+    conflict = ", ".join(qn(fields[name].column) for name in ("caller", "key"))
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(values))}) "
+        f"ON CONFLICT ({conflict}) DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return bool(cursor.rowcount == 1)
+
+
+def _keep(caller: str, key: str, response: HttpResponse) -> None:
+    IdempotentAnswer.objects.filter(caller=caller, key=key).update(
+        status=response.status_code,
+        content_type=response.get("Content-Type", "application/json"),
+        body=response.content,
+    )
+
+
+def _kept_answer(caller: str, key: str, fingerprint: str) -> HttpResponse | None:
+    """The kept answer of the key's first call, once it is complete (None: no row any more)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        twin = IdempotentAnswer.objects.filter(caller=caller, key=key).first()
+        if twin is None:
+            return None
+        if twin.fingerprint != fingerprint or twin.status != PENDING:
+            return _replay(twin, fingerprint)
+        if time.monotonic() >= deadline:
+            response = error_response("IDEMPOTENCY_IN_PROGRESS", 409, field=HEADER)
+            response["Retry-After"] = "1"
+            return response
+        time.sleep(POLL_SECONDS)
+
+
+class _Taken(Exception):
+    """A committed twin holds the key."""
+
+
 class ApiRequestMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -74,34 +162,33 @@ class ApiRequestMiddleware:
         body = request.body  # read before the view (it may read POST)
         caller = caller_digest(request)
         fingerprint = hashlib.sha256(request.path.encode() + b"\n" + body).hexdigest()
-        earlier = IdempotentAnswer.objects.filter(caller=caller, key=key).first()
-        if earlier is not None:
-            return _replay(earlier, fingerprint)
-        try:
-            with transaction.atomic():
-                answer = IdempotentAnswer.objects.create(
-                    caller=caller,
-                    key=key,
-                    method="POST",
-                    path=request.path[:500],
-                    fingerprint=fingerprint,
-                    status=0,
-                    content_type="",
-                    body=b"",
-                )
-                response = self.get_response(request)
-                if response.status_code >= 400 or response.streaming:
-                    raise _Refused(response)
-                answer.status = response.status_code
-                answer.content_type = response.get("Content-Type", "application/json")
-                answer.body = response.content
-                answer.save(update_fields=["status", "content_type", "body"])
-                return response
-        except _Refused as refused:
-            return refused.response
-        except IntegrityError:
-            # a twin claimed the key first and has committed: answer as it did
-            twin = IdempotentAnswer.objects.filter(caller=caller, key=key).first()
-            if twin is None:
-                raise
-            return _replay(twin, fingerprint)
+        for _attempt in range(3):  # a kept answer removed meanwhile (expired): claim again
+            finishers: list[Finisher] = []
+            setattr(request, FINISHERS_ATTR, finishers)
+            try:
+                with transaction.atomic(), written_before_commit():
+                    if not _claim(caller, key, request.path, fingerprint):
+                        raise _Taken
+                    response = self.get_response(request)
+                    if response.status_code >= 400 or response.streaming:
+                        raise _Refused(response)
+                    if not finishers:
+                        _keep(caller, key, response)
+                        return response
+            except _Refused as refused:
+                return refused.response
+            except _Taken:
+                kept = _kept_answer(caller, key, fingerprint)
+                if kept is None:
+                    continue
+                return kept
+            finally:
+                delattr(request, FINISHERS_ATTR)
+            # committed: the rest of the answer, outside the transaction and its locks
+            try:
+                for finish in finishers:
+                    finish(response)
+            finally:
+                _keep(caller, key, response)  # complete, or as committed if a finisher failed
+            return response
+        raise RuntimeError(f"{HEADER} {key!r}: claimed and removed three times")

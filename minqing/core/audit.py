@@ -74,17 +74,45 @@ def audit(
     if action == AuditEvent.Action.IMPORT and (notes := audit_context.current().imports) is not None:
         notes.append((object_type, detail))  # the one IMPORT row of ``audited_import`` carries it
         return AuditEvent(action=action, object_type=object_type, object_id=object_id, detail=detail[:500])
-    event = AuditEvent.objects.create(
+    event = audit_row(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+        request=request,
+        actor_name=actor_name,
+        outcome=outcome,
+    )
+    event.save(force_insert=True)
+    if object_id:
+        audit_context.current().remember(stand_in_key(object_type, object_id, action))
+    return event
+
+
+def audit_row(
+    *,
+    actor: Actor | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    detail: str,
+    request: HttpRequest | None,
+    actor_name: str = "",
+    outcome: str | None = None,
+) -> AuditEvent:
+    """The row ``audit`` appends, not saved: ``audit_writes`` saves a transaction's automatic
+    rows together with one ``bulk_create``."""
+    if request is None:
+        request = audit_context.active_request()
+    return AuditEvent(
         actor=user_of(actor),
         actor_name=(actor_label(actor) or actor_name)[:150],
         action=action,
-        outcome=outcome,
+        outcome=outcome or _default_outcome(action, detail),
         object_type=object_type[:50],
         object_id=object_id[:64],
         detail=detail[:500],
         ip=client_ip(request),
         user_agent=user_agent(request),
     )
-    if object_id:
-        audit_context.current().remember(stand_in_key(object_type, object_id, action))
-    return event

@@ -23,7 +23,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_out
-from django.db import DEFAULT_DB_ALIAS, router, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
@@ -66,33 +66,123 @@ def _schedule(sender: type[Model], key: Key, detail: str) -> None:
     if ctx.bulk:
         ctx.bulk_counts[key[0]] += 1
         return
-    transaction.on_commit(partial(_write, ctx, key, detail), using=router.db_for_write(sender))
-
-
-def _write(ctx: AuditContext, key: Key, detail: str) -> None:
-    if key in ctx.written:
-        ctx.written.discard(key)
+    using = router.db_for_write(sender)
+    conn = transaction.get_connection(using)
+    if not conn.in_atomic_block:  # autocommit: the write is committed, its row now
+        transaction.on_commit(partial(_write_rows, [(ctx, key, detail)]), using=using)
         return
-    from minqing.core.audit import audit
+    batch = getattr(conn, BATCH_ATTR, None)
+    if batch is None or batch.hooks is not conn.run_on_commit:
+        # a new transaction (a commit or a rollback replaced the list of hooks), or a savepoint
+        # rolled back since (it filtered the list into a new one: the old batch's flush is still
+        # in it and writes the rows gathered before, this one the rows after)
+        batch = _Batch(conn.run_on_commit)
+        setattr(conn, BATCH_ATTR, batch)
+    # the row's own hook: dropped with it if its savepoint rolls back, as any on_commit hook
+    transaction.on_commit(partial(batch.add, ctx, key, detail), using=using)
+    batch.flush_after_last(conn)
 
-    object_type, object_id, action = key
-    audit(
-        actor=ctx.actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        detail=detail,
-        request=ctx.request,
-    )
-    ctx.written.discard(key)  # only the service's own rows stand in for an automatic one
+
+BATCH_ATTR = "_minqing_audit_batch"
+
+
+class _Flush:
+    """The hook that writes a batch, registered after its last row's hook; an earlier one is
+    turned off (``live``) when a later row moves the write behind it."""
+
+    def __init__(self, batch: "_Batch") -> None:
+        self.batch = batch
+        self.live = True
+
+    def __call__(self) -> None:
+        if self.live:
+            self.batch.write()
+
+
+class _Batch:
+    """The automatic rows of one transaction, written when it commits with ONE ``bulk_create``.
+
+    Each row keeps its own ``on_commit`` hook (``add``), so a row of a savepoint rolled back is
+    dropped with the savepoint's hooks and a rolled-back transaction writes nothing, exactly as a
+    hook per row did. The hooks run in order at the commit: the rows' hooks gather them, then the
+    batch's flush hook, always after the last row's, writes them all. The flush hook belongs to the
+    whole transaction (no savepoint): a savepoint rolled back never drops it with rows of the
+    transaction still to write. Hooks are only ever appended (never moved), so Django's
+    ``captureOnCommitCallbacks``, which runs the hooks after an index, still runs them in order."""
+
+    def __init__(self, hooks: list[Any]) -> None:
+        self.hooks = hooks
+        self.rows: list[tuple[AuditContext, Key, str]] = []
+        self.flush: _Flush | None = None
+
+    def add(self, ctx: AuditContext, key: Key, detail: str) -> None:
+        self.rows.append((ctx, key, detail))
+
+    def flush_after_last(self, conn: Any) -> None:
+        if self.flush is not None:
+            self.flush.live = False
+        self.flush = _Flush(self)
+        conn.on_commit(self.flush)
+        _sids, func, robust = conn.run_on_commit[-1]
+        conn.run_on_commit[-1] = (set(), func, robust)  # the transaction's, not a savepoint's
+
+    def write(self) -> None:
+        rows, self.rows = self.rows, []
+        _write_rows(rows)
+
+
+def _write_rows(rows: list[tuple[AuditContext, Key, str]]) -> None:
+    """The automatic rows, in order, with one INSERT; each as ``audit`` would write it, skipped
+    when the service already wrote its own row for the key (``AuditContext.written``)."""
+    from minqing.core.audit import audit_row
+
+    events = []
+    for ctx, key, detail in rows:
+        if key in ctx.written:
+            ctx.written.discard(key)
+            continue
+        object_type, object_id, action = key
+        events.append(
+            audit_row(
+                actor=ctx.actor,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                detail=detail,
+                request=ctx.request,
+            )
+        )
+        # what ``audit`` then remembers, and what writing an automatic row then forgot: only the
+        # service's own rows stand in for an automatic one
+        if object_id:
+            current().remember(stand_in_key(object_type, object_id, action))
+        ctx.written.discard(key)
+    if events:
+        _insert(events)
+
+
+def _insert(events: list[Any]) -> None:
+    """One INSERT: in a transaction ``bulk_create``; in autocommit (the hooks after a commit) the
+    statement alone, without the BEGIN and COMMIT ``bulk_create`` puts around it for batches that
+    need more than one statement (a single INSERT is atomic by itself)."""
+    from minqing.core.models import AuditEvent
+
+    conn = connections[router.db_for_write(AuditEvent)]
+    meta = AuditEvent._meta
+    fields = [f for f in meta.concrete_fields if f is not meta.pk]
+    if conn.in_atomic_block or len(events) > conn.ops.bulk_batch_size(fields, events):
+        AuditEvent.objects.bulk_create(events)
+        return
+    AuditEvent._base_manager._insert(events, fields=fields, using=conn.alias)  # type: ignore[attr-defined]
 
 
 @contextmanager
 def written_before_commit(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Inside a transaction: the automatic rows of the writes made in the block are written at
-    its end, in the transaction, instead of after the commit. For a write that must not be
-    acknowledged unless its audit rows are in too (the public form: a commit followed by a
-    failed audit insert would store a complaint and answer 500, without its tracking code)."""
+    its end, in the transaction (one INSERT), instead of after the commit. For a write that must
+    not be acknowledged unless its audit rows are in too (the public form: a commit followed by a
+    failed audit insert would store a complaint and answer 500, without its tracking code; the API's
+    POSTs: one statement less, and no commit of its own)."""
     conn = transaction.get_connection(using)
     if not conn.in_atomic_block:
         raise RuntimeError("written_before_commit() needs an enclosing transaction.atomic()")
@@ -101,12 +191,23 @@ def written_before_commit(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     mine = [
         entry
         for entry in conn.run_on_commit
-        if id(entry) not in before and isinstance(entry[1], partial) and entry[1].func is _write
+        if id(entry) not in before and isinstance(entry[1], partial) and _is_row_hook(entry[1])
     ]
     taken = {id(entry) for entry in mine}
     conn.run_on_commit = [entry for entry in conn.run_on_commit if id(entry) not in taken]
-    for _sids, func, _robust in mine:
-        func()
+    _write_rows([(ctx, key, detail) for _sids, func, _robust in mine for ctx, key, detail in _row_of(func)])
+
+
+def _is_row_hook(func: partial[Any]) -> bool:
+    return func.func is _write_rows or getattr(func.func, "__func__", None) is _Batch.add
+
+
+def _row_of(func: partial[Any]) -> list[tuple[AuditContext, Key, str]]:
+    if func.func is _write_rows:
+        rows: list[tuple[AuditContext, Key, str]] = func.args[0]
+        return rows
+    ctx, key, detail = func.args
+    return [(ctx, key, detail)]
 
 
 def _label(sender: type[Model]) -> str:

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minqing.core.audit_writes import written_before_commit
 from minqing.core.errors import DomainError
 from minqing.ledger.enums import Action, Channel, ResolutionKind, State
 from minqing.ledger.models import Problem
@@ -221,7 +222,9 @@ def request_record(request: ServiceRequest) -> ServiceRequest:
     name = f"{request.last_name}{request.first_name}".strip()
     reporter = Reporter(name=name, phone=request.phone)
     place = request.address_string or (f"{request.lat},{request.long}" if request.lat is not None else "")
-    with transaction.atomic():
+    # the audit rows of the recording in its transaction (one INSERT, no commit of their own): the
+    # request is recorded exactly when they are in too (core.audit_writes.written_before_commit)
+    with transaction.atomic(), written_before_commit():
         feedback = feedback_submit(
             actor=request.application,
             channel=request.channel,

@@ -10,6 +10,7 @@ complained about), and each read is audited.
 """
 
 import datetime as dt
+import json
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
@@ -22,6 +23,7 @@ from pydantic import AfterValidator, Field, field_validator
 
 from minqing.api.auth import require_scope
 from minqing.api.errors import ApiError
+from minqing.api.middleware import after_commit
 from minqing.api.pagination import Page, keyset_page
 from minqing.api.scopes import Scope
 from minqing.campaigns.selectors import campaign_by_id
@@ -506,10 +508,10 @@ def register_problem(request: HttpRequest, body: ProblemIn) -> Status[Registered
             number=problem.number,
             tracking_code=None,
             problem=problem_out(problem),
-            suggestions=suggestions_out(actor, body.title, body.content, body.place, unit),
-            duplicates=duplicates_out(actor, body.title, body.content, problem.pk),
+            suggestions=NO_SUGGESTIONS,
+            duplicates=NO_DUPLICATES,
         )
-        return Status(201, out)
+        return Status(201, _with_reading(request, out, actor, body, unit, problem.pk))
     if not body.channel:
         raise _invalid("channel", _("群众反映须填写渠道:letter、visit、call 或 online"))
     if body.channel == Channel.LETTER and body.letter_date is None:
@@ -545,10 +547,45 @@ def register_problem(request: HttpRequest, body: ProblemIn) -> Status[Registered
         number=filed.number,
         tracking_code=fb.tracking_code,
         problem=problem_out(filed),
-        suggestions=suggestions_out(actor, body.title, body.content, body.place, unit),
-        duplicates=duplicates_out(actor, body.title, body.content, filed.pk),
+        suggestions=NO_SUGGESTIONS,
+        duplicates=NO_DUPLICATES,
     )
-    return Status(201, out)
+    return Status(201, _with_reading(request, out, actor, body, unit, filed.pk))
+
+
+# the answer's reading before it is done (and as kept if reading failed after the commit)
+NO_SUGGESTIONS = SuggestionsOut(categories=[], units=[])
+NO_DUPLICATES = DuplicatesOut(ready=False, items=[])
+
+
+def _with_reading(
+    request: HttpRequest, out: RegisteredOut, actor: Actor, body: ProblemIn, unit: Unit, exclude: int
+) -> RegisteredOut:
+    """The suggestions and similar problems of a registration, read once its write has committed:
+    the reading (the category model, the duplicates index, a few SELECTs) holds no transaction and
+    no lock (on SQLite the write lock). With an Idempotency-Key the middleware's transaction is
+    still open here, so the reading is left to it (``after_commit``): it completes the answer
+    after the commit, before the answer is kept and sent. Without one the write has committed."""
+
+    def read() -> tuple[SuggestionsOut, DuplicatesOut]:
+        return (
+            suggestions_out(actor, body.title, body.content, body.place, unit),
+            duplicates_out(actor, body.title, body.content, exclude),
+        )
+
+    def finish(response: HttpResponse) -> None:
+        suggestions, duplicates = read()
+        payload = json.loads(response.content)
+        payload["suggestions"] = suggestions.model_dump(mode="json")
+        payload["duplicates"] = duplicates.model_dump(mode="json")
+        from minqing.api.v1 import api  # the endpoint's own renderer: the bytes it would have sent
+
+        response.content = api.renderer.render(request, payload, response_status=response.status_code)
+
+    if after_commit(request, finish):
+        return out
+    out.suggestions, out.duplicates = read()
+    return out
 
 
 def duplicates_out(actor: Actor, title: str, content: str, exclude: int) -> DuplicatesOut:

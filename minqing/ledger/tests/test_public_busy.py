@@ -65,7 +65,8 @@ def test_an_audit_row_that_cannot_be_written_fails_the_submission(client, lw, mo
     def audit_fails(*a, **kw):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr("minqing.core.audit.AuditEvent.objects.create", audit_fails)
+    # the automatic rows of a transaction are one bulk INSERT (core.audit_writes)
+    monkeypatch.setattr("minqing.core.audit.AuditEvent.objects.bulk_create", audit_fails)
     r = client.post(SUBMIT, _form(lw))
     assert r.status_code == 503 and BUSY_ZH in r.content.decode()
     monkeypatch.undo()
