@@ -154,6 +154,13 @@ class Problem(models.Model):
             # (path, state) and (responsible_path, path, state): the subtree filters, and covering
             # indexes for the queue's counts by state (see selectors.problem_state_counts)
             models.Index(fields=["path", "state"], name="ledger_problem_path", opclasses=PATH_OPS * 2),
+            # a subtree's problems registered in a period (the dashboard, the bulletins): without
+            # it SQLite reads a small unit's year through the date index, every problem of the year
+            models.Index(
+                fields=["path", "registered_at"],
+                name="ledger_problem_path_reg",
+                opclasses=[*PATH_OPS, "timestamptz_ops"],
+            ),
             models.Index(
                 fields=["responsible_path", "path", "state"],
                 name="ledger_problem_resp_path",
