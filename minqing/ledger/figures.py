@@ -29,16 +29,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.db.models import BooleanField, Case, Count, DateTimeField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from minqing.campaigns.models import Campaign
-from minqing.core.paths import any_prefix_q, not_by_index, prefix_q
+from minqing.core.paths import any_prefix_q, prefix_q
 from minqing.ledger.asof import RESOLUTION, STATE, end_of, state_counts_as_of
 from minqing.ledger.enums import DONE_STATES, OPEN_STATES, Channel, ResolutionKind, Source, State
 from minqing.ledger.models import Problem
+from minqing.ledger.periods import registered_in
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import can_access_unit
@@ -122,9 +123,8 @@ F = TypeVar("F", bound=ProblemFigures)
 
 
 def _base(start: dt.datetime, end: dt.datetime, campaign: Campaign | None) -> QuerySet[Problem]:
-    """Problems registered in [start, end), to be filtered by a subtree (``paths.not_by_index``)."""
-    registered = not_by_index("registered_at", DateTimeField())
-    qs = Problem.objects.alias(registered=registered).filter(registered__gte=start, registered__lt=end)
+    """Problems registered in [start, end), to be filtered by a subtree (``periods``)."""
+    qs = registered_in(start, end)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     return qs

@@ -11,13 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DateTimeField
 from django.db.models.fields.json import KeyTextTransform
 
 from minqing.campaigns.models import Campaign
-from minqing.core.paths import not_by_index, prefix_q
+from minqing.core.paths import prefix_q
 from minqing.ledger.enums import Action, Satisfaction
-from minqing.ledger.models import Problem, ProblemEvent
+from minqing.ledger.models import ProblemEvent
+from minqing.ledger.periods import registered_in
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import can_access_unit
@@ -48,10 +48,7 @@ def satisfaction_counts(
     the actor may not see)."""
     if start >= end or not can_access_unit(actor, unit):
         return SatisfactionCounts()
-    registered = not_by_index("registered_at", DateTimeField())
-    problems = Problem.objects.alias(registered=registered).filter(
-        prefix_q(unit.path), registered__gte=start, registered__lt=end
-    )
+    problems = registered_in(start, end).filter(prefix_q(unit.path))
     if campaign is not None:
         problems = problems.filter(campaign=campaign)
     judged = ProblemEvent.objects.filter(problem__in=problems.values("pk"), action__in=list(JUDGEMENTS))
