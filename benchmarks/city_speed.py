@@ -6,9 +6,11 @@ time, each as a ratio against a baseline commit measured in the same run on the 
 A database per engine loaded with ``minqing demo --scale city`` (200,000 problems, 100,000
 activities, 2,000,000 attendance rows and the seed campaigns' replay); ``--sqlite-url`` /
 ``--pg-url`` with ``--reuse`` take a database an earlier run (or ``minqing demo --scale city``)
-loaded instead of loading one. The migrations of this tree are applied first, so the baseline
-runs on the same schema (an index this tree adds helps the baseline too: the ratio is the code's
-alone).
+loaded instead of loading one. The migrations of this tree are applied first. By default the
+baseline runs on that schema too (an index this tree adds helps the baseline as well: the ratio is
+the code's alone); with ``--baseline-schema`` it runs on a copy of the database migrated back to
+its own migrations (SQLite: an online backup; PostgreSQL: ``CREATE DATABASE … TEMPLATE``), so the
+ratio is the code's and the schema's together: today's code as it ran.
 
 Each case runs in a child process, for the baseline (``git archive REV`` unpacked in a temporary
 directory, with this tree's ``node_modules`` so both draw the same charts) and for this tree,
@@ -28,6 +30,7 @@ import datetime
 import json
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -155,13 +158,62 @@ def _run_child(tree: Path, env: dict[str, str]) -> dict:
     return json.loads(res.stdout)
 
 
-def measure(env: dict[str, str], baseline: Path, rounds: int) -> dict:
+def _baseline_migrations(tree: Path) -> list[tuple[str, str]]:
+    """(app, the baseline's last migration) for each app where this tree has later ones."""
+    out = []
+    for mig in sorted((ROOT / "minqing").glob("*/migrations")):
+        app = mig.parent.name
+        ours = sorted(p.stem for p in mig.glob("0*.py"))
+        theirs = sorted(p.stem for p in (tree / "minqing" / app / "migrations").glob("0*.py"))
+        if theirs and ours and ours[-1] != theirs[-1]:
+            out.append((app, theirs[-1]))
+    return out
+
+
+def baseline_database(engine: str, url: str, tree: Path, tmp: Path, env: dict[str, str]) -> str:
+    """A copy of the database migrated back to the baseline's schema (its indexes, no new columns,
+    counters or triggers), so the baseline runs as it ran: today's code on today's schema."""
+    from benchmarks.common import MINQING, env_for, run
+
+    if engine == "sqlite":
+        src = Path(url.removeprefix("sqlite:///"))
+        dst = tmp / "baseline.sqlite3"
+        src_db = sqlite3.connect(src)
+        with sqlite3.connect(dst) as copy:
+            src_db.backup(copy)
+        src_db.close()
+        copy_url = f"sqlite:///{dst}"
+    else:
+        import psycopg
+
+        base, _, name = url.rpartition("/")
+        copy_name = f"{name}_baseline"
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{copy_name}"')
+            conn.execute(f'CREATE DATABASE "{copy_name}" TEMPLATE "{name}"')
+        copy_url = f"{base}/{copy_name}"
+    copy_env = env_for(
+        copy_url, tmp, **{k: v for k, v in env.items() if k.startswith(("MINQING_", "DEBUG", "LOG_"))}
+    )
+    for app, migration in _baseline_migrations(tree):
+        run([*MINQING, "migrate", app, migration, "--noinput", "-v0"], copy_env)
+    if engine == "postgresql":
+        from benchmarks.common import vacuum_pg
+
+        vacuum_pg(copy_url)
+    return copy_url
+
+
+def measure(
+    env: dict[str, str], baseline: Path, rounds: int, baseline_env: dict[str, str] | None = None
+) -> dict:
     trees = {"baseline": baseline, "current": ROOT}
+    envs = {"baseline": baseline_env or env, "current": env}
     runs: dict[str, list[dict]] = {"baseline": [], "current": []}
     for i in range(rounds):
         for name, tree in trees.items():
             print(f"  round {i + 1}/{rounds}: {name} ...", flush=True)
-            runs[name].append(_run_child(tree, env))
+            runs[name].append(_run_child(tree, envs[name]))
     cases = {}
     for key, first in runs["current"][0]["cases"].items():
         cur = [x for r in runs["current"] for x in r["cases"][key]["ms"]]
@@ -198,6 +250,11 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--baseline", default=BASELINE, help="the commit to compare with")
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument(
+        "--baseline-schema",
+        action="store_true",
+        help="run the baseline on a copy migrated back to its own schema (else on this tree's)",
+    )
     ap.add_argument("--skip-pg", action="store_true")
     ap.add_argument("--skip-sqlite", action="store_true")
     ap.add_argument("--reuse", action="store_true", help="the URLs hold a loaded city tier: do not load")
@@ -223,6 +280,7 @@ def main(argv=None):
         "machine": machine(),
         "baseline": rev,
         "current": head,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "repeat": REPEAT,
         "dash_repeat": DASH_REPEAT,
         "rounds": args.rounds,
@@ -241,12 +299,23 @@ def main(argv=None):
                 result["load"][engine] = measured_demo(env, "city")
             if engine == "postgresql":
                 vacuum_pg(url)
+            baseline_env = None
+            if args.baseline_schema:
+                print(f"[{engine}] a copy at the baseline's schema ...", flush=True)
+                baseline_env = dict(env, DATABASE_URL=baseline_database(engine, url, baseline, tmp, env))
             print(f"[{engine}] measuring ...", flush=True)
-            result["engines"][engine] = measure(env, baseline, args.rounds)
+            result["engines"][engine] = measure(env, baseline, args.rounds, baseline_env)
+            result["engines"][engine]["baseline_schema"] = bool(args.baseline_schema)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     write_results("city_speed", result, render)
     return result
+
+
+def _schema(r: dict) -> str:
+    if any(e.get("baseline_schema") for e in r["engines"].values()):
+        return "the baseline on a copy migrated back to its own schema: the ratio is code and schema together"
+    return "and schema: this tree's indexes help the baseline too, the ratio is the code's alone"
 
 
 def render(r: dict) -> str:
@@ -255,10 +324,17 @@ def render(r: dict) -> str:
     out = header("Speed at the city tier: seed bulletins and dashboard views", r)
     out += [
         f"Baseline: `{r['baseline']}` (main before this work), current: `{r['current']}`; both on the same "
-        f"database and schema, alternately, {r['rounds']} rounds of {r['repeat']} samples (bulletins) or "
+        f"database ({_schema(r)}), alternately, {r['rounds']} rounds of {r['repeat']} samples (bulletins) or "
         f"{r.get('dash_repeat', 3)} (dashboard views) after a warm-up.",
         "",
     ]
+    if r.get("load_average_at_start"):
+        out.append(
+            f"Load average at start: {r['load_average_at_start']} (1, 5, 15 min). The machine is shared: "
+            "other jobs' load moves every figure, the baseline's and this tree's alike (they alternate)."
+        )
+    if r.get("note"):
+        out += ["", r["note"]]
     for eng, ld in r["load"].items():
         out.append(f"City tier load on {eng}: {ld['seconds']} s, peak RSS {ld['peak_rss_mb']} MB.")
     out += [
