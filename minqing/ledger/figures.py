@@ -122,9 +122,9 @@ class ProblemFigures:
 F = TypeVar("F", bound=ProblemFigures)
 
 
-def _base(start: dt.datetime, end: dt.datetime, campaign: Campaign | None) -> QuerySet[Problem]:
-    """Problems registered in [start, end), to be filtered by a subtree (``periods``)."""
-    qs = registered_in(start, end)
+def _base(start: dt.datetime, end: dt.datetime, campaign: Campaign | None, subtree: str) -> QuerySet[Problem]:
+    """Problems registered in [start, end), to be filtered by the subtree ``subtree`` (``periods``)."""
+    qs = registered_in(start, end, subtree)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     return qs
@@ -172,7 +172,7 @@ def problem_figures(
     out = make()
     if start >= end or not can_access_unit(actor, unit):
         return out
-    for _key, cell in _cells(_base(start, end, campaign).filter(prefix_q(unit.path)), as_of, ()):
+    for _key, cell in _cells(_base(start, end, campaign, unit.path).filter(prefix_q(unit.path)), as_of, ()):
         out.add(cell)
     return out
 
@@ -197,7 +197,8 @@ def problem_figures_by_unit(
     for u in units:
         by_len[len(u.path)][u.path] = u.pk
     for length, paths in by_len.items():
-        qs = _base(start, end, campaign).filter(any_prefix_q(paths)).annotate(key=Substr("path", 1, length))
+        base = _base(start, end, campaign, min(paths, key=len))
+        qs = base.filter(any_prefix_q(paths)).annotate(key=Substr("path", 1, length))
         for (key,), cell in _cells(qs, as_of, ("key",)):
             pk = paths.get(key)
             if pk is not None:
@@ -230,7 +231,11 @@ def problem_figures_with_children(
     if len(lengths) > 1 or any(not p.startswith(unit.path) for p in by_path):
         raise ValueError("children must be direct children of the unit")
     length = lengths.pop() if lengths else len(unit.path)
-    qs = _base(start, end, campaign).filter(prefix_q(unit.path)).annotate(key=Substr("path", 1, length))
+    qs = (
+        _base(start, end, campaign, unit.path)
+        .filter(prefix_q(unit.path))
+        .annotate(key=Substr("path", 1, length))
+    )
     for (key,), cell in _cells(qs, as_of, ("key",)):
         own.add(cell)
         child = by_path.get(key)

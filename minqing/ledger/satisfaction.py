@@ -48,7 +48,7 @@ def satisfaction_counts(
     the actor may not see)."""
     if start >= end or not can_access_unit(actor, unit):
         return SatisfactionCounts()
-    problems = registered_in(start, end).filter(prefix_q(unit.path))
+    problems = registered_in(start, end, unit.path).filter(prefix_q(unit.path))
     if campaign is not None:
         problems = problems.filter(campaign=campaign)
     judged = ProblemEvent.objects.filter(problem__in=problems.values("pk"), action__in=list(JUDGEMENTS))
