@@ -10,7 +10,6 @@ an answer that is not 2xx, or fewer started on time than offered. The sustained 
 highest rate that passed.
 """
 
-import re
 import statistics
 import threading
 import time
@@ -20,12 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from minqing.ops.prodcheck.http import Client
+from minqing.ops.prodcheck.load import CODE, submit_form
 
 RATES = (0.35, 3.5, 10.0, 20.0, 40.0, 80.0)  # submissions a second
 P99_LIMIT_MS = 500.0
 MIN_REQUESTS = 6
 POOL = 96  # in-flight submissions at most (the client's side; far above what the server holds)
-CODE = re.compile(r'id="tracking-code"[^>]*>([A-Z0-9]+)<')
 
 
 @dataclass
@@ -82,21 +81,12 @@ class Ladder:
         return self._client().post_json("/api/v1/problems/", body, headers).status
 
     def _public(self, n: int) -> int:
-        c = self._client()
-        c.cookies.clear()
-        form = c.get("/public/submit/")
-        if form.status != 200:
-            return form.status
         marker = f"in-{uuid.uuid4().hex[:12]}"
-        data = {
-            "csrfmiddlewaretoken": c.csrf(form), "title": f"路面坑洼 {marker}",
-            "content": f"小区门口路面坑洼,第 {n} 条 {marker}", "unit_code": self.leaf,
-            "name": "赵六", "phone": "13900004444",
+        fields = {
+            "title": f"路面坑洼 {marker}", "content": f"小区门口路面坑洼,第 {n} 条 {marker}",
+            "unit_code": self.leaf, "name": "赵六", "phone": "13900004444",
         }  # fmt: skip
-        token = re.search(r'name="token" value="([^"]+)"', form.text())
-        if token:
-            data["token"] = token.group(1)
-        answer = c.post_form("/public/submit/", data, {"Idempotency-Key": uuid.uuid4().hex})
+        answer = submit_form(self._client(), fields, uuid.uuid4().hex)
         if answer.status == 200 and not CODE.search(answer.text()):
             return 0  # a page without a tracking code is not an acknowledgement
         return answer.status

@@ -19,6 +19,20 @@ RETRIES = 40
 RETRY_PAUSE_S = 0.5
 
 
+def submit_form(c: Client, fields: dict[str, str], idem: str) -> Answer:
+    """The residents' form as a browser sends it: its page (a fresh session, the CSRF token and
+    the form's one-time token), then the POST with ``fields`` under the ``Idempotency-Key``."""
+    c.cookies.clear()
+    form = c.get("/public/submit/")
+    if form.status != 200:
+        return form
+    data = {"csrfmiddlewaretoken": c.csrf(form), **fields}
+    token = re.search(r'name="token" value="([^"]+)"', form.text())
+    if token:
+        data["token"] = token.group(1)
+    return c.post_form("/public/submit/", data, {"Idempotency-Key": idem})
+
+
 @dataclass
 class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -78,19 +92,11 @@ class Load:
         idem = uuid.uuid4().hex
 
         def call(c: Client) -> Answer:
-            c.cookies.clear()
-            form = c.get("/public/submit/")
-            if form.status != 200:
-                return form
-            data = {
-                "csrfmiddlewaretoken": c.csrf(form), "title": f"路灯不亮 {marker}",
-                "content": f"小区门口路灯坏了,第 {n} 条 {marker}", "unit_code": self.leaf,
-                "name": "张三", "phone": "13900001111",
+            fields = {
+                "title": f"路灯不亮 {marker}", "content": f"小区门口路灯坏了,第 {n} 条 {marker}",
+                "unit_code": self.leaf, "name": "张三", "phone": "13900001111",
             }  # fmt: skip
-            token = re.search(r'name="token" value="([^"]+)"', form.text())
-            if token:
-                data["token"] = token.group(1)
-            return c.post_form("/public/submit/", data, {"Idempotency-Key": idem})
+            return submit_form(c, fields, idem)
 
         answer = self._retrying("public_submit", call)
         found = CODE.search(answer.text()) if answer is not None and answer.status == 200 else None
