@@ -173,7 +173,7 @@ def _baseline_migrations(tree: Path) -> list[tuple[str, str]]:
 def baseline_database(engine: str, url: str, tree: Path, tmp: Path, env: dict[str, str]) -> str:
     """A copy of the database migrated back to the baseline's schema (its indexes, no new columns,
     counters or triggers), so the baseline runs as it ran: today's code on today's schema."""
-    from benchmarks.common import MINQING, env_for, run
+    from benchmarks.common import MINQING, run
 
     if engine == "sqlite":
         src = Path(url.removeprefix("sqlite:///"))
@@ -192,9 +192,7 @@ def baseline_database(engine: str, url: str, tree: Path, tmp: Path, env: dict[st
             conn.execute(f'DROP DATABASE IF EXISTS "{copy_name}"')
             conn.execute(f'CREATE DATABASE "{copy_name}" TEMPLATE "{name}"')
         copy_url = f"{base}/{copy_name}"
-    copy_env = env_for(
-        copy_url, tmp, **{k: v for k, v in env.items() if k.startswith(("MINQING_", "DEBUG", "LOG_"))}
-    )
+    copy_env = dict(env, DATABASE_URL=copy_url)  # the run's settings, the copy's database
     for app, migration in _baseline_migrations(tree):
         run([*MINQING, "migrate", app, migration, "--noinput", "-v0"], copy_env)
     if engine == "postgresql":
