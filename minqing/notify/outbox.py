@@ -5,16 +5,19 @@ worker (``tasks.deliver_message``). The row is the truth: a worker that was down
 lost, a sender that failed all leave the row pending, and the sweep (every minute) delivers it
 when it is due. ``deliver`` locks the row and sends only a pending one, so a message goes out
 once even if a job and the sweep reach it together (a crash between the provider's acceptance
-and the commit may send it again: at least once, never lost).
+and the commit may send it again: at least once, never lost). A database that goes away between
+the send and the commit does not: the row is marked sent once it is back (``core.db_retry``).
 """
 
 import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F
 from django.utils import timezone
 
+from minqing.core import db_retry
 from minqing.notify.models import OutboxMessage, OutboxState, Subscription
 from minqing.notify.senders import Message, get_sender
 
@@ -61,31 +64,46 @@ def backoff(attempts: int) -> dt.timedelta:
 
 def deliver(pk: int) -> bool:
     """Send the message if it is still pending and due-or-not; True when it went out now."""
-    with transaction.atomic():
-        msg = OutboxMessage.objects.select_for_update().filter(pk=pk, state=OutboxState.PENDING).first()
-        if msg is None:
-            return False
-        if msg.subscription_id is not None and not _subscription_active(msg.subscription_id):
-            msg.state = OutboxState.CANCELLED
-            msg.save(update_fields=["state"])
-            return False
-        message = Message(channel=msg.channel, to=msg.address, subject=msg.subject, body=msg.body)
-        msg.attempts += 1
-        try:
-            get_sender(msg.channel).send(message)
-        except Exception as err:
-            msg.last_error = f"{type(err).__name__}: {err}"[:500]
-            if msg.attempts >= settings.MINQING_OUTBOX_MAX_ATTEMPTS:
-                msg.state = OutboxState.FAILED
-            msg.next_attempt_at = timezone.now() + backoff(msg.attempts)
-            msg.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
-            log.warning("outbox message %s failed (attempt %s): %s", pk, msg.attempts, msg.last_error)
-            return False
-        msg.state = OutboxState.SENT
-        msg.sent_at = timezone.now()
-        msg.last_error = ""
-        msg.save(update_fields=["attempts", "state", "sent_at", "last_error"])
+    sent = False
+    try:
+        with transaction.atomic():
+            msg = OutboxMessage.objects.select_for_update().filter(pk=pk, state=OutboxState.PENDING).first()
+            if msg is None:
+                return False
+            if msg.subscription_id is not None and not _subscription_active(msg.subscription_id):
+                msg.state = OutboxState.CANCELLED
+                msg.save(update_fields=["state"])
+                return False
+            message = Message(channel=msg.channel, to=msg.address, subject=msg.subject, body=msg.body)
+            msg.attempts += 1
+            try:
+                get_sender(msg.channel).send(message)
+            except Exception as err:
+                msg.last_error = f"{type(err).__name__}: {err}"[:500]
+                if msg.attempts >= settings.MINQING_OUTBOX_MAX_ATTEMPTS:
+                    msg.state = OutboxState.FAILED
+                msg.next_attempt_at = timezone.now() + backoff(msg.attempts)
+                msg.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
+                log.warning("outbox message %s failed (attempt %s): %s", pk, msg.attempts, msg.last_error)
+                return False
+            sent = True
+            msg.state = OutboxState.SENT
+            msg.sent_at = timezone.now()
+            msg.last_error = ""
+            msg.save(update_fields=["attempts", "state", "sent_at", "last_error"])
+    except (OperationalError, InterfaceError):
+        if not sent or transaction.get_connection().in_atomic_block:
+            raise
+        # the provider took it but the database went away before the commit: record it as sent
+        # once the database is back, or the sweep would send it again
+        db_retry.until_written(lambda: _mark_sent(pk))
     return True
+
+
+def _mark_sent(pk: int) -> int:
+    return OutboxMessage.objects.filter(pk=pk, state=OutboxState.PENDING).update(
+        state=OutboxState.SENT, sent_at=timezone.now(), last_error="", attempts=F("attempts") + 1
+    )
 
 
 def _subscription_active(pk: int) -> bool:

@@ -4,7 +4,10 @@ it delivered, schedule the next try (exponential backoff) or mark it failed.
 The claim is a conditional update (the row is pending, due, and nobody's claim is live), so two
 workers, the periodic job and a "retry now" never send one delivery at the same time; a claim
 expires after ``MINQING_WEBHOOK_CLAIM_SECONDS`` so a worker that died mid-send loses nothing.
-Only the holder of the claim may write the outcome.
+Only the holder of the claim may write the outcome, and it keeps trying to write it while the
+database is away (``core.db_retry``), so a database restart does not make a delivery go twice.
+Only a sender killed between the receiver's answer and that write sends it again (at least once,
+the same ``Minqing-Delivery-Id`` and body: receivers dedupe on it).
 """
 
 import datetime as dt
@@ -16,9 +19,11 @@ import urllib.request
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from minqing.core import db_retry
 from minqing.webhooks import signing
 from minqing.webhooks.models import Attempt, Delivery, DeliveryStatus
 
@@ -48,6 +53,14 @@ def body_of(delivery: Delivery) -> bytes:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+def lease_seconds() -> float:
+    """How long a claim lasts: it outlives the longest attempt, so a live sender never loses it
+    mid-send."""
+    return max(
+        float(settings.MINQING_WEBHOOK_CLAIM_SECONDS), 2 * float(settings.MINQING_WEBHOOK_TIMEOUT) + 10
+    )
+
+
 def claim(pk: int, *, force: bool = False) -> str | None:
     """Take delivery ``pk`` for one attempt; the claim token, or ``None`` when it is not due,
     not pending, or another sender holds it. ``force``: due now whatever its next try says."""
@@ -55,11 +68,7 @@ def claim(pk: int, *, force: bool = False) -> str | None:
     token = secrets.token_hex(16)
     due = Q() if force else Q(next_attempt_at__lte=now)
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    # the claim outlives the longest attempt, so a live sender never loses it mid-send
-    seconds = max(
-        int(settings.MINQING_WEBHOOK_CLAIM_SECONDS), 2 * float(settings.MINQING_WEBHOOK_TIMEOUT) + 10
-    )
-    lease = dt.timedelta(seconds=seconds)
+    lease = dt.timedelta(seconds=lease_seconds())
     taken = Delivery.objects.filter(due, free, pk=pk, status=DeliveryStatus.PENDING).update(
         claim=token, claimed_until=now + lease, attempts=F("attempts") + 1
     )
@@ -111,7 +120,6 @@ def deliver(pk: int, *, force: bool = False) -> str | None:
     else:
         code, error = None, "subscription inactive"
     took = int((time.monotonic() - started) * 1000)
-    Attempt.objects.create(delivery=delivery, at=now, status_code=code, error=error, duration_ms=took)
     fields: dict[str, Any] = {"claim": "", "claimed_until": None, "last_status_code": code}
     if code is not None and 200 <= code < 300:
         fields |= {"status": DeliveryStatus.DELIVERED, "delivered_at": timezone.now(), "last_error": ""}
@@ -119,7 +127,16 @@ def deliver(pk: int, *, force: bool = False) -> str | None:
         fields |= {"status": DeliveryStatus.FAILED, "last_error": error, "next_attempt_at": None}
     else:
         fields |= {"last_error": error, "next_attempt_at": timezone.now() + retry_delay(delivery.attempts)}
-    Delivery.objects.filter(pk=pk, claim=token).update(**fields)
+
+    def record() -> None:
+        with transaction.atomic():
+            Attempt.objects.create(delivery=delivery, at=now, status_code=code, error=error, duration_ms=took)
+            Delivery.objects.filter(pk=pk, claim=token).update(**fields)
+
+    # the receiver has answered: a database that is restarting must not make us send it again
+    # (within what is left of the claim, so the outcome is never written over another sender's)
+    left = lease_seconds() - (time.monotonic() - started) - 5
+    db_retry.until_written(record, seconds=max(left, 1.0))
     return str(fields.get("status", DeliveryStatus.PENDING))
 
 

@@ -125,3 +125,29 @@ def test_finished_messages_are_purged_after_the_keeping_time(settings, sent_file
     OutboxMessage.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now() + dt.timedelta(days=1))
     assert outbox.purge() == 1
     assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [waiting.pk]  # pending stays
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_restart_after_the_send_does_not_send_it_again(sent_file, monkeypatch):
+    """The provider took the message, then the database went away before the commit: the row is
+    marked sent once the database is back, so the sweep does not send it a second time."""
+    from django.db import OperationalError
+
+    msg = OutboxMessage.objects.create(
+        channel="sms", address="13900001111", body="进展", next_attempt_at=timezone.now()
+    )
+    save = OutboxMessage.save
+
+    def restarting(self, *args, **kwargs):
+        if self.state == OutboxState.SENT:
+            raise OperationalError("terminating connection due to administrator command")
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(OutboxMessage, "save", restarting)
+    monkeypatch.setattr("minqing.core.db_retry.time.sleep", lambda s: None)
+    assert outbox.deliver(msg.pk) is True
+    msg.refresh_from_db()
+    assert (msg.state, msg.attempts) == (OutboxState.SENT, 1)
+    assert outbox.deliver(msg.pk) is False
+    assert outbox.sweep(timezone.now() + dt.timedelta(hours=2))["sent"] == 0
+    assert [m["body"] for m in read_sent(sent_file)] == ["进展"]

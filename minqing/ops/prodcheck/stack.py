@@ -17,6 +17,8 @@ from minqing.ops import pg
 from minqing.ops.ports import wait_port
 
 ROOT = Path(__file__).resolve().parents[3]
+HUEY_THREADS = 2  # the job worker's threads (each can have one send in flight when it is killed)
+JOB_WORKER_KILLS = 1  # how often the fault schedule (__main__.faults) kills the job worker
 
 
 def _wait_port(port: int, what: str, timeout: float = 60) -> None:
@@ -163,7 +165,9 @@ class Stack:
         self.ports["web"] = port
 
     def start_worker(self) -> None:
-        self._spawn("worker", [sys.executable, "-m", "minqing.cli", "run_huey", "--workers", "2"])
+        self._spawn(
+            "worker", [sys.executable, "-m", "minqing.cli", "run_huey", "--workers", str(HUEY_THREADS)]
+        )
 
     def web_workers(self) -> list[int]:
         """The pids of gunicorn's worker processes (the master's children)."""

@@ -134,3 +134,32 @@ def test_a_queue_that_is_down_loses_nothing_the_periodic_job_sends_the_row(
     assert tasks.deliveries_due.call_local() == {"queued": 1}
     d.refresh_from_db()
     assert d.status == DeliveryStatus.DELIVERED and len(receiver.delivered("/h")) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_restart_after_the_answer_does_not_send_it_twice(
+    tree: Any, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The receiver answered 2xx, then the database went away while the outcome was written:
+    the sender writes it once the database is back, so the sweep never sends it again."""
+    from django.db import OperationalError
+
+    d = _one_delivery(tree, receiver.url("/h"))  # its first try (on commit) found the receiver down
+    receiver.set("ok")
+    create = Attempt.objects.create
+    calls = {"n": 0}
+
+    def restarting(**kwargs: Any) -> Attempt:
+        calls["n"] += 1
+        if calls["n"] <= 2:
+            raise OperationalError("terminating connection due to administrator command")
+        return create(**kwargs)
+
+    monkeypatch.setattr(Attempt.objects, "create", restarting)
+    monkeypatch.setattr("minqing.core.db_retry.time.sleep", lambda s: None)
+    assert sender.deliver(d.pk, force=True) == DeliveryStatus.DELIVERED
+    d.refresh_from_db()
+    assert (d.status, d.attempts, d.claim) == (DeliveryStatus.DELIVERED, 2, "")
+    assert [a.status_code for a in Attempt.objects.filter(delivery=d)] == [None, 200]
+    assert sender.due_ids() == [] and sender.deliver(d.pk, force=True) is None
+    assert len(receiver.delivered("/h")) == 1
