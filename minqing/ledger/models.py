@@ -130,6 +130,11 @@ class Problem(models.Model):
     # (migration 0010): before it, the log must be read for a past state; after it, the state is
     # the row's own (``minqing.ledger.asof``). Never lower than the latest event's time.
     last_event_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # the latest judgement in the log (a 回访 or 重新整改 event carrying 满意 / 基本满意 / 不满意): its
+    # time and value, kept by triggers like ``last_event_at`` (migration 0012). 满意率 as of an
+    # instant after ``judged_at`` is ``judgement``; before it, the log is read (``satisfaction.py``)
+    judged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    judgement = models.CharField(max_length=20, null=True, blank=True, editable=False)  # noqa: DJ001
     escalated_to = models.ForeignKey(
         Unit, verbose_name=_("已上报至"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -160,6 +165,29 @@ class Problem(models.Model):
                 fields=["path", "registered_at"],
                 name="ledger_problem_path_reg",
                 opclasses=[*PATH_OPS, "timestamptz_ops"],
+            ),
+            # a prefecture's (or larger) problems registered in a period, grouped for the figures
+            # (ledger/figures.py, satisfaction.py): every column the grouped counts read, so they
+            # are answered from the index without reading the wide rows (a city's year: 1.26 s to
+            # 0.32 s on SQLite)
+            models.Index(
+                fields=[
+                    "registered_at",
+                    "path",
+                    "campaign",
+                    "source",
+                    "channel",
+                    "prominent",
+                    "due_date",
+                    "overdue",
+                    "last_event_at",
+                    "state",
+                    "resolution_kind",
+                    "judged_at",
+                    "judgement",
+                    "id",
+                ],
+                name="ledger_problem_reg_figures",
             ),
             models.Index(
                 fields=["responsible_path", "path", "state"],

@@ -5,12 +5,17 @@ A problem counts when it concerns a unit of the subtree, was registered in the p
 carries the campaign, when one is given) and was judged before the end instant; its value is the
 last judgement before that instant (a reopened problem judged again counts once, by the later
 judgement). The bulletins' metrics ``problems.satisfaction.*`` read it.
+
+The problem's ``judged_at`` and ``judgement`` (its latest judgement in the log, kept by triggers:
+ledger migration 0012) answer it from the problems alone for every problem not judged again
+since the end instant, from the figures' covering index (``ledger_problem_reg_figures``).
 """
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Case, CharField, Count, F, OuterRef, Subquery, When
 from django.db.models.fields.json import KeyTextTransform
 
 from minqing.campaigns.models import Campaign
@@ -41,30 +46,40 @@ class SatisfactionCounts:
         return Decimal(self.satisfied + self.basically) / self.judged if self.judged else Decimal(0)
 
 
+def _last_valid(end: dt.datetime) -> Subquery:
+    """The value of the problem's last valid judgement before ``end`` (``None`` without one)."""
+    events = (
+        ProblemEvent.objects.filter(
+            problem=OuterRef("pk"),
+            action__in=list(JUDGEMENTS),
+            at__lt=end,
+            data__satisfaction__in=list(Satisfaction.values),
+        )
+        .annotate(value=KeyTextTransform("satisfaction", "data"))  # the database reads the JSON
+        .order_by("-at", "-id")
+    )
+    return Subquery(events.values("value")[:1], output_field=CharField())
+
+
 def satisfaction_counts(
     actor: Actor, unit: Unit, start: dt.datetime, end: dt.datetime, *, campaign: Campaign | None = None
 ) -> SatisfactionCounts:
     """The subtree's judged problems by their last judgement before ``end`` (nothing for a unit
-    the actor may not see)."""
+    the actor may not see). One grouped query over the problems: a problem last judged before
+    ``end`` (``judged_at``, kept by triggers on the log) gives its row's ``judgement``; only one
+    judged since reads the log, and one never judged counts nowhere."""
     if start >= end or not can_access_unit(actor, unit):
         return SatisfactionCounts()
-    problems = registered_in(start, end, unit.path).filter(prefix_q(unit.path))
+    problems = registered_in(start, end, unit.path).filter(prefix_q(unit.path), judged_at__isnull=False)
     if campaign is not None:
         problems = problems.filter(campaign=campaign)
-    judged = ProblemEvent.objects.filter(problem__in=problems.values("pk"), action__in=list(JUDGEMENTS))
-    events = (
-        judged.filter(at__lt=end)
-        .order_by("problem_id", "at", "id")
-        .annotate(value=KeyTextTransform("satisfaction", "data"))  # the database reads the JSON
+    value = Case(
+        When(judged_at__lt=end, then=F("judgement")), default=_last_valid(end), output_field=CharField()
     )
-    valid = frozenset(Satisfaction.values)  # (``.values`` builds a new list on each call)
-    last: dict[int, str] = {}
-    for problem_id, value in events.values_list("problem_id", "value").iterator(chunk_size=10_000):
-        if value in valid:
-            last[problem_id] = value
-    values = list(last.values())
+    rows = problems.annotate(value=value).values("value").annotate(n=Count("id")).order_by()
+    n = {row["value"]: row["n"] for row in rows}
     return SatisfactionCounts(
-        satisfied=values.count(Satisfaction.SATISFIED),
-        basically=values.count(Satisfaction.BASICALLY),
-        unsatisfied=values.count(Satisfaction.UNSATISFIED),
+        satisfied=n.get(Satisfaction.SATISFIED, 0),
+        basically=n.get(Satisfaction.BASICALLY, 0),
+        unsatisfied=n.get(Satisfaction.UNSATISFIED, 0),
     )

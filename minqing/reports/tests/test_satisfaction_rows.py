@@ -1,0 +1,117 @@
+"""满意率 from the problems: ``judged_at`` and ``judgement`` (the latest valid judgement in the
+log, kept by triggers on it) answer for problems not judged again since the end instant; the
+log answers for the others. The counts equal reading the whole log, judgement by judgement."""
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from minqing.ledger.asof import end_of
+from minqing.ledger.enums import Action, ResolutionKind, Satisfaction, State
+from minqing.ledger.models import Problem, ProblemEvent
+from minqing.ledger.satisfaction import SatisfactionCounts, satisfaction_counts
+from minqing.ledger.services.intake import ProblemFacts, problem_register
+from minqing.ledger.services.workflow import problem_transition
+from minqing.orgs.actors import SYSTEM
+from minqing.orgs.tests.factories import small_tree
+from minqing.reports.tests.test_metrics_world import at, day
+
+pytestmark = pytest.mark.django_db
+
+
+def _judged(u: dict[str, Any], d: int, satisfaction: str) -> Problem:
+    facts = ProblemFacts(title="t", description="d", unit=u["village_a"], registered_at=at(10, d))
+    p = problem_register(actor=SYSTEM, facts=facts)
+    p = problem_transition(
+        actor=SYSTEM, problem=p, action=Action.ASSIGN, at=at(10, d), responsible_unit=u["town_a"]
+    )
+    p = problem_transition(
+        actor=SYSTEM,
+        problem=p,
+        action=Action.RESOLVE,
+        at=at(10, d + 1),
+        resolution_kind=ResolutionKind.ON_THE_SPOT,
+    )
+    return problem_transition(
+        actor=SYSTEM, problem=p, action=Action.CALLBACK, at=at(10, d + 2), satisfaction=satisfaction
+    )
+
+
+def _counts(u: dict[str, Any], end_day: Any) -> SatisfactionCounts:
+    return satisfaction_counts(SYSTEM, u["county"], at(1, 1), end_of(end_day))
+
+
+def test_the_row_holds_the_latest_judgement_and_the_log_answers_before_it() -> None:
+    u = small_tree()
+    a = _judged(u, 1, Satisfaction.SATISFIED)  # judged on 10-03
+    b = _judged(u, 5, Satisfaction.UNSATISFIED)  # judged on 10-07: reopened (整改中)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.judged_at, a.judgement) == (at(10, 3), Satisfaction.SATISFIED)
+    assert (b.judged_at, b.judgement, b.state) == (at(10, 7), Satisfaction.UNSATISFIED, State.RECTIFYING)
+    b = problem_transition(
+        actor=SYSTEM, problem=b, action=Action.RESOLVE, at=at(10, 9), resolution_kind=ResolutionKind.RECTIFIED
+    )
+    b = problem_transition(
+        actor=SYSTEM, problem=b, action=Action.CALLBACK, at=at(10, 10), satisfaction=Satisfaction.BASICALLY
+    )
+    b.refresh_from_db()
+    assert (b.judged_at, b.judgement) == (at(10, 10), Satisfaction.BASICALLY)
+    # an event without a valid judgement, or of another action, leaves the row alone
+    b.events.create(
+        at=at(10, 11),
+        action=Action.CALLBACK,
+        from_state=b.state,
+        to_state=b.state,
+        data={"satisfaction": "great"},
+    )
+    b.events.create(
+        at=at(10, 12),
+        action=Action.NOTE,
+        from_state=b.state,
+        to_state=b.state,
+        data={"satisfaction": "unsatisfied"},
+    )
+    b.refresh_from_db()
+    assert (b.judged_at, b.judgement) == (at(10, 10), Satisfaction.BASICALLY)
+    assert _counts(u, day(10, 2)) == SatisfactionCounts()
+    assert _counts(u, day(10, 3)) == SatisfactionCounts(satisfied=1)
+    # b's row says 基本满意 (10-10); before that the log says 不满意 (10-07)
+    assert _counts(u, day(10, 8)) == SatisfactionCounts(satisfied=1, unsatisfied=1)
+    with CaptureQueriesContext(connection) as queries:
+        assert _counts(u, day(10, 31)) == SatisfactionCounts(satisfied=1, basically=1)
+    assert len(queries.captured_queries) == 1
+
+
+def test_a_bulk_insert_keeps_the_latest_of_the_statement() -> None:
+    """An import writes many events in one statement (PostgreSQL's trigger runs once for it)."""
+    u = small_tree()
+    a = _judged(u, 1, Satisfaction.SATISFIED)
+    rows = [
+        ProblemEvent(
+            problem=a,
+            at=at(11, d),
+            action=Action.CALLBACK,
+            from_state=a.state,
+            to_state=a.state,
+            data={"satisfaction": v},
+        )
+        for d, v in ((5, Satisfaction.UNSATISFIED), (9, Satisfaction.BASICALLY), (7, Satisfaction.SATISFIED))
+    ]
+    ProblemEvent.objects.bulk_create(rows)
+    a.refresh_from_db()
+    assert (a.judged_at, a.judgement) == (at(11, 9), Satisfaction.BASICALLY)
+    # an older judgement written later does not lower it
+    a.events.create(
+        at=at(10, 20),
+        action=Action.CALLBACK,
+        from_state=a.state,
+        to_state=a.state,
+        data={"satisfaction": "unsatisfied"},
+    )
+    a.refresh_from_db()
+    assert (a.judged_at, a.judgement) == (at(11, 9), Satisfaction.BASICALLY)
+    assert _counts(u, day(11, 6)) == SatisfactionCounts(unsatisfied=1)
+    assert _counts(u, day(12, 1)) == SatisfactionCounts(basically=1)
