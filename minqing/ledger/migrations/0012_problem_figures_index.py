@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import migrations, models
 
 # the problem's latest judgement (满意率): a 回访 or 重新整改 event carrying a valid satisfaction
-# raises ``judged_at`` and sets ``judgement`` (ties in time: the later row wins, as the log reads)
+# raises ``judged_at`` and sets ``judgement`` (ties in time: the later row wins, as the log reads;
+# a row already holding the value, as an import writes it, is not written again)
 JUDGED = "('callback', 'reopen')"
 VALID = "('satisfied', 'basically_satisfied', 'unsatisfied')"
 SQLITE_VALUE = "json_extract(NEW.data, '$.satisfaction')"
@@ -12,7 +13,9 @@ SQLITE = [
     f"""CREATE TRIGGER ledger_event_judged_{when} AFTER {on} ON ledger_problemevent
     WHEN NEW.action IN {JUDGED} AND {SQLITE_VALUE} IN {VALID} BEGIN
         UPDATE ledger_problem SET judged_at = NEW.at, judgement = {SQLITE_VALUE}
-        WHERE id = NEW.problem_id AND (judged_at IS NULL OR judged_at <= NEW.at);
+        WHERE id = NEW.problem_id AND (
+            judged_at IS NULL OR judged_at < NEW.at OR (judged_at = NEW.at AND judgement IS NOT {SQLITE_VALUE})
+        );
     END"""
     for when, on in (("insert", "INSERT"), ("update", "UPDATE OF at, problem_id, action, data"))
 ]
@@ -31,7 +34,10 @@ POSTGRES = [
             WHERE action IN {JUDGED} AND data ->> 'satisfaction' IN {VALID}
             ORDER BY problem_id, at DESC, id DESC
         ) m
-        WHERE p.id = m.problem_id AND (p.judged_at IS NULL OR p.judged_at <= m.at);
+        WHERE p.id = m.problem_id AND (
+            p.judged_at IS NULL OR p.judged_at < m.at
+            OR (p.judged_at = m.at AND p.judgement IS DISTINCT FROM m.value)
+        );
         RETURN NULL;
     END $$""",
     """CREATE TRIGGER ledger_event_judged_insert AFTER INSERT ON ledger_problemevent

@@ -113,5 +113,12 @@ def test_a_bulk_insert_keeps_the_latest_of_the_statement() -> None:
     )
     a.refresh_from_db()
     assert (a.judged_at, a.judgement) == (at(11, 9), Satisfaction.BASICALLY)
+    # two judgements at one instant: the later row wins, as reading the log does
+    for v in (Satisfaction.UNSATISFIED, Satisfaction.SATISFIED):
+        a.events.create(
+            at=at(11, 9), action=Action.REOPEN, from_state=a.state, to_state=a.state, data={"satisfaction": v}
+        )
+        a.refresh_from_db()
+        assert (a.judged_at, a.judgement) == (at(11, 9), v)
     assert _counts(u, day(11, 6)) == SatisfactionCounts(unsatisfied=1)
-    assert _counts(u, day(12, 1)) == SatisfactionCounts(basically=1)
+    assert _counts(u, day(12, 1)) == SatisfactionCounts(satisfied=1)
