@@ -24,7 +24,7 @@ from minqing.core.audit import audit
 from minqing.core.batching import chunked
 from minqing.core.errors import ErrorCode
 from minqing.core.importing import ImportResult
-from minqing.core.importing.batches import write_in_batches
+from minqing.core.importing.batches import collector_paused, write_in_batches
 from minqing.core.importing.rows import RowCheck, read_records
 from minqing.core.importing.values import format_datetime
 from minqing.core.models import AuditEvent
@@ -180,6 +180,11 @@ def remove(keys: list[int]) -> None:
 def import_problems(path: Path, *, actor: Actor, progress: bool = False) -> ImportResult:
     """Check every row of ``path``, then register its new problems with their events, all or
     nothing (in short transactions on SQLite: ``core.importing.batches``)."""
+    with collector_paused():
+        return _import_problems(path, actor=actor, progress=progress)
+
+
+def _import_problems(path: Path, *, actor: Actor, progress: bool) -> ImportResult:
     cmap, records = read_records(path, COLUMNS, progress)
     check = ProblemFileCheck(cmap, records, actor)
     cands = [c for c in (check.read(r) for r in records) if c is not None]
