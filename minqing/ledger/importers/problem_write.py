@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
 from minqing.campaigns.models import Campaign
 from minqing.core.fast_insert import Prepared, insert_prepared, prepare_rows
@@ -75,13 +76,29 @@ def steps(c: Candidate) -> list[Step]:
     return out
 
 
-def problem_row(
-    c: Candidate, *, calendar: WorkCalendar, rules: list[DeadlineRule], todo: list[Step], public: bool
-) -> dict[str, Any]:
+class Dues:
+    """``initial_dues`` for the rows of one file, each answer kept: it depends only on 来源, 渠道
+    and the local day of 登记时间, which many rows share."""
+
+    def __init__(self, calendar: WorkCalendar, rules: list[DeadlineRule]) -> None:
+        self.calendar, self.rules = calendar, rules
+        self.tz = timezone.get_current_timezone()  # ``timezone.localtime``'s, looked up once
+        self._seen: dict[tuple[str, str, dt.date], tuple[dt.date, dt.date]] = {}
+
+    def __call__(self, source: str, channel: str, registered_at: dt.datetime) -> tuple[dt.date, dt.date]:
+        key = (source, channel, registered_at.astimezone(self.tz).date())
+        got = self._seen.get(key)
+        if got is None:
+            got = initial_dues(source, channel, Urgency.NORMAL, registered_at, self.calendar, self.rules)
+            self._seen[key] = got
+        return got
+
+
+def problem_row(c: Candidate, *, dues: Dues, todo: list[Step], public: bool) -> dict[str, Any]:
     """The row's problem as ``problem_register`` makes it (``intake.new_problem``: deadlines from
     登记时间 by the rule for its source and channel), then as its events ``todo`` leave it."""
     v = c.values
-    accept_due, due_date = initial_dues(v.source, v.channel, Urgency.NORMAL, v.registered_at, calendar, rules)
+    accept_due, due_date = dues(v.source, v.channel, v.registered_at)
     resolved = v.resolved_at if v.state in RESOLVED_STATES else None
     return {
         "number": v.number,
@@ -176,13 +193,15 @@ def prepare_batch(
     rules: list[DeadlineRule],
     source_name: str,
     hidden: bool = False,
+    dues: Dues | None = None,
 ) -> Batch:
     """The rows' problems and events as ``write_batch`` inserts them; no database access.
-    ``hidden``: not on the public list until the importer publishes them."""
+    ``hidden``: not on the public list until the importer publishes them. ``dues``: the file's
+    (its answers kept from batch to batch), else one for these rows."""
+    dues = dues or Dues(calendar, rules)
     todos = [steps(c) for c in cands]
     rows = [
-        problem_row(c, calendar=calendar, rules=rules, todo=todo, public=not hidden)
-        for c, todo in zip(cands, todos, strict=True)
+        problem_row(c, dues=dues, todo=todo, public=not hidden) for c, todo in zip(cands, todos, strict=True)
     ]
     events: list[dict[str, Any]] = []
     owners: list[int] = []

@@ -33,7 +33,7 @@ from minqing.core.workdays import WorkCalendar
 from minqing.ledger.enums import Source, State
 from minqing.ledger.importers.problem_rights import check_rights
 from minqing.ledger.importers.problem_words import CHOICES
-from minqing.ledger.importers.problem_write import Batch, Candidate, prepare_batch, write_batch
+from minqing.ledger.importers.problem_write import Batch, Candidate, Dues, prepare_batch, write_batch
 from minqing.ledger.models import DeadlineRule, Problem, ProblemEvent
 from minqing.ledger.problem_format import (
     COLUMNS,
@@ -193,10 +193,11 @@ def _import_problems(path: Path, *, actor: Actor, progress: bool) -> ImportResul
         check_rights(check, c)
     check.finish()
     cal, rules = WorkCalendar(), list(DeadlineRule.objects.all())
+    dues = Dues(cal, rules)
 
     def prepare(chunk: list[Candidate], hidden: bool) -> Batch:
         return prepare_batch(
-            chunk, actor=actor, calendar=cal, rules=rules, source_name=path.name, hidden=hidden
+            chunk, actor=actor, calendar=cal, rules=rules, source_name=path.name, hidden=hidden, dues=dues
         )
 
     write_in_batches(
