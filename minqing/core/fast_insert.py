@@ -34,6 +34,21 @@ def _sqlite_datetime(value: dt.datetime | None) -> str | None:
     return str(value)
 
 
+def _remembered(seen: dict[int, tuple[Any, Any]]) -> Adapt:
+    """``_sqlite_datetime`` answering again for an object it has seen (by identity: the batch
+    holds every value, so an id is not reused while ``seen`` lives)."""
+
+    def adapt(value: Any) -> Any:
+        hit = seen.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        out = _sqlite_datetime(value)
+        seen[id(value)] = (value, out)
+        return out
+
+    return adapt
+
+
 def _adapter(field: models.Field[Any, Any]) -> Adapt | None:
     ops = connection.ops
     sqlite = connection.vendor == "sqlite"
@@ -116,7 +131,10 @@ def _columns(
     present: set[str] = set().union(*batch)
     n = len(batch)
     columns: list[list[Any]] = []
+    seen: dict[int, tuple[Any, Any]] = {}  # one datetime in several columns and rows: adapted once
     for name, default, adapt in plan:
+        if adapt is _sqlite_datetime:
+            adapt = _remembered(seen)
         if name not in present:
             columns.append([adapt(default) if adapt is not None else default] * n)
             continue

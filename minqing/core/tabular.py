@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from tqdm import tqdm
 
 from minqing.core.errors import DomainError, ErrorCode
-from minqing.core.exports import unquote_cell
+from minqing.core.exports import QUOTE, unquote_cell
 from minqing.core.importing import ImportFailed, ImportIssue, issue
 from minqing.core.xlsx_guard import DAMAGE, Limits, check_xlsx
 
@@ -65,8 +66,15 @@ class ColumnMap:
         return key in self.index
 
     def records(self, table: Table) -> Iterator[Record]:
+        keys, positions = list(self.index), list(self.index.values())
+        width = max(positions, default=-1) + 1
+        # a row as wide as the columns it holds (most): its cells taken at once
+        take = itemgetter(*positions) if len(positions) > 1 else None
         for number, cells in table.rows:
-            yield Record(number, {k: cells[i] if i < len(cells) else "" for k, i in self.index.items()})
+            if take is not None and len(cells) >= width:
+                yield Record(number, dict(zip(keys, take(cells), strict=True)))
+            else:
+                yield Record(number, {k: cells[i] if i < len(cells) else "" for k, i in self.index.items()})
 
 
 def normalize_header(header: str) -> str:
@@ -75,7 +83,11 @@ def normalize_header(header: str) -> str:
 
 def cell_text(value: Any) -> str:
     if type(value) is str:  # every csv cell, most xlsx ones: the last case below, without the tests
-        return unquote_cell(value.replace("\ufeff", "").strip()).strip()
+        if "\ufeff" in value:
+            value = value.replace("\ufeff", "")
+        value = value.strip()
+        # only a cell starting with the export's quote can change in ``unquote_cell``
+        return unquote_cell(value).strip() if value[:1] == QUOTE else value
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -12,9 +12,11 @@ transaction runs, so there (and inside an enclosing transaction) the whole file 
 one transaction as before.
 """
 
+import gc
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TypeVar
 
 from django.db import connection, transaction
@@ -27,11 +29,25 @@ P = TypeVar("P")  # a chunk made ready to write
 log = logging.getLogger(__name__)
 
 BATCH_ROWS = 5000  # rows per write transaction on SQLite (the inserts alone: ~0.3 s on an idle machine)
-# after each batch: longer than the sleep of SQLite's busy handler for a writer that has waited
-# the length of a batch (100 ms), so it gets its turn; a publish batch is a few milliseconds
-# (its waiters sleep at most 25 ms)
+# between two batches (preparing the next one, which holds no lock, counts): longer than the sleep
+# of SQLite's busy handler for a writer that has waited the length of a batch (100 ms), so it gets
+# its turn; a publish batch is a few milliseconds (its waiters sleep at most 25 ms)
 PAUSE_S = 0.12
 PUBLISH_PAUSE_S = 0.03
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off inside (as it was after): a large file's records,
+    rows and parameters are hundreds of thousands of objects, none in a cycle, and every full
+    collection walks them all (about a tenth of a 100,000-row import's time)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def short_transactions() -> bool:
@@ -41,7 +57,8 @@ def short_transactions() -> bool:
 
 
 def _pause(seconds: float = PAUSE_S) -> None:
-    time.sleep(seconds)
+    if seconds > 0:
+        time.sleep(seconds)
 
 
 def write_in_batches(
@@ -69,11 +86,18 @@ def write_in_batches(
         return written
     written = []
     try:
+        committed: float | None = None
         for chunk in chunked(items, batch):
             ready = prepare(chunk, True)
+            if committed is not None:
+                # the gap between two write transactions is at least ``PAUSE_S``: preparing the
+                # chunk (no lock held) counts towards it, only the rest is slept
+                _pause(PAUSE_S - (time.monotonic() - committed))
             with writing():
                 written.extend(write(ready, True))
-            _pause()
+            committed = time.monotonic()
+        if committed is not None:
+            _pause(PAUSE_S - (time.monotonic() - committed))
         for keys in chunked(written, batch):
             with writing():
                 publish(keys)

@@ -66,6 +66,7 @@ class RowCheck:
         self.issues: list[ImportIssue] = []
         self.first_row: dict[object, int] = {}
         self._units: dict[str, Unit | None] = {}
+        self.tz = timezone.get_current_timezone()  # looked up once, not per date cell
 
     # -- issues ----------------------------------------------------------------------------
     def add(self, row: int | None, key: str, value: str, code: ErrorCode, **params: Any) -> None:
@@ -162,7 +163,7 @@ class RowCheck:
             if required:
                 self.add(rec.row, key, text, ErrorCode.IMPORT_REQUIRED)
             return None
-        value = parse_datetime(text)
+        value = parse_datetime(text, self.tz)
         if value is None:
             self.add(rec.row, key, text, ErrorCode.IMPORT_BAD_DATETIME)
         return value

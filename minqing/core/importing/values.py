@@ -78,10 +78,11 @@ def _naive(text: str) -> dt.datetime | None:
         return None
 
 
-def parse_datetime(text: str) -> dt.datetime | None:
+def parse_datetime(text: str, tz: dt.tzinfo | None = None) -> dt.datetime | None:
     """An aware local datetime from 2024-03-01, 2024/3/1, 2024.3.1, 2024年3月1日, 20240301, each
     optionally followed by a time (10:30, 10:30:00, 10时30分), an ISO datetime, an Excel date cell
-    or an Excel serial number (45352 is 2024-03-01); None when unreadable."""
+    or an Excel serial number (45352 is 2024-03-01); None when unreadable. ``tz``: the time zone
+    (default the current one; a file's checker looks it up once)."""
     plain = _PLAIN_RE.match(text)
     if plain is not None:  # ASCII already: NFKC and the rewrites in ``_naive`` leave it as it is
         try:
@@ -91,7 +92,7 @@ def parse_datetime(text: str) -> dt.datetime | None:
             naive = None
     else:
         naive = _naive(normalize(text))
-    return timezone.make_aware(naive) if naive is not None else None
+    return timezone.make_aware(naive, tz) if naive is not None else None
 
 
 def parse_date(text: str) -> dt.date | None:

@@ -10,8 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
+from django.utils import timezone
+
 from minqing.campaigns.models import Campaign
-from minqing.core.batching import chunked
 from minqing.core.fast_insert import Prepared, insert_prepared, prepare_rows
 from minqing.core.workdays import WorkCalendar
 from minqing.ledger.deadlines import initial_dues
@@ -20,6 +22,8 @@ from minqing.ledger.models import DeadlineRule, Problem, ProblemEvent
 from minqing.ledger.problem_format import RESOLVED_STATES, ProblemRow
 from minqing.orgs.actors import Actor, actor_label, is_system, user_of
 from minqing.orgs.models import Person, Unit
+
+TABLE = Problem._meta.db_table
 
 # The event that reaches each state at 登记时间 (resolved and closed rows pass through 整改中).
 REACHED_BY = {
@@ -72,13 +76,29 @@ def steps(c: Candidate) -> list[Step]:
     return out
 
 
-def problem_row(
-    c: Candidate, *, calendar: WorkCalendar, rules: list[DeadlineRule], todo: list[Step], public: bool
-) -> dict[str, Any]:
+class Dues:
+    """``initial_dues`` for the rows of one file, each answer kept: it depends only on 来源, 渠道
+    and the local day of 登记时间, which many rows share."""
+
+    def __init__(self, calendar: WorkCalendar, rules: list[DeadlineRule]) -> None:
+        self.calendar, self.rules = calendar, rules
+        self.tz = timezone.get_current_timezone()  # ``timezone.localtime``'s, looked up once
+        self._seen: dict[tuple[str, str, dt.date], tuple[dt.date, dt.date]] = {}
+
+    def __call__(self, source: str, channel: str, registered_at: dt.datetime) -> tuple[dt.date, dt.date]:
+        key = (source, channel, registered_at.astimezone(self.tz).date())
+        got = self._seen.get(key)
+        if got is None:
+            got = initial_dues(source, channel, Urgency.NORMAL, registered_at, self.calendar, self.rules)
+            self._seen[key] = got
+        return got
+
+
+def problem_row(c: Candidate, *, dues: Dues, todo: list[Step], public: bool) -> dict[str, Any]:
     """The row's problem as ``problem_register`` makes it (``intake.new_problem``: deadlines from
     登记时间 by the rule for its source and channel), then as its events ``todo`` leave it."""
     v = c.values
-    accept_due, due_date = initial_dues(v.source, v.channel, Urgency.NORMAL, v.registered_at, calendar, rules)
+    accept_due, due_date = dues(v.source, v.channel, v.registered_at)
     resolved = v.resolved_at if v.state in RESOLVED_STATES else None
     return {
         "number": v.number,
@@ -110,6 +130,10 @@ def problem_row(
         "moderation": Moderation.APPROVED,
         "moderation_at": v.registered_at,
         "version": len(todo),
+        # what the trigger on the event log (migration 0010) would set as each event goes in: the
+        # latest event's time (登记时间 or 办结时间); set here, the trigger finds it already true and
+        # leaves the row alone instead of rewriting it once per event
+        "last_event_at": max([v.registered_at, *(s.at for s in todo)]),
     }
 
 
@@ -169,13 +193,15 @@ def prepare_batch(
     rules: list[DeadlineRule],
     source_name: str,
     hidden: bool = False,
+    dues: Dues | None = None,
 ) -> Batch:
     """The rows' problems and events as ``write_batch`` inserts them; no database access.
-    ``hidden``: not on the public list until the importer publishes them."""
+    ``hidden``: not on the public list until the importer publishes them. ``dues``: the file's
+    (its answers kept from batch to batch), else one for these rows."""
+    dues = dues or Dues(calendar, rules)
     todos = [steps(c) for c in cands]
     rows = [
-        problem_row(c, calendar=calendar, rules=rules, todo=todo, public=not hidden)
-        for c, todo in zip(cands, todos, strict=True)
+        problem_row(c, dues=dues, todo=todo, public=not hidden) for c, todo in zip(cands, todos, strict=True)
     ]
     events: list[dict[str, Any]] = []
     owners: list[int] = []
@@ -193,10 +219,14 @@ def prepare_batch(
 
 def write_batch(batch: Batch) -> list[int]:
     """Insert the batch's problems, then their events; the new problems' primary keys, in row order."""
-    insert_prepared(batch.problems)
-    pks: dict[str, int] = {}
-    for chunk in chunked(batch.numbers):
-        pks.update(Problem.objects.filter(number__in=chunk).values_list("number", "pk"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id) FROM {TABLE}")
+        before = cursor.fetchone()[0] or 0
+        insert_prepared(batch.problems)
+        # the new rows are all above ``before`` (keys only grow); any other row there (a public
+        # submission, on PostgreSQL) has another number
+        cursor.execute(f"SELECT number, id FROM {TABLE} WHERE id > %s", [before])
+        pks = dict(cursor.fetchall())
     keys = [pks[n] for n in batch.numbers]
     batch.events.set("problem_id", [keys[i] for i in batch.owners])
     insert_prepared(batch.events)

@@ -24,7 +24,7 @@ from minqing.core.audit import audit
 from minqing.core.batching import chunked
 from minqing.core.errors import ErrorCode
 from minqing.core.importing import ImportResult
-from minqing.core.importing.batches import write_in_batches
+from minqing.core.importing.batches import collector_paused, write_in_batches
 from minqing.core.importing.rows import RowCheck, read_records
 from minqing.core.importing.values import format_datetime
 from minqing.core.models import AuditEvent
@@ -33,7 +33,7 @@ from minqing.core.workdays import WorkCalendar
 from minqing.ledger.enums import Source, State
 from minqing.ledger.importers.problem_rights import check_rights
 from minqing.ledger.importers.problem_words import CHOICES
-from minqing.ledger.importers.problem_write import Batch, Candidate, prepare_batch, write_batch
+from minqing.ledger.importers.problem_write import Batch, Candidate, Dues, prepare_batch, write_batch
 from minqing.ledger.models import DeadlineRule, Problem, ProblemEvent
 from minqing.ledger.problem_format import (
     COLUMNS,
@@ -180,6 +180,11 @@ def remove(keys: list[int]) -> None:
 def import_problems(path: Path, *, actor: Actor, progress: bool = False) -> ImportResult:
     """Check every row of ``path``, then register its new problems with their events, all or
     nothing (in short transactions on SQLite: ``core.importing.batches``)."""
+    with collector_paused():
+        return _import_problems(path, actor=actor, progress=progress)
+
+
+def _import_problems(path: Path, *, actor: Actor, progress: bool) -> ImportResult:
     cmap, records = read_records(path, COLUMNS, progress)
     check = ProblemFileCheck(cmap, records, actor)
     cands = [c for c in (check.read(r) for r in records) if c is not None]
@@ -188,10 +193,11 @@ def import_problems(path: Path, *, actor: Actor, progress: bool = False) -> Impo
         check_rights(check, c)
     check.finish()
     cal, rules = WorkCalendar(), list(DeadlineRule.objects.all())
+    dues = Dues(cal, rules)
 
     def prepare(chunk: list[Candidate], hidden: bool) -> Batch:
         return prepare_batch(
-            chunk, actor=actor, calendar=cal, rules=rules, source_name=path.name, hidden=hidden
+            chunk, actor=actor, calendar=cal, rules=rules, source_name=path.name, hidden=hidden, dues=dues
         )
 
     write_in_batches(

@@ -2,6 +2,8 @@
 services write, every row in or none (a failure after some batches were committed leaves
 nothing), hidden from the public list until the last batch is in."""
 
+from itertools import pairwise
+
 import pytest
 from django.db import IntegrityError
 
@@ -165,3 +167,39 @@ def test_rows_are_made_ready_before_each_write_transaction(world, tmp_path, monk
     assert [e.problem.number for e in events if e.action == Action.REGISTER] == [
         p.number for p in Problem.objects.order_by("id")
     ]  # each problem's events follow it, each under its own problem
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("prepare_s", [0.0, 0.05, 0.5])
+def test_preparing_the_next_batch_counts_towards_the_pause(monkeypatch, prepare_s) -> None:
+    """Between two write transactions at least ``PAUSE_S`` pass, however long the next batch
+    takes to prepare (no lock held then); only what preparing did not fill is slept."""
+    from types import SimpleNamespace
+
+    clock = [0.0]
+    slept: list[float] = []
+    spans: list[tuple[float, float]] = []  # each write transaction: (begin, end)
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock[0] += seconds
+
+    def prepare(chunk: list[int], _hidden: bool) -> list[int]:
+        clock[0] += prepare_s
+        return chunk
+
+    def write(chunk: list[int], _hidden: bool) -> list[int]:
+        begin = clock[0]
+        clock[0] += 0.3
+        spans.append((begin, clock[0]))
+        return chunk
+
+    monkeypatch.setattr(batches_mod, "time", SimpleNamespace(monotonic=lambda: clock[0], sleep=sleep))
+    batches_mod.write_in_batches(
+        list(range(6)), write, prepare=prepare, publish=lambda _k: None, remove=lambda _k: None, batch=2,
+        short=True,
+    )  # fmt: skip
+    assert len(spans) == 3
+    gaps = [b - a for (_b0, a), (b, _a1) in pairwise(spans)]
+    assert all(g >= batches_mod.PAUSE_S - 1e-9 for g in gaps)
+    assert gaps == pytest.approx([max(prepare_s, batches_mod.PAUSE_S)] * 2)
