@@ -17,9 +17,10 @@ from minqing.campaigns.models import Campaign
 from minqing.core.fast_insert import Prepared, insert_prepared, prepare_rows
 from minqing.core.workdays import WorkCalendar
 from minqing.ledger.deadlines import initial_dues
-from minqing.ledger.enums import Action, Moderation, State, Urgency
+from minqing.ledger.enums import Action, Moderation, Satisfaction, State, Urgency
 from minqing.ledger.models import DeadlineRule, Problem, ProblemEvent
 from minqing.ledger.problem_format import RESOLVED_STATES, ProblemRow
+from minqing.ledger.satisfaction import JUDGEMENTS
 from minqing.orgs.actors import Actor, actor_label, is_system, user_of
 from minqing.orgs.models import Person, Unit
 
@@ -134,7 +135,23 @@ def problem_row(c: Candidate, *, dues: Dues, todo: list[Step], public: bool) -> 
         # latest event's time (登记时间 or 办结时间); set here, the trigger finds it already true and
         # leaves the row alone instead of rewriting it once per event
         "last_event_at": max([v.registered_at, *(s.at for s in todo)]),
+        # likewise the latest judgement (migration 0012), by time and then by order of writing
+        **_judged(todo),
     }
+
+
+def _judged(todo: list[Step]) -> dict[str, Any]:
+    """``judged_at`` and ``judgement`` as the event log's trigger would set them for ``todo``."""
+    valid = frozenset(Satisfaction.values)
+    judged = [
+        (s.at, i, s.data["satisfaction"])
+        for i, s in enumerate(todo)
+        if str(s.action) in JUDGEMENTS and s.data.get("satisfaction") in valid
+    ]
+    if not judged:
+        return {"judged_at": None, "judgement": None}
+    at, _, value = max(judged)
+    return {"judged_at": at, "judgement": value}
 
 
 def event_rows(c: Candidate, todo: list[Step], *, actor: Actor, source_name: str) -> list[dict[str, Any]]:
