@@ -10,7 +10,8 @@ fixed seed; ``python -m minqing.nlp.duplicates.labelled`` rebuilds it. Columns:
   prefix ("市民来电反映:"), common words swapped for synonyms, clauses reordered, a request
   appended. The rules are in ``REWRITES`` below.
 - ``hard_negative`` (0): a text and the third most similar text of the same category from
-  another group (the nearest ones are too often the same matter re-posted by someone else);
+  another group (the nearest ones are too often the same matter re-posted by someone else),
+  similarity by an exact score over the index's candidates (``_most_similar``);
 - ``random_negative`` (0): a text and a random text of the same category from another group.
 
 ``part`` is ``dev`` or ``test`` by group (even/odd), never mixed: the score's form and the
@@ -20,15 +21,20 @@ threshold were chosen on ``dev``; the figures quoted in docs/nlp.md are on ``tes
 import csv
 import random
 import re
+from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
+
 from minqing.nlp.category.split import DATA, SPLIT_FILE, Row, read_messages
-from minqing.nlp.duplicates.index import ShingleIndex
+from minqing.nlp.duplicates.index import TEXT_CHARS, ShingleIndex
+from minqing.nlp.duplicates.shingles import shingles
 
 PAIRS_FILE = DATA / "duplicates" / "pairs.csv"
 SEED = 20261206
 N_TITLE_DETAIL = 700
 N_REWRITE = 500
+CANDIDATES_EXACT = 200  # rows the index proposes for the exact ranking of a hard negative
 
 PREFIXES = ["市民来电反映:", "来电人称", "群众电话反映", "网友留言:", "有群众反映,", "来电称"]
 SUFFIXES = ["希望尽快解决。", "请相关部门处理。", "要求有关部门调查。", "望领导重视。", ""]
@@ -66,6 +72,32 @@ def rewrite(text: str, rng: random.Random) -> str:
     if len(parts) > 1:
         rng.shuffle(parts)
     return rng.choice(PREFIXES) + ",".join(parts) + "," + rng.choice(SUFFIXES)
+
+
+def _most_similar(index: ShingleIndex, rows: list[Row], a: int, k: int) -> list[int]:
+    """The ``k`` rows most similar to row ``a``, ranked by an exact score so that the set is the
+    same on every machine: the index's float scores (and its IDF's logarithm) differ in their
+    last bits with the CPU's vector width, which reordered near-ties. The index proposes
+    ``CANDIDATES_EXACT`` rows; each shingle weighs its IDF in units of 2^-20 as an integer, and a
+    row scores the weight it shares with ``a`` over the larger of the two texts' weights, compared
+    as fractions; ties go by row number."""
+    proposed = [n for n, _ in index.search(rows[a].text, k=CANDIDATES_EXACT)]
+
+    def weighted(n: int) -> dict[int, int]:
+        keys = shingles(rows[n].text[:TEXT_CHARS])
+        units = np.rint(index.idf(keys) * 2**20).astype(np.int64)
+        return {int(key): int(u) for key, u in zip(keys, units, strict=True) if u > 0}
+
+    mine = weighted(a)
+    total = sum(mine.values())
+
+    def exact(n: int) -> Fraction:
+        theirs = weighted(n)
+        shared = sum(u for key, u in mine.items() if key in theirs)
+        larger = max(total, sum(theirs.values()))
+        return Fraction(shared, larger) if larger else Fraction(0)
+
+    return sorted(proposed, key=lambda n: (-exact(n), n))[:k]
 
 
 def _groups() -> dict[tuple[str, int], int]:
@@ -111,10 +143,8 @@ def build() -> list[dict[str, str]]:
         pair(rewrite(rows[t].text, rng), rows[t].text, 1, "rewrite", group[t])
         anchors.append(t)
     for a in anchors:
-        # ties, and scores equal but for the last bits of a float sum (whose order differs with the
-        # CPU's vector width), go by row number: the set is the same on every machine
-        found = sorted(index.search(rows[a].text, k=40), key=lambda hit: (-round(hit[1], 9), hit[0]))[:20]
-        hits = [n for n, _ in found if group[n] != group[a]]
+        found = _most_similar(index, rows, a, 20)
+        hits = [n for n in found if group[n] != group[a]]
         same = [n for n in hits if rows[n].label == rows[a].label]
         if len(same) >= 3:
             pair(rows[a].text, rows[same[2]].text, 0, "hard_negative", group[a])
