@@ -10,6 +10,7 @@ the broken connection and tries the write again, with a growing pause, until it 
 import logging
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
@@ -38,9 +39,7 @@ def until_written(
             connection = connections[using]
             if connection.in_atomic_block:
                 raise  # the caller's transaction is gone; only the caller can start it again
-            try:
-                connection.close()
-            except (OperationalError, InterfaceError):
-                connection.connection = None  # already broken: drop it, the next query reconnects
+            with suppress(OperationalError, InterfaceError):
+                connection.close()  # drops the broken connection even when closing it fails
             sleep(pause)
             pause = min(pause * 2, 5.0)

@@ -28,6 +28,7 @@ from minqing.orgs.models import Unit
 from minqing.orgs.scoping import can_access_unit
 
 JUDGEMENTS = (Action.CALLBACK, Action.REOPEN)
+JUDGED = frozenset(Satisfaction.values)  # the values a judgement counts with (others are ignored)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def _last_valid(end: dt.datetime) -> Subquery:
             problem=OuterRef("pk"),
             action__in=list(JUDGEMENTS),
             at__lt=end,
-            data__satisfaction__in=list(Satisfaction.values),
+            data__satisfaction__in=sorted(JUDGED),
         )
         .annotate(value=KeyTextTransform("satisfaction", "data"))  # the database reads the JSON
         .order_by("-at", "-id")

@@ -75,10 +75,10 @@ def deliver(pk: int) -> bool:
                 msg.save(update_fields=["state"])
                 return False
             message = Message(channel=msg.channel, to=msg.address, subject=msg.subject, body=msg.body)
-            msg.attempts += 1
             try:
                 get_sender(msg.channel).send(message)
             except Exception as err:
+                msg.attempts += 1
                 msg.last_error = f"{type(err).__name__}: {err}"[:500]
                 if msg.attempts >= settings.MINQING_OUTBOX_MAX_ATTEMPTS:
                     msg.state = OutboxState.FAILED
@@ -87,10 +87,7 @@ def deliver(pk: int) -> bool:
                 log.warning("outbox message %s failed (attempt %s): %s", pk, msg.attempts, msg.last_error)
                 return False
             sent = True
-            msg.state = OutboxState.SENT
-            msg.sent_at = timezone.now()
-            msg.last_error = ""
-            msg.save(update_fields=["attempts", "state", "sent_at", "last_error"])
+            _mark_sent(pk)
     except (OperationalError, InterfaceError):
         if not sent or transaction.get_connection().in_atomic_block:
             raise
@@ -101,6 +98,7 @@ def deliver(pk: int) -> bool:
 
 
 def _mark_sent(pk: int) -> int:
+    """The pending message ``pk`` went out: counted as an attempt and marked sent."""
     return OutboxMessage.objects.filter(pk=pk, state=OutboxState.PENDING).update(
         state=OutboxState.SENT, sent_at=timezone.now(), last_error="", attempts=F("attempts") + 1
     )

@@ -10,21 +10,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db.models import Max
 from django.utils import timezone
 
 from minqing.campaigns.models import Campaign
 from minqing.core.fast_insert import Prepared, insert_prepared, prepare_rows
 from minqing.core.workdays import WorkCalendar
 from minqing.ledger.deadlines import initial_dues
-from minqing.ledger.enums import Action, Moderation, Satisfaction, State, Urgency
+from minqing.ledger.enums import Action, Moderation, State, Urgency
 from minqing.ledger.models import DeadlineRule, Problem, ProblemEvent
 from minqing.ledger.problem_format import RESOLVED_STATES, ProblemRow
-from minqing.ledger.satisfaction import JUDGEMENTS
+from minqing.ledger.satisfaction import JUDGED, JUDGEMENTS
 from minqing.orgs.actors import Actor, actor_label, is_system, user_of
 from minqing.orgs.models import Person, Unit
-
-TABLE = Problem._meta.db_table
 
 # The event that reaches each state at 登记时间 (resolved and closed rows pass through 整改中).
 REACHED_BY = {
@@ -142,11 +140,10 @@ def problem_row(c: Candidate, *, dues: Dues, todo: list[Step], public: bool) -> 
 
 def _judged(todo: list[Step]) -> dict[str, Any]:
     """``judged_at`` and ``judgement`` as the event log's trigger would set them for ``todo``."""
-    valid = frozenset(Satisfaction.values)
     judged = [
         (s.at, i, s.data["satisfaction"])
         for i, s in enumerate(todo)
-        if str(s.action) in JUDGEMENTS and s.data.get("satisfaction") in valid
+        if s.action in JUDGEMENTS and s.data.get("satisfaction") in JUDGED
     ]
     if not judged:
         return {"judged_at": None, "judgement": None}
@@ -236,14 +233,11 @@ def prepare_batch(
 
 def write_batch(batch: Batch) -> list[int]:
     """Insert the batch's problems, then their events; the new problems' primary keys, in row order."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(id) FROM {TABLE}")
-        before = cursor.fetchone()[0] or 0
-        insert_prepared(batch.problems)
-        # the new rows are all above ``before`` (keys only grow); any other row there (a public
-        # submission, on PostgreSQL) has another number
-        cursor.execute(f"SELECT number, id FROM {TABLE} WHERE id > %s", [before])
-        pks = dict(cursor.fetchall())
+    before = Problem.objects.aggregate(top=Max("id"))["top"] or 0
+    insert_prepared(batch.problems)
+    # the new rows are all above ``before`` (keys only grow); any other row there (a public
+    # submission, on PostgreSQL) has another number
+    pks = dict(Problem.objects.filter(id__gt=before).values_list("number", "id"))
     keys = [pks[n] for n in batch.numbers]
     batch.events.set("problem_id", [keys[i] for i in batch.owners])
     insert_prepared(batch.events)

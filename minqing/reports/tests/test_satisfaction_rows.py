@@ -39,6 +39,14 @@ def _judged(u: dict[str, Any], d: int, satisfaction: str) -> Problem:
     )
 
 
+def _event(p: Problem, when: Any, action: str, value: str) -> ProblemEvent:
+    """An event in ``p``'s log carrying a satisfaction, written without the services (as an import
+    or a repair would), its state unchanged."""
+    return ProblemEvent(
+        problem=p, at=when, action=action, from_state=p.state, to_state=p.state, data={"satisfaction": value}
+    )
+
+
 def _counts(u: dict[str, Any], end_day: Any) -> SatisfactionCounts:
     return satisfaction_counts(SYSTEM, u["county"], at(1, 1), end_of(end_day))
 
@@ -60,20 +68,8 @@ def test_the_row_holds_the_latest_judgement_and_the_log_answers_before_it() -> N
     b.refresh_from_db()
     assert (b.judged_at, b.judgement) == (at(10, 10), Satisfaction.BASICALLY)
     # an event without a valid judgement, or of another action, leaves the row alone
-    b.events.create(
-        at=at(10, 11),
-        action=Action.CALLBACK,
-        from_state=b.state,
-        to_state=b.state,
-        data={"satisfaction": "great"},
-    )
-    b.events.create(
-        at=at(10, 12),
-        action=Action.NOTE,
-        from_state=b.state,
-        to_state=b.state,
-        data={"satisfaction": "unsatisfied"},
-    )
+    _event(b, at(10, 11), Action.CALLBACK, "great").save()
+    _event(b, at(10, 12), Action.NOTE, Satisfaction.UNSATISFIED).save()
     b.refresh_from_db()
     assert (b.judged_at, b.judgement) == (at(10, 10), Satisfaction.BASICALLY)
     assert _counts(u, day(10, 2)) == SatisfactionCounts()
@@ -90,34 +86,19 @@ def test_a_bulk_insert_keeps_the_latest_of_the_statement() -> None:
     u = small_tree()
     a = _judged(u, 1, Satisfaction.SATISFIED)
     rows = [
-        ProblemEvent(
-            problem=a,
-            at=at(11, d),
-            action=Action.CALLBACK,
-            from_state=a.state,
-            to_state=a.state,
-            data={"satisfaction": v},
-        )
+        _event(a, at(11, d), Action.CALLBACK, v)
         for d, v in ((5, Satisfaction.UNSATISFIED), (9, Satisfaction.BASICALLY), (7, Satisfaction.SATISFIED))
     ]
     ProblemEvent.objects.bulk_create(rows)
     a.refresh_from_db()
     assert (a.judged_at, a.judgement) == (at(11, 9), Satisfaction.BASICALLY)
     # an older judgement written later does not lower it
-    a.events.create(
-        at=at(10, 20),
-        action=Action.CALLBACK,
-        from_state=a.state,
-        to_state=a.state,
-        data={"satisfaction": "unsatisfied"},
-    )
+    _event(a, at(10, 20), Action.CALLBACK, Satisfaction.UNSATISFIED).save()
     a.refresh_from_db()
     assert (a.judged_at, a.judgement) == (at(11, 9), Satisfaction.BASICALLY)
     # two judgements at one instant: the later row wins, as reading the log does
     for v in (Satisfaction.UNSATISFIED, Satisfaction.SATISFIED):
-        a.events.create(
-            at=at(11, 9), action=Action.REOPEN, from_state=a.state, to_state=a.state, data={"satisfaction": v}
-        )
+        _event(a, at(11, 9), Action.REOPEN, v).save()
         a.refresh_from_db()
         assert (a.judged_at, a.judgement) == (at(11, 9), v)
     assert _counts(u, day(11, 6)) == SatisfactionCounts(unsatisfied=1)
