@@ -44,7 +44,11 @@ from minqing.ops.ports import free_port, wait_port
 
 PG_URL = os.environ.get("BENCH_API_PG_URL", "postgres://postgres@127.0.0.1:5432/minqing_api_post_bench")
 LUA = ROOT / "benchmarks" / "api_post_wrk.lua"
-KINDS = {"api": "POST /api/v1/problems/", "open311": "POST /open311/v2/requests.json"}
+KINDS = {
+    "api": "POST /api/v1/problems/",
+    "api_queued": "POST /api/v1/problems/ (Prefer: respond-async)",
+    "open311": "POST /open311/v2/requests.json",
+}
 TARGET_RPS, TARGET_P99_MS = 600, 150
 
 
@@ -79,6 +83,17 @@ def setup_app() -> None:
     )
     key = application_key_issue(actor=SYSTEM, application=app, name="api-post-bench")
     print(json.dumps({"key": key.secret, "top": top.code, "unit": leaf.code}))
+
+
+def drain() -> None:
+    """Register every queued registration now (what the job worker does after the answers);
+    prints the counts and the seconds it took."""
+    _django()
+    from minqing.api import queued
+
+    started = time.monotonic()
+    counts = queued.drain()
+    print(json.dumps({**counts, "seconds": round(time.monotonic() - started, 1)}))
 
 
 _TABLE = re.compile(r'(?:FROM|INTO|UPDATE|JOIN)\s+"?([A-Za-z0-9_]+)"?', re.I)
@@ -118,7 +133,7 @@ def count_sql(spec: str) -> None:
                 return execute(sql, params, many, context)
 
             with CaptureQueriesContext(connection) as ctx, connection.execute_wrapper(mark):
-                if kind == "api":
+                if kind in ("api", "api_queued"):
                     body = {
                         "title": f"路灯不亮 {rid}",
                         "content": f"村口路灯坏了三个月({rid})",
@@ -130,8 +145,11 @@ def count_sql(spec: str) -> None:
                         "/api/v1/problems/",
                         data=json.dumps(body),
                         content_type="application/json",
-                        HTTP_AUTHORIZATION=f"Bearer {s['key']}",
-                        HTTP_IDEMPOTENCY_KEY=rid,
+                        headers={
+                            "Authorization": f"Bearer {s['key']}",
+                            "Idempotency-Key": rid,
+                            **({"Prefer": "respond-async"} if kind == "api_queued" else {}),
+                        },
                     )
                 else:
                     form = {
@@ -265,6 +283,15 @@ class Database:
             out[table] = int(self.query(f"SELECT COALESCE(MAX(id), 0) FROM {table}")[0][0])
         return out
 
+    def queued_numbers(self, tokens: list[str]) -> tuple[list[str], dict[str, int]]:
+        """The problem number each answered token was registered as ("?" when it is not stored
+        or not registered), and the queued rows by state."""
+        stored = self.query("SELECT token, state, number FROM api_queuedregistration")
+        rows = {t: (st, n) for t, st, n in stored}
+        numbers = [rows[t][1] if t in rows and rows[t][0] == "registered" else "?" for t in tokens]
+        states = Counter(rows[t][0] if t in rows else "not stored" for t in tokens)
+        return numbers, dict(states)
+
     def stored_since(self, before: dict[str, int]) -> dict[str, Any]:
         problems = self.query(
             "SELECT id, number, title FROM ledger_problem WHERE id > %s", (before["ledger_problem"],)
@@ -326,7 +353,7 @@ def _check(numbers: list[str], stored: dict[str, Any], kind: str, label: str) ->
             sum(1 for i in ids if stored["requests"].get(i) != 1) if kind == "open311" else None
         ),
         "requests_other": sum(c for p, c in stored["requests"].items() if p not in ids)
-        if kind == "api"
+        if kind in ("api", "api_queued")
         else None,
     }
 
@@ -390,6 +417,8 @@ def _one_engine(engine: str, url: str, work: Path, args: argparse.Namespace) -> 
                 label = f"{engine[:2]}{kind}{conc}{secrets.token_hex(3)}"
                 _wrk(port, kind, "w" + label, conc, args.warmup, spec)
                 _settle(pids, limit=30)  # the warm-up's last requests finish
+                if kind == "api_queued":  # the warm-up's queued rows registered before the window
+                    run([sys.executable, "-m", "benchmarks.api_post_throughput", "--drain"], env)
                 before = db.last_ids()
                 load0 = os.getloadavg()[0]
                 backends = db.backends()
@@ -397,6 +426,11 @@ def _one_engine(engine: str, url: str, work: Path, args: argparse.Namespace) -> 
                 w = _wrk(port, kind, label, conc, args.duration, spec)
                 cpu1, busy1, pg1 = _sched(pids), _machine_busy(), _sched(db.backends())
                 _settle(pids, limit=30)  # requests in flight when wrk stopped end (stored, never answered)
+                queued_info = None
+                if kind == "api_queued":  # the job's work, after the window (no worker ran in it)
+                    drained = run([sys.executable, "-m", "benchmarks.api_post_throughput", "--drain"], env)
+                    queued_info = json.loads(drained.stdout)
+                    w["numbers"], queued_info["answered_by_state"] = db.queued_numbers(w["numbers"])
                 stored = db.stored_since(before)
                 secs = w["duration_us"] / 1e6
                 gcpu, pgd = _sched_delta(cpu0, cpu1), _sched_delta(pg0, pg1)
@@ -425,6 +459,7 @@ def _one_engine(engine: str, url: str, work: Path, args: argparse.Namespace) -> 
                     "pg_runqueue_wait_s": round(pgd[1], 3),
                     "machine_busy": round((busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]), 2),
                     "check": _check(w["numbers"], stored, kind, label),
+                    "queued": queued_info,
                     "wrk_summary": w["summary"],
                 }
                 runs.append(r)
@@ -679,6 +714,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--count-sql", help=argparse.SUPPRESS)
+    parser.add_argument("--drain", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--keep-pg", action="store_true", help="do not drop the PostgreSQL database")
@@ -706,6 +742,9 @@ def main() -> None:
         )
     if args.setup:
         return setup_app()
+    if args.drain:
+        drain()
+        return
     if args.count_sql:
         count_sql(args.count_sql)
         # without the interpreter's teardown: a background thread of the loaded models (the

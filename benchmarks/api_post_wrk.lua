@@ -2,7 +2,8 @@
 -- or description (Open311); counts answers by status, keeps the number each 2xx answered, and
 -- prints one JSON line at the end ("RESULT {...}").
 -- wrk -t2 -c32 -d15s -s api_post_wrk.lua URL -- KIND RUN SECRET UNIT SERVICE JURISDICTION
---   KIND: api (POST /api/v1/problems/, JSON) or open311 (POST /open311/v2/requests.json, form)
+--   KIND: api (POST /api/v1/problems/, JSON), api_queued (the same with Prefer: respond-async:
+--   the 2xx carry the queued registration's token) or open311 (POST /open311/v2/requests.json, form)
 
 local threads = {}
 local tcount = 0
@@ -28,7 +29,7 @@ end
 function request()
   counter = counter + 1
   local id = run .. "-" .. tid .. "-" .. counter
-  if kind == "api" then
+  if kind == "api" or kind == "api_queued" then
     local body = string.format(
       '{"title":"路灯不亮 %s","content":"村口路灯坏了三个月(%s)","unit_code":"%s","channel":"call",'
         .. '"reporter":{"name":"王大妈","phone":"13900001111"}}', id, id, unit)
@@ -37,6 +38,7 @@ function request()
       ["Content-Type"] = "application/json",
       ["Idempotency-Key"] = id,
       ["X-Forwarded-Proto"] = "https",
+      ["Prefer"] = (kind == "api_queued") and "respond-async" or nil,
     }, body)
   end
   local body = "api_key=" .. urlencode(secret) .. "&service_code=" .. urlencode(service)
@@ -52,7 +54,8 @@ end
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
   if status >= 200 and status < 300 then
-    local n = string.match(body, '"number"%s*:%s*"([^"]+)"')
+    local n = (kind == "api_queued" and string.match(body, '"token"%s*:%s*"([^"]+)"'))
+      or string.match(body, '"number"%s*:%s*"([^"]+)"')
       or string.match(body, '"service_request_id"%s*:%s*"([^"]+)"')
     numbers[#numbers + 1] = n or "?"
   elseif first_error == "" then

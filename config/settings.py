@@ -282,6 +282,9 @@ LOGGING = {
 MINQING_API_RATE_LIMIT = env.int("MINQING_API_RATE_LIMIT", default=600)
 MINQING_API_RATE_WINDOW = env.int("MINQING_API_RATE_WINDOW", default=60)
 MINQING_API_MAX_BODY = env.int("MINQING_API_MAX_BODY", default=1_000_000)
+# Seconds a worker process keeps a key it has checked (minqing.api.keys.credential_for): a
+# revocation, deactivation or role change made in another process takes effect within them.
+MINQING_API_KEY_CACHE_SECONDS = env.int("MINQING_API_KEY_CACHE_SECONDS", default=5)
 if env("MINQING_CACHE_URL", default=""):
     CACHES = {"default": env.cache_url("MINQING_CACHE_URL")}
 MINQING_API_RATE_BACKEND = env(

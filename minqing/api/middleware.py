@@ -32,6 +32,14 @@ from minqing.core.audit_writes import written_before_commit
 
 HEADER = "Idempotency-Key"
 PREFIXES = ("/api/", "/open311/")
+# POSTs that keep their own Idempotency-Key when the caller asks for a queued answer
+# (``Prefer: respond-async``): the queued row is the claim (``minqing.api.queued``)
+QUEUED_PATHS = frozenset({"/api/v1/problems/"})
+
+
+def prefers_async(request: HttpRequest) -> bool:
+    """The caller asks to be answered before the work is done (RFC 7240 ``respond-async``)."""
+    return any(p.strip().lower() == "respond-async" for p in request.headers.get("Prefer", "").split(","))
 
 
 class _Refused(Exception):
@@ -156,6 +164,8 @@ class ApiRequestMiddleware:
         key = key.strip()
         if not key or len(key) > 255 or not key.isprintable():
             return error_response("IDEMPOTENCY_BAD_KEY", 400, field=HEADER)
+        if request.path in QUEUED_PATHS and prefers_async(request):
+            return self.get_response(request)
         return self._once(request, key)
 
     def _once(self, request: HttpRequest, key: str) -> HttpResponse:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minqing.core.fields import EncryptedCharField
 from minqing.orgs.models import Application
 
 
@@ -81,3 +82,44 @@ class IdempotentAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} [{self.key}]"
+
+
+class QueuedRegistration(models.Model):
+    """A registration accepted with ``Prefer: respond-async`` (``POST /api/v1/problems/``): kept
+    with one INSERT before the answer (202, ``token``), registered afterwards by the job
+    (``minqing.api.queued.drain``) through the same services as an immediate one. The reporter is
+    kept encrypted and erased once the registration is done. ``(key, idempotency_key)`` is unique,
+    so a retry with the same ``Idempotency-Key`` finds this row and queues nothing twice."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        REGISTERED = "registered", _("已登记")
+        FAILED = "failed", _("未能登记")
+
+    token = models.CharField(max_length=32, unique=True)
+    key = models.ForeignKey(ApiKey, on_delete=models.PROTECT, related_name="+")
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001  # NULL: none, unconstrained
+    fingerprint = models.CharField(max_length=64)  # the request body's digest
+    payload = models.JSONField()  # the validated body without its reporter
+    reporter = EncryptedCharField(max_length=600, blank=True)  # the reporter, as JSON
+    received_at = models.DateTimeField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    number = models.CharField(max_length=32, blank=True)
+    tracking_code = models.CharField(max_length=32, blank=True)
+    error = models.JSONField(null=True, blank=True)  # {code, message_zh, message_en, field}
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="queued_registration_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(state="queued"), name="queued_registration_todo")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.state})"

@@ -11,46 +11,37 @@ complained about), and each read is audited.
 
 import datetime as dt
 import json
-from typing import Annotated, Any
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import lazy
-from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import Field
 
-from minqing.api.auth import require_scope
-from minqing.api.errors import ApiError
-from minqing.api.middleware import after_commit
+from minqing.api import queued
+from minqing.api.auth import credential_of, require_scope
+from minqing.api.errors import ApiError, ErrorOut
+from minqing.api.middleware import HEADER as IDEMPOTENCY_HEADER
+from minqing.api.middleware import after_commit, prefers_async
+from minqing.api.models import QueuedRegistration
 from minqing.api.pagination import Page, keyset_page
+from minqing.api.registration import Plain, ProblemIn, check_shape, invalid, register
 from minqing.api.scopes import Scope
 from minqing.campaigns.selectors import campaign_by_id
-from minqing.core.errors import PermissionDeniedError
-from minqing.core.text import strip_control
 from minqing.ledger import selectors
 from minqing.ledger.access import can_see_problem, reporter_feedback_ids
-from minqing.ledger.enums import Action, Channel, ResolutionKind, Satisfaction, Source, State, Urgency
-from minqing.ledger.forms import ACTION_FORMS, ID_RE, PHONE_RE
+from minqing.ledger.enums import Action, Channel, ResolutionKind, Satisfaction, Source, State
+from minqing.ledger.forms import ACTION_FORMS
 from minqing.ledger.models import Category, Extension, Feedback, Problem, ProblemEvent
-from minqing.ledger.services.intake import (
-    ChannelDetails,
-    ProblemFacts,
-    Reporter,
-    feedback_submit,
-    problem_register,
-)
 from minqing.ledger.services.workflow import allowed_actions, problem_transition, transition_check
 from minqing.nlp.intake import intake_suggestions, message_duplicates
-from minqing.orgs import policy
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 from minqing.orgs.selectors import unit_by_code
 
 router = Router(tags=["问题台账 / problems"])
-
-Plain = Annotated[str, AfterValidator(lambda v: strip_control(v).strip())]
 
 
 # --- answers ---------------------------------------------------------------------------------
@@ -179,6 +170,16 @@ class DuplicatesOut(Schema):
     items: list[DuplicateOut]
 
 
+class QueuedOut(Schema):
+    token: str = Field(description="排队登记的凭据 / the queued registration's token")
+    state: str = Field(description="queued(排队中)、registered(已登记)或 failed(未能登记)")
+    status_url: str
+    received_at: dt.datetime
+    number: str | None = Field(None, description="登记后的问题编号 / the problem's number, once registered")
+    tracking_code: str | None = Field(None, description="反映的查询码 / the feedback's tracking code")
+    error: ErrorOut | None = Field(None, description="未能登记的原因 / why it was not registered")
+
+
 class RegisteredOut(Schema):
     number: str
     tracking_code: str | None = Field(
@@ -284,8 +285,7 @@ def _problem(request: HttpRequest, number: str, scope: str = Scope.READ) -> tupl
     return actor, selectors.problem_get(actor, number)
 
 
-def _invalid(field: str, detail: Any) -> ApiError:
-    return ApiError("VALIDATION", 422, field=field, detail=detail)
+_invalid = invalid
 
 
 # --- reads -----------------------------------------------------------------------------------
@@ -410,147 +410,81 @@ def problem_reporter(request: HttpRequest, number: str, response: HttpResponse) 
 # --- registering -----------------------------------------------------------------------------
 
 
-class ReporterIn(Schema):
-    name: Plain = Field("", max_length=50)
-    phone: str = Field("", max_length=20)
-    id_number: str = Field("", max_length=18)
-    address: Plain = Field("", max_length=200)
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str) -> str:
-        value = value.strip()
-        if value and not PHONE_RE.match(value):
-            raise ValueError("phone: digits, spaces, '-' and a leading '+'")
-        return value
-
-    @field_validator("id_number")
-    @classmethod
-    def _id_number(cls, value: str) -> str:
-        value = value.strip()
-        if value and not ID_RE.match(value):
-            raise ValueError("id_number: 15 digits, or 17 digits and a digit or X")
-        return value.upper()
-
-
-class ProblemIn(Schema):
-    title: Plain = Field(min_length=1, max_length=200)
-    content: Plain = Field(min_length=1, max_length=20000)
-    unit_code: str = Field(min_length=1, max_length=32, description="反映对象单位 / the unit concerned")
-    source: Source = Source.PUBLIC
-    channel: Channel | None = Field(
-        None, description="群众反映的渠道(来源为 public 时必填)/ the channel (required for source public)"
-    )
-    received_at: dt.datetime | None = None
-    reporter: ReporterIn | None = None
-    anonymous: bool = False
-    place: Plain = Field("", max_length=200)
-    letter_date: dt.date | None = None
-    visitors: int | None = Field(None, ge=1, le=9999)
-    group_visit: bool = False
-    category_id: int | None = None
-    campaign_id: int | None = None
-    urgency: Urgency = Urgency.NORMAL
-    prominent: bool = False
-    merge_into: str | None = Field(
-        None, max_length=32, description="并入已有问题的编号 / add the feedback to this problem"
-    )
-
-
-def _references(actor: Actor, body: ProblemIn) -> tuple[Unit, Category | None, Any]:
-    unit = unit_by_code(actor, body.unit_code)
-    if unit is None:
-        raise ApiError("NOT_FOUND", 404, field="unit_code")
-    category = None
-    if body.category_id is not None:
-        category = Category.objects.filter(pk=body.category_id).first()
-        if category is None:
-            raise ApiError("NOT_FOUND", 404, field="category_id")
-    campaign = None
-    if body.campaign_id is not None:
-        campaign = campaign_by_id(actor, body.campaign_id)
-        if campaign is None:
-            raise ApiError("NOT_FOUND", 404, field="campaign_id")
-    return unit, category, campaign
-
-
 @router.post(
     "/",
-    response={201: RegisteredOut},
+    response={201: RegisteredOut, 202: QueuedOut},
     summary="登记问题或群众反映 / register a problem or a piece of feedback",
 )
-def register_problem(request: HttpRequest, body: ProblemIn) -> Status[RegisteredOut]:
+def register_problem(request: HttpRequest, body: ProblemIn, response: HttpResponse) -> Status[Any]:
     """Source ``public`` (the default): feedback on ``channel`` (call, letter, visit, online), the
     reporter kept as informant data unless ``anonymous``; answered with its tracking code. Any
     other source (self_inspection, supervision, research, petition_backlog): a problem without
-    feedback. Send an ``Idempotency-Key`` so that a retry registers nothing twice."""
+    feedback. Send an ``Idempotency-Key`` so that a retry registers nothing twice.
+
+    With ``Prefer: respond-async`` the registration is kept and answered at once (202, a
+    ``token``; ``Location`` is its status, ``GET /api/v1/problems/queued/{token}``) and registered
+    just after by the job worker: the answer carries no number yet, and an unknown unit, category,
+    campaign or problem to merge into is reported on the status instead of in the answer."""
     actor = require_scope(request, Scope.PROBLEMS_WRITE)
-    if not policy.has_role(actor, policy.INTAKE):  # as the intake page: 403 before anything else
-        raise PermissionDeniedError()
-    unit, category, campaign = _references(actor, body)
-    if body.source != Source.PUBLIC:
-        if body.channel or body.reporter is not None or body.merge_into:
-            field = "channel" if body.channel else "reporter" if body.reporter is not None else "merge_into"
-            raise _invalid(field, _("只有群众反映(source=public)才有渠道、反映人和合并"))
-        facts = ProblemFacts(
-            title=body.title,
-            description=body.content,
-            unit=unit,
-            source=body.source,
-            category=category,
-            campaign=campaign,
-            urgency=body.urgency,
-            prominent=body.prominent,
-            registered_at=body.received_at,
-        )
-        problem = problem_register(actor=actor, facts=facts)
-        out = RegisteredOut(
-            number=problem.number,
-            tracking_code=None,
-            problem=problem_out(problem),
-            suggestions=NO_SUGGESTIONS,
-            duplicates=NO_DUPLICATES,
-        )
-        return Status(201, _with_reading(request, out, actor, body, unit, problem.pk))
-    if not body.channel:
-        raise _invalid("channel", _("群众反映须填写渠道:letter、visit、call 或 online"))
-    if body.channel == Channel.LETTER and body.letter_date is None:
-        raise _invalid("letter_date", _("来信须填写来信日期"))
-    merge_into = None
-    if body.merge_into:
-        merge_into = selectors.problem_for_merge(actor, body.merge_into)
-        if merge_into is None:
-            raise ApiError("NOT_FOUND", 404, field="merge_into")
-    r = body.reporter
-    reporter = Reporter(name=r.name, phone=r.phone, id_number=r.id_number, address=r.address) if r else None
-    fb = feedback_submit(
-        actor=actor,
-        channel=body.channel,
-        title=body.title,
-        content=body.content,
-        unit=unit,
-        received_at=body.received_at,
-        reporter=reporter,
-        anonymous=body.anonymous,
-        details=ChannelDetails(
-            letter_date=body.letter_date, visitors=body.visitors, group_visit=body.group_visit
-        ),
-        place=body.place,
-        campaign=campaign,
-        category=category,
-        urgency=body.urgency,
-        merge_into=merge_into,
-    )
-    filed = fb.problem
-    assert filed is not None  # feedback_submit always files the feedback on a problem
+    check_shape(actor, body)
+    if prefers_async(request):
+        return Status(202, _queued(request, body, response))
+    done = register(actor, body)
     out = RegisteredOut(
-        number=filed.number,
-        tracking_code=fb.tracking_code,
-        problem=problem_out(filed),
+        number=done.problem.number,
+        tracking_code=done.tracking_code,
+        problem=problem_out(done.problem),
         suggestions=NO_SUGGESTIONS,
         duplicates=NO_DUPLICATES,
     )
-    return Status(201, _with_reading(request, out, actor, body, unit, filed.pk))
+    return Status(201, _with_reading(request, out, actor, body, done.unit, done.problem.pk))
+
+
+def _queued(request: HttpRequest, body: ProblemIn, response: HttpResponse) -> QueuedOut:
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    row, replayed = queued.accept(
+        credential=credential_of(request),
+        body=body,
+        idempotency_key=key.strip() if key else None,
+        digest=queued.fingerprint(request.path, request.body),
+    )
+    response["Preference-Applied"] = "respond-async"
+    response["Location"] = status_url(row.token)
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return queued_out(row)
+
+
+def status_url(token: str) -> str:
+    return f"/api/v1/problems/queued/{token}"
+
+
+def queued_out(row: QueuedRegistration) -> QueuedOut:
+    return QueuedOut(
+        token=row.token,
+        state=row.state,
+        status_url=status_url(row.token),
+        received_at=row.received_at,
+        number=row.number or None,
+        tracking_code=row.tracking_code or None,
+        error=ErrorOut(**row.error) if row.error else None,
+    )
+
+
+@router.get(
+    "/queued/{token}",
+    response=QueuedOut,
+    summary="排队登记的状态 / a queued registration's state",
+)
+def queued_registration(request: HttpRequest, token: str) -> QueuedOut:
+    """A registration answered 202: ``queued`` until the job has registered it, then
+    ``registered`` with its number (and tracking code), or ``failed`` with the error it would have
+    had at once. Only the application or user that sent it sees it."""
+    require_scope(request, Scope.PROBLEMS_WRITE)
+    row = queued.queued_for(credential_of(request), token)
+    if row is None:
+        raise ApiError("NOT_FOUND", 404)
+    return queued_out(row)
 
 
 # the answer's reading before it is done (and as kept if reading failed after the commit)

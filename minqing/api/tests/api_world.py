@@ -13,11 +13,15 @@ Personas with a key (``Authorization: Bearer``):
 
 from typing import Any
 
+from django.utils import timezone
+
 from minqing.api.keys import application_create, application_key_issue, key_revoke, personal_token_issue
+from minqing.api.models import QueuedRegistration
 from minqing.api.scopes import ALL_SCOPES
 from minqing.core.tests.permission_world import ROLES, SYS, MatrixWorld
 
 PREFIX = "/api/v1"
+QUEUED_TOKEN = "matrix-queued"
 
 
 def path_values(world: MatrixWorld) -> dict[str, dict[str, str]]:
@@ -54,7 +58,7 @@ def path_values(world: MatrixWorld) -> dict[str, dict[str, str]]:
     } | {
         # every problem path: /problems/{number}, its events, reporter and actions
         "problem": {"number": w.problem.number}
-    }
+    } | {f"{PREFIX}/problems/queued/{{token}}": {"token": QUEUED_TOKEN}}
 
 
 def values_for(table: dict[str, dict[str, str]], template: str) -> dict[str, str]:
@@ -76,7 +80,12 @@ def persona_keys(world: MatrixWorld) -> dict[str, str | None]:
             app = application_create(
                 actor=SYS, name=f"{where}-{name}", unit=unit, roles=[role], scopes=sorted(ALL_SCOPES)
             )
-            keys[f"{where}_{name}"] = application_key_issue(actor=SYS, application=app, name="k").secret
+            issued = application_key_issue(actor=SYS, application=app, name="k")
+            keys[f"{where}_{name}"] = issued.secret
+            if (where, name) == ("app", "intake"):  # its registration answered 202 (queued)
+                QueuedRegistration.objects.create(
+                    token=QUEUED_TOKEN, key=issued.key, fingerprint="-", payload={}, received_at=timezone.now()
+                )
     revoked = personal_token_issue(actor=SYS, user=users["office"], name="revoked")
     key_revoke(actor=SYS, key=revoked.key)
     keys["revoked"] = revoked.secret

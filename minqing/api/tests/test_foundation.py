@@ -43,6 +43,28 @@ def test_a_revoked_key_is_refused_at_once(app_client: Any) -> None:
     assert api.get("/api/v1/units/").status_code == 401
 
 
+def test_a_key_revoked_by_another_process_is_refused_within_the_cache_seconds(
+    app_client: Any, monkeypatch: Any, settings: Any
+) -> None:
+    """A worker keeps a checked key for MINQING_API_KEY_CACHE_SECONDS: a revocation written by
+    another process (here: an UPDATE, which tells this process nothing) is seen once they pass."""
+    from minqing.api import keys
+
+    settings.MINQING_API_KEY_CACHE_SECONDS = 5
+    api = app_client()
+    assert api.get("/api/v1/units/").status_code == 200
+    ApiKey.objects.filter(pk=api.key.pk).update(revoked_at=timezone.now())
+    assert api.get("/api/v1/units/").status_code == 200  # still within the seconds
+    later = keys.time.monotonic() + 5.1
+    monkeypatch.setattr(keys.time, "monotonic", lambda: later)
+    assert api.get("/api/v1/units/").status_code == 401
+    settings.MINQING_API_KEY_CACHE_SECONDS = 0  # off: every call reads the key
+    other = app_client()
+    assert other.get("/api/v1/units/").status_code == 200
+    ApiKey.objects.filter(pk=other.key.pk).update(revoked_at=timezone.now())
+    assert other.get("/api/v1/units/").status_code == 401
+
+
 def test_an_expired_key_or_an_inactive_application_is_refused(app_client: Any) -> None:
     api = app_client()
     ApiKey.objects.filter(pk=api.key.pk).update(expires_at=timezone.now())

@@ -236,6 +236,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     # unit outside its subtree, is answered 404
     ("POST", f"{P}/problems/"): roles(201, 403, "office", "unit_staff", "intake")
     | {"user_norole": 403, "out_leader": 403, "out_inspector": 403, "out_viewer": 403},
+    # a queued registration's state: its sender only (township A's intake application)
+    ("GET", f"{P}/problems/queued/{{token}}"): row(404, 404, app_intake=200),
     ("GET", f"{P}/problems/{{number}}"): READ,
     ("GET", f"{P}/problems/{{number}}/events"): READ,
     # policy.REPORTER_READERS, not accused here (the problem concerns a village below them)
