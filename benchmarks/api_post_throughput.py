@@ -48,7 +48,9 @@ KINDS = {
     "api": "POST /api/v1/problems/",
     "api_queued": "POST /api/v1/problems/ (Prefer: respond-async)",
     "open311": "POST /open311/v2/requests.json",
+    "open311_queued": "POST /open311/v2/requests.json (Prefer: respond-async)",
 }
+QUEUED_KINDS = ("api_queued", "open311_queued")
 TARGET_RPS, TARGET_P99_MS = 600, 150
 
 
@@ -90,9 +92,10 @@ def drain() -> None:
     prints the counts and the seconds it took."""
     _django()
     from minqing.api import queued
+    from minqing.open311 import services
 
     started = time.monotonic()
-    counts = queued.drain()
+    counts = {**queued.drain(), **services.drain()}
     print(json.dumps({**counts, "seconds": round(time.monotonic() - started, 1)}))
 
 
@@ -162,8 +165,13 @@ def count_sql(spec: str) -> None:
                         "last_name": "王",
                         "phone": "13900001111",
                     }
-                    resp = client.post("/open311/v2/requests.json", data=urllib.parse.urlencode(form),
-                                       content_type="application/x-www-form-urlencoded")  # fmt: skip
+                    prefer = {"Prefer": "respond-async"} if kind == "open311_queued" else {}
+                    resp = client.post(
+                        "/open311/v2/requests.json",
+                        data=urllib.parse.urlencode(form),
+                        content_type="application/x-www-form-urlencoded",
+                        headers=prefer,
+                    )
             assert 200 <= resp.status_code < 300, (resp.status_code, resp.content[:500])
         statements = [q["sql"] for q in ctx.captured_queries]
         # Django logs its own BEGIN/COMMIT without the execute wrappers: such a statement has no
@@ -283,10 +291,15 @@ class Database:
             out[table] = int(self.query(f"SELECT COALESCE(MAX(id), 0) FROM {table}")[0][0])
         return out
 
-    def queued_numbers(self, tokens: list[str]) -> tuple[list[str], dict[str, int]]:
+    def queued_numbers(self, kind: str, tokens: list[str]) -> tuple[list[str], dict[str, int]]:
         """The problem number each answered token was registered as ("?" when it is not stored
         or not registered), and the queued rows by state."""
-        stored = self.query("SELECT token, state, number FROM api_queuedregistration")
+        stored = self.query(
+            "SELECT token, state, number FROM api_queuedregistration"
+            if kind == "api_queued"
+            else "SELECT r.token, CASE WHEN r.problem_id IS NULL THEN 'queued' ELSE 'registered' END, "
+            "p.number FROM open311_servicerequest r LEFT JOIN ledger_problem p ON p.id = r.problem_id"
+        )
         rows = {t: (st, n) for t, st, n in stored}
         numbers = [rows[t][1] if t in rows and rows[t][0] == "registered" else "?" for t in tokens]
         states = Counter(rows[t][0] if t in rows else "not stored" for t in tokens)
@@ -350,7 +363,7 @@ def _check(numbers: list[str], stored: dict[str, Any], kind: str, label: str) ->
         "problems_without_one_feedback": sum(1 for i in ids if stored["feedback"].get(i) != 1),
         "feedback_without_problem": sum(c for p, c in stored["feedback"].items() if p not in ids),
         "problems_without_one_request": (
-            sum(1 for i in ids if stored["requests"].get(i) != 1) if kind == "open311" else None
+            sum(1 for i in ids if stored["requests"].get(i) != 1) if kind.startswith("open311") else None
         ),
         "requests_other": sum(c for p, c in stored["requests"].items() if p not in ids)
         if kind in ("api", "api_queued")
@@ -417,7 +430,7 @@ def _one_engine(engine: str, url: str, work: Path, args: argparse.Namespace) -> 
                 label = f"{engine[:2]}{kind}{conc}{secrets.token_hex(3)}"
                 _wrk(port, kind, "w" + label, conc, args.warmup, spec)
                 _settle(pids, limit=30)  # the warm-up's last requests finish
-                if kind == "api_queued":  # the warm-up's queued rows registered before the window
+                if kind in QUEUED_KINDS:  # the warm-up's queued rows registered before the window
                     run([sys.executable, "-m", "benchmarks.api_post_throughput", "--drain"], env)
                 before = db.last_ids()
                 load0 = os.getloadavg()[0]
@@ -427,10 +440,10 @@ def _one_engine(engine: str, url: str, work: Path, args: argparse.Namespace) -> 
                 cpu1, busy1, pg1 = _sched(pids), _machine_busy(), _sched(db.backends())
                 _settle(pids, limit=30)  # requests in flight when wrk stopped end (stored, never answered)
                 queued_info = None
-                if kind == "api_queued":  # the job's work, after the window (no worker ran in it)
+                if kind in QUEUED_KINDS:  # the job's work, after the window (no worker ran in it)
                     drained = run([sys.executable, "-m", "benchmarks.api_post_throughput", "--drain"], env)
                     queued_info = json.loads(drained.stdout)
-                    w["numbers"], queued_info["answered_by_state"] = db.queued_numbers(w["numbers"])
+                    w["numbers"], queued_info["answered_by_state"] = db.queued_numbers(kind, w["numbers"])
                 stored = db.stored_since(before)
                 secs = w["duration_us"] / 1e6
                 gcpu, pgd = _sched_delta(cpu0, cpu1), _sched_delta(pg0, pg1)

@@ -3,7 +3,8 @@
 -- prints one JSON line at the end ("RESULT {...}").
 -- wrk -t2 -c32 -d15s -s api_post_wrk.lua URL -- KIND RUN SECRET UNIT SERVICE JURISDICTION
 --   KIND: api (POST /api/v1/problems/, JSON), api_queued (the same with Prefer: respond-async:
---   the 2xx carry the queued registration's token) or open311 (POST /open311/v2/requests.json, form)
+--   the 2xx carry the queued registration's token), open311 (POST /open311/v2/requests.json, form)
+--   or open311_queued (the same with Prefer: respond-async: the 2xx carry the request's token)
 
 local threads = {}
 local tcount = 0
@@ -48,13 +49,15 @@ function request()
   return wrk.format("POST", "/open311/v2/requests.json", {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["X-Forwarded-Proto"] = "https",
+    ["Prefer"] = (kind == "open311_queued") and "respond-async" or nil,
   }, body)
 end
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
   if status >= 200 and status < 300 then
-    local n = (kind == "api_queued" and string.match(body, '"token"%s*:%s*"([^"]+)"'))
+    local queued = kind == "api_queued" or kind == "open311_queued"
+    local n = (queued and string.match(body, '"token"%s*:%s*"([^"]+)"'))
       or string.match(body, '"number"%s*:%s*"([^"]+)"')
       or string.match(body, '"service_request_id"%s*:%s*"([^"]+)"')
     numbers[#numbers + 1] = n or "?"

@@ -285,6 +285,9 @@ MINQING_API_MAX_BODY = env.int("MINQING_API_MAX_BODY", default=1_000_000)
 # Seconds a worker process keeps a key it has checked (minqing.api.keys.credential_for): a
 # revocation, deactivation or role change made in another process takes effect within them.
 MINQING_API_KEY_CACHE_SECONDS = env.int("MINQING_API_KEY_CACHE_SECONDS", default=5)
+# Seconds a worker keeps the Open311 jurisdictions, offered services and their attributes
+# (minqing.core.short_cache): a catalogue change made in another process is seen within them.
+MINQING_CATALOGUE_CACHE_SECONDS = env.int("MINQING_CATALOGUE_CACHE_SECONDS", default=30)
 if env("MINQING_CACHE_URL", default=""):
     CACHES = {"default": env.cache_url("MINQING_CACHE_URL")}
 MINQING_API_RATE_BACKEND = env(

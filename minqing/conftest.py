@@ -34,6 +34,18 @@ def _fresh_webhook_subscriptions() -> None:
     forget_subscriptions()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_short_caches() -> None:
+    """Each test starts without the keys and catalogue rows a worker keeps for a few seconds
+    (``minqing.api.keys``, ``minqing.core.short_cache``): an earlier test's were rolled back
+    without a signal."""
+    from minqing.api.keys import forget_credentials
+    from minqing.core.short_cache import ShortCache
+
+    forget_credentials()
+    ShortCache.clear_every()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _messages_to_a_temporary_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The file sender (the default for e-mail and SMS) writes under the test run's temporary

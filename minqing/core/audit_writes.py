@@ -42,9 +42,11 @@ SKIPPED = frozenset(
         "accounts.passwordrecord",
         # webhook events and their deliveries: written with the problem event they carry, and
         # their sending is itself a log (each attempt); subscriptions are audited
-        # a queued registration is itself the record of the call (its key, time and body); its
-        # registration writes the problem's own rows, as the key's owner
+        # a queued registration and an Open311 request are themselves the record of the call
+        # (its key or application, time and body); their recording writes the feedback's and the
+        # problem's own rows, as the application
         "api.queuedregistration",
+        "open311.servicerequest",
         "webhooks.event",
         "webhooks.delivery",
         "webhooks.attempt",  # a password's date: the user's PASSWORD_CHANGE row says it

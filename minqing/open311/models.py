@@ -119,10 +119,19 @@ class ServiceRequest(models.Model):
     email = EncryptedCharField(max_length=100, blank=True)
     received_at = models.DateTimeField(db_index=True)
     failure = models.CharField(max_length=300, blank=True)  # a queued request the job refused
+    # answered before it was recorded (the token flow): the intake job records it
+    queued = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("Open311 请求")
         verbose_name_plural = _("Open311 请求")
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(queued=True, feedback__isnull=True, failure=""),
+                name="open311_request_todo",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.token

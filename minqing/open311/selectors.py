@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from minqing.core.paths import prefix_q
+from minqing.core.short_cache import ShortCache
 from minqing.ledger.access import scoped_problems
 from minqing.ledger.enums import OPEN_STATES, Action, State
 from minqing.ledger.models import Category, Feedback, Problem, ProblemEvent
@@ -32,6 +33,12 @@ MAX_RESULTS = 1000
 # --- jurisdictions and services ----------------------------------------------------------------
 
 
+# the jurisdictions, the services they offer and their attributes, read by every POST: kept by
+# each worker for MINQING_CATALOGUE_CACHE_SECONDS (emptied by a write of them in the process:
+# OpenThreeOneOneConfig.ready)
+CATALOGUE = ShortCache("open311", lambda: float(settings.MINQING_CATALOGUE_CACHE_SECONDS))
+
+
 def jurisdiction(code: str | None) -> Unit:
     """The unit a ``jurisdiction_id`` names (any unit code). Missing: the configured default
     (``MINQING_OPEN311_JURISDICTION``), or the only unit of a one-unit server; else 400. A code
@@ -44,7 +51,7 @@ def jurisdiction(code: str | None) -> Unit:
             if len(units) == 1:
                 return units[0]
             raise Open311Error(400, _("缺少 jurisdiction_id:本服务器服务多个辖区(单位代码)"))
-    unit = Unit.objects.filter(code=code).first()
+    unit = CATALOGUE.get(("unit", code), lambda: Unit.objects.filter(code=code).first())
     if unit is None:
         raise Open311Error(404, _("找不到辖区 jurisdiction_id={code}").format(code=code))
     return unit
@@ -74,7 +81,9 @@ def offered_categories(unit: Unit) -> list[Category]:
 
 def offered_category(unit: Unit, service_code: str) -> Category | None:
     code = service_code.strip()
-    return _offered(unit).filter(pk=int(code)).first() if code.isdigit() else None
+    if not code.isdigit():
+        return None
+    return CATALOGUE.get(("offered", unit.path, code), lambda: _offered(unit).filter(pk=int(code)).first())
 
 
 def _group(category: Category) -> str:
@@ -104,7 +113,18 @@ def service_list(unit: Unit) -> list[dict[str, Any]]:
 
 
 def service_attributes(category: Category) -> list[ServiceAttribute]:
-    return list(ServiceAttribute.objects.filter(category=category).prefetch_related("values"))
+    return CATALOGUE.get(
+        ("attributes", category.pk),
+        lambda: list(ServiceAttribute.objects.filter(category=category).prefetch_related("values")),
+    )
+
+
+def unit_in(jurisdiction: Unit, code: str) -> Unit | None:
+    """The unit ``code`` names in ``jurisdiction``'s subtree, or ``None``."""
+    return CATALOGUE.get(
+        ("unit_in", jurisdiction.path, code),
+        lambda: Unit.objects.filter(code=code, path__startswith=jurisdiction.path).first(),
+    )
 
 
 def service_definition(category: Category) -> dict[str, Any]:

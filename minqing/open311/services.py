@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
@@ -126,7 +127,7 @@ def _location_unit(jurisdiction: Unit, address_id: str, problems: list[str]) -> 
     subtree, else the jurisdiction itself."""
     if not address_id:
         return jurisdiction
-    unit = Unit.objects.filter(code=address_id.strip(), path__startswith=jurisdiction.path).first()
+    unit = selectors.unit_in(jurisdiction, address_id.strip())
     if unit is None:
         problems.append(_("address_id 不是本辖区内的单位代码"))
         return jurisdiction
@@ -139,7 +140,7 @@ def request_accept(
     jurisdiction: Unit,
     data: RequestInput,
     queue: bool = False,
-    enqueue: Callable[[int], Any] | None = None,
+    enqueue: Callable[[], Any] | None = None,
 ) -> ServiceRequest:
     """Check a POSTed request and keep it; then record it as feedback now, or (``queue``) after
     the answer, in the job ``enqueue`` starts. Every fault of the input is reported at once."""
@@ -195,18 +196,47 @@ def request_accept(
         phone=data.phone[:20],
         email=data.email[:100],
         received_at=timezone.now(),
+        queued=queue,
     )
     if queue:
-        start = enqueue or _enqueue
-        transaction.on_commit(lambda: start(request.pk))
+        transaction.on_commit(enqueue or schedule_drain)
         return request
     return request_record(request)
 
 
-def _enqueue(pk: int) -> None:
-    from minqing.open311.tasks import open311_intake
+DRAIN_FLAG = "minqing:open311:drain"
+DRAIN_EVERY = 2  # seconds: the most a queued request waits for its job (the minute job is the net)
 
-    open311_intake(pk)
+
+def schedule_drain() -> None:
+    """Queue an intake job unless this process queued one in the last ``DRAIN_EVERY`` seconds
+    that has not started yet (the job clears the flag before it reads the queue)."""
+    if cache.add(DRAIN_FLAG, 1, timeout=DRAIN_EVERY):
+        from minqing.open311.tasks import open311_intake
+
+        open311_intake()
+
+
+def drain() -> dict[str, int]:
+    """Record every queued request, oldest first; counts by outcome. Each is claimed with
+    ``SELECT ... FOR UPDATE SKIP LOCKED`` (on SQLite the write lock), so two workers never record
+    one twice."""
+    cache.delete(DRAIN_FLAG)
+    counts = {"recorded": 0, "failed": 0}
+    after = 0
+    while True:
+        ids = list(
+            ServiceRequest.objects.filter(queued=True, feedback__isnull=True, failure="", pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:100]
+        )
+        if not ids:
+            return counts
+        for pk in ids:
+            outcome = request_record_queued(pk)
+            if outcome is not None:
+                counts[outcome] += 1
+        after = ids[-1]
 
 
 def request_record(request: ServiceRequest) -> ServiceRequest:
@@ -244,15 +274,24 @@ def request_record(request: ServiceRequest) -> ServiceRequest:
     return request
 
 
-def request_record_queued(pk: int) -> None:
-    """The intake job: record a queued request once; a refusal is kept for ``tokens/``."""
-    request = ServiceRequest.objects.select_related("application__unit", "unit", "category").get(pk=pk)
-    if request.feedback_id is not None or request.failure:
-        return
-    try:
-        request_record(request)
-    except (DomainError, Open311Error) as error:
-        ServiceRequest.objects.filter(pk=pk).update(failure=str(error)[:300])
+def request_record_queued(pk: int) -> str | None:
+    """Record a queued request once (``recorded``); a refusal is kept for ``tokens/``
+    (``failed``); ``None`` when it is done already or another worker holds it."""
+    with transaction.atomic():
+        request = (
+            ServiceRequest.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("application__unit", "unit", "category")
+            .filter(pk=pk, feedback__isnull=True, failure="")
+            .first()
+        )
+        if request is None:
+            return None
+        try:
+            request_record(request)
+        except (DomainError, Open311Error) as error:
+            ServiceRequest.objects.filter(pk=pk).update(failure=str(error)[:300])
+            return "failed"
+    return "recorded"
 
 
 # --- updates -----------------------------------------------------------------------------------

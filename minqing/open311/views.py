@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from minqing.api import limits
 from minqing.api.errors import DOMAIN_STATUS
 from minqing.api.keys import credential_for
+from minqing.api.middleware import prefers_async
 from minqing.api.scopes import Scope
 from minqing.core.errors import DomainError
 from minqing.open311 import selectors, services
@@ -162,7 +163,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         actor = caller(request, required=True)
         assert actor is not None
-        queue = bool(settings.MINQING_OPEN311_QUEUE)
+        queue = bool(settings.MINQING_OPEN311_QUEUE) or prefers_async(request)
         kept = services.request_accept(
             actor=actor, jurisdiction=_jurisdiction(request), data=_request_input(request.POST), queue=queue
         )

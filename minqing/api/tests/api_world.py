@@ -27,38 +27,42 @@ QUEUED_TOKEN = "matrix-queued"
 def path_values(world: MatrixWorld) -> dict[str, dict[str, str]]:
     """Per path template of the OpenAPI document: the identifiers of the world's records."""
     w = world
-    return {
-        f"{PREFIX}{template}": {k: str(v) for k, v in values.items()}
-        for template, values in {
-            "/units/{code}": {"code": w.u["village_a"].code},
-            "/units/{code}/counts": {"code": w.u["village_a"].code},
-            "/people/{number}": {"number": w.person.number},
-            "/people/{number}/reveal": {"number": w.person.number},
-            "/households/{pk}": {"pk": w.household.pk},
-            "/campaigns/{pk}": {"pk": w.campaign.pk},
-            "/activities/{number}": {"number": w.activity.number},
-            "/activities/{number}/attendance": {"number": w.activity.number},
-            "/activities/{number}/check-in": {"number": w.activity.number},
-            "/research/{pk}": {"pk": w.topic.pk},
-            "/research/{pk}/interviews": {"pk": w.topic.pk},
-            "/research/{pk}/reports": {"pk": w.topic.pk},
-            "/visits/{pk}": {"pk": w.visit.pk},
-            "/supervision/groups/{pk}": {"pk": w.group.pk},
-            "/supervision/inspections/{pk}": {"pk": w.inspection.pk},
-            "/programmes/{pk}": {"pk": w.programme.pk},
-            "/programmes/{pk}/targets": {"pk": w.programme.pk},
-            "/programmes/{pk}/targets/{key}": {"pk": w.programme.pk, "key": w.target.key},
-            "/programmes/{pk}/progress": {"pk": w.programme.pk},
-            "/programmes/{pk}/targets/{key}/plans": {"pk": w.programme.pk, "key": w.target.key},
-            "/programmes/{pk}/reports": {"pk": w.programme.pk},
-            "/catalogues/powers/{pk}": {"pk": w.power.pk},
-            "/catalogues/reforms/{pk}": {"pk": w.reform.pk},
-            "/catalogues/commendations/{pk}": {"pk": w.commendation.pk},
-        }.items()
-    } | {
-        # every problem path: /problems/{number}, its events, reporter and actions
-        "problem": {"number": w.problem.number}
-    } | {f"{PREFIX}/problems/queued/{{token}}": {"token": QUEUED_TOKEN}}
+    return (
+        {
+            f"{PREFIX}{template}": {k: str(v) for k, v in values.items()}
+            for template, values in {
+                "/units/{code}": {"code": w.u["village_a"].code},
+                "/units/{code}/counts": {"code": w.u["village_a"].code},
+                "/people/{number}": {"number": w.person.number},
+                "/people/{number}/reveal": {"number": w.person.number},
+                "/households/{pk}": {"pk": w.household.pk},
+                "/campaigns/{pk}": {"pk": w.campaign.pk},
+                "/activities/{number}": {"number": w.activity.number},
+                "/activities/{number}/attendance": {"number": w.activity.number},
+                "/activities/{number}/check-in": {"number": w.activity.number},
+                "/research/{pk}": {"pk": w.topic.pk},
+                "/research/{pk}/interviews": {"pk": w.topic.pk},
+                "/research/{pk}/reports": {"pk": w.topic.pk},
+                "/visits/{pk}": {"pk": w.visit.pk},
+                "/supervision/groups/{pk}": {"pk": w.group.pk},
+                "/supervision/inspections/{pk}": {"pk": w.inspection.pk},
+                "/programmes/{pk}": {"pk": w.programme.pk},
+                "/programmes/{pk}/targets": {"pk": w.programme.pk},
+                "/programmes/{pk}/targets/{key}": {"pk": w.programme.pk, "key": w.target.key},
+                "/programmes/{pk}/progress": {"pk": w.programme.pk},
+                "/programmes/{pk}/targets/{key}/plans": {"pk": w.programme.pk, "key": w.target.key},
+                "/programmes/{pk}/reports": {"pk": w.programme.pk},
+                "/catalogues/powers/{pk}": {"pk": w.power.pk},
+                "/catalogues/reforms/{pk}": {"pk": w.reform.pk},
+                "/catalogues/commendations/{pk}": {"pk": w.commendation.pk},
+            }.items()
+        }
+        | {
+            # every problem path: /problems/{number}, its events, reporter and actions
+            "problem": {"number": w.problem.number}
+        }
+        | {f"{PREFIX}/problems/queued/{{token}}": {"token": QUEUED_TOKEN}}
+    )
 
 
 def values_for(table: dict[str, dict[str, str]], template: str) -> dict[str, str]:
@@ -83,8 +87,9 @@ def persona_keys(world: MatrixWorld) -> dict[str, str | None]:
             issued = application_key_issue(actor=SYS, application=app, name="k")
             keys[f"{where}_{name}"] = issued.secret
             if (where, name) == ("app", "intake"):  # its registration answered 202 (queued)
+                now = timezone.now()
                 QueuedRegistration.objects.create(
-                    token=QUEUED_TOKEN, key=issued.key, fingerprint="-", payload={}, received_at=timezone.now()
+                    token=QUEUED_TOKEN, key=issued.key, fingerprint="-", payload={}, received_at=now
                 )
     revoked = personal_token_issue(actor=SYS, user=users["office"], name="revoked")
     key_revoke(actor=SYS, key=revoked.key)

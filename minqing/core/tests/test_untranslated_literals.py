@@ -31,6 +31,7 @@ BILINGUAL = re.compile(r" / [A-Za-z]")  # "审计记录只能追加 / audit rows
 ALLOWED = {
     "minqing/api/routers/": "OpenAPI summaries, tags, descriptions: one document, bilingual in each string",
     "minqing/api/v1.py": "the OpenAPI document's title and description, bilingual in each string",
+    "minqing/api/registration.py": "the OpenAPI field descriptions of the registration body, bilingual",
     "minqing/api/auth.py": "the OpenAPI security scheme's description, bilingual in one string",
     "minqing/demo/": "the demo's generated records: names, places, titles, the seed articles' vocabulary",
     "minqing/catalogues/formats.py": "import column headers and their Chinese aliases (the file format)",

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from minqing.ops.prodcheck.load import Load
+from minqing.ops.prodcheck.load import QUEUED, Load
 from minqing.ops.prodcheck.stack import HUEY_THREADS, JOB_WORKER_KILLS, Stack
 from minqing.webhooks import signing
 from minqing.webhooks.tests.receiver import Receiver
@@ -31,10 +31,16 @@ def _rows(stack: Stack, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
 def _drained(stack: Stack, overdue: list[str]) -> dict[str, int]:
     (outbox,) = _rows(stack, "SELECT count(*) FROM notify_outboxmessage WHERE state = 'pending'")[0]
     (hooks,) = _rows(stack, "SELECT count(*) FROM webhooks_delivery WHERE status = 'pending'")[0]
+    (queued,) = _rows(stack, "SELECT count(*) FROM api_queuedregistration WHERE state = 'queued'")[0]
     (flagged,) = _rows(
         stack, "SELECT count(*) FROM ledger_problem WHERE number = ANY(%s) AND overdue", [overdue]
     )[0]
-    return {"outbox_pending": outbox, "webhooks_pending": hooks, "overdue_unflagged": len(overdue) - flagged}
+    return {
+        "outbox_pending": outbox,
+        "webhooks_pending": hooks,
+        "registrations_queued": queued,
+        "overdue_unflagged": len(overdue) - flagged,
+    }
 
 
 def verify(stack: Stack, load: Load, receiver: Receiver, setup: dict[str, Any]) -> dict[str, Any]:
@@ -56,8 +62,19 @@ def verify(stack: Stack, load: Load, receiver: Receiver, setup: dict[str, Any]) 
         if found:
             stored[found.group(0)] += 1
             codes.setdefault(found.group(0), set()).add(code)
-    acked = tally.acked
+    # a queued registration (202) was acknowledged with a token: its code is the one it was
+    # registered with
+    queue_rows = _rows(stack, "SELECT token, state, tracking_code FROM api_queuedregistration")
+    registered = {token: (state, code) for token, state, code in queue_rows}
+    acked = {
+        m: registered.get(code.removeprefix(QUEUED), ("", ""))[1] if code.startswith(QUEUED) else code
+        for m, code in tally.acked.items()
+    }
+    queued_acked = [code.removeprefix(QUEUED) for code in tally.acked.values() if code.startswith(QUEUED)]
     submissions = {
+        "acknowledged_queued": len(queued_acked),
+        "queued_registered": sum(1 for t in queued_acked if registered.get(t, ("",))[0] == "registered"),
+        "queued_failed": sum(1 for t in queued_acked if registered.get(t, ("",))[0] == "failed"),
         "acknowledged": len(acked),
         "stored": sum(1 for m in acked if stored[m] >= 1),
         "lost": sum(1 for m in acked if stored[m] == 0),
@@ -125,6 +142,8 @@ def verify(stack: Stack, load: Load, receiver: Receiver, setup: dict[str, Any]) 
         and submissions["duplicated"] == 0
         and submissions["code_mismatch"] == 0
         and submissions["acknowledged"] > 0
+        and submissions["acknowledged_queued"] > 0
+        and submissions["queued_registered"] == submissions["acknowledged_queued"]
         and jobs["deadline_flagged_once"] == jobs["deadline_problems"]
         and jobs["messages_sent"] == jobs["messages_queued"] == jobs["messages_written"]
         and jobs["webhooks_delivered"] == jobs["webhook_deliveries"] == jobs["webhooks_received"]

@@ -33,6 +33,9 @@ def submit_form(c: Client, fields: dict[str, str], idem: str) -> Answer:
     return c.post_form("/public/submit/", data, {"Idempotency-Key": idem})
 
 
+QUEUED = "queued:"  # an acknowledgement of a queued registration: its token follows
+
+
 @dataclass
 class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -122,17 +125,24 @@ class Load:
                 self.tally.followed.append(code)
 
     def api_submission(self, n: int) -> str | None:
+        """A hotline call pushed in; every third asks for the queued answer (``Prefer:
+        respond-async``: 202 and a token, registered by the job worker after the answer)."""
         marker = f"pc-{uuid.uuid4().hex[:12]}"
         idem = uuid.uuid4().hex
+        queued = n % 3 == 0
         body = {
             "title": f"热线来电:供暖不热 {marker}", "content": f"12345 转来,第 {n} 条 {marker}",
             "unit_code": self.leaf, "channel": "call", "reporter": {"name": "李四", "phone": "13900002222"},
         }  # fmt: skip
+        headers = {**self._auth(), "Idempotency-Key": idem, **({"Prefer": "respond-async"} if queued else {})}
         answer = self._retrying(
-            "api_submit",
-            lambda c: c.post_json("/api/v1/problems/", body, {**self._auth(), "Idempotency-Key": idem}),
+            "api_submit_queued" if queued else "api_submit",
+            lambda c: c.post_json("/api/v1/problems/", body, headers),
         )
         with self.tally.lock:
+            if answer is not None and answer.status == 202 and queued:
+                self.tally.acked[marker] = QUEUED + answer.json()["token"]  # its code: once registered
+                return None
             if answer is not None and answer.status == 201:
                 self.tally.acked[marker] = answer.json()["tracking_code"]
                 return str(answer.json()["number"])

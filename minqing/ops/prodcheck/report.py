@@ -39,7 +39,12 @@ def write_report(summary: dict[str, Any]) -> bool:
         "",
     ]
     lines += [f"- {f['t']} s: {f['fault']}" for f in summary.get("faults", [])]
-    lines += ["", "## Submissions (acknowledged = a 2xx answer with a tracking code)", ""]
+    lines += [
+        "",
+        "## Submissions (acknowledged = a 2xx answer with a tracking code, or a 202 with the token of a "
+        "queued registration, whose tracking code is the one it was registered with)",
+        "",
+    ]
     lines += [f"- {k}: {v}" for k, v in (result.get("submissions") or {}).items()]
     lines += ["", "## Jobs (queued against run)", ""]
     lines += [f"- {k}: {v}" for k, v in (result.get("jobs") or {}).items()]
