@@ -623,6 +623,35 @@ def _comparison(r: dict[str, Any], which: str) -> list[str]:
     return [*lines, ""]
 
 
+def _queued_block(r: dict[str, Any]) -> list[str]:
+    rows = [(e, x) for e in r["engines"] for x in e["runs"] if x.get("queued")]
+    if not rows:
+        return []
+    lines = [
+        "## The queued rows, registered after the window",
+        "",
+        "A queued POST (`Prefer: respond-async`) is answered once its row is stored; the job worker "
+        "registers it after the answer. No job worker ran in the window: once wrk stopped, the drain "
+        "(`minqing.api.queued.drain`, `minqing.open311.services.drain`: what the worker's job runs, here "
+        "in one process) registered every queued row of the window, and only then were the 2xx matched "
+        "to the problems stored. Answered: the 2xx of the window by the state of their row afterwards.",
+        "",
+        "| engine | POST | c | answered | registered (the window's and in flight) | failed | drain s "
+        "| registered /s |",
+        "|---|---|---:|---|---:|---:|---:|---:|",
+    ]
+    for e, x in rows:
+        q = x["queued"]
+        done = q.get("registered", 0) + q.get("recorded", 0)
+        answered = ", ".join(f"{k} {v}" for k, v in q["answered_by_state"].items())
+        rate = round(done / q["seconds"], 1) if q["seconds"] else "–"
+        lines.append(
+            f"| {e['engine']} | {KINDS[x['kind']]} | {x['concurrency']} | {answered} | {done} "
+            f"| {q.get('failed', 0)} | {q['seconds']} | {rate} |"
+        )
+    return [*lines, ""]
+
+
 def render(r: dict[str, Any]) -> str:
     lines = header("API and Open311 POST throughput (gunicorn, loopback HTTP)", r)
     lines += [
@@ -696,6 +725,7 @@ def render(r: dict[str, Any]) -> str:
         "sockets, wrk and every wait left out); it depends much less on the other jobs than 2xx/s.",
         "",
     ]
+    lines += _queued_block(r)
     lines += _comparison(r, "before_same_window")
     lines += _comparison(r, "before")
     for e in r["engines"]:

@@ -11,13 +11,13 @@ complained about), and each read is audited.
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import lazy
-from ninja import Router, Schema, Status
+from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
 from minqing.api import queued
@@ -415,7 +415,18 @@ def problem_reporter(request: HttpRequest, number: str, response: HttpResponse) 
     response={201: RegisteredOut, 202: QueuedOut},
     summary="登记问题或群众反映 / register a problem or a piece of feedback",
 )
-def register_problem(request: HttpRequest, body: ProblemIn, response: HttpResponse) -> Status[Any]:
+def register_problem(
+    request: HttpRequest,
+    body: ProblemIn,
+    response: HttpResponse,
+    prefer: Annotated[
+        str | None,
+        Header(
+            alias="Prefer",
+            description="respond-async:先保存、后登记,答 202 / keep it and answer 202, registered just after",
+        ),
+    ] = None,  # declared for the OpenAPI document; read, as by the middleware, by prefers_async
+) -> Status[Any]:
     """Source ``public`` (the default): feedback on ``channel`` (call, letter, visit, online), the
     reporter kept as informant data unless ``anonymous``; answered with its tracking code. Any
     other source (self_inspection, supervision, research, petition_backlog): a problem without

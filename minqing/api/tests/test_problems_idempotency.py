@@ -1,6 +1,7 @@
 """Idempotency under a real race (issue 12, Done-when): 20 concurrent POST /api/v1/problems with
 one Idempotency-Key create exactly one problem and one feedback, and all 20 answers carry the
-same number.
+same number; with ``Prefer: respond-async`` all 20 answers are 202 with one token, and one problem
+is registered from it.
 
 The race is real: the production server (gunicorn, 2 worker processes of 16 threads each, every
 thread its own database connection) serves the test's database, and 20 client threads released
@@ -17,6 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +28,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from minqing.api.models import QueuedRegistration
 from minqing.ledger.models import Feedback, Problem
 from minqing.ops.ports import free_port, wait_port
 
@@ -58,6 +61,8 @@ def serving(tmp_path: Path) -> Iterator[tuple[int, str]]:
         "SECRET_KEY": settings.SECRET_KEY,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "MINQING_API_RATE_LIMIT": "10000",
+        # a queued registration's job runs in the server at once (no job worker, no var/huey file)
+        "MINQING_HUEY_IMMEDIATE": "1",
     }
     command = [
         sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
@@ -79,7 +84,14 @@ def serving(tmp_path: Path) -> Iterator[tuple[int, str]]:
         assert "Traceback" not in errors, errors[-3000:]
 
 
-def _post(port: int, secret: str, key: str, body: bytes, barrier: threading.Barrier) -> tuple[int, Any, str]:
+def _post(
+    port: int,
+    secret: str,
+    key: str,
+    body: bytes,
+    barrier: threading.Barrier,
+    extra: dict[str, str] | None = None,
+) -> tuple[int, Any, str]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         conn.connect()  # connected before the barrier: the requests leave together
@@ -88,6 +100,7 @@ def _post(port: int, secret: str, key: str, body: bytes, barrier: threading.Barr
             "Authorization": f"Bearer {secret}",
             "Content-Type": "application/json",
             "Idempotency-Key": key,
+            **(extra or {}),
         }
         conn.request("POST", "/api/v1/problems/", body=body, headers=headers)
         response = conn.getresponse()
@@ -103,6 +116,15 @@ def _counts(url: str) -> tuple[int, int]:
             feedback = db.execute("SELECT COUNT(*) FROM ledger_feedback").fetchone()[0]
         return int(problems), int(feedback)
     return Problem.objects.count(), Feedback.objects.count()
+
+
+def _queued(url: str) -> list[tuple[str, str]]:
+    """The queued registrations: (token, state)."""
+    sql = "SELECT token, state FROM api_queuedregistration"
+    if url.startswith("sqlite:///"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+            return [(str(t), str(s)) for t, s in db.execute(sql).fetchall()]
+    return list(QueuedRegistration.objects.values_list("token", "state"))
 
 
 def test_twenty_racing_posts_with_one_key_create_one_problem(
@@ -146,3 +168,40 @@ def test_twenty_racing_posts_with_one_key_create_one_problem(
         other = _post(port, secret, "call-0002", body, threading.Barrier(1))
         assert other[0] == 201 and other[1]["number"] != results[0][1]["number"]
         assert _counts(url) == (2, 2)
+
+
+def test_twenty_racing_queued_posts_with_one_key_queue_and_register_one(
+    app_client: Any, tree: Any, tmp_path: Path
+) -> None:
+    """The same race with ``Prefer: respond-async``: the queued row is the claim; all 20 answers
+    are 202 with one token, and one problem is registered from it."""
+    api = app_client(unit="county")
+    secret = api.headers["Authorization"].split()[1]
+    call = {"title": "水管爆裂", "content": "楼道水管爆裂", "channel": "call"}
+    body = json.dumps({**call, "unit_code": tree["village_a"].code}).encode()
+    prefer = {"Prefer": "respond-async"}
+    with serving(tmp_path) as (port, url):
+        barrier = threading.Barrier(CALLS)
+        results: list[tuple[int, Any, str]] = []
+        lock = threading.Lock()
+
+        def one() -> None:
+            answer = _post(port, secret, "call-q-0001", body, barrier, prefer)
+            with lock:
+                results.append(answer)
+
+        threads = [threading.Thread(target=one) for _ in range(CALLS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert len(results) == CALLS
+        assert sorted(status for status, _, _ in results) == [202] * CALLS, results[:3]
+        assert len({answer["token"] for _, answer, _ in results}) == 1
+        assert sum(1 for _, _, replayed in results if replayed == "true") == CALLS - 1
+        token = results[0][1]["token"]
+        deadline = time.monotonic() + 30  # the job registers it just after its answer
+        while _queued(url) != [(token, "registered")] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _queued(url) == [(token, "registered")]
+        assert _counts(url) == (1, 1)
