@@ -98,7 +98,8 @@ def _body(row: QueuedRegistration) -> ProblemIn:
     data: dict[str, Any] = dict(row.payload)
     if row.reporter:
         data["reporter"] = ReporterIn.model_validate(json.loads(row.reporter))
-    data.setdefault("received_at", row.received_at.isoformat())
+    if data.get("received_at") is None:  # received when it was accepted, not when registered
+        data["received_at"] = row.received_at.isoformat()
     return ProblemIn.model_validate(data)
 
 

@@ -285,9 +285,6 @@ def _problem(request: HttpRequest, number: str, scope: str = Scope.READ) -> tupl
     return actor, selectors.problem_get(actor, number)
 
 
-_invalid = invalid
-
-
 # --- reads -----------------------------------------------------------------------------------
 
 
@@ -647,7 +644,7 @@ def _act(request: HttpRequest, number: str, action: str, body: Schema, name: str
     form = ACTION_FORMS[action](data, actor=actor, problem=p, prefix=None)
     if not form.is_valid():
         field, errors = next(iter(form.errors.as_data().items()))
-        raise _invalid("" if field == "__all__" else field, _form_detail(errors[0]))
+        raise invalid("" if field == "__all__" else field, _form_detail(errors[0]))
     fresh = problem_transition(
         actor=actor,
         problem=p,

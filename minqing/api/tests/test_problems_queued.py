@@ -58,6 +58,8 @@ def test_accepted_then_registered_by_the_job(hotline: Any, tree: Any, held: Any)
     assert status["state"] == "registered" and status["number"] == problem.number
     feedback = Feedback.objects.get()
     assert status["tracking_code"] == feedback.tracking_code and feedback.channel == "call"
+    # received when it was accepted (the answer's time), not when the job registered it
+    assert feedback.received_at == QueuedRegistration.objects.get().received_at
     identity = FeedbackIdentity.objects.get(feedback=feedback)
     assert (identity.name, identity.phone) == (NAME, PHONE)
     assert QueuedRegistration.objects.get().reporter == ""  # erased once registered
