@@ -56,9 +56,14 @@ class Client:
             conn.request(method, path, body=body, headers=h)
             r = conn.getresponse()
             data = r.read()
-        except (OSError, http.client.HTTPException):
+        except OSError:
             self.close()  # the worker died or the connection dropped: the caller decides to retry
             raise
+        except http.client.HTTPException as error:
+            # a worker killed mid-answer (IncompleteRead, BadStatusLine): to the caller, as every
+            # dropped connection, an OSError to retry on
+            self.close()
+            raise ConnectionError(f"{type(error).__name__}: {error}") from error
         for value in r.headers.get_all("Set-Cookie") or []:
             name, _, rest = value.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
