@@ -37,13 +37,29 @@ def _fresh_webhook_subscriptions() -> None:
 @pytest.fixture(autouse=True)
 def _fresh_short_caches() -> None:
     """Each test starts without the keys and catalogue rows a worker keeps for a few seconds
-    (``minqing.api.keys``, ``minqing.core.short_cache``): an earlier test's were rolled back
-    without a signal."""
-    from minqing.api.keys import forget_credentials
+    (``minqing.core.short_cache``: an earlier test's were rolled back without a signal) and
+    without a drain job's flag an earlier test left (``minqing.core.drain``)."""
+    from minqing.core.drain import Drain
     from minqing.core.short_cache import ShortCache
 
-    forget_credentials()
     ShortCache.clear_every()
+    Drain.forget_every()
+
+
+@pytest.fixture
+def jobs_held() -> Iterator[None]:
+    """The job worker is away: a job queued in the test waits (huey not immediate) and is
+    flushed unrun at its end; the test runs the work itself (e.g. ``queued.drain()``)."""
+    from huey.contrib.djhuey import HUEY
+
+    from minqing.core.drain import Drain
+
+    HUEY.immediate = False
+    HUEY.storage.flush_queue()
+    yield
+    HUEY.storage.flush_queue()
+    HUEY.immediate = True
+    Drain.forget_every()  # the flags of the jobs flushed
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -9,13 +9,10 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_delete, post_save
 
-        from minqing.api.keys import forget_credentials
+        from minqing.api.keys import CREDENTIALS
         from minqing.api.models import ApiKey
         from minqing.orgs.models import AdminDuty, Application, RoleAssignment
 
         # a key, its owner or a role written in this process: the keys checked are read again
-        for model in (ApiKey, Application, RoleAssignment, AdminDuty, get_user_model()):
-            for signal in (post_save, post_delete):
-                signal.connect(forget_credentials, sender=model, dispatch_uid=f"api-keys-{model.__name__}")
+        CREDENTIALS.watch(ApiKey, Application, RoleAssignment, AdminDuty, get_user_model())

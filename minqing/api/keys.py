@@ -5,7 +5,6 @@ the whole key is compared in constant time."""
 import hashlib
 import hmac
 import secrets
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.utils import timezone
 from minqing.api.models import ApiKey
 from minqing.api.scopes import ALL_SCOPES
 from minqing.core.errors import DomainError, ErrorCode, PermissionDeniedError
+from minqing.core.short_cache import ShortCache
 from minqing.orgs import policy
 from minqing.orgs.actors import Actor, is_system, user_of
 from minqing.orgs.enums import Role
@@ -162,36 +162,23 @@ def _parse(raw: str) -> str | None:
     return prefix if sep and 0 < len(prefix) <= 16 else None
 
 
-# Credentials found in the last few seconds, per process (the digest of the secret → when the
-# entry lapses, the credential): a key's row is read once per ``MINQING_API_KEY_CACHE_SECONDS``
-# instead of on every call. Any write of a key, an application, a user or a role in this process
-# empties it (``forget_credentials``, connected in ``ApiConfig.ready``); another process sees a
-# revocation, a deactivation or a role taken away within those seconds. 0 turns it off.
-_credentials: dict[str, tuple[float, "Credential"]] = {}
-_CREDENTIALS_MAX = 10_000
-
-
-def forget_credentials(**_kwargs: object) -> None:
-    _credentials.clear()
+# Credentials found in the last few seconds, per process (by the digest of the secret): a key's
+# row is read once per ``MINQING_API_KEY_CACHE_SECONDS`` instead of on every call. Any write of a
+# key, an application, a user, a role or a duty in this process empties it (``ApiConfig.ready``);
+# another process sees a revocation, a deactivation or a role taken away within those seconds.
+# A key that signs nobody in is not kept. 0 turns it off.
+CREDENTIALS = ShortCache("api-keys", lambda: float(settings.MINQING_API_KEY_CACHE_SECONDS))
 
 
 def credential_for(raw: str) -> Credential | None:
     """The credential a presented key stands for, or ``None`` (unknown, wrong, revoked, expired,
     or its application or user is inactive)."""
-    seconds = float(settings.MINQING_API_KEY_CACHE_SECONDS)
-    digest = _digest(raw.strip())
-    hit = _credentials.get(digest) if seconds > 0 else None
-    if hit is not None and hit[0] > time.monotonic():
-        expires = hit[1].key.expires_at
-        if expires is None or expires > timezone.now():
-            return hit[1]
-    credential = _credential_read(raw)
-    if credential is None:
-        _credentials.pop(digest, None)
-    elif seconds > 0:
-        if len(_credentials) >= _CREDENTIALS_MAX:
-            _credentials.clear()
-        _credentials[digest] = (time.monotonic() + seconds, credential)
+    credential = CREDENTIALS.get(
+        _digest(raw.strip()), lambda: _credential_read(raw), keep=lambda found: found is not None
+    )
+    expires = credential.key.expires_at if credential is not None else None
+    if expires is not None and expires <= timezone.now():  # expired since it was kept
+        return None
     return credential
 
 

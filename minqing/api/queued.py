@@ -12,8 +12,8 @@ with its suggestions can be answered.
   (``error``, the API's envelope). A row is claimed with ``SELECT ... FOR UPDATE SKIP LOCKED``
   (on SQLite the write lock that ``BEGIN IMMEDIATE`` takes), so two workers never register it
   twice. The reporter is erased from the row once it is registered.
-- ``schedule_drain``: after each accept, at most one drain job per ``DRAIN_EVERY`` seconds and
-  process (a cache flag); the minute job ``registrations_due`` drains whatever a lost job left.
+- ``schedule_drain``: after each accept, at most one drain job per process every 2 s
+  (``core.drain``); the minute job ``registrations_due`` drains whatever a lost job left.
 """
 
 import hashlib
@@ -22,7 +22,6 @@ import secrets
 from contextlib import nullcontext
 from typing import Any
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pydantic import ValidationError
@@ -32,14 +31,12 @@ from minqing.api.keys import Credential
 from minqing.api.models import ApiKey, QueuedRegistration
 from minqing.api.registration import ProblemIn, ReporterIn, register
 from minqing.core.audit_writes import written_before_commit
+from minqing.core.drain import Drain
 from minqing.core.errors import DomainError
 from minqing.orgs.actors import Actor
 
-DRAIN_FLAG = "minqing:queued-registrations:drain"
-DRAIN_EVERY = 2  # seconds: the most a queued row waits for its job (the minute job is the net)
-BATCH = 100
-
 State = QueuedRegistration.State
+DRAIN = Drain("minqing:queued-registrations:drain", (State.REGISTERED.value, State.FAILED.value))
 
 
 def fingerprint(path: str, body: bytes) -> str:
@@ -80,12 +77,14 @@ def accept(
 
 
 def schedule_drain() -> None:
-    """Queue a drain job unless this process queued one in the last ``DRAIN_EVERY`` seconds that
-    has not started yet (the job clears the flag before it reads the queue)."""
-    if cache.add(DRAIN_FLAG, 1, timeout=DRAIN_EVERY):
-        from minqing.api.tasks import drain_registrations
+    """A drain job after an accepted row (``core.drain``: at most one per process every 2 s)."""
+    DRAIN.schedule(_start_job)
 
-        drain_registrations()
+
+def _start_job() -> None:
+    from minqing.api.tasks import drain_registrations
+
+    drain_registrations()
 
 
 def _owner(key: ApiKey) -> Actor:
@@ -137,27 +136,9 @@ def _register_one(pk: int) -> str | None:
         return row.state
 
 
-def drain(limit: int | None = None) -> dict[str, int]:
-    """Register the queued rows, oldest first (at most ``limit``); counts by outcome."""
-    cache.delete(DRAIN_FLAG)
-    counts = {State.REGISTERED.value: 0, State.FAILED.value: 0}
-    after = 0
-    while limit is None or sum(counts.values()) < limit:
-        ids = list(
-            QueuedRegistration.objects.filter(state=State.QUEUED, pk__gt=after)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:BATCH]
-        )
-        if not ids:
-            break
-        for pk in ids:
-            state = _register_one(pk)
-            if state is not None:
-                counts[state] += 1
-            if limit is not None and sum(counts.values()) >= limit:
-                break
-        after = ids[-1]
-    return counts
+def drain() -> dict[str, int]:
+    """Register the queued rows, oldest first; counts by outcome."""
+    return DRAIN.run(QueuedRegistration.objects.filter(state=State.QUEUED), _register_one)
 
 
 def queued_for(credential: Credential, token: str) -> QueuedRegistration | None:

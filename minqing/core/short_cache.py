@@ -34,7 +34,9 @@ class ShortCache:
         for one in cls.every:
             one.clear()
 
-    def get(self, key: Hashable, read: Callable[[], T]) -> T:
+    def get(self, key: Hashable, read: Callable[[], T], keep: Callable[[T], bool] | None = None) -> T:
+        """The value kept for ``key``, or ``read()`` kept for the seconds (unless ``keep`` says
+        not to keep it: an unknown API key is read again on its next call)."""
         seconds = self._seconds()
         if seconds <= 0:
             return read()
@@ -43,6 +45,9 @@ class ShortCache:
         if hit is not None and hit[0] > now:
             return hit[1]
         value = read()
+        if keep is not None and not keep(value):
+            self._entries.pop(key, None)
+            return value
         with self._lock:
             if len(self._entries) >= MAX_ENTRIES:
                 self._entries.clear()

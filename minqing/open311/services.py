@@ -6,11 +6,8 @@ An update an external system posts becomes a workflow step (``problem_transition
 note, or 办结 when it reports the request closed while the problem is being handled."""
 
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
@@ -18,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minqing.core.audit_writes import written_before_commit
+from minqing.core.drain import Drain
 from minqing.core.errors import DomainError
 from minqing.ledger.enums import Action, Channel, ResolutionKind, State
 from minqing.ledger.models import Problem
@@ -140,10 +138,9 @@ def request_accept(
     jurisdiction: Unit,
     data: RequestInput,
     queue: bool = False,
-    enqueue: Callable[[], Any] | None = None,
 ) -> ServiceRequest:
     """Check a POSTed request and keep it; then record it as feedback now, or (``queue``) after
-    the answer, in the job ``enqueue`` starts. Every fault of the input is reported at once."""
+    the answer, in the intake job (``schedule_drain``). Every fault of the input is reported at once."""
     category = selectors.offered_category(jurisdiction, data.service_code) if data.service_code else None
     problems: list[str] = []
     if not data.service_code:
@@ -199,44 +196,29 @@ def request_accept(
         queued=queue,
     )
     if queue:
-        transaction.on_commit(enqueue or schedule_drain)
+        transaction.on_commit(schedule_drain)
         return request
     return request_record(request)
 
 
-DRAIN_FLAG = "minqing:open311:drain"
-DRAIN_EVERY = 2  # seconds: the most a queued request waits for its job (the minute job is the net)
+DRAIN = Drain("minqing:open311:drain", ("recorded", "failed"))
 
 
 def schedule_drain() -> None:
-    """Queue an intake job unless this process queued one in the last ``DRAIN_EVERY`` seconds
-    that has not started yet (the job clears the flag before it reads the queue)."""
-    if cache.add(DRAIN_FLAG, 1, timeout=DRAIN_EVERY):
-        from minqing.open311.tasks import open311_intake
+    """An intake job after a queued request (``core.drain``: at most one per process every 2 s)."""
+    DRAIN.schedule(_start_job)
 
-        open311_intake()
+
+def _start_job() -> None:
+    from minqing.open311.tasks import open311_intake
+
+    open311_intake()
 
 
 def drain() -> dict[str, int]:
-    """Record every queued request, oldest first; counts by outcome. Each is claimed with
-    ``SELECT ... FOR UPDATE SKIP LOCKED`` (on SQLite the write lock), so two workers never record
-    one twice."""
-    cache.delete(DRAIN_FLAG)
-    counts = {"recorded": 0, "failed": 0}
-    after = 0
-    while True:
-        ids = list(
-            ServiceRequest.objects.filter(queued=True, feedback__isnull=True, failure="", pk__gt=after)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:100]
-        )
-        if not ids:
-            return counts
-        for pk in ids:
-            outcome = request_record_queued(pk)
-            if outcome is not None:
-                counts[outcome] += 1
-        after = ids[-1]
+    """Record every queued request, oldest first; counts by outcome."""
+    todo = ServiceRequest.objects.filter(queued=True, feedback__isnull=True, failure="")
+    return DRAIN.run(todo, request_record_queued)
 
 
 def request_record(request: ServiceRequest) -> ServiceRequest:

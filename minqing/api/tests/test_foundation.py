@@ -48,15 +48,15 @@ def test_a_key_revoked_by_another_process_is_refused_within_the_cache_seconds(
 ) -> None:
     """A worker keeps a checked key for MINQING_API_KEY_CACHE_SECONDS: a revocation written by
     another process (here: an UPDATE, which tells this process nothing) is seen once they pass."""
-    from minqing.api import keys
+    from minqing.core import short_cache
 
     settings.MINQING_API_KEY_CACHE_SECONDS = 5
     api = app_client()
     assert api.get("/api/v1/units/").status_code == 200
     ApiKey.objects.filter(pk=api.key.pk).update(revoked_at=timezone.now())
     assert api.get("/api/v1/units/").status_code == 200  # still within the seconds
-    later = keys.time.monotonic() + 5.1
-    monkeypatch.setattr(keys.time, "monotonic", lambda: later)
+    later = short_cache.time.monotonic() + 5.1
+    monkeypatch.setattr(short_cache.time, "monotonic", lambda: later)
     assert api.get("/api/v1/units/").status_code == 401
     settings.MINQING_API_KEY_CACHE_SECONDS = 0  # off: every call reads the key
     other = app_client()

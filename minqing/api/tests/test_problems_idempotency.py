@@ -109,6 +109,27 @@ def _post(
         conn.close()
 
 
+def _race(
+    port: int, secret: str, key: str, body: bytes, extra: dict[str, str] | None = None
+) -> list[tuple[int, Any, str]]:
+    """``CALLS`` threads post ``body`` with Idempotency-Key ``key`` at once; their answers."""
+    barrier = threading.Barrier(CALLS)
+    results: list[tuple[int, Any, str]] = []
+    lock = threading.Lock()
+
+    def one() -> None:
+        answer = _post(port, secret, key, body, barrier, extra)
+        with lock:
+            results.append(answer)
+
+    threads = [threading.Thread(target=one) for _ in range(CALLS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results
+
+
 def _counts(url: str) -> tuple[int, int]:
     if url.startswith("sqlite:///"):
         with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
@@ -143,20 +164,7 @@ def test_twenty_racing_posts_with_one_key_create_one_problem(
     ).encode()
     # the server starts after the application exists: its database copy holds the key
     with serving(tmp_path) as (port, url):
-        barrier = threading.Barrier(CALLS)
-        results: list[tuple[int, Any, str]] = []
-        lock = threading.Lock()
-
-        def one() -> None:
-            answer = _post(port, secret, "call-0001", body, barrier)
-            with lock:
-                results.append(answer)
-
-        threads = [threading.Thread(target=one) for _ in range(CALLS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
+        results = _race(port, secret, "call-0001", body)
         assert len(results) == CALLS
         statuses = sorted(status for status, _, _ in results)
         assert statuses == [201] * CALLS, [r for r in results if r[0] != 201][:3]
@@ -181,20 +189,7 @@ def test_twenty_racing_queued_posts_with_one_key_queue_and_register_one(
     body = json.dumps({**call, "unit_code": tree["village_a"].code}).encode()
     prefer = {"Prefer": "respond-async"}
     with serving(tmp_path) as (port, url):
-        barrier = threading.Barrier(CALLS)
-        results: list[tuple[int, Any, str]] = []
-        lock = threading.Lock()
-
-        def one() -> None:
-            answer = _post(port, secret, "call-q-0001", body, barrier, prefer)
-            with lock:
-                results.append(answer)
-
-        threads = [threading.Thread(target=one) for _ in range(CALLS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
+        results = _race(port, secret, "call-q-0001", body, prefer)
         assert len(results) == CALLS
         assert sorted(status for status, _, _ in results) == [202] * CALLS, results[:3]
         assert len({answer["token"] for _, answer, _ in results}) == 1

@@ -5,9 +5,7 @@ kept encrypted until then and erased after, the status visible only to its sende
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
-from huey.contrib.djhuey import HUEY
 
 from minqing.api import queued
 from minqing.api.models import QueuedRegistration
@@ -26,18 +24,7 @@ def hotline(app_client: Any) -> Any:
     return app_client(unit="county", roles=(Role.INTAKE,))
 
 
-@pytest.fixture
-def held() -> Any:
-    """The job worker is away: accepted registrations stay queued until ``queued.drain()``."""
-    HUEY.immediate = False
-    HUEY.storage.flush_queue()
-    yield
-    HUEY.storage.flush_queue()
-    HUEY.immediate = True
-    cache.delete(queued.DRAIN_FLAG)  # the job it stands for was flushed
-
-
-def test_accepted_then_registered_by_the_job(hotline: Any, tree: Any, held: Any) -> None:
+def test_accepted_then_registered_by_the_job(hotline: Any, tree: Any, jobs_held: None) -> None:
     response = hotline.post(BASE, call(tree["village_a"].code), headers={**ASYNC, "Idempotency-Key": "c-1"})
     assert response.status_code == 202, response.content
     answer = response.json()
@@ -67,7 +54,7 @@ def test_accepted_then_registered_by_the_job(hotline: Any, tree: Any, held: Any)
     assert queued.drain() == {"registered": 0, "failed": 0}  # nothing twice
 
 
-def test_a_retry_with_the_same_key_queues_nothing(hotline: Any, tree: Any, held: Any) -> None:
+def test_a_retry_with_the_same_key_queues_nothing(hotline: Any, tree: Any, jobs_held: None) -> None:
     body = call(tree["village_a"].code)
     first = hotline.post(BASE, body, headers={**ASYNC, "Idempotency-Key": "c-2"})
     again = hotline.post(BASE, body, headers={**ASYNC, "Idempotency-Key": "c-2"})
@@ -82,7 +69,7 @@ def test_a_retry_with_the_same_key_queues_nothing(hotline: Any, tree: Any, held:
     assert replay.json()["state"] == "registered"
 
 
-def test_the_shape_is_checked_before_the_answer(hotline: Any, tree: Any, held: Any) -> None:
+def test_the_shape_is_checked_before_the_answer(hotline: Any, tree: Any, jobs_held: None) -> None:
     missing = {k: v for k, v in call(tree["village_a"].code).items() if k != "channel"}
     assert_error(hotline.post(BASE, missing, headers=ASYNC), 422, "VALIDATION", "channel")
     letter = call(tree["village_a"].code, channel="letter")
@@ -90,7 +77,7 @@ def test_the_shape_is_checked_before_the_answer(hotline: Any, tree: Any, held: A
     assert not QueuedRegistration.objects.exists()
 
 
-def test_a_reference_out_of_reach_fails_on_the_status(tree: Any, held: Any, app_client: Any) -> None:
+def test_a_reference_out_of_reach_fails_on_the_status(tree: Any, jobs_held: None, app_client: Any) -> None:
     town_hotline = app_client(unit="town_a", roles=(Role.INTAKE,))
     outside = town_hotline.post(BASE, call(tree["village_b"].code), headers=ASYNC)
     assert outside.status_code == 202
@@ -110,7 +97,6 @@ def test_without_a_worker_held_the_job_registers_at_once(
     hotline: Any, tree: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     """With huey immediate (tests, ``MINQING_HUEY_IMMEDIATE``) the drain runs on the commit."""
-    cache.delete(queued.DRAIN_FLAG)
     with django_capture_on_commit_callbacks(execute=True):
         response = hotline.post(BASE, call(tree["village_a"].code), headers=ASYNC)
     assert response.status_code == 202

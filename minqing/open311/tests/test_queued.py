@@ -6,8 +6,6 @@ process empties at once."""
 from typing import Any
 
 import pytest
-from django.core.cache import cache
-from huey.contrib.djhuey import HUEY
 
 from minqing.ledger.models import Feedback, Problem
 from minqing.open311 import services
@@ -29,20 +27,9 @@ def world() -> dict[str, Any]:
     return {"tree": tree, "cats": cats, "key": make_app(tree["county"])}
 
 
-@pytest.fixture
-def held() -> Any:
-    """No job worker: queued requests wait for ``services.drain()``."""
-    HUEY.immediate = False
-    HUEY.storage.flush_queue()
-    yield
-    HUEY.storage.flush_queue()
-    HUEY.immediate = True
-    cache.delete(services.DRAIN_FLAG)
-
-
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_prefer_respond_async_answers_a_token_recorded_once_by_the_job(
-    world: dict[str, Any], fmt: str, held: Any
+    world: dict[str, Any], fmt: str, jobs_held: None
 ) -> None:
     answer = client(world).post("requests", fmt, good_request(world), headers=ASYNC)
     assert answer.status == 200
@@ -57,7 +44,7 @@ def test_prefer_respond_async_answers_a_token_recorded_once_by_the_job(
     assert done["service_request_id"] == Problem.objects.get().number
 
 
-def test_a_request_answered_at_once_is_never_taken_by_the_job(world: dict[str, Any], held: Any) -> None:
+def test_a_request_answered_at_once_is_never_taken_by_the_job(world: dict[str, Any], jobs_held: None) -> None:
     answer = client(world).post("requests", "json", good_request(world))
     [item] = as_list(answer)
     assert item["service_request_id"] == Problem.objects.get().number
@@ -66,13 +53,13 @@ def test_a_request_answered_at_once_is_never_taken_by_the_job(world: dict[str, A
     assert Problem.objects.count() == 1
 
 
-def test_the_input_is_still_checked_before_the_answer(world: dict[str, Any], held: Any) -> None:
+def test_the_input_is_still_checked_before_the_answer(world: dict[str, Any], jobs_held: None) -> None:
     bad = good_request(world, service_code="999999")
     assert_errors(client(world).post("requests", "json", bad, headers=ASYNC), 400, "json")
     assert not ServiceRequest.objects.exists()
 
 
-def test_a_catalogue_change_in_the_process_is_seen_at_once(world: dict[str, Any], held: Any) -> None:
+def test_a_catalogue_change_in_the_process_is_seen_at_once(world: dict[str, Any], jobs_held: None) -> None:
     """The county offers only the pothole service from now: the other service, accepted a
     moment ago (and so in the worker's cache), is refused on the next POST."""
     noise = {
