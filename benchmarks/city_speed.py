@@ -291,6 +291,9 @@ def main(argv=None):
             if args.reuse:
                 env = env_for(url, tmp, **BENCH_ENV)
                 run([*MINQING, "migrate", "--noinput", "-v0"], env)
+                # what the minute job does on a running server: fold changed problems into the
+                # problem rollup (built at once by a fresh load)
+                run([*MINQING, "rollup-problems"], env)
             else:
                 env = _fresh(engine, url, tmp)
                 print(f"[{engine}] loading the city tier ...", flush=True)

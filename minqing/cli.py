@@ -12,6 +12,7 @@ ALIASES = {
     "import": "import_data",
     "run-deadlines": "run_deadlines",
     "rollup-activities": "rollup_activities",
+    "rollup-problems": "rollup_problems",
     "audit-archive": "audit_archive",
 }
 

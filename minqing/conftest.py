@@ -38,12 +38,15 @@ def _fresh_webhook_subscriptions() -> None:
 def _fresh_short_caches() -> None:
     """Each test starts without the keys and catalogue rows a worker keeps for a few seconds
     (``minqing.core.short_cache``: an earlier test's were rolled back without a signal) and
-    without a drain job's flag an earlier test left (``minqing.core.drain``)."""
+    without a drain job's flag an earlier test left (``minqing.core.drain``), nor the similar
+    problems' in-process index of an earlier test's problems (rolled back, their ids reused)."""
     from minqing.core.drain import Drain
     from minqing.core.short_cache import ShortCache
+    from minqing.nlp.duplicates.service import reset_index
 
     ShortCache.clear_every()
     Drain.forget_every()
+    reset_index()
 
 
 @pytest.fixture

@@ -39,6 +39,9 @@ SKIPPED = frozenset(
         "notify.outboxmessage",  # the message queue (its subscriptions and preferences are audited)
         "activities.activityrollup",
         "activities.rollupstate",
+        "ledger.problemrollup",  # the problem rollup, its waiting changes and its state: derived
+        "ledger.problemrollupchange",
+        "ledger.problemrollupstate",
         "accounts.passwordrecord",
         # webhook events and their deliveries: written with the problem event they carry, and
         # their sending is itself a log (each attempt); subscriptions are audited

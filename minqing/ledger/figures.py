@@ -35,7 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from minqing.campaigns.models import Campaign
-from minqing.core.paths import any_prefix_q, prefix_q
+from minqing.core.paths import any_prefix_q
+from minqing.ledger import rollup
 from minqing.ledger.asof import RESOLUTION, STATE, end_of, state_counts_as_of
 from minqing.ledger.enums import DONE_STATES, OPEN_STATES, Channel, ResolutionKind, Source, State
 from minqing.ledger.models import Problem
@@ -55,7 +56,7 @@ class Cell:
     source: str
     channel: str  # "" : no channel (not feedback)
     prominent: bool
-    late: bool  # past the deadline as of the date (whether still open is the state's business)
+    late: bool  # an open problem past the deadline as of the date (False in any other state)
     state: str
     kind: str  # the resolution kind while resolved, else ""
     n: int
@@ -150,11 +151,68 @@ def _cells(qs: QuerySet[Problem], as_of: dt.date | None, by: tuple[str, ...]) ->
         found = ((r, r[STATE], r[RESOLUTION]) for r in state_counts_as_of(qs, end_of(as_of), by=fields))
     for r, state, kind in found:
         if state:
+            late = bool(r["late"]) and state in OPEN_STATES  # only an open problem's lateness counts
             cell = Cell(
-                r["source"], r["channel"] or NO_CHANNEL, bool(r["prominent"]), bool(r["late"]), state,
+                r["source"], r["channel"] or NO_CHANNEL, bool(r["prominent"]), late, state,
                 kind or "", r["n"],
             )  # fmt: skip
             yield tuple(r[f] for f in by), cell
+
+
+def _direct(
+    prefixes: list[str], start: dt.datetime, end: dt.datetime, as_of: dt.date | None,
+    campaign: Campaign | None, length: int | None, extra: Q | None = None,
+) -> Iterator[tuple[str, Cell]]:  # fmt: skip
+    """``(key, cell)`` counted from the problems registered in [start, end) under ``prefixes``
+    (the key: the path cut to ``length``, or "")."""
+    if start >= end:
+        return
+    qs = _base(start, end, campaign, min(prefixes, key=len)).filter(any_prefix_q(prefixes))
+    if extra is not None:
+        qs = qs.filter(extra)
+    if length is None:
+        for _key, cell in _cells(qs, as_of, ()):
+            yield "", cell
+        return
+    for (key,), cell in _cells(qs.annotate(key=Substr("path", 1, length)), as_of, ("key",)):
+        yield key, cell
+
+
+def _late_open(as_of: dt.date | None) -> Case:
+    """A rollup row's open problems past the deadline as of the date (the rollup keeps a due date
+    and the overdue flag for open problems only)."""
+    late = (
+        (Q(overdue=True) | Q(due_date__lt=timezone.localdate())) if as_of is None else Q(due_date__lt=as_of)
+    )
+    return Case(
+        When(Q(state__in=list(OPEN_STATES)) & late, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def _gather(
+    prefixes: list[str], start: dt.datetime, end: dt.datetime, as_of: dt.date | None,
+    campaign: Campaign | None, length: int | None,
+) -> Iterator[tuple[str, Cell]]:  # fmt: skip
+    """The cells of the problems registered in [start, end) under ``prefixes``: the whole months
+    from the rollup where it can serve, the rest from the problems (``rollup``'s note)."""
+    since = end_of(as_of) if as_of is not None else None
+    plan = rollup.plan(prefixes, start, end, since=since, length=length)
+    if plan is None:
+        yield from _direct(prefixes, start, end, as_of, campaign, length)
+        return
+    m0, m1 = plan.start_at, plan.end_at
+    yield from _direct(prefixes, start, m0, as_of, campaign, length)
+    yield from _direct(prefixes, m1, end, as_of, campaign, length)
+    if plan.direct:
+        yield from _direct(prefixes, m0, m1, as_of, campaign, length, plan.direct_q())
+    campaign_id = campaign.pk if campaign is not None else None
+    late = _late_open(as_of)
+    for key, t, n in rollup.rollup_rows(
+        prefixes, plan.first, plan.last, campaign_id, length, plan.direct, late
+    ):
+        yield key, Cell(t[0], t[1] or NO_CHANNEL, t[2], t[5], t[3], t[4], n)
 
 
 def problem_figures(
@@ -172,7 +230,7 @@ def problem_figures(
     out = make()
     if start >= end or not can_access_unit(actor, unit):
         return out
-    for _key, cell in _cells(_base(start, end, campaign, unit.path).filter(prefix_q(unit.path)), as_of, ()):
+    for _key, cell in _gather([unit.path], start, end, as_of, campaign, None):
         out.add(cell)
     return out
 
@@ -197,9 +255,7 @@ def problem_figures_by_unit(
     for u in units:
         by_len[len(u.path)][u.path] = u.pk
     for length, paths in by_len.items():
-        base = _base(start, end, campaign, min(paths, key=len))
-        qs = base.filter(any_prefix_q(paths)).annotate(key=Substr("path", 1, length))
-        for (key,), cell in _cells(qs, as_of, ("key",)):
+        for key, cell in _gather(sorted(paths), start, end, as_of, campaign, length):
             pk = paths.get(key)
             if pk is not None:
                 out[pk].add(cell)
@@ -231,12 +287,7 @@ def problem_figures_with_children(
     if len(lengths) > 1 or any(not p.startswith(unit.path) for p in by_path):
         raise ValueError("children must be direct children of the unit")
     length = lengths.pop() if lengths else len(unit.path)
-    qs = (
-        _base(start, end, campaign, unit.path)
-        .filter(prefix_q(unit.path))
-        .annotate(key=Substr("path", 1, length))
-    )
-    for (key,), cell in _cells(qs, as_of, ("key",)):
+    for key, cell in _gather([unit.path], start, end, as_of, campaign, length):
         own.add(cell)
         child = by_path.get(key)
         if child is not None:

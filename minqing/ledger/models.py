@@ -416,3 +416,83 @@ class ResidentRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem_id} {self.satisfaction}"
+
+
+class ProblemRollup(models.Model):
+    """How many problems share one set of the figures' values, under one unit down to the county
+    (``path``: the problem's path cut to ``rollup.CUT`` characters) and registered in one local
+    month: derived from the problems by ``minqing.ledger.rollup`` and never edited by hand.
+    ``kind`` is set only while resolved, ``due_date`` and ``overdue`` only while open (the only
+    states whose figures read them)."""
+
+    path = models.CharField(max_length=255)
+    month = models.DateField()  # the first day of the local month of registration
+    campaign_key = models.BigIntegerField(default=0)  # 0: no campaign
+    source = models.CharField(max_length=20)
+    channel = models.CharField(max_length=10)
+    prominent = models.BooleanField()
+    state = models.CharField(max_length=12)
+    kind = models.CharField(max_length=20)
+    due_date = models.DateField(null=True)
+    overdue = models.BooleanField()
+    n = models.IntegerField()
+    # of those, how many are judged (满意率) and how, by their latest judgement
+    satisfied = models.IntegerField(default=0)
+    basically = models.IntegerField(default=0)
+    unsatisfied = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("问题统计汇总")
+        verbose_name_plural = _("问题统计汇总")
+        indexes = [
+            models.Index(
+                fields=["path", "month"], name="ledger_rollup_path_month", opclasses=[*PATH_OPS, "date_ops"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.month:%Y-%m} {self.state}: {self.n}"
+
+
+class ProblemRollupBucket(models.Model):
+    """One (cut path, month) of the rollup and the latest event of its problems (``latest``; a
+    problem without an event counts as the latest of all): a figure as of an earlier instant
+    reads the buckets changed since from the problems."""
+
+    path = models.CharField(max_length=255)
+    month = models.DateField()
+    latest = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["path", "month"], name="ledger_rollup_bucket", opclasses=[*PATH_OPS, "date_ops"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.month:%Y-%m}"
+
+
+class ProblemRollupChange(models.Model):
+    """A (path, registration time) whose month's rollup is out of date: written by triggers on
+    ``ledger_problem`` (migration 0013) for every new, deleted or changed problem (its old and its
+    new place), removed by the refresh that folds it in."""
+
+    path = models.CharField(max_length=255)
+    registered_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.registered_at:%Y-%m-%d}"
+
+
+class ProblemRollupState(models.Model):
+    """One row: whether the rollup has been built (before that, figures read the problems alone)
+    and when it was last refreshed; the refresh locks it."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    built = models.BooleanField(default=False)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.refreshed_at}"

@@ -12,14 +12,16 @@ since the end instant, from the figures' covering index (``ledger_problem_reg_fi
 """
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, F, OuterRef, Subquery, When
+from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, When
 from django.db.models.fields.json import KeyTextTransform
 
 from minqing.campaigns.models import Campaign
 from minqing.core.paths import prefix_q
+from minqing.ledger import rollup
 from minqing.ledger.enums import Action, Satisfaction
 from minqing.ledger.models import ProblemEvent
 from minqing.ledger.periods import registered_in
@@ -62,25 +64,54 @@ def _last_valid(end: dt.datetime) -> Subquery:
     return Subquery(events.values("value")[:1], output_field=CharField())
 
 
+def _from_problems(
+    unit: Unit,
+    start: dt.datetime,
+    end: dt.datetime,
+    since: dt.datetime,
+    campaign: Campaign | None,
+    extra: Q | None,
+) -> Counter[str]:
+    """Problems registered in [start, end) under the unit (and in ``extra``) by their last
+    judgement before ``since``."""
+    if start >= end:
+        return Counter()
+    problems = registered_in(start, end, unit.path).filter(prefix_q(unit.path), judged_at__isnull=False)
+    if campaign is not None:
+        problems = problems.filter(campaign=campaign)
+    if extra is not None:
+        problems = problems.filter(extra)
+    value = Case(
+        When(judged_at__lt=since, then=F("judgement")), default=_last_valid(since), output_field=CharField()
+    )
+    rows = problems.annotate(value=value).values("value").annotate(n=Count("id")).order_by()
+    return Counter({row["value"]: row["n"] for row in rows})
+
+
 def satisfaction_counts(
     actor: Actor, unit: Unit, start: dt.datetime, end: dt.datetime, *, campaign: Campaign | None = None
 ) -> SatisfactionCounts:
     """The subtree's judged problems by their last judgement before ``end`` (nothing for a unit
-    the actor may not see). One grouped query over the problems: a problem last judged before
-    ``end`` (``judged_at``, kept by triggers on the log) gives its row's ``judgement``; only one
-    judged since reads the log, and one never judged counts nowhere."""
+    the actor may not see). A problem last judged before ``end`` (``judged_at``, kept by triggers
+    on the log) gives its row's ``judgement``; only one judged since reads the log, and one never
+    judged counts nowhere. A prefecture's or county's whole months come from the problem rollup
+    (``rollup``), but for its buckets changed since ``end``."""
     if start >= end or not can_access_unit(actor, unit):
         return SatisfactionCounts()
-    problems = registered_in(start, end, unit.path).filter(prefix_q(unit.path), judged_at__isnull=False)
-    if campaign is not None:
-        problems = problems.filter(campaign=campaign)
-    value = Case(
-        When(judged_at__lt=end, then=F("judgement")), default=_last_valid(end), output_field=CharField()
-    )
-    rows = problems.annotate(value=value).values("value").annotate(n=Count("id")).order_by()
-    n = {row["value"]: row["n"] for row in rows}
+    plan = rollup.plan([unit.path], start, end, since=end, length=None)
+    if plan is None:
+        n = _from_problems(unit, start, end, end, campaign, None)
+    else:
+        n = _from_problems(unit, start, plan.start_at, end, campaign, None)
+        n += _from_problems(unit, plan.end_at, end, end, campaign, None)
+        if plan.direct:
+            n += _from_problems(unit, plan.start_at, plan.end_at, end, campaign, plan.direct_q())
+        s, b, u = rollup.rollup_judgements(
+            [unit.path], plan.first, plan.last, campaign.pk if campaign is not None else None, plan.direct
+        )
+        n += Counter({Satisfaction.SATISFIED: s, Satisfaction.BASICALLY: b, Satisfaction.UNSATISFIED: u})
     return SatisfactionCounts(
-        satisfied=n.get(Satisfaction.SATISFIED, 0),
-        basically=n.get(Satisfaction.BASICALLY, 0),
-        unsatisfied=n.get(Satisfaction.UNSATISFIED, 0),
+        satisfied=n[Satisfaction.SATISFIED],
+        basically=n[Satisfaction.BASICALLY],
+        unsatisfied=n[Satisfaction.UNSATISFIED],
     )

@@ -24,6 +24,7 @@ from minqing.demo.registry import register_stage
 from minqing.ledger.enums import Action, Channel, ResolutionKind, Satisfaction, Source, Urgency
 from minqing.ledger.jobs import run_deadlines
 from minqing.ledger.models import Category, DeadlineRule, Problem
+from minqing.ledger.rollup import rollup_refresh
 from minqing.ledger.services.bulk import CHUNK, ProblemRow, Step, problems_bulk_register
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Unit
@@ -228,4 +229,5 @@ def load_problems(ctx: DemoContext) -> dict[str, int]:
         "problems": created,
         "events": events + report.overdue_marked + report.escalated,
         "overdue": report.overdue_marked,
+        "problem_rollups": rollup_refresh().rows_written,  # later stages' changes: the minute job
     }

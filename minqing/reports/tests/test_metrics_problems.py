@@ -38,6 +38,7 @@ from django.test.utils import CaptureQueriesContext
 
 from minqing.ledger.enums import Action, Channel, ResolutionKind, Satisfaction, Source
 from minqing.ledger.models import Problem
+from minqing.ledger.rollup import rollup_refresh
 from minqing.ledger.services.intake import ProblemFacts, feedback_submit, problem_register
 from minqing.ledger.services.workflow import problem_transition
 from minqing.orgs.actors import SYSTEM
@@ -176,10 +177,18 @@ def test_without_a_campaign_the_year_counts(pw: MetricWorld) -> None:
     assert v["problems.public.count"] == 8  # + p14 (other campaign) + p15 (before 09-01)
 
 
-def test_one_query_for_every_problem_figure(pw: MetricWorld) -> None:
-    ctx = MetricContext(unit=pw.u["county"], as_of=AS_OF, campaign=pw.campaign, actor=SYSTEM)
-    compute(ctx, ["problems.public.count"])  # imports the modules
+@pytest.mark.parametrize("built", [False, True])
+def test_a_fixed_number_of_queries_for_every_problem_figure(pw: MetricWorld, built: bool) -> None:
+    """Not one per figure: the problem rollup's check (is it built; then the changes waiting and
+    the buckets changed since), and one grouped count for the period's whole months (from the
+    rollup once built) and one for each part of a month, whatever the number of figures."""
+    expected = pw.values("county", IDS)  # counted from the problems alone (not built yet)
+    if built:
+        rollup_refresh()
     ctx = MetricContext(unit=pw.u["county"], as_of=AS_OF, campaign=pw.campaign, actor=SYSTEM)
     with CaptureQueriesContext(connection) as queries:
-        compute(ctx, IDS)
-    assert len(queries.captured_queries) == 1
+        values = compute(ctx, IDS)
+    assert len(queries.captured_queries) == (6 if built else 2), [
+        q["sql"][:60] for q in queries.captured_queries
+    ]
+    assert {k: v.value for k, v in values.items()} == expected

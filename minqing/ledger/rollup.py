@@ -1,0 +1,364 @@
+"""The problem rollup behind ``figures`` and ``satisfaction``: problems counted per unit down to
+the county, local month of registration and every value the figures group by (and by their
+latest judgement, for 满意率), so that a prefecture's or a province's year is counted from a few
+thousand rows instead of every problem.
+
+Problems change (their state above all), so the rollup is not followed by id like the activity
+rollups: triggers on ``ledger_problem`` (migration 0013) write a ``ProblemRollupChange`` row, the
+problem's path and registration time, for every new or deleted problem and every problem whose
+counted values, judgement or latest event changed (its old place and its new one).
+``rollup_refresh`` counts again each (cut path, month) bucket those rows name, with the latest
+event of each bucket (``ProblemRollupBucket``), and removes the rows it read, in one transaction.
+Only writers run it (the minute job in ``tasks.py``, the demo, ``minqing rollup-problems``),
+never a reader.
+
+Readers (``plan``) take a period's whole local months from the rollup and the rest from the
+problems:
+
+- the days before the first and after the last whole month;
+- the buckets named by changes not folded in yet (with more than ``PENDING_LIMIT`` changes, or
+  before the first build, the whole period is read from the problems, slower but exact);
+- for a state as of an earlier instant (a past period's figures, 满意率 before the period's
+  end), the buckets with an event since: the rollup holds each problem in its state now.
+
+The change rows are read before the rollup, so a refresh between the two reads loses nothing:
+the rollup then already holds what the changes named.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Expression, Max, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from minqing.core.batching import chunked
+from minqing.core.paths import prefix_q
+from minqing.ledger.enums import DONE_STATES, OPEN_STATES, Satisfaction
+from minqing.ledger.models import (
+    Problem,
+    ProblemRollup,
+    ProblemRollupBucket,
+    ProblemRollupChange,
+    ProblemRollupState,
+)
+
+STATE = "problems"
+CUT = 9  # path characters kept: province, prefecture, county (treebeard steplen 3)
+PENDING_LIMIT = 2_000  # more changes waiting than this: the figures read the problems alone
+BUCKET_LIMIT = 100  # more stale buckets in one query's reach than this: likewise
+WRITE_BATCH = 2_000
+
+Bucket = tuple[str, dt.date]  # cut path, first day of the local month
+# source, channel, prominent, state, resolution kind, due date, overdue
+Values = tuple[str, str, bool, str, str, dt.date | None, bool]
+# source, channel, prominent, state, resolution kind, late (an open problem past its deadline)
+Tallied = tuple[str, str, bool, str, str, bool]
+
+
+def cut(path: str) -> str:
+    return path[:CUT]
+
+
+def month_of(at: dt.datetime) -> dt.date:
+    return timezone.localtime(at).date().replace(day=1)
+
+
+def month_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day.replace(day=1), dt.time()))
+
+
+def next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def whole_months(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date] | None:
+    """The first days of the first whole local month in [start, end) and of the month after the
+    last one; None without a whole month."""
+    local = timezone.localtime(start)
+    first = local.date().replace(day=1)
+    if local != month_start(first):
+        first = next_month(first)
+    last = timezone.localtime(end).date().replace(day=1)
+    if first >= last or month_start(last) > end:
+        return None
+    return first, last
+
+
+def values(source: str, channel: str, prominent: bool, state: str, kind: str,
+           due_date: dt.date | None, overdue: bool) -> Values:  # fmt: skip
+    """The values as the rollup keeps them: a resolution kind only while resolved, a due date and
+    the overdue flag only while open."""
+    is_open = state in OPEN_STATES
+    return (
+        source, channel or "", bool(prominent), state, (kind or "") if state in DONE_STATES else "",
+        due_date if is_open else None, bool(overdue) if is_open else False,
+    )  # fmt: skip
+
+
+# --- the reader's side ---------------------------------------------------------------------------
+
+
+def read_state() -> ProblemRollupState | None:
+    return ProblemRollupState.objects.filter(name=STATE, built=True).first()
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The buckets named by changes not folded in yet; ``None``: the rollup cannot serve."""
+
+    buckets: frozenset[Bucket]
+
+
+def pending() -> Pending | None:
+    """What the rollup lacks now: None before the first build or with more than
+    ``PENDING_LIMIT`` changes waiting. Read before the rollup itself (see the module's note)."""
+    if read_state() is None:
+        return None
+    rows = list(
+        ProblemRollupChange.objects.order_by("id").values_list("path", "registered_at")[: PENDING_LIMIT + 1]
+    )
+    if len(rows) > PENDING_LIMIT:
+        return None
+    return Pending(frozenset((cut(p), month_of(at)) for p, at in rows))
+
+
+def in_reach(bucket: Bucket, prefixes: Iterable[str]) -> bool:
+    """Whether the bucket's problems can lie in the subtree of one of ``prefixes`` (each at most
+    ``CUT`` characters): its cut path starts with the prefix."""
+    return any(bucket[0].startswith(p) for p in prefixes)
+
+
+def bucket_q(bucket: Bucket) -> Q:
+    """The problems of one bucket: a cut path names its own problems only when shorter than
+    ``CUT`` (a unit above the county), else its whole subtree."""
+    path, month = bucket
+    where = prefix_q(path) if len(path) >= CUT else Q(path=path)
+    return where & Q(registered_at__gte=month_start(month), registered_at__lt=month_start(next_month(month)))
+
+
+def _under(prefixes: Iterable[str]) -> Q:
+    q = Q(pk__in=[])
+    for p in prefixes:
+        q |= prefix_q(p)
+    return q
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a period is read: the whole months [first, last) from the rollup but for the buckets
+    ``direct`` (changes waiting, or changed since the instant asked about), which are read from
+    the problems with the days outside those months."""
+
+    first: dt.date
+    last: dt.date
+    direct: tuple[Bucket, ...]
+
+    @property
+    def start_at(self) -> dt.datetime:
+        return month_start(self.first)
+
+    @property
+    def end_at(self) -> dt.datetime:
+        return month_start(self.last)
+
+    def direct_q(self) -> Q:
+        """The problems of the ``direct`` buckets (matches nothing without one)."""
+        q = Q(pk__in=[])
+        for bucket in self.direct:
+            q |= bucket_q(bucket)
+        return q
+
+
+def plan(
+    prefixes: list[str],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    since: dt.datetime | None,
+    length: int | None,
+) -> Plan | None:
+    """How to read [start, end) under ``prefixes`` (by keys of ``length`` characters), with the
+    state as of ``since`` (None: now); None when the rollup cannot serve (a prefix or key below
+    the county, no whole month, not built, too many changes waiting)."""
+    if any(len(p) > CUT for p in prefixes) or (length is not None and length > CUT):
+        return None
+    months = whole_months(start, end)
+    waiting = pending() if months is not None else None
+    if months is None or waiting is None:
+        return None
+    first, last = months
+    direct = {b for b in waiting.buckets if first <= b[1] < last and in_reach(b, prefixes)}
+    if since is not None:
+        changed = ProblemRollupBucket.objects.filter(_under(prefixes), month__gte=first, month__lt=last)
+        direct |= set(changed.filter(latest__gte=since).values_list("path", "month"))
+    if len(direct) > BUCKET_LIMIT:
+        return None
+    return Plan(first, last, tuple(sorted(direct)))
+
+
+def _rollup(
+    prefixes: list[str], first: dt.date, last: dt.date, campaign_id: int | None, skip: Iterable[Bucket]
+) -> QuerySet[ProblemRollup]:
+    qs = ProblemRollup.objects.filter(_under(prefixes), month__gte=first, month__lt=last)
+    if campaign_id is not None:
+        qs = qs.filter(campaign_key=campaign_id)
+    for path, month in skip:
+        qs = qs.exclude(path=path, month=month)
+    return qs
+
+
+def rollup_judgements(
+    prefixes: list[str], first: dt.date, last: dt.date, campaign_id: int | None, skip: Iterable[Bucket]
+) -> tuple[int, int, int]:
+    """Judged problems (satisfied, basically, unsatisfied) of the rollup, as ``rollup_rows``."""
+    sums = _rollup(prefixes, first, last, campaign_id, skip).aggregate(
+        s=Sum("satisfied"), b=Sum("basically"), u=Sum("unsatisfied")
+    )
+    return sums["s"] or 0, sums["b"] or 0, sums["u"] or 0
+
+
+def rollup_rows(
+    prefixes: list[str], first: dt.date, last: dt.date, campaign_id: int | None, length: int | None,
+    skip: Iterable[Bucket], late: Expression,
+) -> Iterator[tuple[str, Tallied, int]]:  # fmt: skip
+    """``(key, tallied, n)``: the rollup's counts for the months [first, last) under ``prefixes``
+    (the key: the path cut to ``length``, or "" without), leaving out the buckets ``skip``;
+    ``late`` tells an open problem past its deadline from the due date and overdue flag."""
+    qs = _rollup(prefixes, first, last, campaign_id, skip).annotate(late=late)
+    fields = ("source", "channel", "prominent", "state", "kind", "late")
+    if length is not None:
+        qs = qs.annotate(key=Substr("path", 1, length))
+    for r in (
+        qs.values(*(("key",) if length is not None else ()), *fields).annotate(total=Sum("n")).order_by()
+    ):
+        t: Tallied = (r["source"], r["channel"], bool(r["prominent"]), r["state"], r["kind"], bool(r["late"]))
+        yield (r["key"] if length is not None else ""), t, r["total"]
+
+
+# --- the writer's side ---------------------------------------------------------------------------
+
+
+@dataclass
+class RefreshResult:
+    changes: int = 0
+    buckets: int = 0
+    rows_written: int = 0
+    rebuilt: bool = False
+
+
+def _state() -> ProblemRollupState:
+    try:
+        return ProblemRollupState.objects.get_or_create(name=STATE)[0]
+    except IntegrityError:  # created by a concurrent refresh in the meantime
+        return ProblemRollupState.objects.get(name=STATE)
+
+
+@dataclass
+class Tally:
+    n: int = 0
+    satisfied: int = 0
+    basically: int = 0
+    unsatisfied: int = 0
+
+
+JUDGEMENT_FIELD = {
+    Satisfaction.SATISFIED: "satisfied",
+    Satisfaction.BASICALLY: "basically",
+    Satisfaction.UNSATISFIED: "unsatisfied",
+}
+NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)  # a problem without an event: always "changed since"
+
+
+def _count_bucket(bucket: Bucket) -> tuple[list[ProblemRollup], ProblemRollupBucket | None]:
+    """The bucket's rollup rows and its bucket row (None: no problem in it)."""
+    tallies: dict[tuple[int, Values], Tally] = {}
+    latest: dt.datetime | None = None
+    fields = ("source", "channel", "prominent", "state", "resolution_kind", "due_date", "overdue")
+    rows = (
+        Problem.objects.filter(bucket_q(bucket))
+        .values("campaign_id", *fields, "judgement")
+        .annotate(
+            n=Count("id"), latest=Max("last_event_at"), unlogged=Count("id", filter=Q(last_event_at=None))
+        )
+        .order_by()
+    )
+    for r in rows:
+        key = (r["campaign_id"] or 0, values(*(r[f] for f in fields)))
+        tally = tallies.get(key)
+        if tally is None:
+            tally = tallies[key] = Tally()
+        tally.n += r["n"]
+        judged = JUDGEMENT_FIELD.get(r["judgement"])
+        if judged is not None:
+            setattr(tally, judged, getattr(tally, judged) + r["n"])
+        seen = NEVER if r["unlogged"] else r["latest"]
+        latest = seen if latest is None or seen > latest else latest
+    path, month = bucket
+    out = [
+        ProblemRollup(
+            path=path,
+            month=month,
+            campaign_key=campaign,
+            source=v[0],
+            channel=v[1],
+            prominent=v[2],
+            state=v[3],
+            kind=v[4],
+            due_date=v[5],
+            overdue=v[6],
+            n=t.n,
+            satisfied=t.satisfied,
+            basically=t.basically,
+            unsatisfied=t.unsatisfied,
+        )
+        for (campaign, v), t in tallies.items()
+    ]
+    return out, (ProblemRollupBucket(path=path, month=month, latest=latest) if latest is not None else None)
+
+
+def _all_buckets() -> set[Bucket]:
+    rows = Problem.objects.order_by().values_list("path", "registered_at").iterator(chunk_size=20_000)
+    return {(cut(p), month_of(at)) for p, at in rows}
+
+
+def rollup_refresh(*, rebuild: bool = False) -> RefreshResult:
+    """Count again every bucket the waiting changes name (every bucket with ``rebuild`` or before
+    the first build) and remove those changes, in one transaction."""
+    _state()  # make sure the row exists before it is locked
+    with transaction.atomic():
+        st = ProblemRollupState.objects.select_for_update().get(name=STATE)
+        rebuild = rebuild or not st.built
+        changes = list(ProblemRollupChange.objects.order_by("id").values_list("id", "path", "registered_at"))
+        if rebuild:
+            ProblemRollup.objects.all().delete()
+            ProblemRollupBucket.objects.all().delete()
+            buckets = _all_buckets()
+        else:
+            buckets = {(cut(p), month_of(at)) for _pk, p, at in changes}
+        written, bucket_rows = 0, list[ProblemRollupBucket]()
+        for bucket in sorted(buckets):
+            ProblemRollup.objects.filter(path=bucket[0], month=bucket[1]).delete()
+            ProblemRollupBucket.objects.filter(path=bucket[0], month=bucket[1]).delete()
+            rows, bucket_row = _count_bucket(bucket)
+            for batch in chunked(rows, WRITE_BATCH):
+                ProblemRollup.objects.bulk_create(batch)
+            if bucket_row is not None:
+                bucket_rows.append(bucket_row)
+            written += len(rows)
+        for part in chunked(bucket_rows, WRITE_BATCH):
+            ProblemRollupBucket.objects.bulk_create(part)
+        for ids in chunked([pk for pk, _p, _at in changes], 500):
+            ProblemRollupChange.objects.filter(id__in=ids).delete()  # those read, not later ones
+        st.built, st.refreshed_at = True, timezone.now()
+        st.save()
+    return RefreshResult(changes=len(changes), buckets=len(buckets), rows_written=written, rebuilt=rebuild)
+
+
+def refresh_if_waiting() -> RefreshResult | None:
+    """Refresh when any change waits (the minute job); None when there is nothing to do."""
+    if read_state() is not None and not ProblemRollupChange.objects.exists():
+        return None
+    return rollup_refresh()
