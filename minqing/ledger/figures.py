@@ -17,10 +17,13 @@ Merged duplicates (已合并) are shown in ``by_state`` and left out of every ot
 - overdue: still open, and past the deadline: with a date, a due date before it; now, the
   ledger's own test (the overdue flag or a due date before today, the queue's 已逾期 tab).
 
-Every figure of one scope comes from one GROUP BY query (by source, channel, prominent flag,
-lateness, state and resolution kind); the figures of many units from one more per path length,
-grouped by the path prefix of each unit. ``ProblemFigures.count`` answers any other question
-over those groups (the bulletin's metrics).
+Every figure of one scope comes from grouped counts (by source, channel, prominent flag,
+lateness, state and resolution kind); the figures of many units from one more set per path
+length, grouped by the path prefix of each unit. For a county or anything above it, a period's
+whole months are counted from the problem rollup (``rollup``: a few rows per unit and month) and
+only the rest from the problems: the days outside those months, and the months with changes
+not folded in yet or (as of a date) with an event after it. ``ProblemFigures.count`` answers any
+other question over those groups (the bulletin's metrics).
 """
 
 import datetime as dt
@@ -161,15 +164,13 @@ def _cells(qs: QuerySet[Problem], as_of: dt.date | None, by: tuple[str, ...]) ->
 
 def _direct(
     prefixes: list[str], start: dt.datetime, end: dt.datetime, as_of: dt.date | None,
-    campaign: Campaign | None, length: int | None, extra: Q | None = None,
+    campaign: Campaign | None, length: int | None,
 ) -> Iterator[tuple[str, Cell]]:  # fmt: skip
     """``(key, cell)`` counted from the problems registered in [start, end) under ``prefixes``
     (the key: the path cut to ``length``, or "")."""
     if start >= end:
         return
     qs = _base(start, end, campaign, min(prefixes, key=len)).filter(any_prefix_q(prefixes))
-    if extra is not None:
-        qs = qs.filter(extra)
     if length is None:
         for _key, cell in _cells(qs, as_of, ()):
             yield "", cell
@@ -202,16 +203,10 @@ def _gather(
     if plan is None:
         yield from _direct(prefixes, start, end, as_of, campaign, length)
         return
-    m0, m1 = plan.start_at, plan.end_at
-    yield from _direct(prefixes, start, m0, as_of, campaign, length)
-    yield from _direct(prefixes, m1, end, as_of, campaign, length)
-    if plan.direct:
-        yield from _direct(prefixes, m0, m1, as_of, campaign, length, plan.direct_q())
+    for a, b in plan.direct:
+        yield from _direct(prefixes, a, b, as_of, campaign, length)
     campaign_id = campaign.pk if campaign is not None else None
-    late = _late_open(as_of)
-    for key, t, n in rollup.rollup_rows(
-        prefixes, plan.first, plan.last, campaign_id, length, plan.direct, late
-    ):
+    for key, t, n in rollup.rollup_rows(prefixes, plan.rolled, campaign_id, length, _late_open(as_of)):
         yield key, Cell(t[0], t[1] or NO_CHANNEL, t[2], t[5], t[3], t[4], n)
 
 

@@ -447,7 +447,8 @@ class ProblemRollup(models.Model):
         indexes = [
             models.Index(
                 fields=["path", "month"], name="ledger_rollup_path_month", opclasses=[*PATH_OPS, "date_ops"]
-            )
+            ),
+            models.Index(fields=["month", "path"], name="ledger_rollup_month_path"),
         ]
 
     def __str__(self) -> str:

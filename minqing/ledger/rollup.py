@@ -8,7 +8,8 @@ rollups: triggers on ``ledger_problem`` (migration 0013) write a ``ProblemRollup
 problem's path and registration time, for every new or deleted problem and every problem whose
 counted values, judgement or latest event changed (its old place and its new one).
 ``rollup_refresh`` counts again each (cut path, month) bucket those rows name, with the latest
-event of each bucket (``ProblemRollupBucket``), and removes the rows it read, in one transaction.
+event of each bucket (``ProblemRollupBucket``), and removes the rows it read, in short
+transactions.
 Only writers run it (the minute job in ``tasks.py``, the demo, ``minqing rollup-problems``),
 never a reader.
 
@@ -16,10 +17,12 @@ Readers (``plan``) take a period's whole local months from the rollup and the re
 problems:
 
 - the days before the first and after the last whole month;
-- the buckets named by changes not folded in yet (with more than ``PENDING_LIMIT`` changes, or
-  before the first build, the whole period is read from the problems, slower but exact);
+- the months with a change not folded in yet under the unit (with more than ``PENDING_LIMIT``
+  changes, or before the first build, the whole period is read from the problems, slower but
+  exact);
 - for a state as of an earlier instant (a past period's figures, 满意率 before the period's
-  end), the buckets with an event since: the rollup holds each problem in its state now.
+  end), the months with an event since under the unit (``ProblemRollupBucket.latest``): the
+  rollup holds each problem in its state now.
 
 The change rows are read before the rollup, so a refresh between the two reads loses nothing:
 the rollup then already holds what the changes named.
@@ -30,12 +33,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Expression, Max, Q, QuerySet, Sum
+from django.db.models import CharField, Count, DateField, Expression, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from minqing.core.batching import chunked
-from minqing.core.paths import prefix_q
+from minqing.core.paths import not_by_index, prefix_q
 from minqing.ledger.enums import DONE_STATES, OPEN_STATES, Satisfaction
 from minqing.ledger.models import (
     Problem,
@@ -48,8 +51,9 @@ from minqing.ledger.models import (
 STATE = "problems"
 CUT = 9  # path characters kept: province, prefecture, county (treebeard steplen 3)
 PENDING_LIMIT = 2_000  # more changes waiting than this: the figures read the problems alone
-BUCKET_LIMIT = 100  # more stale buckets in one query's reach than this: likewise
 WRITE_BATCH = 2_000
+SHORT_MONTHS = 3  # a period of at most this many whole months reads the rollup month first
+BUCKETS_PER_TRANSACTION = 50  # a refresh's write transactions stay short
 
 Bucket = tuple[str, dt.date]  # cut path, first day of the local month
 # source, channel, prominent, state, resolution kind, due date, overdue
@@ -146,30 +150,42 @@ def _under(prefixes: Iterable[str]) -> Q:
     return q
 
 
+Span = tuple[dt.date, dt.date]  # months [first, last)
+Range = tuple[dt.datetime, dt.datetime]  # instants [start, end)
+
+
 @dataclass(frozen=True)
 class Plan:
-    """How a period is read: the whole months [first, last) from the rollup but for the buckets
-    ``direct`` (changes waiting, or changed since the instant asked about), which are read from
-    the problems with the days outside those months."""
+    """How a period is read: the months of ``rolled`` from the rollup, the instants of ``direct``
+    from the problems (the days outside the whole months, and each month with a change waiting
+    or, for a state as of an earlier instant, with an event since)."""
 
-    first: dt.date
-    last: dt.date
-    direct: tuple[Bucket, ...]
+    rolled: tuple[Span, ...]
+    direct: tuple[Range, ...]
 
-    @property
-    def start_at(self) -> dt.datetime:
-        return month_start(self.first)
 
-    @property
-    def end_at(self) -> dt.datetime:
-        return month_start(self.last)
+def _runs(months: Iterable[dt.date]) -> list[Span]:
+    """Months as spans [first, last) of consecutive months."""
+    out: list[Span] = []
+    for m in sorted(months):
+        if out and out[-1][1] == m:
+            out[-1] = (out[-1][0], next_month(m))
+        else:
+            out.append((m, next_month(m)))
+    return out
 
-    def direct_q(self) -> Q:
-        """The problems of the ``direct`` buckets (matches nothing without one)."""
-        q = Q(pk__in=[])
-        for bucket in self.direct:
-            q |= bucket_q(bucket)
-        return q
+
+def _merged(ranges: Iterable[Range]) -> list[Range]:
+    """Non-empty ranges in order, those that touch joined."""
+    out: list[Range] = []
+    for a, b in sorted(ranges):
+        if a >= b:
+            continue
+        if out and out[-1][1] >= a:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def plan(
@@ -182,7 +198,7 @@ def plan(
 ) -> Plan | None:
     """How to read [start, end) under ``prefixes`` (by keys of ``length`` characters), with the
     state as of ``since`` (None: now); None when the rollup cannot serve (a prefix or key below
-    the county, no whole month, not built, too many changes waiting)."""
+    the county, no whole month left to it, not built, too many changes waiting)."""
     if any(len(p) > CUT for p in prefixes) or (length is not None and length > CUT):
         return None
     months = whole_months(start, end)
@@ -190,44 +206,65 @@ def plan(
     if months is None or waiting is None:
         return None
     first, last = months
-    direct = {b for b in waiting.buckets if first <= b[1] < last and in_reach(b, prefixes)}
+    stale = {m for path, m in waiting.buckets if first <= m < last and in_reach((path, m), prefixes)}
     if since is not None:
-        changed = ProblemRollupBucket.objects.filter(_under(prefixes), month__gte=first, month__lt=last)
-        direct |= set(changed.filter(latest__gte=since).values_list("path", "month"))
-    if len(direct) > BUCKET_LIMIT:
+        buckets = ProblemRollupBucket.objects.filter(_under(prefixes), month__gte=first, month__lt=last)
+        stale |= set(buckets.filter(latest__gte=since).values_list("month", flat=True).distinct())
+    every, m = [], first
+    while m < last:
+        every.append(m)
+        m = next_month(m)
+    rolled = _runs(m for m in every if m not in stale)
+    if not rolled:
         return None
-    return Plan(first, last, tuple(sorted(direct)))
+    edges = [(start, month_start(first)), (month_start(last), end)]
+    edges += [(month_start(a), month_start(b)) for a, b in _runs(stale)]
+    return Plan(tuple(rolled), tuple(_merged(edges)))
 
 
-def _rollup(
-    prefixes: list[str], first: dt.date, last: dt.date, campaign_id: int | None, skip: Iterable[Bucket]
-) -> QuerySet[ProblemRollup]:
-    qs = ProblemRollup.objects.filter(_under(prefixes), month__gte=first, month__lt=last)
+def _months_between(first: dt.date, last: dt.date) -> int:
+    return (last.year - first.year) * 12 + last.month - first.month
+
+
+def _rollup(prefixes: list[str], rolled: Iterable[Span], campaign_id: int | None) -> QuerySet[ProblemRollup]:
+    """The rollup rows of the months ``rolled`` under ``prefixes``. A few months are read by the
+    (month, path) index, more by the (path, month) one: on SQLite, whose planner rates both
+    ranges alike, the other column is hidden from it (``not_by_index``); PostgreSQL chooses."""
+    rolled = list(rolled)
+    short = sum(_months_between(a, b) for a, b in rolled) <= SHORT_MONTHS
+    qs = ProblemRollup.objects.alias(
+        by_path=not_by_index("path", CharField()) if short else F("path"),
+        by_month=F("month") if short else not_by_index("month", DateField()),
+    )
+    months = Q(pk__in=[])
+    for first, last in rolled:
+        months |= Q(by_month__gte=first, by_month__lt=last)
+    under = Q(pk__in=[])
+    for p in prefixes:
+        under |= prefix_q(p, "by_path")
+    qs = qs.filter(under, months)
     if campaign_id is not None:
         qs = qs.filter(campaign_key=campaign_id)
-    for path, month in skip:
-        qs = qs.exclude(path=path, month=month)
     return qs
 
 
 def rollup_judgements(
-    prefixes: list[str], first: dt.date, last: dt.date, campaign_id: int | None, skip: Iterable[Bucket]
+    prefixes: list[str], rolled: Iterable[Span], campaign_id: int | None
 ) -> tuple[int, int, int]:
-    """Judged problems (satisfied, basically, unsatisfied) of the rollup, as ``rollup_rows``."""
-    sums = _rollup(prefixes, first, last, campaign_id, skip).aggregate(
+    """Judged problems (satisfied, basically, unsatisfied) of the rollup's months ``rolled``."""
+    sums = _rollup(prefixes, rolled, campaign_id).aggregate(
         s=Sum("satisfied"), b=Sum("basically"), u=Sum("unsatisfied")
     )
     return sums["s"] or 0, sums["b"] or 0, sums["u"] or 0
 
 
 def rollup_rows(
-    prefixes: list[str], first: dt.date, last: dt.date, campaign_id: int | None, length: int | None,
-    skip: Iterable[Bucket], late: Expression,
-) -> Iterator[tuple[str, Tallied, int]]:  # fmt: skip
-    """``(key, tallied, n)``: the rollup's counts for the months [first, last) under ``prefixes``
-    (the key: the path cut to ``length``, or "" without), leaving out the buckets ``skip``;
-    ``late`` tells an open problem past its deadline from the due date and overdue flag."""
-    qs = _rollup(prefixes, first, last, campaign_id, skip).annotate(late=late)
+    prefixes: list[str], rolled: Iterable[Span], campaign_id: int | None, length: int | None, late: Expression
+) -> Iterator[tuple[str, Tallied, int]]:
+    """``(key, tallied, n)``: the rollup's counts for the months ``rolled`` under ``prefixes``
+    (the key: the path cut to ``length``, or "" without); ``late`` tells an open problem past its
+    deadline from the due date and overdue flag."""
+    qs = _rollup(prefixes, rolled, campaign_id).annotate(late=late)
     fields = ("source", "channel", "prominent", "state", "kind", "late")
     if length is not None:
         qs = qs.annotate(key=Substr("path", 1, length))
@@ -324,34 +361,60 @@ def _all_buckets() -> set[Bucket]:
     return {(cut(p), month_of(at)) for p, at in rows}
 
 
+def _recount(batch: list[Bucket]) -> int:
+    """Replace the rollup rows and bucket rows of ``batch``; the rows written."""
+    written, bucket_rows = 0, list[ProblemRollupBucket]()
+    for path, month in batch:
+        ProblemRollup.objects.filter(path=path, month=month).delete()
+        ProblemRollupBucket.objects.filter(path=path, month=month).delete()
+        rows, bucket_row = _count_bucket((path, month))
+        for part in chunked(rows, WRITE_BATCH):
+            ProblemRollup.objects.bulk_create(part)
+        if bucket_row is not None:
+            bucket_rows.append(bucket_row)
+        written += len(rows)
+    ProblemRollupBucket.objects.bulk_create(bucket_rows)
+    return written
+
+
+def _locked() -> ProblemRollupState:
+    """The state row, locked until the transaction ends: refreshes take turns."""
+    return ProblemRollupState.objects.select_for_update().get(name=STATE)
+
+
 def rollup_refresh(*, rebuild: bool = False) -> RefreshResult:
     """Count again every bucket the waiting changes name (every bucket with ``rebuild`` or before
-    the first build) and remove those changes, in one transaction."""
+    the first build) and remove those changes.
+
+    In short transactions of ``BUCKETS_PER_TRANSACTION`` buckets (SQLite's write lock is never
+    held for long: the public keeps submitting during a refresh after a large import), each
+    removing the changes it folded in; a bucket whose changes still wait is read from the
+    problems meanwhile. A rebuild first marks the rollup unbuilt (figures read the problems alone
+    until it is done)."""
     _state()  # make sure the row exists before it is locked
     with transaction.atomic():
-        st = ProblemRollupState.objects.select_for_update().get(name=STATE)
+        st = _locked()
         rebuild = rebuild or not st.built
         changes = list(ProblemRollupChange.objects.order_by("id").values_list("id", "path", "registered_at"))
         if rebuild:
+            st.built = False
+            st.save()
             ProblemRollup.objects.all().delete()
             ProblemRollupBucket.objects.all().delete()
-            buckets = _all_buckets()
-        else:
-            buckets = {(cut(p), month_of(at)) for _pk, p, at in changes}
-        written, bucket_rows = 0, list[ProblemRollupBucket]()
-        for bucket in sorted(buckets):
-            ProblemRollup.objects.filter(path=bucket[0], month=bucket[1]).delete()
-            ProblemRollupBucket.objects.filter(path=bucket[0], month=bucket[1]).delete()
-            rows, bucket_row = _count_bucket(bucket)
-            for batch in chunked(rows, WRITE_BATCH):
-                ProblemRollup.objects.bulk_create(batch)
-            if bucket_row is not None:
-                bucket_rows.append(bucket_row)
-            written += len(rows)
-        for part in chunked(bucket_rows, WRITE_BATCH):
-            ProblemRollupBucket.objects.bulk_create(part)
-        for ids in chunked([pk for pk, _p, _at in changes], 500):
-            ProblemRollupChange.objects.filter(id__in=ids).delete()  # those read, not later ones
+    ids: dict[Bucket, list[int]] = {}
+    for pk, path, at in changes:
+        ids.setdefault((cut(path), month_of(at)), []).append(pk)
+    buckets = sorted(_all_buckets() | set(ids) if rebuild else ids)
+    written = 0
+    for batch in chunked(buckets, BUCKETS_PER_TRANSACTION):
+        with transaction.atomic():
+            _locked()
+            written += _recount(batch)
+            done = [pk for bucket in batch for pk in ids.get(bucket, ())]
+            for part in chunked(done, 500):  # those read, not later ones
+                ProblemRollupChange.objects.filter(id__in=part).delete()
+    with transaction.atomic():
+        st = _locked()
         st.built, st.refreshed_at = True, timezone.now()
         st.save()
     return RefreshResult(changes=len(changes), buckets=len(buckets), rows_written=written, rebuilt=rebuild)

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, CharField, Count, F, OuterRef, Subquery, When
 from django.db.models.fields.json import KeyTextTransform
 
 from minqing.campaigns.models import Campaign
@@ -70,17 +70,13 @@ def _from_problems(
     end: dt.datetime,
     since: dt.datetime,
     campaign: Campaign | None,
-    extra: Q | None,
 ) -> Counter[str]:
-    """Problems registered in [start, end) under the unit (and in ``extra``) by their last
-    judgement before ``since``."""
+    """Problems registered in [start, end) under the unit by their last judgement before ``since``."""
     if start >= end:
         return Counter()
     problems = registered_in(start, end, unit.path).filter(prefix_q(unit.path), judged_at__isnull=False)
     if campaign is not None:
         problems = problems.filter(campaign=campaign)
-    if extra is not None:
-        problems = problems.filter(extra)
     value = Case(
         When(judged_at__lt=since, then=F("judgement")), default=_last_valid(since), output_field=CharField()
     )
@@ -94,22 +90,29 @@ def satisfaction_counts(
     """The subtree's judged problems by their last judgement before ``end`` (nothing for a unit
     the actor may not see). A problem last judged before ``end`` (``judged_at``, kept by triggers
     on the log) gives its row's ``judgement``; only one judged since reads the log, and one never
-    judged counts nowhere. A prefecture's or county's whole months come from the problem rollup
-    (``rollup``), but for its buckets changed since ``end``."""
+    judged counts nowhere. A county's or larger unit's whole months come from the problem rollup
+    (``rollup``), but for the months with an event since ``end``."""
     if start >= end or not can_access_unit(actor, unit):
         return SatisfactionCounts()
     plan = rollup.plan([unit.path], start, end, since=end, length=None)
     if plan is None:
-        n = _from_problems(unit, start, end, end, campaign, None)
+        n = _from_problems(unit, start, end, end, campaign)
     else:
-        n = _from_problems(unit, start, plan.start_at, end, campaign, None)
-        n += _from_problems(unit, plan.end_at, end, end, campaign, None)
-        if plan.direct:
-            n += _from_problems(unit, plan.start_at, plan.end_at, end, campaign, plan.direct_q())
-        s, b, u = rollup.rollup_judgements(
-            [unit.path], plan.first, plan.last, campaign.pk if campaign is not None else None, plan.direct
+        n = Counter()
+        for lo, hi in plan.direct:
+            n += _from_problems(unit, lo, hi, end, campaign)
+        rolled = rollup.rollup_judgements(
+            [unit.path], plan.rolled, campaign.pk if campaign is not None else None
         )
-        n += Counter({Satisfaction.SATISFIED: s, Satisfaction.BASICALLY: b, Satisfaction.UNSATISFIED: u})
+        n += Counter(
+            dict(
+                zip(
+                    (Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.UNSATISFIED),
+                    rolled,
+                    strict=True,
+                )
+            )
+        )
     return SatisfactionCounts(
         satisfied=n[Satisfaction.SATISFIED],
         basically=n[Satisfaction.BASICALLY],

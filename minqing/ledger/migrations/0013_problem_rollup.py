@@ -127,7 +127,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '问题统计汇总',
                 'verbose_name_plural': '问题统计汇总',
-                'indexes': [models.Index(fields=['path', 'month'], name='ledger_rollup_path_month', opclasses=['varchar_pattern_ops', 'date_ops'])],
+                'indexes': [models.Index(fields=['path', 'month'], name='ledger_rollup_path_month', opclasses=['varchar_pattern_ops', 'date_ops']), models.Index(fields=['month', 'path'], name='ledger_rollup_month_path')],
             },
         ),
         migrations.CreateModel(

@@ -215,3 +215,41 @@ def test_the_whole_months_of_a_period() -> None:
     assert rollup.whole_months(local(2024, 2, 10), local(2024, 2, 20)) is None
     assert rollup.month_of(local(2024, 7, 31, 23)) == dt.date(2024, 7, 1)  # local time, not UTC
     assert rollup.month_of(local(2024, 8, 1, 0)) == dt.date(2024, 8, 1)
+
+
+def test_a_refresh_cut_short_leaves_the_figures_right(world, monkeypatch) -> None:
+    """A refresh works in short transactions: one that stops after its first (a killed job
+    worker) has folded in those buckets and left the others' changes waiting."""
+    monkeypatch.setattr(rollup, "BUCKETS_PER_TRANSACTION", 3)
+    rollup.rollup_refresh()
+    Problem.objects.update(prominent=True)  # every bucket changes
+    waiting = ProblemRollupChange.objects.count()
+    real, calls = rollup._recount, []
+
+    def recount(batch: list[rollup.Bucket]) -> int:
+        calls.append(batch)
+        if len(calls) == 2:
+            raise RuntimeError("killed")
+        return real(batch)
+
+    monkeypatch.setattr(rollup, "_recount", recount)
+    with pytest.raises(RuntimeError):
+        rollup.rollup_refresh()
+    assert 0 < ProblemRollupChange.objects.count() < waiting
+    _check(world, monkeypatch)
+    monkeypatch.setattr(rollup, "_recount", real)
+    assert rollup.rollup_refresh().rebuilt is False
+    assert not ProblemRollupChange.objects.exists()
+    _check(world, monkeypatch)
+
+
+def test_a_rebuild_reads_the_problems_until_it_is_done(world, monkeypatch) -> None:
+    rollup.rollup_refresh()
+    monkeypatch.setattr(rollup, "_recount", lambda batch: (_ for _ in ()).throw(RuntimeError("killed")))
+    with pytest.raises(RuntimeError):
+        rollup.rollup_refresh(rebuild=True)
+    assert rollup.pending() is None  # not built: the figures read the problems alone
+    monkeypatch.undo()
+    result = rollup.refresh_if_waiting()  # the minute job finishes it
+    assert result is not None and result.rebuilt
+    _check(world, monkeypatch)

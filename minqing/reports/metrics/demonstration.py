@@ -8,9 +8,8 @@ the covered grids summed from the per-grid counters the database keeps, ``GridHo
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -39,43 +38,15 @@ def assignments(ctx: MetricContext) -> QuerySet[Assignment]:
     )
 
 
-@dataclass(frozen=True)
-class Coverage:
-    """What the period's demonstration assignments cover, read in one pass over them."""
-
-    units: dict[str, int]  # distinct covered units by unit kind
-    grids: frozenset[int]  # covered grids (their households count through ``GridHouseholds``)
-    households: frozenset[int]  # households named directly, outside the covered grids
-    cadres: int  # distinct cadres
-
-
-def coverage(ctx: MetricContext) -> Coverage:
-    def run() -> Coverage:
-        units: dict[str, set[int]] = {}
-        grids: set[int] = set()
-        named: list[tuple[int, int | None]] = []
-        cadres: set[int] = set()
-        rows = assignments(ctx).values_list(
-            "unit_id", "unit__kind", "household_id", "household__grid_id", "person_id"
-        )
-        for unit_id, kind, household_id, grid_id, person_id in rows.iterator(chunk_size=5_000):
-            cadres.add(person_id)
-            if unit_id is not None:
-                units.setdefault(kind, set()).add(unit_id)
-                if kind == UnitKind.GRID:
-                    grids.add(unit_id)
-            elif household_id is not None:
-                named.append((household_id, grid_id))
-        households = frozenset(h for h, g in named if g not in grids)
-        return Coverage({k: len(v) for k, v in units.items()}, frozenset(grids), households, len(cadres))
-
-    out: Coverage = ctx.cached("demonstration", run)
-    return out
-
-
 def covered_units(ctx: MetricContext) -> dict[str, int]:
     """Distinct covered units by unit kind."""
-    return coverage(ctx).units
+
+    def run() -> dict[str, int]:
+        rows = assignments(ctx).filter(unit__isnull=False).values("unit__kind")
+        return {r["unit__kind"]: r["n"] for r in rows.annotate(n=Count("unit", distinct=True)).order_by()}
+
+    out: dict[str, int] = ctx.cached("demonstration.units", run)
+    return out
 
 
 def _covered(kind: str) -> Callable[[MetricContext], int]:
@@ -101,14 +72,10 @@ for _name, (_kind, _label, _word) in KINDS.items():
     definition=_("本单位及下级单位的户中,统计期内本户或所在网格(村民小组、社区网格)有干部示范联系的户数。"),
 )
 def households(ctx: MetricContext) -> int:
-    c = coverage(ctx)
-    in_grids = 0
-    if c.grids:  # the subtree's grid counters, summed for the covered grids
-        counters = GridHouseholds.objects.filter(prefix_q(ctx.unit.path, "grid__path"))
-        in_grids = sum(
-            n for grid_id, n in counters.values_list("grid_id", "households") if grid_id in c.grids
-        )
-    return in_grids + len(c.households)
+    grids = assignments(ctx).filter(unit__kind=UnitKind.GRID).values("unit_id")
+    in_grids = GridHouseholds.objects.filter(grid_id__in=grids).aggregate(n=Sum("households"))["n"] or 0
+    direct = assignments(ctx).filter(household__isnull=False).exclude(household__grid_id__in=grids)
+    return int(in_grids) + direct.values("household_id").distinct().count()
 
 
 @metric(
@@ -118,4 +85,4 @@ def households(ctx: MetricContext) -> int:
     definition=_("统计期内在本单位及下级单位的单位、网格或户有示范联系的不同干部人数。"),
 )
 def cadres(ctx: MetricContext) -> int:
-    return coverage(ctx).cadres
+    return assignments(ctx).values("person_id").distinct().count()
