@@ -238,6 +238,7 @@ NOT_PERSONAL = frozenset(
         "api.IdempotentAnswer.caller",  # a digest of the credential
         "activities.ActivityType.name",
         "activities.RollupState.name",
+        "ledger.ProblemRollupState.name",  # the rollup's name ("problems")
         "supervision.GuidanceGroup.name",
         "programmes.Programme.name",
         "programmes.Target.name",

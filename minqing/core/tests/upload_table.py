@@ -88,6 +88,7 @@ COMMANDS: dict[str, str] = {
     "demo": "reads only the shipped data under shared/ and minqing/fixtures",
     "demo_logins": "reads no file",
     "rollup_activities": "reads no file",
+    "rollup_problems": "reads no file",
     "run_deadlines": "reads no file",
     "tree": "reads no file",
     "duty": "reads no file",

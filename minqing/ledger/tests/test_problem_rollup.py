@@ -253,3 +253,21 @@ def test_a_rebuild_reads_the_problems_until_it_is_done(world, monkeypatch) -> No
     result = rollup.refresh_if_waiting()  # the minute job finishes it
     assert result is not None and result.rebuilt
     _check(world, monkeypatch)
+
+
+def test_a_moved_unit_takes_its_problems_along(world, monkeypatch) -> None:
+    """The loader moves 卓资山镇 from 卓资县 to 集宁区: its problems' paths are rewritten (a statement
+    over many rows), the triggers name the old and the new county's buckets."""
+    rollup.rollup_refresh()
+    town = world["u"]["town_z"]
+    old_path = town.path
+    moved = make_units([UnitRow(town.code, town.name, UnitKind.TOWNSHIP, "150902000000", "town", town.code)])
+    town = moved[town.code]
+    assert not town.path.startswith(old_path[:9])
+    assert Problem.objects.filter(path__startswith=town.path).exists()
+    world["u"]["town_z"] = town
+    waiting = rollup.pending()
+    assert waiting is not None and {p for p, _m in waiting.buckets} >= {old_path[:9], town.path[:9]}
+    _check(world, monkeypatch)
+    rollup.rollup_refresh()
+    _check(world, monkeypatch)

@@ -11,7 +11,8 @@ fixed seed; ``python -m minqing.nlp.duplicates.labelled`` rebuilds it. Columns:
   appended. The rules are in ``REWRITES`` below.
 - ``hard_negative`` (0): a text and the third most similar text of the same category from
   another group (the nearest ones are too often the same matter re-posted by someone else),
-  similarity by an exact score over the index's candidates (``_most_similar``);
+  similarity by an exact score over the 200 rows sharing the most integer IDF weight
+  (``_most_similar``);
 - ``random_negative`` (0): a text and a random text of the same category from another group.
 
 ``part`` is ``dev`` or ``test`` by group (even/odd), never mixed: the score's form and the
@@ -19,16 +20,18 @@ threshold were chosen on ``dev``; the figures quoted in docs/nlp.md are on ``tes
 """
 
 import csv
+import math
 import random
 import re
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from minqing.nlp.category.split import DATA, SPLIT_FILE, Row, read_messages
 from minqing.nlp.duplicates.index import TEXT_CHARS, ShingleIndex
-from minqing.nlp.duplicates.shingles import shingles
+from minqing.nlp.duplicates.shingles import Keys, shingles
 
 PAIRS_FILE = DATA / "duplicates" / "pairs.csv"
 SEED = 20261206
@@ -74,19 +77,51 @@ def rewrite(text: str, rng: random.Random) -> str:
     return rng.choice(PREFIXES) + ",".join(parts) + "," + rng.choice(SUFFIXES)
 
 
+def _units(index: ShingleIndex, keys: Keys) -> npt.NDArray[np.int64]:
+    """Each key's IDF in units of 2^-20, as an integer, from Python's scalar logarithm: the
+    index's vectorised one differs in its last bits with the CPU's vector width."""
+    n, stop = len(index.ids), index.stop_df()
+    if index._df_keys.size == 0:
+        return np.zeros(keys.size, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(index._df_keys, keys), index._df_keys.size - 1)
+    df = np.where(index._df_keys[pos] == keys, index._df[pos], 0)
+    return np.array(
+        [0 if d > stop else round((math.log((n + 1) / (int(d) + 1)) + 1.0) * 2**20) for d in df],
+        dtype=np.int64,
+    )
+
+
 def _most_similar(index: ShingleIndex, rows: list[Row], a: int, k: int) -> list[int]:
     """The ``k`` rows most similar to row ``a``, ranked by an exact score so that the set is the
-    same on every machine: the index's float scores (and its IDF's logarithm) differ in their
-    last bits with the CPU's vector width, which reordered near-ties. The index proposes
-    ``CANDIDATES_EXACT`` rows; each shingle weighs its IDF in units of 2^-20 as an integer, and a
-    row scores the weight it shares with ``a`` over the larger of the two texts' weights, compared
-    as fractions; ties go by row number."""
-    proposed = [n for n, _ in index.search(rows[a].text, k=CANDIDATES_EXACT)]
+    same on every machine (float scores, their logarithms and numpy's partial sorts of ties differ
+    with the CPU's vector width, which reordered near-ties). Each shingle weighs its IDF in units
+    of 2^-20 as an integer (``_units``); the ``CANDIDATES_EXACT`` rows sharing the most weight
+    with ``a`` (ties by row number) are scored by the weight they share over the larger of the two
+    texts' weights, compared as fractions; ties go by row number."""
+    mine_keys = shingles(rows[a].text[:TEXT_CHARS])
+    mine_units = _units(index, mine_keys)
+    live = mine_units > 0
+    q, w = mine_keys[live], mine_units[live]
+    docs: list[npt.NDArray[np.int32]] = []
+    weights: list[npt.NDArray[np.int64]] = []
+    for blk in index.blocks:
+        if blk.keys.size == 0:
+            continue
+        pos = np.minimum(np.searchsorted(blk.keys, q), blk.keys.size - 1)
+        hit = blk.keys[pos] == q
+        for p, u in zip(pos[hit], w[hit], strict=True):
+            found = blk.docs[blk.offsets[p] : blk.offsets[p + 1]]
+            docs.append(found)
+            weights.append(np.full(found.size, u, dtype=np.int64))
+    if not docs:
+        return []
+    shared_all = np.bincount(np.concatenate(docs), weights=np.concatenate(weights), minlength=len(rows))
+    nz = np.flatnonzero(shared_all)  # integer sums below 2^53: exact in any order
+    proposed = [int(n) for n in nz[np.lexsort((nz, -shared_all[nz]))][:CANDIDATES_EXACT]]
 
     def weighted(n: int) -> dict[int, int]:
         keys = shingles(rows[n].text[:TEXT_CHARS])
-        units = np.rint(index.idf(keys) * 2**20).astype(np.int64)
-        return {int(key): int(u) for key, u in zip(keys, units, strict=True) if u > 0}
+        return {int(key): int(u) for key, u in zip(keys, _units(index, keys), strict=True) if u > 0}
 
     mine = weighted(a)
     total = sum(mine.values())
