@@ -32,9 +32,10 @@ from minqing.activities.models import (
     RollupLevel,
     RollupState,
 )
-from minqing.activities.services.rollups import TAIL_ROWS, first_of_month, pending_rows, read_state
+from minqing.activities.services.rollups import TAIL_ROWS, pending_rows, read_state
 from minqing.campaigns.models import Campaign
 from minqing.core.batching import chunked
+from minqing.core.local_days import first_of_month, midnight, next_month
 from minqing.core.paths import any_prefix_q, prefix_q
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
@@ -72,17 +73,9 @@ def _types(types: list[ActivityType] | None) -> list[ActivityType]:
     return types if types is not None else list(ActivityType.objects.all())
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
-
-
-def _next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
 def rollup_buckets_q(d0: dt.date, d1: dt.date) -> Q:
     """The rollup rows covering the local days [d0, d1): whole months by month, the rest by day."""
-    m0 = d0 if d0.day == 1 else _next_month(d0)
+    m0 = d0 if d0.day == 1 else next_month(d0)
     m1 = first_of_month(d1)
     if m0 >= m1:
         return Q(level=RollupLevel.DAY, bucket__gte=d0, bucket__lt=d1)
@@ -102,10 +95,10 @@ def _split(start: dt.datetime, end: dt.datetime) -> tuple[Q | None, list[tuple[d
     if d0 >= d1:
         return None, [(start, end)] if start < end else []
     edges = []
-    if start < _midnight(d0):
-        edges.append((start, _midnight(d0)))
-    if end > _midnight(d1):
-        edges.append((_midnight(d1), end))
+    if start < midnight(d0):
+        edges.append((start, midnight(d0)))
+    if end > midnight(d1):
+        edges.append((midnight(d1), end))
     return rollup_buckets_q(d0, d1), edges
 
 
@@ -340,7 +333,7 @@ def _table_sums(
 ) -> list[Sums]:
     """Activities and attendance matching ``where`` that start in the local days [d0, d1), summed
     per the expression ``key``; with ``above``, only the rows above its marks (the tail)."""
-    span = Q(start__gte=_midnight(d0), start__lt=_midnight(d1))
+    span = Q(start__gte=midnight(d0), start__lt=midnight(d1))
     all_acts = Activity.objects.filter(where, span)
     all_rows = Attendance.objects.filter(where, span)
     acts: QuerySet[Activity] | None = all_acts

@@ -179,19 +179,6 @@ def _direct(
         yield key, cell
 
 
-def _late_open(as_of: dt.date | None) -> Case:
-    """A rollup row's open problems past the deadline as of the date (the rollup keeps a due date
-    and the overdue flag for open problems only)."""
-    late = (
-        (Q(overdue=True) | Q(due_date__lt=timezone.localdate())) if as_of is None else Q(due_date__lt=as_of)
-    )
-    return Case(
-        When(Q(state__in=list(OPEN_STATES)) & late, then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
-
-
 def _gather(
     prefixes: list[str], start: dt.datetime, end: dt.datetime, as_of: dt.date | None,
     campaign: Campaign | None, length: int | None,
@@ -206,7 +193,9 @@ def _gather(
     for a, b in plan.direct:
         yield from _direct(prefixes, a, b, as_of, campaign, length)
     campaign_id = campaign.pk if campaign is not None else None
-    for key, t, n in rollup.rollup_rows(prefixes, plan.rolled, campaign_id, length, _late_open(as_of)):
+    # the rollup keeps a due date and the overdue flag for open problems only: the same test of
+    # lateness leaves every other state on time
+    for key, t, n in rollup.rollup_rows(prefixes, plan.rolled, campaign_id, length, _late(as_of)):
         yield key, Cell(t[0], t[1] or NO_CHANNEL, t[2], t[5], t[3], t[4], n)
 
 

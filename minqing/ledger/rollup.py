@@ -29,16 +29,18 @@ the rollup then already holds what the changes named.
 """
 
 import datetime as dt
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import CharField, Count, DateField, Expression, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from minqing.core.batching import chunked
-from minqing.core.paths import not_by_index, prefix_q
+from minqing.core.local_days import first_of_month, midnight, next_month
+from minqing.core.paths import any_prefix_q, not_by_index, prefix_q
 from minqing.ledger.enums import DONE_STATES, OPEN_STATES, Satisfaction
 from minqing.ledger.models import (
     Problem,
@@ -55,6 +57,13 @@ WRITE_BATCH = 2_000
 SHORT_MONTHS = 3  # a period of at most this many whole months reads the rollup month first
 BUCKETS_PER_TRANSACTION = 50  # a refresh's write transactions stay short
 
+# a judgement (满意率) and the rollup's column counting the problems it is the latest of
+JUDGED = {
+    Satisfaction.SATISFIED: "satisfied",
+    Satisfaction.BASICALLY: "basically",
+    Satisfaction.UNSATISFIED: "unsatisfied",
+}
+
 Bucket = tuple[str, dt.date]  # cut path, first day of the local month
 # source, channel, prominent, state, resolution kind, due date, overdue
 Values = tuple[str, str, bool, str, str, dt.date | None, bool]
@@ -67,26 +76,19 @@ def cut(path: str) -> str:
 
 
 def month_of(at: dt.datetime) -> dt.date:
-    return timezone.localtime(at).date().replace(day=1)
-
-
-def month_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day.replace(day=1), dt.time()))
-
-
-def next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    """The first day of the local month of ``at``."""
+    return first_of_month(timezone.localtime(at).date())
 
 
 def whole_months(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date] | None:
     """The first days of the first whole local month in [start, end) and of the month after the
     last one; None without a whole month."""
     local = timezone.localtime(start)
-    first = local.date().replace(day=1)
-    if local != month_start(first):
+    first = first_of_month(local.date())
+    if local != midnight(first):
         first = next_month(first)
-    last = timezone.localtime(end).date().replace(day=1)
-    if first >= last or month_start(last) > end:
+    last = first_of_month(timezone.localtime(end).date())
+    if first >= last or midnight(last) > end:
         return None
     return first, last
 
@@ -109,16 +111,10 @@ def read_state() -> ProblemRollupState | None:
     return ProblemRollupState.objects.filter(name=STATE, built=True).first()
 
 
-@dataclass(frozen=True)
-class Pending:
-    """The buckets named by changes not folded in yet; ``None``: the rollup cannot serve."""
-
-    buckets: frozenset[Bucket]
-
-
-def pending() -> Pending | None:
-    """What the rollup lacks now: None before the first build or with more than
-    ``PENDING_LIMIT`` changes waiting. Read before the rollup itself (see the module's note)."""
+def pending() -> frozenset[Bucket] | None:
+    """The buckets named by changes not folded in yet; None (the rollup cannot serve) before the
+    first build or with more than ``PENDING_LIMIT`` changes waiting. Read before the rollup
+    itself (see the module's note)."""
     if read_state() is None:
         return None
     rows = list(
@@ -126,13 +122,7 @@ def pending() -> Pending | None:
     )
     if len(rows) > PENDING_LIMIT:
         return None
-    return Pending(frozenset((cut(p), month_of(at)) for p, at in rows))
-
-
-def in_reach(bucket: Bucket, prefixes: Iterable[str]) -> bool:
-    """Whether the bucket's problems can lie in the subtree of one of ``prefixes`` (each at most
-    ``CUT`` characters): its cut path starts with the prefix."""
-    return any(bucket[0].startswith(p) for p in prefixes)
+    return frozenset((cut(p), month_of(at)) for p, at in rows)
 
 
 def bucket_q(bucket: Bucket) -> Q:
@@ -140,14 +130,7 @@ def bucket_q(bucket: Bucket) -> Q:
     ``CUT`` (a unit above the county), else its whole subtree."""
     path, month = bucket
     where = prefix_q(path) if len(path) >= CUT else Q(path=path)
-    return where & Q(registered_at__gte=month_start(month), registered_at__lt=month_start(next_month(month)))
-
-
-def _under(prefixes: Iterable[str]) -> Q:
-    q = Q(pk__in=[])
-    for p in prefixes:
-        q |= prefix_q(p)
-    return q
+    return where & Q(registered_at__gte=midnight(month), registered_at__lt=midnight(next_month(month)))
 
 
 Span = tuple[dt.date, dt.date]  # months [first, last)
@@ -206,9 +189,10 @@ def plan(
     if months is None or waiting is None:
         return None
     first, last = months
-    stale = {m for path, m in waiting.buckets if first <= m < last and in_reach((path, m), prefixes)}
+    # a waiting bucket's problems lie under a prefix when its cut path starts with it
+    stale = {m for path, m in waiting if first <= m < last and any(path.startswith(p) for p in prefixes)}
     if since is not None:
-        buckets = ProblemRollupBucket.objects.filter(_under(prefixes), month__gte=first, month__lt=last)
+        buckets = ProblemRollupBucket.objects.filter(any_prefix_q(prefixes), month__gte=first, month__lt=last)
         stale |= set(buckets.filter(latest__gte=since).values_list("month", flat=True).distinct())
     every, m = [], first
     while m < last:
@@ -217,8 +201,8 @@ def plan(
     rolled = _runs(m for m in every if m not in stale)
     if not rolled:
         return None
-    edges = [(start, month_start(first)), (month_start(last), end)]
-    edges += [(month_start(a), month_start(b)) for a, b in _runs(stale)]
+    edges = [(start, midnight(first)), (midnight(last), end)]
+    edges += [(midnight(a), midnight(b)) for a, b in _runs(stale)]
     return Plan(tuple(rolled), tuple(_merged(edges)))
 
 
@@ -239,23 +223,16 @@ def _rollup(prefixes: list[str], rolled: Iterable[Span], campaign_id: int | None
     months = Q(pk__in=[])
     for first, last in rolled:
         months |= Q(by_month__gte=first, by_month__lt=last)
-    under = Q(pk__in=[])
-    for p in prefixes:
-        under |= prefix_q(p, "by_path")
-    qs = qs.filter(under, months)
+    qs = qs.filter(any_prefix_q(prefixes, "by_path"), months)
     if campaign_id is not None:
         qs = qs.filter(campaign_key=campaign_id)
     return qs
 
 
-def rollup_judgements(
-    prefixes: list[str], rolled: Iterable[Span], campaign_id: int | None
-) -> tuple[int, int, int]:
-    """Judged problems (satisfied, basically, unsatisfied) of the rollup's months ``rolled``."""
-    sums = _rollup(prefixes, rolled, campaign_id).aggregate(
-        s=Sum("satisfied"), b=Sum("basically"), u=Sum("unsatisfied")
-    )
-    return sums["s"] or 0, sums["b"] or 0, sums["u"] or 0
+def rollup_judgements(prefixes: list[str], rolled: Iterable[Span], campaign_id: int | None) -> Counter[str]:
+    """Judged problems of the rollup's months ``rolled``, by their latest judgement."""
+    sums = _rollup(prefixes, rolled, campaign_id).aggregate(**{f: Sum(f) for f in JUDGED.values()})
+    return Counter({value: sums[f] or 0 for value, f in JUDGED.items()})
 
 
 def rollup_rows(
@@ -286,51 +263,25 @@ class RefreshResult:
     rebuilt: bool = False
 
 
-def _state() -> ProblemRollupState:
-    try:
-        return ProblemRollupState.objects.get_or_create(name=STATE)[0]
-    except IntegrityError:  # created by a concurrent refresh in the meantime
-        return ProblemRollupState.objects.get(name=STATE)
-
-
-@dataclass
-class Tally:
-    n: int = 0
-    satisfied: int = 0
-    basically: int = 0
-    unsatisfied: int = 0
-
-
-JUDGEMENT_FIELD = {
-    Satisfaction.SATISFIED: "satisfied",
-    Satisfaction.BASICALLY: "basically",
-    Satisfaction.UNSATISFIED: "unsatisfied",
-}
+# the problems of a row, and of those how many are judged how (their latest judgement)
+COUNTED = {"n": Q(), **{f: Q(judgement=value) for value, f in JUDGED.items()}}
 NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)  # a problem without an event: always "changed since"
 
 
 def _count_bucket(bucket: Bucket) -> tuple[list[ProblemRollup], ProblemRollupBucket | None]:
     """The bucket's rollup rows and its bucket row (None: no problem in it)."""
-    tallies: dict[tuple[int, Values], Tally] = {}
+    tallies: dict[tuple[int, Values], Counter[str]] = defaultdict(Counter)
     latest: dt.datetime | None = None
     fields = ("source", "channel", "prominent", "state", "resolution_kind", "due_date", "overdue")
+    counts = {name: Count("id", filter=q) for name, q in COUNTED.items()}
     rows = (
         Problem.objects.filter(bucket_q(bucket))
-        .values("campaign_id", *fields, "judgement")
-        .annotate(
-            n=Count("id"), latest=Max("last_event_at"), unlogged=Count("id", filter=Q(last_event_at=None))
-        )
+        .values("campaign_id", *fields)
+        .annotate(**counts, latest=Max("last_event_at"), unlogged=Count("id", filter=Q(last_event_at=None)))
         .order_by()
     )
-    for r in rows:
-        key = (r["campaign_id"] or 0, values(*(r[f] for f in fields)))
-        tally = tallies.get(key)
-        if tally is None:
-            tally = tallies[key] = Tally()
-        tally.n += r["n"]
-        judged = JUDGEMENT_FIELD.get(r["judgement"])
-        if judged is not None:
-            setattr(tally, judged, getattr(tally, judged) + r["n"])
+    for r in rows:  # rows differing only in values the rollup does not keep are added up
+        tallies[r["campaign_id"] or 0, values(*(r[f] for f in fields))].update({c: r[c] for c in COUNTED})
         seen = NEVER if r["unlogged"] else r["latest"]
         latest = seen if latest is None or seen > latest else latest
     path, month = bucket
@@ -346,10 +297,7 @@ def _count_bucket(bucket: Bucket) -> tuple[list[ProblemRollup], ProblemRollupBuc
             kind=v[4],
             due_date=v[5],
             overdue=v[6],
-            n=t.n,
-            satisfied=t.satisfied,
-            basically=t.basically,
-            unsatisfied=t.unsatisfied,
+            **{c: t[c] for c in COUNTED},
         )
         for (campaign, v), t in tallies.items()
     ]
@@ -391,7 +339,7 @@ def rollup_refresh(*, rebuild: bool = False) -> RefreshResult:
     removing the changes it folded in; a bucket whose changes still wait is read from the
     problems meanwhile. A rebuild first marks the rollup unbuilt (figures read the problems alone
     until it is done)."""
-    _state()  # make sure the row exists before it is locked
+    ProblemRollupState.objects.get_or_create(name=STATE)  # the row exists before it is locked
     with transaction.atomic():
         st = _locked()
         rebuild = rebuild or not st.built

@@ -101,18 +101,7 @@ def satisfaction_counts(
         n = Counter()
         for lo, hi in plan.direct:
             n += _from_problems(unit, lo, hi, end, campaign)
-        rolled = rollup.rollup_judgements(
-            [unit.path], plan.rolled, campaign.pk if campaign is not None else None
-        )
-        n += Counter(
-            dict(
-                zip(
-                    (Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.UNSATISFIED),
-                    rolled,
-                    strict=True,
-                )
-            )
-        )
+        n += rollup.rollup_judgements([unit.path], plan.rolled, campaign.pk if campaign is not None else None)
     return SatisfactionCounts(
         satisfied=n[Satisfaction.SATISFIED],
         basically=n[Satisfaction.BASICALLY],

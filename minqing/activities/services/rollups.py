@@ -29,6 +29,7 @@ from pyroaring import BitMap
 
 from minqing.activities.models import Activity, ActivityRollup, Attendance, RollupLevel, RollupState
 from minqing.core.batching import chunked
+from minqing.core.local_days import first_of_month
 
 STATE = "activities"
 STEP = 3  # treebeard steplen of unit paths
@@ -71,10 +72,6 @@ def ancestors(path: str) -> list[str]:
 
 def local_day(value: dt.datetime) -> dt.date:
     return timezone.localtime(value).date()
-
-
-def first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
 
 
 def state() -> RollupState:

@@ -33,16 +33,12 @@ SQLITE_DROP = [
 ]
 PG_OLD = ", ".join(f"o.{c}" for c in COLUMNS)
 PG_NEW = ", ".join(f"n.{c}" for c in COLUMNS)
-# statement-level with transition tables: one INSERT per statement, each place once
+# statement-level with transition tables: one INSERT per statement, each place once; a new and a
+# deleted problem both name their place from the transition table called ``placed``
 POSTGRES = [
-    f"""CREATE FUNCTION ledger_problem_rollup_new() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE FUNCTION ledger_problem_rollup_placed() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        {CHANGE} SELECT DISTINCT path, registered_at FROM new_rows;
-        RETURN NULL;
-    END $$""",
-    f"""CREATE FUNCTION ledger_problem_rollup_old() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        {CHANGE} SELECT DISTINCT path, registered_at FROM old_rows;
+        {CHANGE} SELECT DISTINCT path, registered_at FROM placed;
         RETURN NULL;
     END $$""",
     f"""CREATE FUNCTION ledger_problem_rollup_changed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -56,19 +52,19 @@ POSTGRES = [
         RETURN NULL;
     END $$""",
     """CREATE TRIGGER ledger_problem_rollup_insert AFTER INSERT ON ledger_problem
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_problem_rollup_new()""",
+    REFERENCING NEW TABLE AS placed FOR EACH STATEMENT EXECUTE FUNCTION ledger_problem_rollup_placed()""",
     """CREATE TRIGGER ledger_problem_rollup_update AFTER UPDATE ON ledger_problem
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION ledger_problem_rollup_changed()""",
     """CREATE TRIGGER ledger_problem_rollup_delete AFTER DELETE ON ledger_problem
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_problem_rollup_old()""",
+    REFERENCING OLD TABLE AS placed FOR EACH STATEMENT EXECUTE FUNCTION ledger_problem_rollup_placed()""",
 ]
 POSTGRES_DROP = [
     *(
         f"DROP TRIGGER IF EXISTS ledger_problem_rollup_{n} ON ledger_problem"
         for n in ("insert", "update", "delete")
     ),
-    *(f"DROP FUNCTION IF EXISTS ledger_problem_rollup_{n}()" for n in ("new", "old", "changed")),
+    *(f"DROP FUNCTION IF EXISTS ledger_problem_rollup_{n}()" for n in ("placed", "changed")),
 ]
 
 

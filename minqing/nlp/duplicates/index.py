@@ -111,14 +111,17 @@ class ShingleIndex:
     def stop_df(self) -> float:
         return max(STOP_MIN, STOP_FRACTION * len(self.ids))
 
+    def df(self, keys: Keys) -> npt.NDArray[np.int64]:
+        """How many documents hold each key (0 for an unseen key)."""
+        if self._df_keys.size == 0:
+            return np.zeros(keys.size, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self._df_keys, keys), self._df_keys.size - 1)
+        return np.where(self._df_keys[pos] == keys, self._df[pos], 0).astype(np.int64)
+
     def idf(self, keys: Keys) -> npt.NDArray[np.float64]:
         """IDF of each key (0 for stop shingles; unseen keys get the IDF of df = 0)."""
-        n = len(self.ids)
-        pos = np.searchsorted(self._df_keys, keys)
-        pos = np.minimum(pos, max(self._df_keys.size - 1, 0))
-        found = self._df_keys[pos] == keys if self._df_keys.size else np.zeros(keys.size, dtype=bool)
-        df = np.where(found, self._df[pos] if self._df.size else 0, 0)
-        w = np.log((n + 1) / (df + 1)) + 1.0
+        df = self.df(keys)
+        w = np.log((len(self.ids) + 1) / (df + 1)) + 1.0
         return np.where(df > self.stop_df(), 0.0, w)
 
     def _weight(self, keys: Keys) -> float:
@@ -140,9 +143,20 @@ class ShingleIndex:
         wq = float(w.sum())
         if wq == 0:
             return []
+        acc = self.overlap(*self._budget(q, w))
+        nz = np.flatnonzero(acc)
+        if nz.size == 0:
+            return []
+        if nz.size > candidates:
+            nz = nz[np.argpartition(acc[nz], -candidates)[-candidates:]]
+        scores = score(acc[nz], wq, self._weights[nz])
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [(int(nz[i]), float(scores[i])) for i in order if scores[i] > 0]
+
+    def overlap(self, q: Keys, w: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """For every document, the summed weight ``w`` of the keys ``q`` it holds (its postings)."""
         docs: list[npt.NDArray[np.int32]] = []
         weights: list[npt.NDArray[np.float64]] = []
-        q, w = self._budget(q, w)
         for b in self.blocks:
             pos = np.minimum(np.searchsorted(b.keys, q), b.keys.size - 1)
             hit = b.keys[pos] == q
@@ -154,18 +168,11 @@ class ShingleIndex:
             docs.append(b.docs[idx])
             weights.append(np.repeat(w[hit], lengths))
         if not docs:
-            return []
+            return np.zeros(len(self.ids), dtype=np.float64)
         acc: npt.NDArray[np.float64] = np.bincount(
-            np.concatenate(docs), weights=np.concatenate(weights), minlength=n
+            np.concatenate(docs), weights=np.concatenate(weights), minlength=len(self.ids)
         ).astype(np.float64)
-        nz = np.flatnonzero(acc)
-        if nz.size == 0:
-            return []
-        if nz.size > candidates:
-            nz = nz[np.argpartition(acc[nz], -candidates)[-candidates:]]
-        scores = score(acc[nz], wq, self._weights[nz])
-        order = np.argsort(-scores, kind="stable")[:k]
-        return [(int(nz[i]), float(scores[i])) for i in order if scores[i] > 0]
+        return acc
 
     def _budget(self, q: Keys, w: npt.NDArray[np.float64]) -> tuple[Keys, npt.NDArray[np.float64]]:
         """The query's shingles to look up: all, unless their postings exceed ``MAX_POSTINGS``;

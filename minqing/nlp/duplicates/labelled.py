@@ -78,17 +78,13 @@ def rewrite(text: str, rng: random.Random) -> str:
 
 
 def _units(index: ShingleIndex, keys: Keys) -> npt.NDArray[np.int64]:
-    """Each key's IDF in units of 2^-20, as an integer, from Python's scalar logarithm: the
-    index's vectorised one differs in its last bits with the CPU's vector width."""
+    """Each key's IDF (``ShingleIndex.idf``) in units of 2^-20, as an integer, from Python's
+    scalar logarithm: numpy's vectorised one differs in its last bits with the CPU's vector width."""
     n, stop = len(index.ids), index.stop_df()
-    if index._df_keys.size == 0:
-        return np.zeros(keys.size, dtype=np.int64)
-    pos = np.minimum(np.searchsorted(index._df_keys, keys), index._df_keys.size - 1)
-    df = np.where(index._df_keys[pos] == keys, index._df[pos], 0)
-    return np.array(
-        [0 if d > stop else round((math.log((n + 1) / (int(d) + 1)) + 1.0) * 2**20) for d in df],
-        dtype=np.int64,
-    )
+    units = [
+        0 if d > stop else round((math.log((n + 1) / (d + 1)) + 1.0) * 2**20) for d in index.df(keys).tolist()
+    ]
+    return np.array(units, dtype=np.int64)
 
 
 def _most_similar(index: ShingleIndex, rows: list[Row], a: int, k: int) -> list[int]:
@@ -98,38 +94,24 @@ def _most_similar(index: ShingleIndex, rows: list[Row], a: int, k: int) -> list[
     of 2^-20 as an integer (``_units``); the ``CANDIDATES_EXACT`` rows sharing the most weight
     with ``a`` (ties by row number) are scored by the weight they share over the larger of the two
     texts' weights, compared as fractions; ties go by row number."""
-    mine_keys = shingles(rows[a].text[:TEXT_CHARS])
-    mine_units = _units(index, mine_keys)
-    live = mine_units > 0
-    q, w = mine_keys[live], mine_units[live]
-    docs: list[npt.NDArray[np.int32]] = []
-    weights: list[npt.NDArray[np.int64]] = []
-    for blk in index.blocks:
-        if blk.keys.size == 0:
-            continue
-        pos = np.minimum(np.searchsorted(blk.keys, q), blk.keys.size - 1)
-        hit = blk.keys[pos] == q
-        for p, u in zip(pos[hit], w[hit], strict=True):
-            found = blk.docs[blk.offsets[p] : blk.offsets[p + 1]]
-            docs.append(found)
-            weights.append(np.full(found.size, u, dtype=np.int64))
-    if not docs:
-        return []
-    shared_all = np.bincount(np.concatenate(docs), weights=np.concatenate(weights), minlength=len(rows))
-    nz = np.flatnonzero(shared_all)  # integer sums below 2^53: exact in any order
+
+    def weighted(n: int) -> tuple[Keys, npt.NDArray[np.int64]]:
+        keys = shingles(rows[n].text[:TEXT_CHARS])
+        units = _units(index, keys)
+        return keys[units > 0], units[units > 0]
+
+    keys, units = weighted(a)
+    mine = dict(zip(keys.tolist(), units.tolist(), strict=True))
+    total = sum(mine.values())
+    # integer weights summed as floats below 2^53: exact in any order
+    shared_all = index.overlap(keys, units.astype(np.float64))
+    nz = np.flatnonzero(shared_all)
     proposed = [int(n) for n in nz[np.lexsort((nz, -shared_all[nz]))][:CANDIDATES_EXACT]]
 
-    def weighted(n: int) -> dict[int, int]:
-        keys = shingles(rows[n].text[:TEXT_CHARS])
-        return {int(key): int(u) for key, u in zip(keys, _units(index, keys), strict=True) if u > 0}
-
-    mine = weighted(a)
-    total = sum(mine.values())
-
     def exact(n: int) -> Fraction:
-        theirs = weighted(n)
-        shared = sum(u for key, u in mine.items() if key in theirs)
-        larger = max(total, sum(theirs.values()))
+        their_keys, their_units = weighted(n)
+        shared = sum(mine.get(key, 0) for key in their_keys.tolist())
+        larger = max(total, int(their_units.sum()))
         return Fraction(shared, larger) if larger else Fraction(0)
 
     return sorted(proposed, key=lambda n: (-exact(n), n))[:k]
