@@ -67,7 +67,11 @@ class Activity(models.Model):
                 name="act_activity_path_start",
                 opclasses=[*PATH_OPS, "timestamptz_ops"],
             ),
-            models.Index(fields=["start"], name="act_activity_start"),
+            # a period's activities; on PostgreSQL covering what the bulletin's per-unit checks read
+            # (which units held one: campaign and organiser's path), so no table row is visited
+            models.Index(
+                fields=["start"], include=["campaign", "type", "path"], name="act_activity_start_cover"
+            ),
             models.Index(fields=["campaign", "path"], name="act_activity_campaign"),
             # the few activities of one type in a period (party lectures for the bulletin)
             models.Index(fields=["type", "start"], name="act_activity_type_start"),
@@ -211,6 +215,35 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre_id} {self.date}"
+
+
+VISIT_COUNT_CUT = 9  # a visit counter's key: the visit's path cut to the county (3 steps of 3)
+
+
+class VisitDayCount(models.Model):
+    """Visits to contact points (a unit, not a household) under one county per day: ``path`` is
+    the visits' copied path cut to ``VISIT_COUNT_CUT`` characters (a unit above the counties keeps
+    its own, shorter path). Written only by the database's triggers on ``activities_visit``
+    (insert, delete, and an update that moves a visit to another key or target: migration
+    ``0005_visit_day_counts``), so every write path keeps it right; a city's bulletin sums a few
+    hundred counters instead of counting tens of thousands of visits."""
+
+    path = models.CharField(max_length=VISIT_COUNT_CUT)
+    date = models.DateField()
+    visits = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("走访联系点日计数")
+        verbose_name_plural = _("走访联系点日计数")
+        default_permissions = ("view",)
+        constraints = [models.UniqueConstraint(fields=["path", "date"], name="act_visitday_key")]
+        # a subtree's days (PostgreSQL reads a prefix by LIKE, which needs the pattern opclass)
+        indexes = [
+            models.Index(fields=["path", "date"], name="act_visitday_path", opclasses=[*PATH_OPS, "date_ops"])
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.date}: {self.visits}"
 
 
 class WorkPlanState(models.TextChoices):

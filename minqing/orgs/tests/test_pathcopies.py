@@ -6,13 +6,15 @@ from django.db import models
 from minqing.orgs.pathcopies import registered
 
 # the tree itself; the activity rollups rebuild on a move; the problem rollup follows the problems'
-# rewritten paths through its triggers (each rewritten problem names its old and new bucket)
+# rewritten paths through its triggers (each rewritten problem names its old and new bucket), the
+# visit counters the visits' (test_visit_day_counts: a moved unit takes its visits along)
 NOT_COPIES = {
     "orgs.Unit",
     "activities.ActivityRollup",
     "ledger.ProblemRollup",
     "ledger.ProblemRollupBucket",
     "ledger.ProblemRollupChange",
+    "activities.VisitDayCount",
 }
 
 

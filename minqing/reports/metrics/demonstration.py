@@ -65,6 +65,19 @@ for _name, (_kind, _label, _word) in KINDS.items():
     )(_covered(_kind))
 
 
+def _targets(ctx: MetricContext) -> dict[str, int]:
+    """Distinct cadres, and how many assignments name a household, in one pass."""
+
+    def run() -> dict[str, int]:
+        out: dict[str, int] = assignments(ctx).aggregate(
+            cadres=Count("person_id", distinct=True), households=Count("household_id")
+        )
+        return out
+
+    found: dict[str, int] = ctx.cached("demonstration.targets", run)
+    return found
+
+
 @metric(
     "demonstration.households",
     label=_("示范覆盖户数"),
@@ -72,8 +85,13 @@ for _name, (_kind, _label, _word) in KINDS.items():
     definition=_("本单位及下级单位的户中,统计期内本户或所在网格(村民小组、社区网格)有干部示范联系的户数。"),
 )
 def households(ctx: MetricContext) -> int:
+    # the per-grid counters hold grids only (a household's grid is a grid unit), so the covered
+    # grids' households are the counters of the units the assignments name
+    units = assignments(ctx).filter(unit__isnull=False).values("unit_id")
+    in_grids = GridHouseholds.objects.filter(grid_id__in=units).aggregate(n=Sum("households"))["n"] or 0
+    if not _targets(ctx)["households"]:
+        return int(in_grids)  # no assignment names a household: nothing more to count
     grids = assignments(ctx).filter(unit__kind=UnitKind.GRID).values("unit_id")
-    in_grids = GridHouseholds.objects.filter(grid_id__in=grids).aggregate(n=Sum("households"))["n"] or 0
     direct = assignments(ctx).filter(household__isnull=False).exclude(household__grid_id__in=grids)
     return int(in_grids) + direct.values("household_id").distinct().count()
 
@@ -85,4 +103,4 @@ def households(ctx: MetricContext) -> int:
     definition=_("统计期内在本单位及下级单位的单位、网格或户有示范联系的不同干部人数。"),
 )
 def cadres(ctx: MetricContext) -> int:
-    return assignments(ctx).values("person_id").distinct().count()
+    return _targets(ctx)["cadres"]

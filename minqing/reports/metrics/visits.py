@@ -1,8 +1,13 @@
-"""Visits to contact points (调研走访联系点)."""
+"""Visits to contact points (调研走访联系点).
 
+A unit down to the county reads the per-county, per-day counters the database keeps
+(``VisitDayCount``: a city's weeks are a few hundred rows instead of tens of thousands of visits);
+a unit below the county counts its own visits."""
+
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from minqing.activities.models import Visit
+from minqing.activities.models import VISIT_COUNT_CUT, Visit, VisitDayCount
 from minqing.core.paths import prefix_q
 from minqing.reports.metrics.registry import MetricContext, metric
 
@@ -16,5 +21,8 @@ from minqing.reports.metrics.registry import MetricContext, metric
     ),
 )
 def contact_points_person_times(ctx: MetricContext) -> int:
-    qs = Visit.objects.filter(prefix_q(ctx.unit.path), ctx.in_period("date", dated=True), unit__isnull=False)
-    return qs.count()
+    period = ctx.in_period("date", dated=True)
+    if len(ctx.unit.path) <= VISIT_COUNT_CUT:
+        counters = VisitDayCount.objects.filter(prefix_q(ctx.unit.path), period)
+        return int(counters.aggregate(n=Sum("visits"))["n"] or 0)
+    return Visit.objects.filter(prefix_q(ctx.unit.path), period, unit__isnull=False).count()
