@@ -118,7 +118,7 @@ def activity_counts(
     if not can_access_unit(actor, unit):
         return []
     return consistent_read(
-        lambda st: _counts(unit, start, end, campaign, types, st),
+        lambda st, waiting: _counts(unit, start, end, campaign, types, st, waiting),
         lambda: direct_counts(actor, unit, start, end, campaign=campaign, types=types),
     )
 
@@ -131,8 +131,9 @@ def _marks(st: RollupState) -> tuple[int, int]:
     return st.activity_mark, st.attendance_mark
 
 
-def consistent_read(read: Callable[[RollupState], T], direct: Callable[[], T]) -> T:
-    """``read(st)`` (the rollups, then the rows above the marks ``st``) as of one refresh, else
+def consistent_read(read: Callable[[RollupState, bool], T], direct: Callable[[], T]) -> T:
+    """``read(st, waiting)`` (the rollups, then the rows above the marks ``st``; ``waiting``: rows
+    were above the marks when the read began, else it need not look) as of one refresh, else
     ``direct()`` (the same figures from the tables alone).
 
     A refresh commits its rollups and its new marks together, and marks only grow. If the marks
@@ -145,9 +146,10 @@ def consistent_read(read: Callable[[RollupState], T], direct: Callable[[], T]) -
     replica) serves every count."""
     for _ in range(READ_TRIES):
         st = read_state()
-        if pending_rows(TAIL_ROWS, st) > TAIL_ROWS:
+        waiting = pending_rows(TAIL_ROWS, st)
+        if waiting > TAIL_ROWS:
             return direct()
-        out = read(st)
+        out = read(st, waiting > 0)
         if _marks(read_state()) == _marks(st):
             return out
     return direct()
@@ -160,6 +162,7 @@ def _counts(
     campaign: Campaign | None,
     types: list[ActivityType] | None,
     st: RollupState,
+    waiting: bool,
 ) -> list[TypeCount]:
     acc: dict[int, _Acc] = {}
 
@@ -200,7 +203,8 @@ def _counts(
             a.headcount += headcount
             a.headcount_only += 1
 
-    for path, at, camp, a_type, a_hc in Activity.objects.filter(id__gt=st.activity_mark).values_list(
+    new_activities = Activity.objects.filter(id__gt=st.activity_mark) if waiting else Activity.objects.none()
+    for path, at, camp, a_type, a_hc in new_activities.values_list(
         "path", "start", "campaign_id", "type_id", "headcount"
     ):
         if keep(path, at, camp):
@@ -218,11 +222,10 @@ def _counts(
 
     # attendance added since the last refresh, then that of the partial days' activities
     extra: dict[int, list[int]] = {}
+    new_rows = Attendance.objects.filter(id__gt=st.attendance_mark) if waiting else Attendance.objects.none()
     tail = [
         row
-        for row in Attendance.objects.filter(id__gt=st.attendance_mark).values_list(
-            "path", "start", "type_id", "activity_id", "person_id"
-        )
+        for row in new_rows.values_list("path", "start", "type_id", "activity_id", "person_id")
         if keep(row[0], row[1], campaign_id)  # the campaign is checked next, without a join
     ]
     in_campaign: set[int] | None = None
@@ -397,7 +400,9 @@ def totals_by_unit(
         return sums
 
     for path, *sums in consistent_read(
-        lambda st: _rollup_sums(list(by_path), start, end, campaign, "path") + tables(st),
+        lambda st, waiting: (
+            _rollup_sums(list(by_path), start, end, campaign, "path") + (tables(st) if waiting else [])
+        ),
         lambda: tables(None),
     ):
         if path in by_path:
@@ -420,7 +425,9 @@ def totals_by_month(
         return [(timezone.localtime(k).date(), s, h, ho, r) for k, s, h, ho, r in sums]
 
     for day, *sums in consistent_read(
-        lambda st: _rollup_sums([unit.path], start, end, campaign, "bucket") + tables(st),
+        lambda st, waiting: (
+            _rollup_sums([unit.path], start, end, campaign, "bucket") + (tables(st) if waiting else [])
+        ),
         lambda: tables(None),
     ):
         out.setdefault(first_of_month(day), ActivityTotals()).add(*sums)

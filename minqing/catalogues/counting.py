@@ -117,8 +117,8 @@ def reform_summary(qs: QuerySet[ReformMeasure], *, results_by: dt.date | None = 
         completed=Count("id", filter=Q(status=ReformStatus.COMPLETED)),
         in_progress=Count("id", filter=Q(status=ReformStatus.IN_PROGRESS)),
         not_started=Count("id", filter=Q(status=ReformStatus.NOT_STARTED)),
+        key_with_result=Count("id", filter=Q(is_key=True) & Q(with_result)),
     )
-    key_with_result = qs.filter(is_key=True).filter(with_result).count()
     return ReformSummary(
         agg["measures"],
         agg["key"],
@@ -126,7 +126,7 @@ def reform_summary(qs: QuerySet[ReformMeasure], *, results_by: dt.date | None = 
         agg["in_progress"],
         agg["not_started"],
         res.count(),
-        key_with_result,
+        agg["key_with_result"],
     )
 
 

@@ -31,6 +31,8 @@ the rollup then already holds what the changes named.
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -171,6 +173,21 @@ def _merged(ranges: Iterable[Range]) -> list[Range]:
     return out
 
 
+PlanKey = tuple[tuple[str, ...], dt.datetime, dt.datetime, dt.datetime | None, int | None]
+_shared: ContextVar[dict[PlanKey, "Plan | None"] | None] = ContextVar("problem_rollup_plans", default=None)
+
+
+@contextmanager
+def plans_shared() -> Iterator[None]:
+    """Within the block, a period is planned once for the same units (a bulletin's figures and its
+    满意率 read the rollup's state once, not once each)."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def plan(
     prefixes: list[str],
     start: dt.datetime,
@@ -182,6 +199,23 @@ def plan(
     """How to read [start, end) under ``prefixes`` (by keys of ``length`` characters), with the
     state as of ``since`` (None: now); None when the rollup cannot serve (a prefix or key below
     the county, no whole month left to it, not built, too many changes waiting)."""
+    memo = _shared.get()
+    if memo is None:
+        return _plan(prefixes, start, end, since=since, length=length)
+    key = (tuple(prefixes), start, end, since, length)
+    if key not in memo:
+        memo[key] = _plan(prefixes, start, end, since=since, length=length)
+    return memo[key]
+
+
+def _plan(
+    prefixes: list[str],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    since: dt.datetime | None,
+    length: int | None,
+) -> Plan | None:
     if any(len(p) > CUT for p in prefixes) or (length is not None and length > CUT):
         return None
     months = whole_months(start, end)

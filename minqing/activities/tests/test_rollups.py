@@ -287,7 +287,7 @@ def test_a_refresh_committed_during_a_count_is_caught_and_the_count_read_again(
     calls: list[Any] = []
 
     def counts_with_a_refresh_in_between(*args: Any) -> list[counting.TypeCount]:
-        calls.append(args[-1])
+        calls.append(args[-2])  # the marks (the last argument: whether rows wait above them)
         if len(calls) == 1:  # marks read; a refresh commits before the rows are read
             rollups.rollups_refresh()
         return real(*args)
@@ -303,7 +303,7 @@ def test_refreshes_that_keep_committing_end_in_a_direct_read() -> None:
     w = World(8)
     reads: list[int] = []
 
-    def read(st: RollupState) -> str:
+    def read(st: RollupState, waiting: bool) -> str:
         reads.append(st.activity_mark)
         w.add(1)
         rollups.rollups_refresh()

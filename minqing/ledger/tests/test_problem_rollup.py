@@ -290,3 +290,25 @@ def test_a_deleted_problem_names_its_bucket(world) -> None:
     assert list(ProblemRollupChange.objects.values_list("path", "registered_at")) == [
         (p.path, p.registered_at)
     ]
+
+
+def test_a_shared_plan_is_read_once_and_changes_nothing(world, monkeypatch) -> None:
+    """Within ``plans_shared`` (a bulletin's metrics) the figures and 满意率 of the same period plan
+    their reading of the rollup once; every figure is the same as planned one at a time."""
+    rollup.rollup_refresh()
+    alone = _all_figures(world)
+    planned: list[Any] = []
+    real = rollup._plan
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        planned.append((args, sorted(kwargs.items())))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rollup, "_plan", counted)
+    with rollup.plans_shared():
+        assert _all_figures(world) == alone
+    shared = len(planned)
+    planned.clear()
+    assert _all_figures(world) == alone
+    assert 0 < shared < len(planned)  # the same units and period were planned more than once alone
+    assert len(set(map(repr, planned))) == shared

@@ -1,6 +1,6 @@
 """Work plans (工作方案): filed, and reviewed (审核把关) by unit category."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
 
@@ -30,12 +30,13 @@ def _reviewed_units(ctx: MetricContext) -> dict[str, int]:
 
     def run() -> dict[str, int]:
         qs = WorkPlan.objects.filter(prefix_q(ctx.unit.path), ctx.in_period("reviewed_at"), ctx.of_campaign())
-        county = qs.filter(unit__kind=UnitKind.COUNTY)
-        department = qs.filter(unit__kind=UnitKind.AGENCY, unit__depth=ctx.unit.depth + 1)
-        return {
-            "county": county.aggregate(n=Count("unit", distinct=True))["n"],
-            "department": department.aggregate(n=Count("unit", distinct=True))["n"],
-        }
+        county = Q(unit__kind=UnitKind.COUNTY)
+        department = Q(unit__kind=UnitKind.AGENCY, unit__depth=ctx.unit.depth + 1)
+        found: dict[str, int] = qs.filter(county | department).aggregate(
+            county=Count("unit", distinct=True, filter=county),
+            department=Count("unit", distinct=True, filter=department),
+        )
+        return found
 
     out: dict[str, int] = ctx.cached("plans.reviewed", run)
     return out

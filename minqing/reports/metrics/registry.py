@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minqing.campaigns.models import Campaign
 from minqing.core.paths import prefix_q
+from minqing.ledger.rollup import plans_shared
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import can_access_unit
@@ -160,7 +161,8 @@ def compute(ctx: MetricContext, ids: Iterable[str] | None = None) -> dict[str, M
     unknown = [i for i in wanted if i not in METRICS]
     if unknown:
         raise KeyError(f"unknown metrics: {', '.join(unknown)}")
-    return {i: MetricValue(METRICS[i], METRICS[i].func(ctx)) for i in wanted}
+    with plans_shared():  # the problem figures and 满意率 plan their reading of the rollup once
+        return {i: MetricValue(METRICS[i], METRICS[i].func(ctx)) for i in wanted}
 
 
 def compute_all(
