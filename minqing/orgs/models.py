@@ -80,7 +80,11 @@ class GridHouseholds(models.Model):
     sums a few thousand counters instead of counting hundreds of thousands of households."""
 
     grid = models.OneToOneField(
-        Unit, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        Unit,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="grid_households",
     )
     households = models.IntegerField(default=0)
 

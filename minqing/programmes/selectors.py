@@ -191,16 +191,23 @@ def _figures(plan: Decimal | None, progress: tuple[Decimal, Decimal, Decimal], o
 
 
 def programme_progress(
-    actor: Actor, programme: Programme, unit: Unit, as_of: dt.date, *, series: bool = True
+    actor: Actor,
+    programme: Programme,
+    unit: Unit,
+    as_of: dt.date,
+    *,
+    series: bool = True,
+    drill: bool = True,
 ) -> ProgrammeProgress:
     """Per target: plan, in progress, completed, funds and shares of ``unit``'s subtree as of
-    ``as_of``; per mode; per child unit (drill-down); and progress over time."""
+    ``as_of``; per mode; per child unit (the drill-down, unless ``drill`` is false: a bulletin
+    needs the subtree's totals only); and progress over time."""
     _require(actor, programme, unit)
     points = _points(programme, unit, as_of)
     plans = _plan_rows(programme, unit)
     prefix = unit.path
     paths = [p.path for pts in points.values() for p in pts] + [r.path for rs in plans.values() for r in rs]
-    child_paths = {p[: len(prefix) + STEP] for p in paths if len(p) > len(prefix)}
+    child_paths = {p[: len(prefix) + STEP] for p in paths if len(p) > len(prefix)} if drill else set()
     children = sorted(Unit.objects.filter(path__in=child_paths), key=lambda u: (u.code, u.path))
     out: list[TargetProgress] = []
     owner_path = programme.path if programme.path.startswith(prefix) else None

@@ -19,6 +19,7 @@ empty goes too.
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.reports.bulletins.formatting import MODIFIERS, format_value
@@ -53,6 +54,19 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 def parse(text: str) -> tuple[list[Segment], list[DomainError]]:
     """The template as literal text and placeholders, and every syntax error found."""
+    parsed = _parsed(text)
+    return (list(parsed), []) if parsed is not None else _parse(text)
+
+
+@lru_cache(maxsize=256)
+def _parsed(text: str) -> tuple[Segment, ...] | None:
+    """A valid template's segments, parsed once (a bulletin reads its template four times, and
+    every bulletin of a kind the same one); None for a template with errors (not kept)."""
+    segments, errors = _parse(text)
+    return None if errors else tuple(segments)
+
+
+def _parse(text: str) -> tuple[list[Segment], list[DomainError]]:
     segments: list[Segment] = []
     errors: list[DomainError] = []
     buf: list[str] = []

@@ -8,6 +8,7 @@ the covered grids summed from the per-grid counters the database keeps, ``GridHo
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.functional import Promise
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minqing.core.paths import prefix_q
 from minqing.orgs.enums import AssignmentKind, UnitKind
-from minqing.orgs.models import Assignment, GridHouseholds
+from minqing.orgs.models import Assignment, Unit
 from minqing.reports.metrics.registry import MetricContext, metric
 
 KINDS: dict[str, tuple[str, Promise, Promise]] = {  # metric name -> (unit kind, label, word)
@@ -38,15 +39,29 @@ def assignments(ctx: MetricContext) -> QuerySet[Assignment]:
     )
 
 
+@dataclass(frozen=True)
+class Covered:
+    units: dict[str, int]  # distinct covered units by unit kind
+    grid_households: int  # the households of the covered grids
+
+
+def covered(ctx: MetricContext) -> Covered:
+    """The covered units by kind and the covered grids' households, in one query: each covered
+    unit once (a semi-join on the assignments), with its grid's counter where it has one (the
+    counters hold grids only: a household's grid is a grid unit)."""
+
+    def run() -> Covered:
+        units = Unit.objects.filter(pk__in=assignments(ctx).values("unit_id")).values("kind").order_by()
+        rows = units.annotate(n=Count("pk"), households=Sum("grid_households__households"))
+        return Covered({r["kind"]: r["n"] for r in rows}, sum(int(r["households"] or 0) for r in rows))
+
+    out: Covered = ctx.cached("demonstration.covered", run)
+    return out
+
+
 def covered_units(ctx: MetricContext) -> dict[str, int]:
     """Distinct covered units by unit kind."""
-
-    def run() -> dict[str, int]:
-        rows = assignments(ctx).filter(unit__isnull=False).values("unit__kind")
-        return {r["unit__kind"]: r["n"] for r in rows.annotate(n=Count("unit", distinct=True)).order_by()}
-
-    out: dict[str, int] = ctx.cached("demonstration.units", run)
-    return out
+    return covered(ctx).units
 
 
 def _covered(kind: str) -> Callable[[MetricContext], int]:
@@ -85,10 +100,7 @@ def _targets(ctx: MetricContext) -> dict[str, int]:
     definition=_("本单位及下级单位的户中,统计期内本户或所在网格(村民小组、社区网格)有干部示范联系的户数。"),
 )
 def households(ctx: MetricContext) -> int:
-    # the per-grid counters hold grids only (a household's grid is a grid unit), so the covered
-    # grids' households are the counters of the units the assignments name
-    units = assignments(ctx).filter(unit__isnull=False).values("unit_id")
-    in_grids = GridHouseholds.objects.filter(grid_id__in=units).aggregate(n=Sum("households"))["n"] or 0
+    in_grids = covered(ctx).grid_households
     if not _targets(ctx)["households"]:
         return int(in_grids)  # no assignment names a household: nothing more to count
     grids = assignments(ctx).filter(unit__kind=UnitKind.GRID).values("unit_id")

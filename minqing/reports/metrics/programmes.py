@@ -58,7 +58,7 @@ def figures(ctx: MetricContext) -> ProgrammeFigures:
         out = ProgrammeFigures(ZERO, {})
         for p in programmes(ctx):
             unit = ctx.unit if ctx.unit.path.startswith(p.path) else p.owner
-            progress = programme_progress(ctx.actor, p, unit, ctx.as_of, series=False)
+            progress = programme_progress(ctx.actor, p, unit, ctx.as_of, series=False, drill=False)
             for tp in progress.targets:
                 out.funds += tp.total.funds
                 tally = out.targets.setdefault(tp.target.key, Tally())
