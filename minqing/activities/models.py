@@ -67,11 +67,9 @@ class Activity(models.Model):
                 name="act_activity_path_start",
                 opclasses=[*PATH_OPS, "timestamptz_ops"],
             ),
-            # a period's activities; on PostgreSQL covering what the bulletin's per-unit checks read
-            # (which units held one: campaign and organiser's path), so no table row is visited
-            models.Index(
-                fields=["start"], include=["campaign", "type", "path"], name="act_activity_start_cover"
-            ),
+            # a period's activities, covering what the bulletin's per-unit check reads (which units
+            # held one: campaign and organiser's path), so no table row is visited
+            models.Index(fields=["start", "campaign", "type", "path"], name="act_activity_start_cover"),
             models.Index(fields=["campaign", "path"], name="act_activity_campaign"),
             # the few activities of one type in a period (party lectures for the bulletin), covering
             # the campaign and the organiser's path it checks, so no table row is visited
