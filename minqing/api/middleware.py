@@ -6,16 +6,21 @@
   an ``IdempotentAnswer`` row, unique per caller and key; a racing twin's claim waits on the
   unique index, or on SQLite's write lock, until the first commits, and then inserts nothing) and
   writes the audit rows of its writes just before the commit (one INSERT,
-  ``core.audit_writes.written_before_commit``). The answer is kept with one UPDATE: in the
-  transaction, or, when the endpoint left work for after the commit (``after_commit``: the
+  ``core.audit_writes.written_before_commit``). The answer is kept with one UPDATE in the
+  transaction. When the endpoint left work for after the commit (``after_commit``: the
   suggestions and similar problems of a registration, read without holding the transaction open),
-  once that work has completed the answer. A retry, or the twin, gets the kept answer again with
+  the answer kept in the transaction is the one as committed (marked not ``complete``), and a
+  second UPDATE keeps the completed one. A retry, or the twin, gets the kept answer again with
   ``Idempotent-Replayed: true``; while the first is still completing its answer after its commit,
-  the twin waits for it (up to ``WAIT_SECONDS``, then 409 ``IDEMPOTENCY_IN_PROGRESS``). An answer
-  of 4xx/5xx from the endpoint is not kept: its writes roll back and a retry runs again. The same
-  key with a different body answers 422. See docs/api.md ("How a POST is written").
+  the twin waits for it up to ``WAIT_SECONDS``, then gets the answer as committed (its number and
+  tracking code, without the reading). So a process killed between the commit and the completion
+  (a worker killed, a restart) never leaves a stored registration whose caller can get no answer.
+  An answer of 4xx/5xx from the endpoint is not kept: its writes roll back and a retry runs
+  again. The same key with a different body answers 422. See docs/api.md ("How a POST is
+  written").
 """
 
+import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable
@@ -100,6 +105,7 @@ def _claim(caller: str, key: str, path: str, fingerprint: str) -> bool:
         "status": PENDING,
         "content_type": "",
         "body": b"",
+        "complete": False,
         "created_at": timezone.now(),
     }
     connection = connections[router.db_for_write(IdempotentAnswer)]
@@ -116,24 +122,33 @@ def _claim(caller: str, key: str, path: str, fingerprint: str) -> bool:
         return bool(cursor.rowcount == 1)
 
 
-def _keep(caller: str, key: str, response: HttpResponse) -> None:
+def _keep(caller: str, key: str, response: HttpResponse, *, complete: bool = True) -> None:
     IdempotentAnswer.objects.filter(caller=caller, key=key).update(
         status=response.status_code,
         content_type=response.get("Content-Type", "application/json"),
         body=response.content,
+        complete=complete,
     )
 
 
 def _kept_answer(caller: str, key: str, fingerprint: str) -> HttpResponse | None:
-    """The kept answer of the key's first call, once it is complete (None: no row any more)."""
+    """The kept answer of the key's first call, once it is complete (None: no row any more).
+
+    An answer kept as committed and not completed within ``WAIT_SECONDS`` of the claim is replayed
+    as it is: the first call's process stopped between its commit and the completion."""
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         twin = IdempotentAnswer.objects.filter(caller=caller, key=key).first()
         if twin is None:
             return None
-        if twin.fingerprint != fingerprint or twin.status != PENDING:
+        if twin.fingerprint != fingerprint:
             return _replay(twin, fingerprint)
-        if time.monotonic() >= deadline:
+        given_up = time.monotonic() >= deadline
+        if twin.status != PENDING:
+            stale = timezone.now() - twin.created_at > dt.timedelta(seconds=WAIT_SECONDS)
+            if twin.complete or stale or given_up:
+                return _replay(twin, fingerprint)
+        elif given_up:  # a claim without an answer (kept by a release before answers as committed)
             response = error_response("IDEMPOTENCY_IN_PROGRESS", 409, field=HEADER)
             response["Retry-After"] = "1"
             return response
@@ -182,8 +197,10 @@ class ApiRequestMiddleware:
                     response = self.get_response(request)
                     if response.status_code >= 400 or response.streaming:
                         raise _Refused(response)
+                    # the answer as committed: what a retry gets if this process stops before
+                    # the finishers have completed it
+                    _keep(caller, key, response, complete=not finishers)
                     if not finishers:
-                        _keep(caller, key, response)
                         return response
             except _Refused as refused:
                 return refused.response

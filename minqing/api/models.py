@@ -75,6 +75,9 @@ class IdempotentAnswer(models.Model):
     status = models.PositiveSmallIntegerField()
     content_type = models.CharField(max_length=100)
     body = models.BinaryField()
+    # False while the answer is the one committed with the writes and its completion (the reading
+    # after the commit) has not been kept yet; a process killed meanwhile leaves it so for good
+    complete = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -94,8 +94,9 @@ def test_one_registration_with_a_key_is_few_statements(hotline: Any, tree: Any, 
         for table in ("core_auditevent", "api_idempotentanswer")
         if f'"{table}"' in sql.split("(")[0] or f'FROM "{table}"' in sql
     )
-    # the audit rows: one INSERT, in the transaction; the key: its claim in it, the kept answer after
-    assert tables == Counter({("core_auditevent", True): 1, ("api_idempotentanswer", True): 1,
+    # the audit rows: one INSERT, in the transaction; the key: its claim and the answer as committed
+    # in it, the completed answer after
+    assert tables == Counter({("core_auditevent", True): 1, ("api_idempotentanswer", True): 2,
                               ("api_idempotentanswer", False): 1})  # fmt: skip
     assert len(queries.captured_queries) <= MAX_STATEMENTS, "\n".join(q["sql"][:120] for q in queries)
 
@@ -129,13 +130,14 @@ def test_a_refused_call_keeps_no_answer_and_writes_nothing(hotline: Any, tree: A
 
 def test_a_twin_waits_for_the_answer_to_be_complete(monkeypatch: pytest.MonkeyPatch) -> None:
     row = IdempotentAnswer.objects.create(
-        caller="c", key="k", method="POST", path=BASE, fingerprint="f", status=0, content_type="", body=b""
-    )
+        caller="c", key="k", method="POST", path=BASE, fingerprint="f", status=201,
+        content_type="application/json", body=b'{"number": "1", "reading": null}', complete=False,
+    )  # fmt: skip
 
     def complete() -> None:
         time.sleep(0.3)
         IdempotentAnswer.objects.filter(pk=row.pk).update(
-            status=201, content_type="application/json", body=b'{"number": "1"}'
+            status=201, content_type="application/json", body=b'{"number": "1"}', complete=True
         )
 
     worker = threading.Thread(target=complete)
@@ -147,7 +149,8 @@ def test_a_twin_waits_for_the_answer_to_be_complete(monkeypatch: pytest.MonkeyPa
     assert middleware._kept_answer("c", "k", "other").status_code == 422  # type: ignore[union-attr]
 
 
-def test_a_twin_gives_up_on_an_answer_never_completed(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_twin_gives_up_on_a_claim_never_answered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A claimed row without an answer (as an earlier release kept it until the completion)."""
     IdempotentAnswer.objects.create(
         caller="c", key="k", method="POST", path=BASE, fingerprint="f", status=0, content_type="", body=b""
     )
@@ -155,3 +158,33 @@ def test_a_twin_gives_up_on_an_answer_never_completed(monkeypatch: pytest.Monkey
     kept = middleware._kept_answer("c", "k", "f")
     assert kept is not None and kept.status_code == 409 and kept["Retry-After"] == "1"
     assert b"IDEMPOTENCY_IN_PROGRESS" in kept.content
+
+
+def test_a_process_killed_while_completing_leaves_the_answer_as_committed(
+    hotline: Any, tree: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed between the commit and the completed answer (kill -9: nothing after the
+    commit runs): a retry with the same key gets the answer as committed, with the registration's
+    number and tracking code, instead of waiting for an answer that will never come."""
+    real_keep = middleware._keep
+
+    def killed(caller: str, key: str, response: Any, *, complete: bool = True) -> None:
+        if complete:
+            raise SystemExit  # the process ends before the completed answer is kept
+        real_keep(caller, key, response, complete=complete)
+
+    monkeypatch.setattr(middleware, "_keep", killed)
+    with pytest.raises(SystemExit):
+        _post(hotline, "k-5", call(tree["village_a"].code))
+    monkeypatch.undo()
+    problem = Problem.objects.get()  # committed
+    row = IdempotentAnswer.objects.get(key="k-5")
+    assert row.status == 201 and not row.complete
+    monkeypatch.setattr(middleware, "WAIT_SECONDS", 0.2)  # the first call's completion is overdue
+    started = time.monotonic()
+    retry = _post(hotline, "k-5", call(tree["village_a"].code))
+    assert retry.status_code == 201 and retry["Idempotent-Replayed"] == "true"
+    assert retry.json()["number"] == problem.number
+    assert retry.json()["tracking_code"] and retry.json()["duplicates"] == {"ready": False, "items": []}
+    assert time.monotonic() - started < 5
+    assert Problem.objects.count() == 1
