@@ -12,8 +12,8 @@
   the answer kept in the transaction is the one as committed (marked not ``complete``), and a
   second UPDATE keeps the completed one. A retry, or the twin, gets the kept answer again with
   ``Idempotent-Replayed: true``; while the first is still completing its answer after its commit,
-  the twin waits for it up to ``WAIT_SECONDS``, then gets the answer as committed (its number and
-  tracking code, without the reading). So a process killed between the commit and the completion
+  the twin waits for it up to ``COMPLETE_WAIT_SECONDS``, then gets the answer as committed (its
+  number and tracking code, without the reading). So a process killed between the commit and the completion
   (a worker killed, a restart) never leaves a stored registration whose caller can get no answer.
   An answer of 4xx/5xx from the endpoint is not kept: its writes roll back and a retry runs
   again. The same key with a different body answers 422. See docs/api.md ("How a POST is
@@ -71,7 +71,8 @@ def _replay(answer: IdempotentAnswer, fingerprint: str) -> HttpResponse:
     return response
 
 
-WAIT_SECONDS = 30.0  # how long a twin waits for the first call to complete its kept answer
+WAIT_SECONDS = 30.0  # how long a twin waits for a claim without an answer; an older one is stale
+COMPLETE_WAIT_SECONDS = 5.0  # how long it waits for an answer as committed to be completed
 POLL_SECONDS = 0.05
 PENDING = 0  # the status of a claimed key whose answer is not kept yet
 FINISHERS_ATTR = "api_after_commit"
@@ -134,21 +135,23 @@ def _keep(caller: str, key: str, response: HttpResponse, *, complete: bool = Tru
 def _kept_answer(caller: str, key: str, fingerprint: str) -> HttpResponse | None:
     """The kept answer of the key's first call, once it is complete (None: no row any more).
 
-    An answer kept as committed and not completed within ``WAIT_SECONDS`` of the claim is replayed
-    as it is: the first call's process stopped between its commit and the completion."""
-    deadline = time.monotonic() + WAIT_SECONDS
+    An answer kept as committed is replayed as it is when it is not completed within
+    ``COMPLETE_WAIT_SECONDS`` (the reading takes well under a second), at once when the key was
+    claimed more than ``WAIT_SECONDS`` ago: the first call's process stopped between its commit and
+    the completion."""
+    arrived = time.monotonic()
     while True:
         twin = IdempotentAnswer.objects.filter(caller=caller, key=key).first()
         if twin is None:
             return None
         if twin.fingerprint != fingerprint:
             return _replay(twin, fingerprint)
-        given_up = time.monotonic() >= deadline
+        waited = time.monotonic() - arrived
         if twin.status != PENDING:
             stale = timezone.now() - twin.created_at > dt.timedelta(seconds=WAIT_SECONDS)
-            if twin.complete or stale or given_up:
+            if twin.complete or stale or waited >= COMPLETE_WAIT_SECONDS:
                 return _replay(twin, fingerprint)
-        elif given_up:  # a claim without an answer (kept by a release before answers as committed)
+        elif waited >= WAIT_SECONDS:  # a claim without an answer (left by an earlier release)
             response = error_response("IDEMPOTENCY_IN_PROGRESS", 409, field=HEADER)
             response["Retry-After"] = "1"
             return response

@@ -4,6 +4,7 @@ transaction, the registration's suggestions and similar problems read after the 
 any transaction, and the complete answer kept with one UPDATE; a replay is the first answer byte
 for byte. The database is in autocommit as in production (``transaction=True``)."""
 
+import datetime as dt
 import threading
 import time
 from collections import Counter
@@ -180,7 +181,7 @@ def test_a_process_killed_while_completing_leaves_the_answer_as_committed(
     problem = Problem.objects.get()  # committed
     row = IdempotentAnswer.objects.get(key="k-5")
     assert row.status == 201 and not row.complete
-    monkeypatch.setattr(middleware, "WAIT_SECONDS", 0.2)  # the first call's completion is overdue
+    monkeypatch.setattr(middleware, "COMPLETE_WAIT_SECONDS", 0.2)  # the completion is overdue
     started = time.monotonic()
     retry = _post(hotline, "k-5", call(tree["village_a"].code))
     assert retry.status_code == 201 and retry["Idempotent-Replayed"] == "true"
@@ -188,3 +189,16 @@ def test_a_process_killed_while_completing_leaves_the_answer_as_committed(
     assert retry.json()["tracking_code"] and retry.json()["duplicates"] == {"ready": False, "items": []}
     assert time.monotonic() - started < 5
     assert Problem.objects.count() == 1
+
+
+def test_a_twin_replays_a_stale_answer_as_committed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Claimed longer ago than ``WAIT_SECONDS`` and still not complete: no wait at all."""
+    row = IdempotentAnswer.objects.create(
+        caller="c", key="k", method="POST", path=BASE, fingerprint="f", status=201,
+        content_type="application/json", body=b'{"number": "1"}', complete=False,
+    )  # fmt: skip
+    IdempotentAnswer.objects.filter(pk=row.pk).update(created_at=row.created_at - dt.timedelta(minutes=5))
+    started = time.monotonic()
+    kept = middleware._kept_answer("c", "k", "f")
+    assert kept is not None and kept.status_code == 201 and kept.content == b'{"number": "1"}'
+    assert time.monotonic() - started < middleware.COMPLETE_WAIT_SECONDS / 2
