@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from minqing.campaigns.models import Campaign
+from minqing.core.paths import COUNTY_PATH
 from minqing.orgs.models import PATH_OPS, Household, Person, Unit
 
 
@@ -216,18 +217,15 @@ class Visit(models.Model):
         return f"{self.cadre_id} {self.date}"
 
 
-VISIT_COUNT_CUT = 9  # a visit counter's key: the visit's path cut to the county (3 steps of 3)
-
-
 class VisitDayCount(models.Model):
     """Visits to contact points (a unit, not a household) under one county per day: ``path`` is
-    the visits' copied path cut to ``VISIT_COUNT_CUT`` characters (a unit above the counties keeps
-    its own, shorter path). Written only by the database's triggers on ``activities_visit``
+    the visits' copied path cut to the county (``core.paths.COUNTY_PATH`` characters; a unit above
+    the counties keeps its own, shorter path). Written only by the database's triggers on ``activities_visit``
     (insert, delete, and an update that moves a visit to another key or target: migration
     ``0005_visit_day_counts``), so every write path keeps it right; a city's bulletin sums a few
     hundred counters instead of counting tens of thousands of visits."""
 
-    path = models.CharField(max_length=VISIT_COUNT_CUT)
+    path = models.CharField(max_length=COUNTY_PATH)
     date = models.DateField()
     visits = models.IntegerField(default=0)
 
@@ -235,10 +233,12 @@ class VisitDayCount(models.Model):
         verbose_name = _("走访联系点日计数")
         verbose_name_plural = _("走访联系点日计数")
         default_permissions = ("view",)
-        constraints = [models.UniqueConstraint(fields=["path", "date"], name="act_visitday_key")]
-        # a subtree's days (PostgreSQL reads a prefix by LIKE, which needs the pattern opclass)
-        indexes = [
-            models.Index(fields=["path", "date"], name="act_visitday_path", opclasses=[*PATH_OPS, "date_ops"])
+        # the triggers' upsert key, and a subtree's days (PostgreSQL reads a prefix by LIKE: the
+        # pattern opclass)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["path", "date"], name="act_visitday_key", opclasses=[*PATH_OPS, "date_ops"]
+            )
         ]
 
     def __str__(self) -> str:

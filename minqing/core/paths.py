@@ -13,6 +13,9 @@ from django.db import connection
 from django.db.models import F, Func, Q
 
 PATH_TOP = "\uffff"
+# a county's path (province, prefecture, county: treebeard steps of 3): the per-county counters and
+# rollups keep a path cut to this length, a unit above the counties its own shorter one
+COUNTY_PATH = 9
 
 
 def prefix_q(prefix: str, field: str = "path") -> Q:

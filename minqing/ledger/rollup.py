@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from minqing.core.batching import chunked
 from minqing.core.local_days import first_of_month, midnight, next_month
-from minqing.core.paths import any_prefix_q, not_by_index, prefix_q
+from minqing.core.paths import COUNTY_PATH, any_prefix_q, not_by_index, prefix_q
 from minqing.ledger.enums import DONE_STATES, OPEN_STATES, Satisfaction
 from minqing.ledger.models import (
     Problem,
@@ -53,7 +53,7 @@ from minqing.ledger.models import (
 )
 
 STATE = "problems"
-CUT = 9  # path characters kept: province, prefecture, county (treebeard steplen 3)
+CUT = COUNTY_PATH  # path characters kept: province, prefecture, county
 PENDING_LIMIT = 2_000  # more changes waiting than this: the figures read the problems alone
 WRITE_BATCH = 2_000
 SHORT_MONTHS = 3  # a period of at most this many whole months reads the rollup month first

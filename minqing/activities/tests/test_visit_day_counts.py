@@ -10,8 +10,9 @@ from typing import cast
 import pytest
 from django.db import connection
 
-from minqing.activities.models import VISIT_COUNT_CUT, Visit, VisitDayCount
+from minqing.activities.models import Visit, VisitDayCount
 from minqing.activities.services.visits import visit_record
+from minqing.core.paths import COUNTY_PATH
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Household, Person, Unit
@@ -26,7 +27,7 @@ D1, D2, D3 = dt.date(2026, 3, 1), dt.date(2026, 3, 2), dt.date(2026, 3, 31)
 def counted() -> Counter[tuple[str, dt.date]]:
     """What the counters should hold: the contact-point visits by cut path and day."""
     rows = Visit.objects.filter(unit__isnull=False).values_list("path", "date")
-    return Counter((path[:VISIT_COUNT_CUT], day) for path, day in rows)
+    return Counter((path[:COUNTY_PATH], day) for path, day in rows)
 
 
 def counters() -> Counter[tuple[str, dt.date]]:
@@ -107,7 +108,7 @@ def test_the_figure_from_the_counters_equals_the_visits(tree, monkeypatch) -> No
 
     cases = [(unit, as_of) for unit in tree.values() for as_of in (D1, D2, D3, dt.date(2026, 12, 31))]
     from_counters = [figure(unit, as_of) for unit, as_of in cases]
-    monkeypatch.setattr(visit_metric, "VISIT_COUNT_CUT", 0)  # every unit counts its visits
+    monkeypatch.setattr(visit_metric, "COUNTY_PATH", 0)  # every unit counts its visits
     assert [figure(unit, as_of) for unit, as_of in cases] == from_counters
     assert figure(tree["province"], dt.date(2026, 12, 31)) == 16
     assert figure(tree["county"], D2) == 9  # D1 and D2 of its five units with visits

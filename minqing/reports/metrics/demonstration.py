@@ -59,13 +59,8 @@ def covered(ctx: MetricContext) -> Covered:
     return out
 
 
-def covered_units(ctx: MetricContext) -> dict[str, int]:
-    """Distinct covered units by unit kind."""
-    return covered(ctx).units
-
-
 def _covered(kind: str) -> Callable[[MetricContext], int]:
-    return lambda ctx: covered_units(ctx).get(kind, 0)
+    return lambda ctx: covered(ctx).units.get(kind, 0)
 
 
 for _name, (_kind, _label, _word) in KINDS.items():
@@ -85,7 +80,7 @@ def _targets(ctx: MetricContext) -> dict[str, int]:
 
     def run() -> dict[str, int]:
         out: dict[str, int] = assignments(ctx).aggregate(
-            cadres=Count("person_id", distinct=True), households=Count("household_id")
+            cadres=Count("person_id", distinct=True), naming_households=Count("household_id")
         )
         return out
 
@@ -101,7 +96,7 @@ def _targets(ctx: MetricContext) -> dict[str, int]:
 )
 def households(ctx: MetricContext) -> int:
     in_grids = covered(ctx).grid_households
-    if not _targets(ctx)["households"]:
+    if not _targets(ctx)["naming_households"]:
         return int(in_grids)  # no assignment names a household: nothing more to count
     grids = assignments(ctx).filter(unit__kind=UnitKind.GRID).values("unit_id")
     direct = assignments(ctx).filter(household__isnull=False).exclude(household__grid_id__in=grids)

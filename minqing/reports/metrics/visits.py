@@ -7,8 +7,8 @@ a unit below the county counts its own visits."""
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from minqing.activities.models import VISIT_COUNT_CUT, Visit, VisitDayCount
-from minqing.core.paths import prefix_q
+from minqing.activities.models import Visit, VisitDayCount
+from minqing.core.paths import COUNTY_PATH, prefix_q
 from minqing.reports.metrics.registry import MetricContext, metric
 
 
@@ -22,7 +22,7 @@ from minqing.reports.metrics.registry import MetricContext, metric
 )
 def contact_points_person_times(ctx: MetricContext) -> int:
     period = ctx.in_period("date", dated=True)
-    if len(ctx.unit.path) <= VISIT_COUNT_CUT:
+    if len(ctx.unit.path) <= COUNTY_PATH:
         counters = VisitDayCount.objects.filter(prefix_q(ctx.unit.path), period)
         return int(counters.aggregate(n=Sum("visits"))["n"] or 0)
     return Visit.objects.filter(prefix_q(ctx.unit.path), period, unit__isnull=False).count()
