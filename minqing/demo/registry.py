@@ -55,7 +55,15 @@ def register_stage(
 def discover() -> None:
     """Import the core stages and every app's stages (importing a module registers its stages)."""
     import minqing.demo.stages  # noqa: F401  (registers the core stages)
-    from minqing.demo.stages import activities, catalogues, ledger, programmes, replay, supervision  # noqa: F401
+    from minqing.demo.stages import (  # noqa: F401
+        activities,
+        catalogues,
+        ledger,
+        members,
+        programmes,
+        replay,
+        supervision,
+    )
 
 
 def stages_for(tier: str) -> list[Stage]:
