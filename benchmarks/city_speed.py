@@ -151,9 +151,10 @@ def _baseline_tree(rev: str, into: Path) -> Path:
     return tree
 
 
-def _run_child(tree: Path, env: dict[str, str]) -> dict:
+def _run_child(tree: Path, env: dict[str, str], script: str = "city_speed") -> dict:
+    """One child run of ``benchmarks/<script>.py --child`` (this tree's script, ``tree``'s code)."""
     env = dict(env, PYTHONPATH=str(tree))
-    cmd = [sys.executable, str(ROOT / "benchmarks" / "city_speed.py"), "--child", str(REPEAT)]
+    cmd = [sys.executable, str(ROOT / "benchmarks" / f"{script}.py"), "--child", str(REPEAT)]
     res = subprocess.run(cmd, env=env, cwd=tree, check=True, text=True, capture_output=True)
     return json.loads(res.stdout)
 
@@ -203,7 +204,11 @@ def baseline_database(engine: str, url: str, tree: Path, tmp: Path, env: dict[st
 
 
 def measure(
-    env: dict[str, str], baseline: Path, rounds: int, baseline_env: dict[str, str] | None = None
+    env: dict[str, str],
+    baseline: Path,
+    rounds: int,
+    baseline_env: dict[str, str] | None = None,
+    script: str = "city_speed",
 ) -> dict:
     trees = {"baseline": baseline, "current": ROOT}
     envs = {"baseline": baseline_env or env, "current": env}
@@ -211,12 +216,14 @@ def measure(
     for i in range(rounds):
         for name, tree in trees.items():
             print(f"  round {i + 1}/{rounds}: {name} ...", flush=True)
-            runs[name].append(_run_child(tree, envs[name]))
+            runs[name].append(_run_child(tree, envs[name], script))
     cases = {}
     for key, first in runs["current"][0]["cases"].items():
         cur = [x for r in runs["current"] for x in r["cases"][key]["ms"]]
         old = [x for r in runs["baseline"] for x in r["cases"][key]["ms"] if key in r["cases"]]
-        target = BULLETIN_TARGET_MS if first["kind"] == "bulletin" else DASHBOARD_TARGET_MS
+        target = first.get("target_ms") or (
+            BULLETIN_TARGET_MS if first["kind"] == "bulletin" else DASHBOARD_TARGET_MS
+        )
         med = statistics.median(cur)
         cases[key] = {
             "label": first["label"],
@@ -228,7 +235,11 @@ def measure(
             "target_ms": target,
             "samples": len(cur),
         }
-    return {"server": runs["current"][0]["server"], "cases": cases}
+    return {
+        "server": runs["current"][0]["server"],
+        "replica": runs["current"][0].get("replica"),
+        "cases": cases,
+    }
 
 
 def main(argv=None):

@@ -91,7 +91,7 @@ def unit_members(ctx: DemoContext, unit: UnitRef, n: int) -> Iterator[PersonRow]
             name=person_name(rng, mongolian, male),
             unit=unit,
             is_party_member=True,
-            duties=str(_("党员")),
+            duties="党员",  # data, in the ledger's language (as the cadres' duties)
             phone=phone(rng),
             id_number=id_number(rng, _area(unit.code), rng.randint(*BIRTH_YEARS), male),
         )
