@@ -205,7 +205,7 @@ def baseline_database(engine: str, url: str, tree: Path, tmp: Path, env: dict[st
 
 def measure(
     env: dict[str, str],
-    baseline: Path,
+    baseline: Path | None,
     rounds: int,
     baseline_env: dict[str, str] | None = None,
     script: str = "city_speed",
@@ -215,6 +215,8 @@ def measure(
     runs: dict[str, list[dict]] = {"baseline": [], "current": []}
     for i in range(rounds):
         for name, tree in trees.items():
+            if tree is None:  # no baseline: this tree's figures alone
+                continue
             print(f"  round {i + 1}/{rounds}: {name} ...", flush=True)
             runs[name].append(_run_child(tree, envs[name], script))
     cases = {}

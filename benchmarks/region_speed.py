@@ -227,7 +227,7 @@ def main(argv=None):
     from benchmarks.ledger_bench import BENCH_ENV
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--baseline", default=BASELINE, help="the commit to compare with")
+    ap.add_argument("--baseline", default=BASELINE, help="the commit to compare with ('none': no baseline)")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", PG_DEFAULT))
     ap.add_argument("--replica-url", default="", help="a streaming replica of the --pg-url server")
@@ -239,8 +239,17 @@ def main(argv=None):
     if args.child:
         return child(int(args.child[0]))
     tmp = Path(tempfile.mkdtemp(prefix="minqing-region-speed-"))
-    rev = subprocess.run(["git", "rev-parse", "--short", args.baseline], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout.strip()  # fmt: skip
+    rev = (
+        ""
+        if args.baseline == "none"
+        else subprocess.run(
+            ["git", "rev-parse", "--short", args.baseline],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
                           capture_output=True, text=True).stdout.strip()  # fmt: skip
     result = {
@@ -279,7 +288,7 @@ def main(argv=None):
         if replica_url:
             env = dict(env, DATABASE_REPLICA_URL=replica_url, MINQING_REPLICA_MAX_LAG_SECONDS="3600")
         result["replica"] = bool(replica_url)
-        baseline = _baseline_tree(rev, tmp)
+        baseline = _baseline_tree(rev, tmp) if rev else None
         print("measuring ...", flush=True)
         result["engines"]["postgresql"] = measure(env, baseline, args.rounds, script="region_speed")
         result["replica_used"] = result["engines"]["postgresql"].get("replica")
@@ -299,8 +308,13 @@ def render(r: dict) -> str:
     out = header("Speed at the region tier: bulletins, dashboard, staff queue, public list", r)
     f = r.get("facts", {})
     out += [
-        f"Baseline: `{r['baseline']}`, current: `{r['current']}`; both on the same database, alternately, "
-        f"{r['rounds']} rounds of a warm-up and {r['repeat']} samples per case, server time through "
+        (
+            f"Baseline: `{r['baseline']}`, current: `{r['current']}`; both on the same database, "
+            "alternately, "
+            if r["baseline"]
+            else f"No baseline (`--baseline none`), current: `{r['current']}`; "
+        )
+        + f"{r['rounds']} rounds of a warm-up and {r['repeat']} samples per case, server time through "
         "Django's test client (signed in with the second factor).",
         "",
         f"Load average at start: {r.get('load_average_at_start')} (1, 5, 15 min).",
