@@ -11,7 +11,7 @@ subqueries; no joins), and ``select_related`` exactly what a row shows: a view's
 grow with the ledger.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -271,7 +271,12 @@ def problem_queue(
         wide = Problem.objects.filter(
             _tab_q(actor, tab, time_scan=True) & _filters_q(f, unit, time_scan=True)
         )
-    counts, cap = _capped_state_counts(base, wide, lambda n: _split_state_counts(actor, tab, f, unit, n))
+    # the overdue tab holds open problems only: a capped count of a closed state would find no row
+    # and read the whole table for it (2.1 s for a region's 2,000,000 problems on PostgreSQL)
+    states = list(OPEN_STATES) if tab == QueueTab.OVERDUE else State.values
+    counts, cap = _capped_state_counts(
+        base, wide, lambda n: _split_state_counts(actor, tab, f, unit, n), states=states
+    )
     if f.state:
         base = base.filter(state=f.state)
     total = _total(counts, f.state, cap)
@@ -288,7 +293,9 @@ def problem_queue(
     return _queue_page(base, counts, total, page, unit)
 
 
-def _capped_state_counts(base: Any, wide: Any = None, split: Any = None) -> tuple[dict[str, int], int]:
+def _capped_state_counts(
+    base: Any, wide: Any = None, split: Any = None, states: Sequence[str] = State.values
+) -> tuple[dict[str, int], int]:
     """The tab's rows by state, and the cap they were counted to.
 
     A tab of at most ``EXACT_MAX`` rows is grouped by state exactly, reading at most that many
@@ -305,7 +312,7 @@ def _capped_state_counts(base: Any, wide: Any = None, split: Any = None) -> tupl
         return counts, max(EXACT_MAX, sum(counts.values()))  # exact
     except TooMany:
         by = wide if wide is not None else base
-        return {s: c.n for s, c in capped_counts_by(by, "state", State.values).items()}, COUNT_CAP
+        return {s: c.n for s, c in capped_counts_by(by, "state", states).items()}, COUNT_CAP
 
 
 def _total(counts: dict[str, int], state: str, cap: int) -> Capped:
