@@ -100,7 +100,10 @@ def child_cases(repeat):
         "public_county": ("public", "public list, 察哈尔右翼前旗", anon, public, {"unit": COUNTY}),
     }  # fmt: skip
     samples = {}
+    wanted = [k for k in os.environ.get("BENCH_REGION_CASES", "").split(",") if k]
     for key, (kind, label, client, url, query) in cases.items():
+        if wanted and not any(key.startswith(w) for w in wanted):
+            continue
 
         def get(client=client, url=url, query=query, label=label):
             r = client.get(url, query)
@@ -234,10 +237,16 @@ def main(argv=None):
     ap.add_argument("--make-replica", default="", help="make a replica here (pg_basebackup) for the run")
     ap.add_argument("--load", action="store_true", help="load the region tier into --pg-url first")
     ap.add_argument("--var-dir", default="", help="MINQING_VAR_DIR of the load (its keys)")
+    ap.add_argument("--no-migrate", action="store_true", help="a load is running: no migrate, no rollup")
+    ap.add_argument("--no-vacuum", action="store_true", help="skip VACUUM ANALYZE (analysed already)")
+    ap.add_argument("--note", default="", help="a note printed with the results")
+    ap.add_argument("--cases", default="", help="only the cases whose keys start so (comma-separated)")
     ap.add_argument("--child", nargs=1, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         return child(int(args.child[0]))
+    if args.cases:
+        os.environ["BENCH_REGION_CASES"] = args.cases  # the children inherit it
     tmp = Path(tempfile.mkdtemp(prefix="minqing-region-speed-"))
     rev = (
         ""
@@ -265,17 +274,21 @@ def main(argv=None):
         "rounds": args.rounds,
         "load": {},
         "engines": {},
+        "note": args.note,
     }
     standby = None
     try:
         env = env_for(args.pg_url, Path(args.var_dir) if args.var_dir else tmp, **BENCH_ENV)
-        run([*MINQING, "migrate", "--noinput", "-v0"], env)
+        if not args.no_migrate:
+            run([*MINQING, "migrate", "--noinput", "-v0"], env)
         if args.load:
             print("loading the region tier ...", flush=True)
             result["load"]["postgresql"] = measured_demo(env, "region")
-        run([*MINQING, "rollup-problems"], env)
+        if not args.no_migrate:  # (the problems stage builds the rollup; a running load fails the checks)
+            run([*MINQING, "rollup-problems"], env)
         setup_office(env)
-        vacuum_pg(args.pg_url)
+        if not args.no_vacuum:
+            vacuum_pg(args.pg_url)
         print("counting the tier ...", flush=True)
         result["facts"] = facts(args.pg_url)
         replica_url = args.replica_url
