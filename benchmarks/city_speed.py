@@ -141,6 +141,27 @@ def child(repeat):
 # --- the parent ----------------------------------------------------------------------------------
 
 
+def short_rev(rev: str) -> str:
+    return subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+
+
+def run_info(module: str, argv: list[str] | None, baseline: str) -> dict:
+    """What every results file of this harness starts with: command, date, machine, commits, load."""
+    from benchmarks.common import machine
+
+    return {
+        "command": " ".join(
+            [f"python -m benchmarks.{module}", *(argv if argv is not None else sys.argv[1:])]
+        ),
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "baseline": baseline,
+        "current": short_rev("HEAD"),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
 def _baseline_tree(rev: str, into: Path) -> Path:
     tree = into / f"baseline-{rev}"
     tree.mkdir()
@@ -249,7 +270,6 @@ def main(argv=None):
         MINQING,
         PG_DEFAULT,
         env_for,
-        machine,
         measured_demo,
         run,
         vacuum_pg,
@@ -279,19 +299,9 @@ def main(argv=None):
     engines = {} if args.skip_sqlite else {"sqlite": args.sqlite_url or f"sqlite:///{tmp / 'bench.sqlite3'}"}
     if not args.skip_pg:
         engines["postgresql"] = args.pg_url
-    rev = subprocess.run(["git", "rev-parse", "--short", args.baseline], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout.strip()  # fmt: skip
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
-                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    rev = short_rev(args.baseline)
     result = {
-        "command": " ".join(
-            ["python -m benchmarks.city_speed", *(argv if argv is not None else sys.argv[1:])]
-        ),
-        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": machine(),
-        "baseline": rev,
-        "current": head,
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        **run_info("city_speed", argv, rev),
         "repeat": REPEAT,
         "dash_repeat": DASH_REPEAT,
         "rounds": args.rounds,

@@ -23,10 +23,8 @@ the second factor. Results: benchmarks/results/region_speed.md and .json.
 """
 
 import argparse
-import datetime
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,6 +44,8 @@ TARGETS_MS = {"bulletin": 1000, "dashboard": 1000, "queue": 200, "public": 200}
 
 
 def _timed(fn, repeat):
+    """As ``city_speed._timed`` (not imported: the child runs with the baseline's tree first on the
+    path, which may not have that module)."""
     fn()  # warm-up
     out = []
     for _ in range(repeat):
@@ -216,12 +216,11 @@ def make_replica(pg_url, folder: Path):
 
 
 def main(argv=None):
-    from benchmarks.city_speed import _baseline_tree, measure
+    from benchmarks.city_speed import _baseline_tree, measure, run_info, short_rev
     from benchmarks.common import (
         MINQING,
         PG_DEFAULT,
         env_for,
-        machine,
         measured_demo,
         run,
         vacuum_pg,
@@ -248,28 +247,9 @@ def main(argv=None):
     if args.cases:
         os.environ["BENCH_REGION_CASES"] = args.cases  # the children inherit it
     tmp = Path(tempfile.mkdtemp(prefix="minqing-region-speed-"))
-    rev = (
-        ""
-        if args.baseline == "none"
-        else subprocess.run(
-            ["git", "rev-parse", "--short", args.baseline],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    )
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
-                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    rev = "" if args.baseline == "none" else short_rev(args.baseline)
     result = {
-        "command": " ".join(
-            ["python -m benchmarks.region_speed", *(argv if argv is not None else sys.argv[1:])]
-        ),
-        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": machine(),
-        "baseline": rev,
-        "current": head,
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        **run_info("region_speed", argv, rev),
         "repeat": REPEAT,
         "rounds": args.rounds,
         "load": {},

@@ -143,7 +143,7 @@ def duties_for(ctx: DemoContext, row: UnitRow) -> list[tuple[str, Rank, bool]]:
     return []
 
 
-def _area(code: str) -> str:
+def id_area(code: str) -> str:
     """The county code for an ID number: a unit's own county, or its parent's for other units."""
     area = code[:6]
     return area if area[4:6] != "00" else area[:4] + "02"
@@ -167,7 +167,7 @@ def roster(ctx: DemoContext, row: UnitRow) -> list[Cadre]:
                 is_party_member=party,
                 is_leader=leader,
                 phone=phone(rng),
-                id_number=id_number(rng, _area(row.code), rng.randint(lo, hi), male),
+                id_number=id_number(rng, id_area(row.code), rng.randint(lo, hi), male),
             )
         )
     return out

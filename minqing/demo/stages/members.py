@@ -20,13 +20,14 @@ skipped, so a re-run continues where the last one stopped.
 import random
 from collections.abc import Iterator
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from minqing.core.paths import any_prefix_q
 from minqing.demo.context import DemoContext
 from minqing.demo.names import id_number, person_name, phone
 from minqing.demo.registry import register_stage
-from minqing.demo.stages.activities import SCOPES
+from minqing.demo.rosters import id_area
+from minqing.demo.stages.activities import _scope_paths
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.enums import UnitKind
 from minqing.orgs.models import Person, Unit
@@ -49,14 +50,8 @@ def member_number(unit_code: str, i: int) -> str:
 
 
 def _units(tier: str) -> list[UnitRef]:
-    """The units that register members, in path order (the tier's scope, or every unit)."""
-    qs = Unit.objects.filter(kind__in=list(WEIGHTS)).order_by("path")
-    codes = SCOPES.get(tier)
-    if codes is not None:
-        scope = Q()
-        for path in Unit.objects.filter(code__in=codes).values_list("path", flat=True):
-            scope |= Q(path__startswith=path)
-        qs = qs.filter(scope) if scope else qs.none()
+    """The units that register members, in path order (the tier's scope, as for the activities)."""
+    qs = Unit.objects.filter(any_prefix_q(_scope_paths(tier)), kind__in=list(WEIGHTS)).order_by("path")
     return [UnitRef(*r) for r in qs.values_list("id", "code", "path", "kind", "subkind").iterator(20_000)]
 
 
@@ -74,12 +69,6 @@ def allocate(ctx: DemoContext, units: list[UnitRef], total: int) -> list[int]:
     return counts
 
 
-def _area(code: str) -> str:
-    """The county part of an ID number for a unit's code (an agency's code starts with its county's)."""
-    area = code[:6]
-    return area if area[4:6] != "00" else area[:4] + "02"
-
-
 def unit_members(ctx: DemoContext, unit: UnitRef, n: int) -> Iterator[PersonRow]:
     rng: random.Random = ctx.rng("members", unit.code)
     rng.random()  # the draw `allocate` used for the unit's weight
@@ -93,7 +82,7 @@ def unit_members(ctx: DemoContext, unit: UnitRef, n: int) -> Iterator[PersonRow]
             is_party_member=True,
             duties="党员",  # data, in the ledger's language (as the cadres' duties)
             phone=phone(rng),
-            id_number=id_number(rng, _area(unit.code), rng.randint(*BIRTH_YEARS), male),
+            id_number=id_number(rng, id_area(unit.code), rng.randint(*BIRTH_YEARS), male),
         )
 
 

@@ -184,3 +184,16 @@ def test_the_overdue_tab_counts_open_states_only(client, lw) -> None:
     assert f"'{State.CLOSED}'" not in capped[0]
     r = client.get(QUEUE + "?tab=overdue")
     assert r.context["page_obj"].state_counts == {State.REGISTERED: COUNT_CAP + 1}
+
+
+def test_a_work_block_counts_its_own_states_only(client, lw) -> None:
+    """The home page's overdue block opened as a queue (``?work=overdue``): its capped counts by
+    state ask for the open states only, like the overdue tab."""
+    many(lw, EXACT_MAX + 5, overdue=True)
+    login(client, lw.users["county_office"])
+    sqls = [s for s in _queries(client, QUEUE + "?work=overdue") if "ledger_problem" in s]
+    _bounded(sqls)
+    capped = [s for s in sqls if s.count("COUNT(") > 1]
+    assert len(capped) == 1, sqls
+    assert capped[0].count("COUNT(") == len(OPEN_STATES)
+    assert f"'{State.CLOSED}'" not in capped[0]
