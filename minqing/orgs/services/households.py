@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -52,13 +53,35 @@ class HouseholdRow:
     members: int = 1
 
 
+COLUMNS = ("grid_id", "path", "number", "head_name", "address", "members")
+STAGING = "minqing_household_in"  # PostgreSQL: a batch is copied here, then inserted in one statement
+
+
 def _insert_sql() -> str:
     qn = connection.ops.quote_name
-    cols = ("grid_id", "path", "number", "head_name", "address", "members")
     return (
-        f"INSERT INTO {qn(Household._meta.db_table)} ({', '.join(qn(c) for c in cols)}) "
-        f"VALUES ({', '.join(['%s'] * len(cols))}) ON CONFLICT DO NOTHING"
+        f"INSERT INTO {qn(Household._meta.db_table)} ({', '.join(qn(c) for c in COLUMNS)}) "
+        f"VALUES ({', '.join(['%s'] * len(COLUMNS))}) ON CONFLICT DO NOTHING"
     )
+
+
+def _staging_sql() -> tuple[str, str]:
+    """PostgreSQL: the staging table (dropped at commit) and the one INSERT that moves a batch.
+
+    One statement per batch instead of one per row: the round trips go, and the statement-level
+    trigger that keeps ``GridHouseholds`` runs once per batch, so a grid's counter row is
+    updated once, not once per household (a bulk load left that small table thousands of pages
+    of dead rows)."""
+    qn = connection.ops.quote_name
+    fields = {f.column: f for f in Household._meta.concrete_fields}
+    types = ", ".join(f"{qn(c)} {fields[c].db_type(connection)}" for c in COLUMNS)
+    cols = ", ".join(qn(c) for c in COLUMNS)
+    create = f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} ({types}) ON COMMIT DROP"
+    move = (
+        f"INSERT INTO {qn(Household._meta.db_table)} ({cols}) SELECT {cols} FROM {STAGING} "
+        "ON CONFLICT DO NOTHING"
+    )
+    return create, move
 
 
 @transaction.atomic
@@ -72,18 +95,31 @@ def households_bulk_create(
     rows call this once per chunk, so each chunk commits on its own.
     """
     result = BulkResult()
-    sql = _insert_sql()
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cur:
         for batch in chunked(rows, batch_size):
             for r in batch:
                 if r.grid.kind != UnitKind.GRID:
                     raise DomainError(ErrorCode.NOT_A_GRID, code=r.grid.code)
             check_paths_write(actor, [r.grid.path for r in batch])
-            cur.executemany(
-                sql, [(r.grid.id, r.grid.path, r.number, r.head_name, r.address, r.members) for r in batch]
-            )
-            n = max(cur.rowcount, 0)
+            values = [(r.grid.id, r.grid.path, r.number, r.head_name, r.address, r.members) for r in batch]
+            if postgres:
+                n = _copy_and_insert(cur, values)
+            else:
+                cur.executemany(_insert_sql(), values)
+                n = max(cur.rowcount, 0)
             result.created += n
             result.skipped += len(batch) - n
     audit_bulk(actor=actor, object_type="orgs.household", result=result, source=source)
     return result
+
+
+def _copy_and_insert(cur: Any, values: list[tuple[Any, ...]]) -> int:
+    create, move = _staging_sql()
+    cur.execute(create)
+    cur.execute(f"TRUNCATE {STAGING}")
+    with cur.cursor.copy(f"COPY {STAGING} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        for v in values:
+            copy.write_row(v)
+    cur.execute(move)
+    return max(cur.rowcount, 0)
