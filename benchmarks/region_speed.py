@@ -180,6 +180,18 @@ def facts(url):
         }
 
 
+PLANNER_SETTINGS = ("shared_buffers", "effective_cache_size", "work_mem", "random_page_cost")
+
+
+def _planner_settings(pg_url):
+    """The primary's memory and planner settings, for the replica: a standby in production is
+    configured as its primary, and the reads compared must not differ by a smaller cache."""
+    import psycopg
+
+    with psycopg.connect(pg_url.replace("postgres://", "postgresql://")) as conn:
+        return "".join(f"{n} = '{conn.execute(f'SHOW {n}').fetchone()[0]}'\n" for n in PLANNER_SETTINGS)
+
+
 def make_replica(pg_url, folder: Path):
     """A streaming replica of ``pg_url``'s server in ``folder`` (pg_basebackup -R), started."""
     from minqing.core.backup import pgtools
@@ -208,7 +220,7 @@ def make_replica(pg_url, folder: Path):
             pgtools.give_to_server_user(path)
     s.conf(
         f"\nport = {s.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{folder}'\n"
-        "hot_standby = on\narchive_mode = off\n"
+        "hot_standby = on\narchive_mode = off\n" + _planner_settings(pg_url)
     )
     s.start()
     wait_caught_up(Server(folder, "primary", port), s, timeout=600)
