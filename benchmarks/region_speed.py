@@ -188,8 +188,13 @@ def _planner_settings(pg_url):
     configured as its primary, and the reads compared must not differ by a smaller cache."""
     import psycopg
 
+    lines = []
     with psycopg.connect(pg_url.replace("postgres://", "postgresql://")) as conn:
-        return "".join(f"{n} = '{conn.execute(f'SHOW {n}').fetchone()[0]}'\n" for n in PLANNER_SETTINGS)
+        for name in PLANNER_SETTINGS:
+            row = conn.execute(f"SHOW {name}").fetchone()
+            if row is not None:
+                lines.append(f"{name} = '{row[0]}'\n")
+    return "".join(lines)
 
 
 def make_replica(pg_url, folder: Path):
