@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import connection, transaction
 
@@ -65,8 +64,9 @@ def _insert_sql() -> str:
     )
 
 
-def _staging_sql() -> tuple[str, str]:
-    """PostgreSQL: the staging table (dropped at commit) and the one INSERT that moves a batch.
+def _staging_sql() -> tuple[str, str, str]:
+    """PostgreSQL: the staging table (dropped at commit), the COPY into it and the one INSERT that
+    moves a batch on.
 
     One statement per batch instead of one per row: the round trips go, and the statement-level
     trigger that keeps ``GridHouseholds`` runs once per batch, so a grid's counter row is
@@ -77,18 +77,20 @@ def _staging_sql() -> tuple[str, str]:
     types = ", ".join(f"{qn(c)} {fields[c].db_type(connection)}" for c in COLUMNS)
     cols = ", ".join(qn(c) for c in COLUMNS)
     create = f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} ({types}) ON COMMIT DROP"
+    copy = f"COPY {STAGING} ({cols}) FROM STDIN"
     move = (
         f"INSERT INTO {qn(Household._meta.db_table)} ({cols}) SELECT {cols} FROM {STAGING} "
         "ON CONFLICT DO NOTHING"
     )
-    return create, move
+    return create, copy, move
 
 
 @transaction.atomic
 def households_bulk_create(
     *, actor: Actor, rows: Iterable[HouseholdRow], batch_size: int = 20000, source: str = ""
 ) -> BulkResult:
-    """Insert many households with ``executemany`` in one transaction.
+    """Insert many households in one transaction: ``executemany`` on SQLite; on PostgreSQL each
+    batch is copied into a staging table and inserted in one statement (``_staging_sql``).
 
     Rows that exist already (same grid and number) are skipped, so a re-run adds nothing.
     ``rows`` may be a generator: it is consumed ``batch_size`` rows at a time. For millions of
@@ -97,6 +99,11 @@ def households_bulk_create(
     result = BulkResult()
     postgres = connection.vendor == "postgresql"
     with connection.cursor() as cur:
+        if postgres:
+            create, copy_sql, move = _staging_sql()
+            cur.execute(create)  # once per call: a batch empties it and fills it again
+        else:
+            insert = _insert_sql()
         for batch in chunked(rows, batch_size):
             for r in batch:
                 if r.grid.kind != UnitKind.GRID:
@@ -104,22 +111,15 @@ def households_bulk_create(
             check_paths_write(actor, [r.grid.path for r in batch])
             values = [(r.grid.id, r.grid.path, r.number, r.head_name, r.address, r.members) for r in batch]
             if postgres:
-                n = _copy_and_insert(cur, values)
+                cur.execute(f"TRUNCATE {STAGING}")
+                with cur.cursor.copy(copy_sql) as copy:
+                    for v in values:
+                        copy.write_row(v)
+                cur.execute(move)
             else:
-                cur.executemany(_insert_sql(), values)
-                n = max(cur.rowcount, 0)
+                cur.executemany(insert, values)
+            n = max(cur.rowcount, 0)
             result.created += n
             result.skipped += len(batch) - n
     audit_bulk(actor=actor, object_type="orgs.household", result=result, source=source)
     return result
-
-
-def _copy_and_insert(cur: Any, values: list[tuple[Any, ...]]) -> int:
-    create, move = _staging_sql()
-    cur.execute(create)
-    cur.execute(f"TRUNCATE {STAGING}")
-    with cur.cursor.copy(f"COPY {STAGING} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-        for v in values:
-            copy.write_row(v)
-    cur.execute(move)
-    return max(cur.rowcount, 0)
