@@ -132,6 +132,8 @@ DATABASE_ROUTERS = ["minqing.core.replica.ReplicaRouter"]
 MINQING_REPLICA_MAX_LAG_SECONDS = env.float("MINQING_REPLICA_MAX_LAG_SECONDS", default=10.0)
 MINQING_REPLICA_LAG_CHECK_SECONDS = env.float("MINQING_REPLICA_LAG_CHECK_SECONDS", default=2.0)
 MINQING_REPLICA_PIN_SECONDS = env.int("MINQING_REPLICA_PIN_SECONDS", default=30)
+# a bulletin's heaviest figures on a second connection at once (PostgreSQL; minqing/reports/metrics/lanes.py)
+MINQING_METRIC_LANES = env.bool("MINQING_METRIC_LANES", default=True)
 # /metrics (Prometheus): with a token, for a scraper elsewhere; without one, this machine only
 MINQING_METRICS_TOKEN = env.str("MINQING_METRICS_TOKEN", default="")
 

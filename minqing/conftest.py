@@ -49,6 +49,16 @@ def _fresh_short_caches() -> None:
     reset_index()
 
 
+@pytest.fixture(autouse=True)
+def _metric_lane_closed() -> Iterator[None]:
+    """A test that ran a bulletin's figures in two lanes (outside a transaction, on PostgreSQL)
+    leaves no connection of the second lane open: the test database can be flushed or dropped."""
+    yield
+    from minqing.reports.metrics import lanes
+
+    lanes.close()
+
+
 @pytest.fixture
 def jobs_held() -> Iterator[None]:
     """The job worker is away: a job queued in the test waits (huey not immediate) and is

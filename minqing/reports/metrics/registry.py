@@ -45,6 +45,7 @@ from minqing.ledger.rollup import plans_shared
 from minqing.orgs.actors import Actor
 from minqing.orgs.models import Unit
 from minqing.orgs.scoping import can_access_unit
+from minqing.reports.metrics import lanes
 
 Number = int | float | Decimal
 KINDS = ("count", "share", "amount")
@@ -162,7 +163,13 @@ def compute(ctx: MetricContext, ids: Iterable[str] | None = None) -> dict[str, M
     if unknown:
         raise KeyError(f"unknown metrics: {', '.join(unknown)}")
     with plans_shared():  # the problem figures and 满意率 plan their reading of the rollup once
-        return {i: MetricValue(METRICS[i], METRICS[i].func(ctx)) for i in wanted}
+        second = [i for i in wanted if METRICS[i].group in lanes.SECOND_LANE]
+        if not second or len(second) == len(wanted) or not lanes.enabled():
+            return {i: MetricValue(METRICS[i], METRICS[i].func(ctx)) for i in wanted}
+        later = lanes.submit(lambda: {i: METRICS[i].func(ctx) for i in second})
+        first = {i: METRICS[i].func(ctx) for i in wanted if METRICS[i].group not in lanes.SECOND_LANE}
+        values = {**first, **later.result()}
+        return {i: MetricValue(METRICS[i], values[i]) for i in wanted}
 
 
 def compute_all(

@@ -57,13 +57,15 @@ unit with a party organisation and gave no party lecture: 1.
 import csv
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Unit
-from minqing.reports.metrics import METRICS, MetricContext, compute, default_campaign
+from minqing.reports.metrics import METRICS, MetricContext, compute, default_campaign, lanes
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2019, 12, 20)
@@ -244,3 +246,50 @@ def test_the_imported_problems_a_day_later(imported: Unit) -> None:
     assert city["study.tutorial_lecture.person_times"].value == 100  # A6 in 卓资县
     assert city["problems.public.count"].value == 6  # + Q11
     assert city["orgs.following.township"].value == 3  # + 卓资山镇
+
+
+def _second_lane_sql(sql: str) -> bool:
+    return "orgs_assignment" in sql or "activities_activity_lecturers" in sql
+
+
+def _values_and_sql(unit: Unit) -> tuple[dict[str, Any], list[str]]:
+    """The figures, and the statements this thread's connection ran to count them."""
+    here: list[str] = []
+
+    def record(execute: Any, sql: str, *args: Any) -> Any:
+        here.append(sql)
+        return execute(sql, *args)
+
+    ctx = MetricContext(unit, AS_OF, default_campaign(unit, AS_OF), actor=SYSTEM)
+    with connection.execute_wrapper(record):
+        values = {k: v.value for k, v in compute(ctx).items()}
+    return values, here
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the second lane runs on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_heaviest_figures_run_on_a_second_connection(
+    imported: Unit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    submitted: list[object] = []
+    submit = lanes.submit
+
+    def spy(fn: Any) -> Any:
+        submitted.append(fn)
+        return submit(fn)
+
+    monkeypatch.setattr(lanes, "submit", spy)
+    values, here = _values_and_sql(imported)
+    assert len(submitted) == 1
+    assert {k: values[k] for k in EXPECTED} == EXPECTED  # the same figures as in one lane
+    assert list(values) == list(METRICS)  # in registry order
+    assert here and not [sql for sql in here if _second_lane_sql(sql)]  # read on the other connection
+
+
+def test_inside_a_transaction_every_figure_runs_on_the_callers_connection(
+    imported: Unit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lanes, "submit", lambda fn: pytest.fail("a second lane inside a transaction"))
+    values, here = _values_and_sql(imported)
+    assert {k: values[k] for k in EXPECTED} == EXPECTED
+    assert [sql for sql in here if _second_lane_sql(sql)]  # the lectures and demonstration read here
