@@ -30,7 +30,7 @@ from django.db import connection, connections
 T = TypeVar("T")
 
 # the groups that read the most rows, measured on the city tier's seed bulletin (PostgreSQL:
-# demonstration 15 ms, lectures 14 ms, orgs 5 ms of SQL out of 53 ms; benchmarks/results/city_speed.md)
+# demonstration 15 ms, lectures 14 ms, orgs 5 ms of SQL out of 53 ms; docs/scale.md)
 SECOND_LANE = frozenset({"demonstration", "lectures", "orgs"})
 
 _lock = threading.Lock()
