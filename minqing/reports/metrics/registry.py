@@ -154,7 +154,10 @@ def metric(
 def compute(ctx: MetricContext, ids: Iterable[str] | None = None) -> dict[str, MetricValue]:
     """Evaluate ``ids`` (all registered metrics by default) in ``ctx``, in registry order.
 
-    An actor who may not see the unit gets ``Http404``, as for any other read of a unit."""
+    An actor who may not see the unit gets ``Http404``, as for any other read of a unit. On
+    PostgreSQL outside a transaction the groups of ``lanes.SECOND_LANE`` run in a second lane
+    (``minqing.reports.metrics.lanes``); both lanes use ``ctx.cache``, each group under keys named
+    after itself, so a key is never filled by both."""
     load_all()
     if not can_access_unit(ctx.actor, ctx.unit):
         raise Http404
