@@ -15,7 +15,7 @@ from minqing.ops import pg
 from minqing.ops.prodcheck.faults import verify
 from minqing.ops.prodcheck.http import Client
 from minqing.ops.prodcheck.ingest import Ladder
-from minqing.ops.prodcheck.load import Load
+from minqing.ops.prodcheck.load import BULLETIN_AS_OF, Load
 from minqing.ops.prodcheck.report import write_report
 from minqing.ops.prodcheck.stack import Stack
 from minqing.webhooks.tests.receiver import Receiver
@@ -35,6 +35,9 @@ def smoke(stack: Stack, key: str, top: str) -> dict[str, int]:
         "/accounts/login/": c.get("/accounts/login/").status,
         "/api/v1/problems/": c.get("/api/v1/problems/?limit=5", auth).status,
         "/api/v1/reports/dashboard": c.get(f"/api/v1/reports/dashboard?unit={top}", auth).status,
+        "/api/v1/reports/bulletin": c.get(
+            f"/api/v1/reports/bulletin?unit={top}&as_of={BULLETIN_AS_OF}", auth
+        ).status,
         "/open311/v2/discovery.json": c.get("/open311/v2/discovery.json").status,
         "/metrics": c.get("/metrics").status,
     }

@@ -17,6 +17,7 @@ from minqing.ops.prodcheck.http import Answer, Client
 CODE = re.compile(r'id="tracking-code"[^>]*>([A-Z0-9]+)<')
 RETRIES = 40
 RETRY_PAUSE_S = 0.5
+BULLETIN_AS_OF = "2019-12-20"  # the seed demo's 主题教育 (乌兰浩特市) runs then: the top unit's bulletin
 
 
 def submit_form(c: Client, fields: dict[str, str], idem: str) -> Answer:
@@ -169,6 +170,7 @@ class Load:
         paths = [
             ("queue", "/api/v1/problems/?limit=20", True),
             ("dashboard", f"/api/v1/reports/dashboard?unit={self.top}", True),
+            ("bulletin", f"/api/v1/reports/bulletin?unit={self.top}&as_of={BULLETIN_AS_OF}", True),
             ("public_list", "/public/problems/", False),
         ]
         c = Client(self.port)
