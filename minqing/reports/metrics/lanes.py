@@ -50,12 +50,15 @@ def _current() -> ThreadPoolExecutor | None:
 def _executor() -> ThreadPoolExecutor:
     global _pool
     with _lock:
-        if _pool is None or _pool[0] != os.getpid():  # none yet, or inherited through fork
-            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="metric-lane"))
-        return _pool[1]
+        pool = _current()
+        if pool is None:  # none yet, or inherited through fork (its thread is not in this process)
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="metric-lane")
+            _pool = (os.getpid(), pool)
+        return pool
 
 
 def _tidy() -> None:
+    """What Django does for a request's thread at its start and end (``close_old_connections``)."""
     for conn in connections.all(initialized_only=True):
         conn.close_if_unusable_or_obsolete()
 

@@ -167,11 +167,12 @@ def compute(ctx: MetricContext, ids: Iterable[str] | None = None) -> dict[str, M
         raise KeyError(f"unknown metrics: {', '.join(unknown)}")
     with plans_shared():  # the problem figures and 满意率 plan their reading of the rollup once
         second = [i for i in wanted if METRICS[i].group in lanes.SECOND_LANE]
-        if not second or len(second) == len(wanted) or not lanes.enabled():
+        first = [i for i in wanted if METRICS[i].group not in lanes.SECOND_LANE]
+        if not second or not first or not lanes.enabled():
             return {i: MetricValue(METRICS[i], METRICS[i].func(ctx)) for i in wanted}
         later = lanes.submit(lambda: {i: METRICS[i].func(ctx) for i in second})
-        first = {i: METRICS[i].func(ctx) for i in wanted if METRICS[i].group not in lanes.SECOND_LANE}
-        values = {**first, **later.result()}
+        values = {i: METRICS[i].func(ctx) for i in first}
+        values.update(later.result())
         return {i: MetricValue(METRICS[i], values[i]) for i in wanted}
 
 

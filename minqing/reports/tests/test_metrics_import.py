@@ -62,6 +62,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from minqing.orgs.actors import SYSTEM
 from minqing.orgs.models import Unit
@@ -254,16 +255,10 @@ def _second_lane_sql(sql: str) -> bool:
 
 def _values_and_sql(unit: Unit) -> tuple[dict[str, Any], list[str]]:
     """The figures, and the statements this thread's connection ran to count them."""
-    here: list[str] = []
-
-    def record(execute: Any, sql: str, *args: Any) -> Any:
-        here.append(sql)
-        return execute(sql, *args)
-
     ctx = MetricContext(unit, AS_OF, default_campaign(unit, AS_OF), actor=SYSTEM)
-    with connection.execute_wrapper(record):
+    with CaptureQueriesContext(connection) as here:
         values = {k: v.value for k, v in compute(ctx).items()}
-    return values, here
+    return values, [q["sql"] for q in here.captured_queries]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the second lane runs on PostgreSQL only")
