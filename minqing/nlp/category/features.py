@@ -22,6 +22,43 @@ _MIX = np.uint64(1_000_003)
 _SPACES = np.array([0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0xA0, 0x3000])
 
 
+class Grams:
+    """The hashed n-grams of one batch of texts, each length hashed once: the model's parts (the
+    1-3-grams and the 1-2-grams) share the code points and the hashes of the lengths they have in
+    common."""
+
+    def __init__(self, texts: Sequence[str], bits: int) -> None:
+        self.n_texts = len(texts)
+        self.bits = bits
+        self._codes = codepoints(texts)
+        self._is_sep = self._codes == _SEP
+        self._doc = np.cumsum(self._is_sep) - self._is_sep  # the text each position belongs to
+        self._h = np.zeros(len(self._codes), dtype=np.uint64)
+        self._bad = np.zeros(len(self._codes), dtype=bool)
+        self._keys: list[np.ndarray] = []  # [n - 1]: (text << bits) | bucket of every n-gram
+
+    def _of_length(self, n: int) -> np.ndarray:
+        codes, shift = self._codes, np.uint64(64 - self.bits)
+        while len(self._keys) < n:
+            k = len(self._keys) + 1
+            m = len(codes) - k + 1
+            # h[i] = hash of codes[i : i + k]; bad[i] = that window touches a separator
+            self._h = self._h[:m] * _MIX + codes[k - 1 : k - 1 + m] + np.uint64(k)
+            self._bad = self._bad[:m] | self._is_sep[k - 1 : k - 1 + m]
+            keep = ~self._bad
+            buckets = ((self._h[keep] * _MULT) >> shift).astype(np.int64)
+            self._keys.append((self._doc[:m][keep] << self.bits) | buckets)
+        return self._keys[n - 1]
+
+    def sparse(self, min_n: int, max_n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(indptr, buckets, counts) of the texts' ``min_n``..``max_n``-grams, in CSR order."""
+        keys = np.concatenate([self._of_length(n) for n in range(min_n, max_n + 1)])
+        # one sort gives the rows in order, the buckets sorted and the duplicates counted
+        uniq, tf = np.unique(keys, return_counts=True)
+        indptr = np.searchsorted(uniq >> self.bits, np.arange(self.n_texts + 1))
+        return indptr, (uniq & ((1 << self.bits) - 1)).astype(np.int32), tf
+
+
 @dataclass(frozen=True)
 class Hasher:
     bits: int = 20
@@ -32,33 +69,26 @@ class Hasher:
     def size(self) -> int:
         return 1 << self.bits
 
-    def counts(self, texts: Sequence[str]) -> csr_matrix:
+    def counts(self, texts: Sequence[str] | Grams) -> csr_matrix:
         """The (texts x buckets) matrix of n-gram counts of the normalised texts."""
-        codes = codepoints(texts)
-        is_sep = codes == _SEP
-        doc = np.cumsum(is_sep) - is_sep  # the text each position belongs to
-        shift = np.uint64(64 - self.bits)
-        keys = []
-        h = np.zeros(len(codes), dtype=np.uint64)
-        bad = np.zeros(len(codes), dtype=bool)
-        for n in range(1, self.max_n + 1):
-            m = len(codes) - n + 1
-            # h[i] = hash of codes[i : i + n]; bad[i] = that window touches a separator
-            h = h[:m] * _MIX + codes[n - 1 : n - 1 + m] + np.uint64(n)
-            bad = bad[:m] | is_sep[n - 1 : n - 1 + m]
-            if n < self.min_n:
-                continue
-            keep = ~bad
-            buckets = ((h[keep] * _MULT) >> shift).astype(np.int64)
-            keys.append((doc[:m][keep] << self.bits) | buckets)
-        # one sort gives the rows in order, the buckets sorted and the duplicates counted
-        uniq, tf = np.unique(np.concatenate(keys), return_counts=True)
-        rows = uniq >> self.bits
-        indptr = np.searchsorted(rows, np.arange(len(texts) + 1))
-        return csr_matrix(
-            (tf.astype(np.float32), (uniq & (self.size - 1)).astype(np.int32), indptr),
-            shape=(len(texts), self.size),
-        )
+        grams = texts if isinstance(texts, Grams) else Grams(texts, self.bits)
+        assert grams.bits == self.bits
+        indptr, buckets, tf = grams.sparse(self.min_n, self.max_n)
+        return csr_matrix((tf.astype(np.float32), buckets, indptr), shape=(grams.n_texts, self.size))
+
+    def tfidf_scores(self, grams: Grams, idf: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """``tfidf(self.counts(grams), idf) @ weights`` without building the intermediate matrices
+        (the one-message path of the intake service spends most of its time building them)."""
+        indptr, buckets, tf = grams.sparse(self.min_n, self.max_n)
+        data = ((1.0 + np.log(tf)) * idf[buckets]).astype(np.float32)
+        rows = np.repeat(np.arange(grams.n_texts), np.diff(indptr))
+        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=grams.n_texts))
+        norms[norms == 0] = 1.0
+        data /= norms[rows].astype(np.float32)
+        if grams.n_texts == 1:
+            return (data @ weights[buckets])[None, :]
+        x = csr_matrix((data, buckets, indptr), shape=(grams.n_texts, self.size))
+        return np.asarray(x @ weights)
 
 
 def codepoints(texts: Sequence[str]) -> np.ndarray:

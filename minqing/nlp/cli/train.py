@@ -60,6 +60,7 @@ def train(source: str, out: Path) -> dict[str, Any]:
         "classes": model.classes,
         "seconds": round(seconds, 1),
         "temperature": round(model.temperature, 4),
+        "capped_fits": model.info.get("capped_fits", 0),  # fits stopped at the solver's cap
     }
 
 

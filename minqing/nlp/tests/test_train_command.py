@@ -72,10 +72,22 @@ def test_train_from_the_ledger_and_the_service_uses_it(tmp_path: Path, settings:
 
 
 def test_train_on_both_keeps_the_shipped_labels(tmp_path: Path) -> None:
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
     _problems(small_tree())
     out = StringIO()
-    call_command("nlp", "train", "--data", "both", "--out", str(tmp_path / "m.npz"), "--json", stdout=out)
-    assert set(json.loads(out.getvalue())["classes"]) >= {"民政", "农村农业", "交通运输", "教育文体"}
+    with warnings.catch_warnings():
+        # the ledger's two-problem categories among 9,723 shipped texts stop some fits at the cap:
+        # counted in the report and the model's info, not printed as scikit-learn's warnings
+        warnings.simplefilter("error", ConvergenceWarning)
+        call_command("nlp", "train", "--data", "both", "--out", str(tmp_path / "m.npz"), "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert set(report["classes"]) >= {"民政", "农村农业", "交通运输", "教育文体"}
+    from minqing.nlp.category.model import CategoryModel
+
+    assert CategoryModel.load(tmp_path / "m.npz").info.get("capped_fits", 0) == report["capped_fits"]
 
 
 def test_an_empty_ledger_is_refused(tmp_path: Path) -> None:
@@ -98,9 +110,11 @@ def test_the_shipped_model_is_what_training_on_the_shipped_data_gives(tmp_path: 
     # equal up to float rounding (numpy's SIMD log/exp may differ in the last bit between CPUs)
     assert rebuilt.classes == shipped.classes
     assert rebuilt.info == shipped.info
-    assert rebuilt.hasher == shipped.hasher
-    assert np.array_equal(np.flatnonzero(rebuilt.idf), np.flatnonzero(shipped.idf))
-    assert np.allclose(rebuilt.idf, shipped.idf, atol=1e-5)
-    assert np.allclose(rebuilt.weights, shipped.weights, atol=2e-3)
-    assert np.allclose(rebuilt.intercept, shipped.intercept, atol=1e-3)
+    assert len(rebuilt.parts) == len(shipped.parts) == 2
+    for r, s in zip(rebuilt.parts, shipped.parts, strict=True):
+        assert r.hasher == s.hasher
+        assert np.array_equal(np.flatnonzero(r.idf), np.flatnonzero(s.idf))
+        assert np.allclose(r.idf, s.idf, atol=1e-5)
+        assert np.allclose(r.weights, s.weights, atol=2e-3)
+        assert np.allclose(r.intercept, s.intercept, atol=1e-3)
     assert rebuilt.temperature == pytest.approx(shipped.temperature, rel=1e-3)
