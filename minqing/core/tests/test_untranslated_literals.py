@@ -54,6 +54,7 @@ ALLOWED = {
     "minqing/reports/metrics/study.py": "counting-word keys (stored values; the labels are translated)",
     "minqing/reports/bulletins/formatting.py": "the Chinese document's number and date forms",
     "minqing/reports/bulletins/wording.py": "the Chinese document's area words (全旗, 全县 ...)",
+    "minqing/reports/bulletins/topics.py": "the Chinese document's hot-topics sentence (近30日 ...)",
     "minqing/reports/bulletins/services.py": "the Chinese document's 附注 form (（说明：…）)",
     "minqing/reports/bulletins/renderers/docx.py": "font names of the GB/T 9704 layout",
     "minqing/core/audit_archive.py": "a bilingual refusal, 中文 (English), in an f-string",

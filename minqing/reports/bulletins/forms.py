@@ -27,7 +27,8 @@ class TemplateForm(forms.Form):
         max_length=200,
         help_text=_(
             "可用占位符:{unit} 单位名称、{as_of} 截止日期、{campaign} 专题名称、"
-            "{level} 单位的层级字(旗、县、区、市……)、{whole} 全旗、全县、全区、全市……"
+            "{level} 单位的层级字(旗、县、区、市……)、{whole} 全旗、全县、全区、全市……、"
+            "{hot_topics} 近30日前3个热点话题(一整句,宜单独成段)"
         ),
         widget=forms.TextInput(attrs={"size": 60}),
     )

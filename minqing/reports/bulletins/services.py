@@ -26,6 +26,7 @@ from minqing.reports.bulletins import permissions
 from minqing.reports.bulletins.document import BulletinDoc, FigureRow
 from minqing.reports.bulletins.formatting import format_date, full_width, json_number, same_value
 from minqing.reports.bulletins.templating import Figure, metric_ids, render, validate
+from minqing.reports.bulletins.topics import hot_topics_sentence
 from minqing.reports.bulletins.wording import level_word, whole_word
 from minqing.reports.metrics.registry import METRICS, MetricContext, compute, load_all
 from minqing.reports.models import Bulletin, BulletinTemplate
@@ -99,6 +100,21 @@ def notes_paragraph(lines: list[str]) -> str | None:
     return "（说明：" + "；".join(f"{i}.{item}" for i, item in enumerate(items, 1)) + "。）"
 
 
+class _Facts(dict[str, str]):
+    """The template's facts; ``hot_topics`` (a clustering of the period's messages) is worked out
+    only when the template prints it."""
+
+    def __init__(self, unit: Unit, as_of: dt.date, plain: dict[str, str]) -> None:
+        super().__init__(plain)
+        self.unit, self.as_of = unit, as_of
+
+    def __missing__(self, key: str) -> str:
+        if key != "hot_topics":
+            raise KeyError(key)
+        self[key] = hot_topics_sentence(self.unit, self.as_of)
+        return self[key]
+
+
 def _render_doc(
     *,
     unit: Unit,
@@ -110,13 +126,17 @@ def _render_doc(
     """The title and paragraphs in the Chinese document conventions: the area named by the unit
     (全旗, 全县 ...), numbers grouped as the template chooses, all-zero sentences left out when it
     says so, full-width punctuation."""
-    facts = {
-        "unit": unit.name,
-        "as_of": format_date(as_of, "zh-hans"),
-        "campaign": campaign.name,
-        "level": level_word(unit),
-        "whole": whole_word(unit),
-    }
+    facts = _Facts(
+        unit,
+        as_of,
+        {
+            "unit": unit.name,
+            "as_of": format_date(as_of, "zh-hans"),
+            "campaign": campaign.name,
+            "level": level_word(unit),
+            "whole": whole_word(unit),
+        },
+    )
     by_id = {f.id: Figure(f.value, f.kind, f.word) for f in figures}
     grouping = template.grouping
     rendered_title = full_width(render(template.title, by_id, facts, grouping=grouping).strip())

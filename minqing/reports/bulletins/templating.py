@@ -2,9 +2,11 @@
 
 A placeholder is ``{name}`` or ``{name:万}``: ``name`` is a metric id of the registry
 (``study.reading_class.sessions``) or one of the bulletin's facts ``unit`` (the unit's name),
-``as_of`` (printed 2019年12月20日), ``campaign`` (the campaign's name), ``level`` (旗, 县, 区, 市 ...)
-and ``whole`` (全旗, 全县, 全区, 全市 ...: ``minqing.reports.bulletins.wording``). ``{{`` and ``}}`` print
-a literal brace. A template never holds a typed figure: every number comes from a placeholder.
+``as_of`` (printed 2019年12月20日), ``campaign`` (the campaign's name), ``level`` (旗, 县, 区, 市 ...),
+``whole`` (全旗, 全县, 全区, 全市 ...: ``minqing.reports.bulletins.wording``) and ``hot_topics`` (a
+sentence citing the top hot topics of the last 30 days: ``minqing.reports.bulletins.topics``).
+``{{`` and ``}}`` print a literal brace. A template never holds a typed figure: every number comes
+from a placeholder.
 
 A metric placeholder may choose its words by the value: ``{name|when zero|otherwise}`` prints the
 first text when the value is 0 and the second otherwise, with ``#`` in it replaced by the value
@@ -24,7 +26,7 @@ from functools import lru_cache
 from minqing.core.errors import DomainError, ErrorCode
 from minqing.reports.bulletins.formatting import MODIFIERS, format_value
 
-FACTS = ("unit", "as_of", "campaign", "level", "whole")
+FACTS = ("unit", "as_of", "campaign", "level", "whole", "hot_topics")
 SENTENCE_ENDS = "。！？"
 _NAME = re.compile(r"^([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)(?::(\S+))?$")
 
