@@ -14,6 +14,7 @@ The gazetteer is built once per process, rebuilt when a unit is saved or deleted
 elsewhere, when it is older than ``NLP_GAZETTEER_TTL`` seconds (default 600). See docs/nlp.md.
 """
 
+import re
 import threading
 import time
 from collections import Counter
@@ -48,6 +49,25 @@ MIN_BARE_BASE = 3
 # a county's or prefecture's base is used alone from two characters: 卓资, 集宁, 乌兰察布
 BARE_BASE_KINDS = (UnitKind.PREFECTURE, UnitKind.COUNTY)
 COUNTY_LEVEL_SUFFIXES = ("自治旗", "自治县", "市", "县", "区", "旗", "盟")
+# banners (旗) are written short: the first character of the name, the wing and the position
+# (察哈尔右翼前旗 -> 察右前旗, 土默特左旗 -> 土左旗); a few by custom (达尔罕茂明安联合旗 -> 达茂旗)
+BANNER_WING = re.compile(r"^(?P<head>.)[^左右]+(?P<wing>[左右])翼(?P<pos>[前中后])旗$")
+BANNER_SIDE = re.compile(r"^(?P<head>.)\w+?(?P<pos>[左右前中后])旗$")
+BANNER_CUSTOM: dict[str, tuple[str, ...]] = {
+    "达尔罕茂明安联合旗": ("达茂旗", "达茂"),
+    "莫力达瓦达斡尔族自治旗": ("莫旗",),
+    "鄂温克族自治旗": ("鄂温克旗",),
+    "鄂伦春自治旗": ("鄂伦春旗",),
+    "东乌珠穆沁旗": ("东乌旗",),
+    "西乌珠穆沁旗": ("西乌旗",),
+    "阿鲁科尔沁旗": ("阿旗",),
+    "伊金霍洛旗": ("伊旗",),
+    "准格尔旗": ("准旗",),
+    "达拉特旗": ("达旗",),
+    "克什克腾旗": ("克旗",),
+    "四子王旗": ("四子王",),
+    "杭锦后旗": ("杭后",),
+}
 # kinds worth naming in a complaint: the territorial units and the agencies
 GAZETTEER_KINDS = (
     UnitKind.PREFECTURE,
@@ -74,11 +94,25 @@ def aliases(name: str, kind: str = "") -> set[str]:
                 out.add(base)
             break
     if kind in BARE_BASE_KINDS:
+        out.update(banner_forms(name))
         for suffix in COUNTY_LEVEL_SUFFIXES:
             if name.endswith(suffix) and len(name) - len(suffix) >= 2:
                 out.add(name[: -len(suffix)])
                 break
     return {a for a in out if len(a) >= 2}
+
+
+def banner_forms(name: str) -> set[str]:
+    """The short forms of a banner's name: 察哈尔右翼前旗 -> 察右前旗, 察右前; 乌拉特前旗 -> 乌前旗."""
+    out = set(BANNER_CUSTOM.get(name, ()))
+    wing = BANNER_WING.match(name)
+    if wing:
+        short = wing["head"] + wing["wing"] + wing["pos"]
+        return out | {short + "旗", short}
+    side = BANNER_SIDE.match(name)
+    if side and len(name) >= 4:  # 土默特左旗, 巴林左旗; not 镶黄旗 (no position in the name)
+        out.add(side["head"] + side["pos"] + "旗")
+    return out
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,21 @@ def test_aliases_of_committees_and_levels():
     assert "集宁" not in aliases("集宁区")  # only a county's or prefecture's base stands alone
 
 
+def test_banners_short_forms() -> None:
+    """察哈尔右翼前旗 is 察右前旗 in most letters; 土默特左旗 土左旗; a few by custom."""
+    banner = UnitKind.COUNTY
+    assert {"察右前旗", "察右前"} <= aliases("察哈尔右翼前旗", banner)
+    assert {"科右中旗", "科右中"} <= aliases("科尔沁右翼中旗", banner)
+    assert {"科左后旗"} <= aliases("科尔沁左翼后旗", banner)
+    assert "土左旗" in aliases("土默特左旗", banner) and "巴左旗" in aliases("巴林左旗", banner)
+    assert {"达茂旗", "达茂"} <= aliases("达尔罕茂明安联合旗", banner)
+    assert aliases("镶黄旗", banner) == {"镶黄旗", "镶黄"}  # no wing, no position: nothing shorter
+    assert "察右前旗" not in aliases("察哈尔右翼前旗")  # a banner's forms are for banners (counties) only
+    g = gz.Gazetteer.build([(7, "150926", "察哈尔右翼前旗", "150926000000", UnitKind.COUNTY)])
+    assert g.find("察右前旗土贵乌拉镇的路灯坏了") == [("察右前旗", 0)]
+    assert [e.name for e in g.units["察右前旗"]] == ["察哈尔右翼前旗"]
+
+
 def test_short_forms_found_in_text(tree):
     def names(text):
         return [s.name for s in suggest_units(SYSTEM, text, k=5)]
