@@ -79,6 +79,38 @@ def test_grouping_links_rewordings_not_unrelated_matters() -> None:
     assert (topic.start, topic.end) == (t0, t0 + dt.timedelta(days=2))
 
 
+def test_letters_sharing_only_their_salutation_are_no_topic() -> None:
+    """Hundreds of real letters open with the same words (尊敬的易书记：您好！); on the shipped
+    messages that once made a "topic" of unrelated letters labelled with the salutation."""
+    from minqing.nlp.topics.cluster import without_greeting
+
+    assert without_greeting("尊敬的易书记：您好！新开铺南路常年被大货车碾压") == "新开铺南路常年被大货车碾压"
+    assert without_greeting("市长；您好！在百忙之中打扰您了") == "在百忙之中打扰您了"
+    assert without_greeting("尊敬的市委、市政府：A市是一座历史名城") == "A市是一座历史名城"
+    assert without_greeting("建议F5县政府重视物流园的建设") == "建议F5县政府重视物流园的建设"  # no salutation
+    t0 = dt.datetime(2019, 5, 1)
+    letters = [
+        ("尊敬的易书记：您好！", "新开铺南路钢材市场路段常年被大货车碾压，路面坑洼"),
+        ("尊敬的易书记：您好！", "五岭阁公园的标志性建筑从建成到现在从未对市民开放"),
+        ("尊敬的易书记：您好！", "我们小区门口的化粪池已满，脏水四溢无人清理"),
+        ("尊敬的易书记：您好！", "正规校车收费低却担着很大的风险，希望给予补贴"),
+    ]
+    msgs = [Message(str(i), f"u{i}", t, t0, detail=t + d) for i, (t, d) in enumerate(letters)]
+    assert hot_topics(msgs) == []
+    same = [
+        *msgs,
+        Message(
+            "9",
+            "u9",
+            "新开铺南路被大货车压坏",
+            t0,
+            detail="尊敬的易书记：您好！新开铺南路钢材市场路段路面坑洼",
+        ),
+    ]
+    (topic,) = hot_topics(same)
+    assert [m.id for m in topic.messages] == ["0", "9"] and "易书记" not in topic.label
+
+
 def test_command_top_and_shape(tmp_path: Path) -> None:
     f = tmp_path / "m.csv"
     rows = [
