@@ -25,6 +25,7 @@ import re
 import resource
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -66,6 +67,13 @@ def build(
     return index, sample, time.perf_counter() - t0
 
 
+def _cpu() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
 def arrays_mb(index: ShingleIndex) -> float:
     blocks = sum(b.keys.nbytes + b.offsets.nbytes + b.docs.nbytes for b in index.blocks)
     return (blocks + index._df_keys.nbytes + index._df.nbytes + index._weights.nbytes) / 2**20
@@ -82,7 +90,7 @@ def pct(values: list[float], q: float) -> float:
     return float(np.percentile(np.array(values) * 1000, q))
 
 
-def measure(n: int, texts: list[str], titles: list[str]) -> dict[str, object]:
+def measure(n: int, texts: list[str], titles: list[str]) -> dict[str, Any]:
     rng = random.Random(SEED + n)
     index, sample, build_s = build(n, texts, rng)
     postings = sum(b.docs.size for b in index.blocks)
@@ -90,6 +98,24 @@ def measure(n: int, texts: list[str], titles: list[str]) -> dict[str, object]:
     for source, text in sample[: QUERIES // 2]:
         queries.append((perturb(text, rng), source))
     queries += [(t, None) for t in rng.sample(titles, QUERIES - len(queries))]
+    blocks = len(index.blocks)
+    out: dict[str, Any] = {
+        "stored": n,
+        "postings": int(postings),
+        "build_seconds": round(build_s, 1),
+        "blocks": blocks,
+        "index_arrays_mb": round(arrays_mb(index), 1),
+        "process_rss_mb": round(rss_mb(), 1),
+        **_timed(index, queries, n),
+    }
+    t0 = time.perf_counter()
+    index.compact()
+    out["compact_seconds"] = round(time.perf_counter() - t0, 1)
+    out["one_block"] = _timed(index, queries, n)
+    return out
+
+
+def _timed(index: ShingleIndex, queries: list[tuple[str, object]], n: int) -> dict[str, float]:
     for warm, _ in queries[:50]:
         index.search(warm, k=5)
     wall, cpu, base = [], [], []
@@ -105,11 +131,6 @@ def measure(n: int, texts: list[str], titles: list[str]) -> dict[str, object]:
         np.bincount(np.zeros(1, dtype=np.int64), minlength=n)
         base.append(time.perf_counter() - t0)
     return {
-        "stored": n,
-        "postings": int(postings),
-        "build_seconds": round(build_s, 1),
-        "index_arrays_mb": round(arrays_mb(index), 1),
-        "process_rss_mb": round(rss_mb(), 1),
         "wall_ms_p50": round(pct(wall, 50), 2),
         "wall_ms_p95": round(pct(wall, 95), 2),
         "cpu_ms_p50": round(pct(cpu, 50), 2),
@@ -134,7 +155,7 @@ def main() -> None:
     meta = {
         "command": f"python -m benchmarks.nlp_duplicates --sizes {args.sizes}",
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "machine": f"{platform.machine()} {platform.python_version()}, shared 2-core machine",
+        "machine": f"{platform.machine()} {platform.python_version()}, {_cpu()}, 2 cores",
         "text_chars": TEXT_CHARS,
         "max_postings": MAX_POSTINGS,
         "results": results,
@@ -146,17 +167,25 @@ def main() -> None:
         "",
         f"Command: `{meta['command']}`; {meta['date']}; {meta['machine']}. Method: see the module docstring.",
         "",
-        "| stored | postings | build s | index arrays / process RSS MB | wall p50 / p95 ms | CPU p50 / p95 ms"
-        " | baseline bincount ms | recall@5 (same source) |",
-        "|---|---|---|---|---|---|---|---|",
+        "Each size is timed twice with the same queries: as added (one block per 100,000, as "
+        "additions accumulate between rebuilds) and after `compact()` (one block: what the ledger's "
+        "index is after a rebuild, `minqing.nlp.duplicates.service._build`).",
+        "",
+        "| stored | index | postings | build s | index arrays / process RSS MB | wall p50 / p95 ms "
+        "| CPU p50 / p95 ms | baseline bincount ms | recall@5 (same source) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        lines.append(
-            f"| {r['stored']:,} | {r['postings']:,} | {r['build_seconds']} "
-            f"| {r['index_arrays_mb']} / {r['process_rss_mb']} "
-            f"| {r['wall_ms_p50']} / {r['wall_ms_p95']} | {r['cpu_ms_p50']} / {r['cpu_ms_p95']} "
-            f"| {r['baseline_bincount_ms_p50']} | {r['recall_at_5_same_source']} |"
-        )
+        for label, t, build in (
+            (f"{r['blocks']} blocks", r, r["build_seconds"]),
+            ("one block", r["one_block"], f"+{r['compact_seconds']} (compact)"),
+        ):
+            lines.append(
+                f"| {r['stored']:,} | {label} | {r['postings']:,} | {build} "
+                f"| {r['index_arrays_mb']} / {r['process_rss_mb']} "
+                f"| {t['wall_ms_p50']} / {t['wall_ms_p95']} | {t['cpu_ms_p50']} / {t['cpu_ms_p95']} "
+                f"| {t['baseline_bincount_ms_p50']} | {t['recall_at_5_same_source']} |"
+            )
     (RESULTS / "nlp_duplicates.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
