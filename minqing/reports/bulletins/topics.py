@@ -35,7 +35,8 @@ def period(as_of: dt.date) -> tuple[dt.date, dt.date]:
 def _topic(i: int, t: Topic) -> str:
     counts = f"{t.size}条反映、{t.people}人"
     where = f"{t.place}，{counts}" if t.place else counts
-    return f"{ORDINALS[i]}是“{t.label}”（{where}）"
+    label = t.label.replace("“", "‘").replace("”", "’")  # quotes inside the quotes: single ones
+    return f"{ORDINALS[i]}是“{label}”（{where}）"
 
 
 def sentence(topics: list[Topic], first: dt.date, last: dt.date) -> str:

@@ -92,3 +92,16 @@ def test_templates_may_use_it_as_a_fact_without_modifiers() -> None:
     assert template_errors("{unit}", BODY) == []
     (error,) = template_errors("{unit}", "{hot_topics:万}")
     assert error.code is ErrorCode.BULLETIN_BAD_PLACEHOLDER
+
+
+def test_a_label_with_quotes_of_its_own_takes_single_ones_inside() -> None:
+    from minqing.nlp.topics.cluster import Topic
+    from minqing.reports.bulletins.topics import sentence
+
+    t0 = dt.datetime(2019, 12, 1)
+    topic = Topic(1, 3.0, "卫星村“两不愁三保障”台账不一致", "新桥社区", t0, t0, 6, 6, [])
+    cited = sentence([topic], dt.date(2019, 11, 21), dt.date(2019, 12, 20))
+    assert cited == (
+        "近30日（2019年11月21日至2019年12月20日）群众反映较集中的问题有1个："
+        "一是“卫星村‘两不愁三保障’台账不一致”（新桥社区，6条反映、6人）。"
+    )
