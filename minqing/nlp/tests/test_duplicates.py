@@ -126,6 +126,7 @@ def test_duplicates_command_rejects_a_file_that_is_not_utf8(tmp_path: Path) -> N
         nlp("duplicates", str(f))
 
 
+@pytest.mark.db_free
 def test_shipped_labelled_set_is_its_builder_output() -> None:
     from minqing.nlp.duplicates.labelled import build
 

@@ -4,6 +4,8 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 from minqing.nlp.category.split import (
     FILES,
     HELDOUT,
@@ -21,6 +23,7 @@ def _read(path: Path) -> list[list[str]]:
         return list(csv.reader(fh))
 
 
+@pytest.mark.db_free
 def test_the_shipped_split_is_what_the_rule_gives(tmp_path: Path) -> None:
     (tmp_path / "messages").symlink_to(MESSAGES)
     counts = write_split(tmp_path)

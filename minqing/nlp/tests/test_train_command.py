@@ -97,6 +97,7 @@ def test_an_empty_ledger_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "m.npz").exists()
 
 
+@pytest.mark.db_free
 def test_the_shipped_model_is_what_training_on_the_shipped_data_gives(tmp_path: Path) -> None:
     """The rebuild command documented in docs/nlp.md reproduces the shipped default model."""
     import numpy as np
