@@ -31,7 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix, diags
+from scipy.sparse import csr_matrix
 from sklearn.linear_model import SGDClassifier
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold
@@ -121,21 +121,13 @@ def variants(d: Data) -> dict[str, Scores]:
         return np.asarray(clf.fit(tfidf(m[tr], idf), d.y[tr]).decision_function(tfidf(m[te], idf)))
 
     def nbsvm(max_n: int) -> Scores:
+        from minqing.nlp.category.train import _nbsvm
+
         def scores(tr: np.ndarray, te: np.ndarray) -> np.ndarray:
             m = d.counts(1, max_n)
             idf = fit_idf(m[tr], MIN_DF)
-            xtr, xte = tfidf(m[tr], idf), tfidf(m[te], idf)
-            present = xtr.copy()
-            present.data[:] = 1.0
-            out = np.zeros((len(te), len(d.classes)))
-            for j, label in enumerate(d.classes):
-                pos = d.y[tr] == label
-                p = 1.0 + np.asarray(present[pos].sum(axis=0)).ravel()
-                q = 1.0 + np.asarray(present[~pos].sum(axis=0)).ravel()
-                r = diags(np.log((p / p.sum()) / (q / q.sum())).astype(np.float32))
-                clf = _svm(xtr @ r, pos)
-                out[:, j] = (xte @ r) @ clf.coef_.ravel() + clf.intercept_[0]
-            return out
+            weights, intercept = _nbsvm(tfidf(m[tr], idf), d.y[tr], None, d.classes)
+            return np.asarray(tfidf(m[te], idf) @ weights) + intercept
 
         return scores
 

@@ -178,7 +178,7 @@ def _fit(
                 idf, scorers = _fit_part(c[fit_rows], y[fit_rows], wf, classes)
                 raw = [_scores(c[cal_rows], idf, s) for s in scorers]
                 spreads.append([_spread(s) for s in raw])
-                total += sum(s / sd for s, sd in zip(raw, spreads[-1], strict=True))
+                total += _weighted_sum(raw, spreads[-1])
             temperature = _temperature(total, np.searchsorted(classes, y[cal_rows]))
     parts = []
     for k, (hasher, c) in enumerate(zip(HASHERS, counts, strict=True)):

@@ -116,10 +116,11 @@ def _components(n: int, edges: list[tuple[int, int]]) -> list[list[int]]:
 def group_messages(messages: Sequence[Message]) -> list[tuple[list[int], list[float]]]:
     """Groups of message positions (at least ``MIN_SIZE``), with each member's summed link score."""
     index = ShingleIndex()
-    index.add([(i, m.text()) for i, m in enumerate(messages)])
+    texts = [m.text() for m in messages]  # each once: the salutation's regex runs per message
+    index.add(list(enumerate(texts)))
     near: list[dict[int, float]] = []
-    for i, m in enumerate(messages):
-        near.append({n: s for n, s in index.search(m.text(), k=NEIGHBOURS + 1) if n != i and s >= LINK})
+    for i, text in enumerate(texts):
+        near.append({n: s for n, s in index.search(text, k=NEIGHBOURS + 1) if n != i and s >= LINK})
     edges = [(i, j) for i, nb in enumerate(near) for j in nb if j > i and i in near[j]]
     out = []
     for members in _components(len(messages), edges):
